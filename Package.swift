@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+// tl: transfer learning on small image data sets. The folders show the layers of the house:
+// C shims -> TLTensor (kernels) -> TLNN (layers, models, optimizers) -> TLData (images, flows)
+// -> TLFormats (HDF5, .pth, .npy) -> TLZoo (pretrained bases) -> TLPlot -> TLLang (the language) -> tl.
+import PackageDescription
+
+let package = Package(
+    name: "tl",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tl", targets: ["tl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C system libraries from Debian (scripts/setup installs them).
+        .systemLibrary(name: "COpenBLAS", path: "Sources/CShims/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CHDF5", path: "Sources/CShims/CHDF5", pkgConfig: "hdf5",
+                       providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CEditLine", path: "Sources/CShims/CEditLine", pkgConfig: "libedit",
+                       providers: [.apt(["libedit-dev"])]),
+        // Small C wrappers: libjpeg/libpng longjmp out of their error callbacks, HDF5 exposes its
+        // native types as macros; both need C to reach Swift safely.
+        .target(name: "CImageCodecs", path: "Sources/CShims/CImageCodecs",
+                linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]),
+        .target(name: "CHDF5Support", dependencies: ["CHDF5"], path: "Sources/CShims/CHDF5Support"),
+
+        .target(name: "TLTensor", dependencies: ["COpenBLAS"]),
+        .target(name: "TLNN", dependencies: ["TLTensor"]),
+        .target(name: "TLData", dependencies: ["TLTensor", "CImageCodecs"]),
+        .target(name: "TLFormats", dependencies: ["CHDF5", "CHDF5Support"]),
+        .target(name: "TLZoo", dependencies: ["TLNN", "TLData", "TLFormats"]),
+        .target(name: "TLPlot"),
+        .target(name: "TLLang", dependencies: ["TLZoo", "TLPlot"]),
+        .executableTarget(name: "tl", dependencies: [
+            "TLLang", "CEditLine",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .target(name: "TLTestSupport", path: "Tests/TLTestSupport"),
+        .testTarget(name: "TLTensorTests", dependencies: ["TLTensor", "TLTestSupport"]),
+        .testTarget(name: "TLNNTests", dependencies: ["TLNN", "TLTestSupport"]),
+        .testTarget(name: "TLDataTests", dependencies: ["TLData", "TLTestSupport"]),
+        .testTarget(name: "TLFormatsTests", dependencies: ["TLFormats", "TLTestSupport"]),
+        .testTarget(name: "TLZooTests", dependencies: ["TLZoo", "TLTestSupport"]),
+        .testTarget(name: "TLPlotTests", dependencies: ["TLPlot", "TLTestSupport"]),
+        .testTarget(name: "TLLangTests", dependencies: ["TLLang", "TLTestSupport"]),
+        .testTarget(name: "TLCLITests", dependencies: ["TLTestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,1 @@
+int tl_image_codecs_placeholder(void) { return 0; }

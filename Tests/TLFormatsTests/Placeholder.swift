@@ -1,0 +1,2 @@
+import XCTest
+final class TLFormatsTestsPlaceholder: XCTestCase { func testNothing() {} }
