@@ -1,0 +1,118 @@
+import TLTensor
+
+/// Fully connected layer (Keras `Dense`): `y = act(x W + b)` with `W` of shape `(in, units)`.
+/// Inputs of higher rank are treated as rows of their last axis, as Keras does.
+public final class Dense: Layer {
+    public var name: String
+    public let typeName = "Dense"
+    public var trainable = true
+    public let units: Int
+    public let activation: Activation
+    public let useBias: Bool
+    public private(set) var kernel: Parameter?
+    public private(set) var bias: Parameter?
+
+    private var cachedInput: Tensor?
+    private var cachedOutput: Tensor?
+    private var cachedLogits = false
+
+    public init(units: Int, activation: Activation = .linear, useBias: Bool = true, name: String? = nil) {
+        self.units = units
+        self.activation = activation
+        self.useBias = useBias
+        self.name = name ?? LayerNames.next("dense")
+    }
+
+    public var weights: [Parameter] { [kernel, bias].compactMap { $0 } }
+    public var isBuilt: Bool { kernel != nil }
+
+    public func build(inputShape: FeatureShape) throws {
+        guard kernel == nil else { return }
+        guard let last = inputShape.last, let inputs = last else {
+            throw ModelError("layer '\(name)' (Dense) needs the size of its input's last axis; got \(describeShape(inputShape)). Add a Flatten layer or give input_shape.")
+        }
+        var rng = GlobalRandom.makeGenerator()
+        kernel = Parameter(name: "kernel", value: Initializers.glorotUniform(shape: [inputs, units], generator: &rng))
+        if useBias { bias = Parameter(name: "bias", value: .zeros([units])) }
+    }
+
+    public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape {
+        guard !inputShape.isEmpty else {
+            throw ModelError("layer '\(name)' (Dense) needs inputs with at least one feature axis")
+        }
+        return Array(inputShape.dropLast()) + [units]
+    }
+
+    public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
+        guard x.rank >= 2 else { throw ModelError("layer '\(name)' (Dense) expects a batch of rows, got shape \(x.shape)") }
+        try build(inputShape: x.shape.dropFirst().map { $0 })
+        let inputs = x.shape.last!
+        guard let kernel, kernel.shape[0] == inputs else {
+            throw ModelError("layer '\(name)' (Dense) expects \(kernel?.shape[0] ?? 0) input features, got input of shape \(x.shape)")
+        }
+        let rows = x.count / inputs
+        var y = Tensor(shape: Array(x.shape.dropLast()) + [units])
+        y.scalars.withUnsafeMutableBufferPointer { out in
+            if let bias {
+                bias.value.scalars.withUnsafeBufferPointer { b in
+                    for r in 0..<rows { (out.baseAddress! + r * units).update(from: b.baseAddress!, count: units) }
+                }
+            }
+            x.scalars.withUnsafeBufferPointer { a in
+                kernel.value.scalars.withUnsafeBufferPointer { w in
+                    sgemm(m: rows, n: units, k: inputs, a: a.baseAddress!, lda: inputs, b: w.baseAddress!, ldb: units,
+                          beta: bias == nil ? 0 : 1, c: out.baseAddress!, ldc: units)
+                }
+            }
+        }
+        if !mode.logitsOutput { activation.apply(&y) }
+        if mode.keepForBackward {
+            cachedInput = x
+            cachedOutput = y
+            cachedLogits = mode.logitsOutput
+        }
+        return y
+    }
+
+    /// `dW = x^T dz`, `db = sum_rows dz`, `dx = dz W^T`, with `dz` the gradient before the activation.
+    public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
+        guard let x = cachedInput, let y = cachedOutput, let kernel else {
+            throw ModelError("layer '\(name)': backward called without a training forward pass")
+        }
+        var dz = outputGradient
+        if !cachedLogits { activation.backward(output: y, gradient: &dz) }
+        let inputs = kernel.shape[0]
+        let rows = x.count / inputs
+        dz.scalars.withUnsafeBufferPointer { g in
+            if kernel.gradient != nil {
+                kernel.gradient!.scalars.withUnsafeMutableBufferPointer { dw in
+                    x.scalars.withUnsafeBufferPointer { a in
+                        sgemm(transposeA: true, m: inputs, n: units, k: rows, a: a.baseAddress!, lda: inputs,
+                              b: g.baseAddress!, ldb: units, beta: 1, c: dw.baseAddress!, ldc: units)
+                    }
+                }
+            }
+            if let bias, bias.gradient != nil {
+                bias.gradient!.scalars.withUnsafeMutableBufferPointer { db in
+                    for r in 0..<rows { for u in 0..<units { db[u] += g[r * units + u] } }
+                }
+            }
+        }
+        guard needsInputGradient else { return nil }
+        var dx = Tensor(shape: x.shape)
+        dx.scalars.withUnsafeMutableBufferPointer { out in
+            dz.scalars.withUnsafeBufferPointer { g in
+                kernel.value.scalars.withUnsafeBufferPointer { w in
+                    sgemm(transposeB: true, m: rows, n: inputs, k: units, a: g.baseAddress!, lda: units,
+                          b: w.baseAddress!, ldb: units, c: out.baseAddress!, ldc: inputs)
+                }
+            }
+        }
+        return dx
+    }
+
+    public func clearCache() {
+        cachedInput = nil
+        cachedOutput = nil
+    }
+}

@@ -1,0 +1,42 @@
+import TLTensor
+
+/// Inverted dropout (Keras `Dropout`): in training each value is zeroed with probability `rate` and the
+/// survivors are scaled by `1 / (1 - rate)`, so inference is the identity.
+public final class Dropout: Layer {
+    public var name: String
+    public let typeName = "Dropout"
+    public var trainable = true
+    public let rate: Float
+    public let weights: [Parameter] = []
+    private var generator: RandomGenerator
+    private var cachedMask: [Float]?
+
+    public init(rate: Float, seed: UInt64? = nil, name: String? = nil) {
+        self.rate = rate
+        self.name = name ?? LayerNames.next("dropout")
+        generator = seed.map(RandomGenerator.init(seed:)) ?? GlobalRandom.makeGenerator()
+    }
+
+    public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape { inputShape }
+
+    public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
+        guard mode.training, rate > 0 else { cachedMask = nil; return x }
+        let scale = 1 / (1 - rate)
+        var mask = [Float](repeating: 0, count: x.count)
+        for i in 0..<mask.count { mask[i] = generator.nextUnitFloat() >= rate ? scale : 0 }
+        var y = x
+        y.scalars.withUnsafeMutableBufferPointer { out in for i in out.indices { out[i] *= mask[i] } }
+        if mode.keepForBackward { cachedMask = mask }
+        return y
+    }
+
+    public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
+        guard needsInputGradient else { return nil }
+        guard let mask = cachedMask else { return outputGradient }
+        var dx = outputGradient
+        dx.scalars.withUnsafeMutableBufferPointer { d in for i in d.indices { d[i] *= mask[i] } }
+        return dx
+    }
+
+    public func clearCache() { cachedMask = nil }
+}

@@ -1,0 +1,99 @@
+import TLTensor
+
+/// How a forward pass runs.
+public struct ForwardMode: Sendable {
+    /// Training behaviour (dropout active, batch statistics): Keras's `training=True`.
+    public var training: Bool
+    /// Keep what the backward pass needs. False for inference and for a frozen prefix of the network,
+    /// which backpropagation never reaches.
+    public var keepForBackward: Bool
+    /// Return the pre-activation values (logits) of this layer instead of applying its activation:
+    /// the loss then works from logits, as Keras does after a sigmoid or softmax.
+    public var logitsOutput: Bool
+
+    public init(training: Bool, keepForBackward: Bool, logitsOutput: Bool = false) {
+        self.training = training
+        self.keepForBackward = keepForBackward
+        self.logitsOutput = logitsOutput
+    }
+
+    public static let inference = ForwardMode(training: false, keepForBackward: false)
+}
+
+/// A shape without its batch axis; `nil` marks a dimension not known until data arrives (Keras's None).
+public typealias FeatureShape = [Int?]
+
+/// Renders a shape as Keras prints it, with `None` for the batch: `(None, 150, 150, 3)`.
+public func describeShape(_ shape: FeatureShape) -> String {
+    let parts = ["None"] + shape.map { $0.map(String.init) ?? "None" }
+    return "(" + parts.joined(separator: ", ") + ")"
+}
+
+/// A building block of a network: a function of its input with (possibly) weights.
+///
+/// Leaves compute; models (``Sequential``) are layers made of layers. A layer is called with
+/// `callAsFunction` for inference, with ``forward(_:mode:)`` during training, and its ``backward(_:needsInputGradient:)``
+/// turns dL/d(output) into dL/d(input) while accumulating its weights' gradients.
+public protocol Layer: AnyObject {
+    /// Unique name within the session, as Keras names layers (`dense_1`, `block1_conv1`).
+    var name: String { get set }
+    /// Keras class name shown by `summary`: `Conv2D`, `Dense`, `Model`.
+    var typeName: String { get }
+    /// Whether the optimizer may change this layer's weights. Setting it on a model sets it on every sublayer.
+    var trainable: Bool { get set }
+    /// All weights of the layer in Keras's order (kernel before bias), sublayers' included.
+    var weights: [Parameter] { get }
+    /// Layers inside this one (empty for a leaf).
+    var sublayers: [Layer] { get }
+    /// True once the weights exist (they are created when the input's channel count is known).
+    var isBuilt: Bool { get }
+    /// Creates the weights for inputs of this shape.
+    func build(inputShape: FeatureShape) throws
+    /// The output shape for an input shape, without computing anything.
+    func outputShape(for inputShape: FeatureShape) throws -> FeatureShape
+    /// Runs the layer on a batch.
+    func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor
+    /// Backpropagates through the last forward pass run with `keepForBackward`.
+    func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor?
+    /// Drops whatever the last forward pass kept for backpropagation.
+    func clearCache()
+}
+
+extension Layer {
+    public var sublayers: [Layer] { [] }
+    public var isBuilt: Bool { true }
+    public func build(inputShape: FeatureShape) throws {}
+
+    /// Inference: `layer(x)`.
+    public func callAsFunction(_ x: Tensor) throws -> Tensor { try forward(x, mode: .inference) }
+
+    /// Weights the optimizer updates: none if this layer or any it belongs to is frozen (Keras's rule).
+    public var trainableWeights: [Parameter] {
+        guard trainable else { return [] }
+        if sublayers.isEmpty { return weights }
+        return sublayers.flatMap(\.trainableWeights)
+    }
+
+    public var nonTrainableWeights: [Parameter] {
+        let trainableIDs = Set(trainableWeights.map(ObjectIdentifier.init))
+        return weights.filter { !trainableIDs.contains(ObjectIdentifier($0)) }
+    }
+
+    public var parameterCount: Int { weights.reduce(0) { $0 + $1.count } }
+
+    /// The layer and every layer nested in it, depth first, in order.
+    public var allLayers: [Layer] { [self] + sublayers.flatMap(\.allLayers) }
+}
+
+/// A mistake in how a model is put together or called, reported as Keras reports it.
+public struct ModelError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ message: String) { description = message }
+}
+
+/// Checks that a batch has the rank a layer expects.
+func requireRank(_ x: Tensor, _ rank: Int, _ layer: Layer) throws {
+    guard x.rank == rank else {
+        throw ModelError("layer '\(layer.name)' (\(layer.typeName)) expects input of rank \(rank) (batch included), got shape \(x.shape)")
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import TLTensor
+
+/// Keras's losses. Each reduces by the mean over the batch (Keras's `sum_over_batch_size`).
+public enum Loss: String, CaseIterable, Sendable {
+    case binaryCrossentropy = "binary_crossentropy"
+    case categoricalCrossentropy = "categorical_crossentropy"
+    case sparseCategoricalCrossentropy = "sparse_categorical_crossentropy"
+    case meanSquaredError = "mse"
+
+    /// Parses Keras's names and aliases (`binary_crossentropy`, `mse`, `mean_squared_error`, ...).
+    public init?(kerasName: String) {
+        switch kerasName.lowercased() {
+        case "binary_crossentropy", "binarycrossentropy": self = .binaryCrossentropy
+        case "categorical_crossentropy", "categoricalcrossentropy": self = .categoricalCrossentropy
+        case "sparse_categorical_crossentropy", "sparsecategoricalcrossentropy": self = .sparseCategoricalCrossentropy
+        case "mse", "mean_squared_error", "meansquarederror": self = .meanSquaredError
+        default: return nil
+        }
+    }
+
+    /// Keras's clipping of probabilities that do not come with their logits.
+    public static let epsilon: Float = 1e-7
+
+    /// The activation whose logits this loss consumes directly, as Keras does after that activation.
+    public var logitsActivation: Activation? {
+        switch self {
+        case .binaryCrossentropy: return .sigmoid
+        case .categoricalCrossentropy, .sparseCategoricalCrossentropy: return .softmax
+        case .meanSquaredError: return nil
+        }
+    }
+
+    /// Per-sample losses and the gradient of their batch mean.
+    ///
+    /// - Parameters:
+    ///   - prediction: the model's output, or its logits when `fromLogits` is true.
+    ///   - target: labels: same shape as the output (or `(n,)` for a single output), class indices for
+    ///     the sparse loss.
+    /// - Returns: `perSample[i]` and `gradient` = d(mean_i perSample[i]) / d(prediction).
+    ///
+    /// From logits `z` the binary cross-entropy is `max(z, 0) - z y + log(1 + e^-|z|)` with gradient
+    /// `sigmoid(z) - y`; the categorical one is `-sum y log softmax(z)` with gradient `softmax(z) sum(y) - y`.
+    /// From probabilities `p` (clipped to `[eps, 1 - eps]`), `-(y log p + (1 - y) log(1 - p))`.
+    public func evaluate(prediction: Tensor, target: Tensor, fromLogits: Bool) throws -> (perSample: [Float], gradient: Tensor) {
+        let n = prediction.shape.first ?? 0
+        let width = n == 0 ? 0 : prediction.count / n
+        var gradient = Tensor(shape: prediction.shape)
+        var perSample = [Float](repeating: 0, count: n)
+        let p = prediction.scalars, y = target.scalars
+        switch self {
+        case .sparseCategoricalCrossentropy:
+            guard target.count == n else {
+                throw ModelError("sparse_categorical_crossentropy expects one class index per sample (\(n)), got labels of shape \(target.shape)")
+            }
+        default:
+            guard target.count == prediction.count else {
+                throw ModelError("\(rawValue): labels of shape \(target.shape) do not match the model's output shape \(prediction.shape)")
+            }
+        }
+        let batchScale = 1 / Float(max(n, 1))
+        switch self {
+        case .binaryCrossentropy:
+            let scale = batchScale / Float(max(width, 1))
+            for i in 0..<n {
+                var sum: Float = 0
+                for j in 0..<width {
+                    let k = i * width + j
+                    if fromLogits {
+                        let z = p[k]
+                        sum += max(z, 0) - z * y[k] + log1p(exp(-abs(z)))
+                        gradient.scalars[k] = (Activation.sigmoid(z) - y[k]) * scale
+                    } else {
+                        let q = min(max(p[k], Loss.epsilon), 1 - Loss.epsilon)
+                        sum += -(y[k] * log(q) + (1 - y[k]) * log(1 - q))
+                        let inside = p[k] > Loss.epsilon && p[k] < 1 - Loss.epsilon
+                        gradient.scalars[k] = inside ? (q - y[k]) / (q * (1 - q)) * scale : 0
+                    }
+                }
+                perSample[i] = sum / Float(max(width, 1))
+            }
+        case .categoricalCrossentropy, .sparseCategoricalCrossentropy:
+            for i in 0..<n {
+                var targetRow = [Float](repeating: 0, count: width)
+                if self == .sparseCategoricalCrossentropy {
+                    let label = Int(y[i])
+                    guard label >= 0 && label < width && Float(label) == y[i] else {
+                        throw ModelError("sparse_categorical_crossentropy: label \(y[i]) of sample \(i) is not a class index in 0..<\(width)")
+                    }
+                    targetRow[label] = 1
+                } else {
+                    for j in 0..<width { targetRow[j] = y[i * width + j] }
+                }
+                let row = Array(p[(i * width)..<((i + 1) * width)])
+                var sum: Float = 0
+                if fromLogits {
+                    let m = row.max() ?? 0
+                    let logSum = log(row.reduce(0) { $0 + exp($1 - m) }) + m
+                    let targetSum = targetRow.reduce(0, +)
+                    for j in 0..<width {
+                        let logSoftmax = row[j] - logSum
+                        sum -= targetRow[j] * logSoftmax
+                        gradient.scalars[i * width + j] = (exp(logSoftmax) * targetSum - targetRow[j]) * batchScale
+                    }
+                } else {
+                    // Keras renormalises probabilities to sum 1, then clips.
+                    let total = row.reduce(0, +)
+                    let targetSum = targetRow.reduce(0, +)
+                    for j in 0..<width {
+                        let q = min(max(row[j] / total, Loss.epsilon), 1 - Loss.epsilon)
+                        sum -= targetRow[j] * log(q)
+                        gradient.scalars[i * width + j] = (targetSum / total - targetRow[j] / max(row[j], Loss.epsilon)) * batchScale
+                    }
+                }
+                perSample[i] = sum
+            }
+        case .meanSquaredError:
+            let scale = batchScale / Float(max(width, 1))
+            for i in 0..<n {
+                var sum: Float = 0
+                for j in 0..<width {
+                    let k = i * width + j
+                    let d = p[k] - y[k]
+                    sum += d * d
+                    gradient.scalars[k] = 2 * d * scale
+                }
+                perSample[i] = sum / Float(max(width, 1))
+            }
+        }
+        return (perSample, gradient)
+    }
+}
+
+/// Keras's accuracy metrics, chosen from the loss as Keras resolves `"acc"` / `"accuracy"`.
+public enum AccuracyKind: Sendable {
+    case binary, categorical, sparseCategorical
+
+    public init(loss: Loss, outputWidth: Int) {
+        switch loss {
+        case .binaryCrossentropy: self = .binary
+        case .categoricalCrossentropy: self = .categorical
+        case .sparseCategoricalCrossentropy: self = .sparseCategorical
+        case .meanSquaredError: self = outputWidth == 1 ? .binary : .categorical
+        }
+    }
+
+    /// Number of correctly classified samples in a batch (binary: `p > 0.5` equals the label, element-wise,
+    /// averaged over outputs per sample; otherwise the argmax matches).
+    public func correct(prediction: Tensor, target: Tensor) -> Double {
+        let n = prediction.shape.first ?? 0
+        guard n > 0 else { return 0 }
+        let width = prediction.count / n
+        let p = prediction.scalars, y = target.scalars
+        var total = 0.0
+        for i in 0..<n {
+            switch self {
+            case .binary:
+                var hits = 0
+                for j in 0..<width where (p[i * width + j] > 0.5 ? 1 : 0) == Int(y[i * width + j].rounded()) { hits += 1 }
+                total += Double(hits) / Double(width)
+            case .categorical, .sparseCategorical:
+                var best = 0
+                for j in 1..<max(width, 1) where p[i * width + j] > p[i * width + best] { best = j }
+                let label: Int
+                if self == .sparseCategorical {
+                    label = Int(y[i])
+                } else {
+                    var l = 0
+                    for j in 1..<max(width, 1) where y[i * width + j] > y[i * width + l] { l = j }
+                    label = l
+                }
+                if best == label { total += 1 }
+            }
+        }
+        return total
+    }
+}

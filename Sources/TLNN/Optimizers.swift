@@ -1,0 +1,132 @@
+import Foundation
+import TLTensor
+
+/// Updates weights from their gradients. State (moments) is kept per parameter.
+public protocol Optimizer: AnyObject {
+    /// Keras class name, for messages and `summary`.
+    var typeName: String { get }
+    var learningRate: Float { get set }
+    /// Applies one step to every parameter that has a gradient.
+    func apply(to parameters: [Parameter])
+    /// One-line description, as the REPL prints it.
+    var description: String { get }
+}
+
+/// Keras 3 RMSprop: `v = rho v + (1 - rho) g^2`, `w -= lr g / sqrt(v + eps)` (epsilon inside the root),
+/// `v` starting at zero.
+public final class RMSprop: Optimizer {
+    public let typeName = "RMSprop"
+    public var learningRate: Float
+    public let rho: Float
+    public let epsilon: Float
+    private var velocity: [ObjectIdentifier: [Float]] = [:]
+
+    public init(learningRate: Float = 0.001, rho: Float = 0.9, epsilon: Float = 1e-7) {
+        self.learningRate = learningRate
+        self.rho = rho
+        self.epsilon = epsilon
+    }
+
+    public func apply(to parameters: [Parameter]) {
+        for p in parameters {
+            guard let g = p.gradient else { continue }
+            var v = velocity[ObjectIdentifier(p)] ?? [Float](repeating: 0, count: p.count)
+            v.withUnsafeMutableBufferPointer { v in
+                g.scalars.withUnsafeBufferPointer { g in
+                    p.value.scalars.withUnsafeMutableBufferPointer { w in
+                        for i in w.indices {
+                            v[i] = rho * v[i] + (1 - rho) * g[i] * g[i]
+                            w[i] -= learningRate * g[i] / (v[i] + epsilon).squareRoot()
+                        }
+                    }
+                }
+            }
+            velocity[ObjectIdentifier(p)] = v
+        }
+    }
+
+    public var description: String { "RMSprop(learning_rate=\(learningRate), rho=\(rho), epsilon=\(epsilon))" }
+}
+
+/// Keras 3 SGD: with momentum `m = momentum m - lr g`, then `w += m`
+/// (Nesterov: `w += momentum m - lr g`); without momentum `w -= lr g`.
+public final class SGD: Optimizer {
+    public let typeName = "SGD"
+    public var learningRate: Float
+    public let momentum: Float
+    public let nesterov: Bool
+    private var moments: [ObjectIdentifier: [Float]] = [:]
+
+    public init(learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false) {
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.nesterov = nesterov
+    }
+
+    public func apply(to parameters: [Parameter]) {
+        for p in parameters {
+            guard let g = p.gradient else { continue }
+            if momentum == 0 {
+                g.scalars.withUnsafeBufferPointer { g in
+                    p.value.scalars.withUnsafeMutableBufferPointer { w in for i in w.indices { w[i] -= learningRate * g[i] } }
+                }
+                continue
+            }
+            var m = moments[ObjectIdentifier(p)] ?? [Float](repeating: 0, count: p.count)
+            m.withUnsafeMutableBufferPointer { m in
+                g.scalars.withUnsafeBufferPointer { g in
+                    p.value.scalars.withUnsafeMutableBufferPointer { w in
+                        for i in w.indices {
+                            m[i] = momentum * m[i] - learningRate * g[i]
+                            w[i] += nesterov ? momentum * m[i] - learningRate * g[i] : m[i]
+                        }
+                    }
+                }
+            }
+            moments[ObjectIdentifier(p)] = m
+        }
+    }
+
+    public var description: String { "SGD(learning_rate=\(learningRate), momentum=\(momentum), nesterov=\(nesterov))" }
+}
+
+/// Keras 3 Adam: `m = b1 m + (1 - b1) g`, `v = b2 v + (1 - b2) g^2`,
+/// `w -= lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)` (epsilon outside the root).
+public final class Adam: Optimizer {
+    public let typeName = "Adam"
+    public var learningRate: Float
+    public let beta1: Float
+    public let beta2: Float
+    public let epsilon: Float
+    private var state: [ObjectIdentifier: (m: [Float], v: [Float])] = [:]
+    private var step = 0
+
+    public init(learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+    }
+
+    public func apply(to parameters: [Parameter]) {
+        step += 1
+        let t = Float(step)
+        let alpha = learningRate * (1 - pow(beta2, t)).squareRoot() / (1 - pow(beta1, t))
+        for p in parameters {
+            guard let g = p.gradient else { continue }
+            var (m, v) = state[ObjectIdentifier(p)] ?? ([Float](repeating: 0, count: p.count), [Float](repeating: 0, count: p.count))
+            g.scalars.withUnsafeBufferPointer { g in
+                p.value.scalars.withUnsafeMutableBufferPointer { w in
+                    for i in w.indices {
+                        m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+                        v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+                        w[i] -= alpha * m[i] / (v[i].squareRoot() + epsilon)
+                    }
+                }
+            }
+            state[ObjectIdentifier(p)] = (m, v)
+        }
+    }
+
+    public var description: String { "Adam(learning_rate=\(learningRate), beta_1=\(beta1), beta_2=\(beta2), epsilon=\(epsilon))" }
+}

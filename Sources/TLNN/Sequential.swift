@@ -1,0 +1,131 @@
+import TLTensor
+
+/// A linear stack of layers (Keras `Sequential`; also the form of chain-shaped functional models such as
+/// VGG16, which `summary` shows with their InputLayer and, nested, as `(Model)`).
+public final class Sequential: Layer {
+    public var name: String
+    /// `Sequential` for user-built stacks, `Model` for pretrained functional bases (Keras 2's summary word).
+    public var typeName: String
+    public private(set) var layers: [Layer] = []
+    /// The per-sample input shape, when known (from `input_shape=`, an InputLayer or a nested model).
+    public private(set) var declaredInputShape: FeatureShape?
+    private var ownTrainable = true
+    /// What `compile` fixed: optimizer, loss, metrics and the trainable weights at that moment.
+    public var compiled: CompiledSetup?
+
+    public init(name: String? = nil, typeName: String = "Sequential", inputShape: FeatureShape? = nil) {
+        self.name = name ?? LayerNames.next("sequential")
+        self.typeName = typeName
+        self.declaredInputShape = inputShape
+    }
+
+    public convenience init(_ layers: [Layer], name: String? = nil, typeName: String = "Sequential", inputShape: FeatureShape? = nil) throws {
+        self.init(name: name, typeName: typeName, inputShape: inputShape)
+        for layer in layers { try add(layer) }
+    }
+
+    public var sublayers: [Layer] { layers }
+    public var weights: [Parameter] { layers.flatMap(\.weights) }
+
+    /// Setting it sets every nested layer too, as Keras does; reading it gives the model's own flag.
+    public var trainable: Bool {
+        get { ownTrainable }
+        set {
+            ownTrainable = newValue
+            for layer in layers { layer.trainable = newValue }
+        }
+    }
+
+    public var isBuilt: Bool { layers.allSatisfy(\.isBuilt) }
+
+    /// The input shape: declared, or the first layer's own.
+    public var inputShape: FeatureShape? {
+        if let declaredInputShape { return declaredInputShape }
+        if let input = layers.first as? InputLayer { return input.shape }
+        if let nested = layers.first as? Sequential { return nested.inputShape }
+        return nil
+    }
+
+    /// The output shape for the model's known input shape.
+    public var outputShape: FeatureShape? {
+        guard let inputShape else { return nil }
+        return try? outputShape(for: inputShape)
+    }
+
+    /// Appends a layer, building its weights at once when the shape reaching it is known (as Keras does).
+    /// - Parameter inputShape: the `input_shape=` given to the first layer.
+    public func add(_ layer: Layer, inputShape: FeatureShape? = nil) throws {
+        if let inputShape {
+            guard layers.isEmpty else {
+                throw ModelError("input_shape given to layer '\(layer.name)', but only the first layer of a Sequential model takes one")
+            }
+            declaredInputShape = inputShape
+        }
+        if layers.contains(where: { $0 === layer }) || allLayers.contains(where: { $0.name == layer.name }) {
+            throw ModelError("a layer named '\(layer.name)' is already in model '\(name)'; layer names must be unique")
+        }
+        if let reaching = try currentOutputShape() {
+            try layer.build(inputShape: reaching)
+            _ = try layer.outputShape(for: reaching)   // rejects a layer that cannot take this input now, not at fit time
+        }
+        layers.append(layer)
+        if !ownTrainable { layer.trainable = false }
+    }
+
+    /// Removes the last layer (Keras `pop`).
+    public func pop() throws {
+        guard !layers.isEmpty else { throw ModelError("model '\(name)' has no layers to pop") }
+        layers.removeLast()
+    }
+
+    private func currentOutputShape() throws -> FeatureShape? {
+        guard let inputShape else { return nil }
+        return try outputShape(for: inputShape)
+    }
+
+    public func build(inputShape: FeatureShape) throws {
+        var shape = inputShape
+        for layer in layers {
+            try layer.build(inputShape: shape)
+            shape = try layer.outputShape(for: shape)
+        }
+    }
+
+    public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape {
+        var shape = inputShape
+        for layer in layers { shape = try layer.outputShape(for: shape) }
+        return shape
+    }
+
+    public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
+        var h = x
+        for (i, layer) in layers.enumerated() {
+            var m = mode
+            m.logitsOutput = mode.logitsOutput && i == layers.count - 1
+            h = try layer.forward(h, mode: m)
+        }
+        return h
+    }
+
+    public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
+        var g = outputGradient
+        for (i, layer) in layers.enumerated().reversed() {
+            guard let next = try layer.backward(g, needsInputGradient: needsInputGradient || i > 0) else { return nil }
+            g = next
+        }
+        return g
+    }
+
+    public func clearCache() { layers.forEach { $0.clearCache() } }
+
+    /// Leaf layers in execution order: nested Sequential models are opened up, so training can find the
+    /// frozen prefix that needs no backward pass.
+    public var executionLeaves: [Layer] {
+        layers.flatMap { ($0 as? Sequential)?.executionLeaves ?? [$0] }
+    }
+
+    /// Finds a layer by name anywhere inside the model.
+    public func layer(named name: String) -> Layer? {
+        allLayers.dropFirst().first { $0.name == name }
+    }
+}

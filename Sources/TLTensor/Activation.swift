@@ -1,0 +1,82 @@
+import Foundation
+
+/// Element-wise activation functions, named as Keras names them.
+public enum Activation: String, CaseIterable, Sendable {
+    case linear, relu, sigmoid, softmax, tanh, relu6
+
+    /// Parses a Keras activation name (`None`/`nil` means linear).
+    public init?(kerasName: String?) {
+        guard let name = kerasName?.lowercased(), name != "none", name != "linear" else { self = .linear; return }
+        self.init(rawValue: name)
+    }
+
+    /// Applies the activation in place. Softmax acts on the last axis.
+    public func apply(_ t: inout Tensor) {
+        switch self {
+        case .linear: return
+        case .relu:
+            t.scalars.withUnsafeMutableBufferPointer { p in for i in p.indices where p[i] < 0 { p[i] = 0 } }
+        case .relu6:
+            t.scalars.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = min(max(p[i], 0), 6) } }
+        case .sigmoid:
+            t.scalars.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = Activation.sigmoid(p[i]) } }
+        case .tanh:
+            t.scalars.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = Foundation.tanh(p[i]) } }
+        case .softmax:
+            let width = t.shape.last ?? 1
+            t.scalars.withUnsafeMutableBufferPointer { p in
+                var start = 0
+                while start < p.count {
+                    var m = -Float.infinity
+                    for j in start..<(start + width) { m = max(m, p[j]) }
+                    var sum: Float = 0
+                    for j in start..<(start + width) { p[j] = exp(p[j] - m); sum += p[j] }
+                    for j in start..<(start + width) { p[j] /= sum }
+                    start += width
+                }
+            }
+        }
+    }
+
+    /// Numerically stable logistic function `1 / (1 + e^-z)`.
+    @inlinable public static func sigmoid(_ z: Float) -> Float {
+        z >= 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z))
+    }
+
+    /// Multiplies `gradient` (dL/dy) by dy/dz in place, given the activation's output `y`.
+    /// Softmax uses its Jacobian: `dz_i = y_i (g_i - sum_j g_j y_j)` along the last axis.
+    public func backward(output y: Tensor, gradient g: inout Tensor) {
+        switch self {
+        case .linear: return
+        case .relu:
+            y.scalars.withUnsafeBufferPointer { out in
+                g.scalars.withUnsafeMutableBufferPointer { d in for i in d.indices where out[i] <= 0 { d[i] = 0 } }
+            }
+        case .relu6:
+            y.scalars.withUnsafeBufferPointer { out in
+                g.scalars.withUnsafeMutableBufferPointer { d in for i in d.indices where out[i] <= 0 || out[i] >= 6 { d[i] = 0 } }
+            }
+        case .sigmoid:
+            y.scalars.withUnsafeBufferPointer { out in
+                g.scalars.withUnsafeMutableBufferPointer { d in for i in d.indices { d[i] *= out[i] * (1 - out[i]) } }
+            }
+        case .tanh:
+            y.scalars.withUnsafeBufferPointer { out in
+                g.scalars.withUnsafeMutableBufferPointer { d in for i in d.indices { d[i] *= 1 - out[i] * out[i] } }
+            }
+        case .softmax:
+            let width = y.shape.last ?? 1
+            y.scalars.withUnsafeBufferPointer { out in
+                g.scalars.withUnsafeMutableBufferPointer { d in
+                    var start = 0
+                    while start < d.count {
+                        var dot: Float = 0
+                        for j in start..<(start + width) { dot += d[j] * out[j] }
+                        for j in start..<(start + width) { d[j] = out[j] * (d[j] - dot) }
+                        start += width
+                    }
+                }
+            }
+        }
+    }
+}

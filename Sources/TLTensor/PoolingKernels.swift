@@ -1,0 +1,98 @@
+/// Max and average pooling over NHWC batches.
+public enum PoolingKernels {
+    /// `y[n, oy, ox, c] = max over the window of x`; padded positions never win (TensorFlow's rule).
+    /// Returns the flat input index of each maximum as well, for the backward pass.
+    public static func maxForward(input: Tensor, geometry g: WindowGeometry, recordArgmax: Bool) -> (output: Tensor, argmax: [Int32]) {
+        let n = input.shape[0], c = g.channels
+        var output = Tensor(shape: [n, g.outputHeight, g.outputWidth, c])
+        var argmax = [Int32](repeating: 0, count: recordArgmax ? output.count : 0)
+        let imageSize = g.inputHeight * g.inputWidth * c
+        input.scalars.withUnsafeBufferPointer { x in
+            output.scalars.withUnsafeMutableBufferPointer { y in
+                argmax.withUnsafeMutableBufferPointer { am in
+                    var o = 0
+                    for i in 0..<n {
+                        let base = i * imageSize
+                        for oy in 0..<g.outputHeight {
+                            let y0 = max(0, oy * g.strideY - g.padTop)
+                            let y1 = min(g.inputHeight, oy * g.strideY - g.padTop + g.windowHeight)
+                            for ox in 0..<g.outputWidth {
+                                let x0 = max(0, ox * g.strideX - g.padLeft)
+                                let x1 = min(g.inputWidth, ox * g.strideX - g.padLeft + g.windowWidth)
+                                let first = base + (y0 * g.inputWidth + x0) * c
+                                for ch in 0..<c {
+                                    y[o + ch] = x[first + ch]
+                                    if recordArgmax { am[o + ch] = Int32(first + ch) }
+                                }
+                                for iy in y0..<y1 {
+                                    for ix in x0..<x1 {
+                                        let at = base + (iy * g.inputWidth + ix) * c
+                                        for ch in 0..<c where x[at + ch] > y[o + ch] {
+                                            y[o + ch] = x[at + ch]
+                                            if recordArgmax { am[o + ch] = Int32(at + ch) }
+                                        }
+                                    }
+                                }
+                                o += c
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (output, argmax)
+    }
+
+    /// Routes each output gradient to the input position that held the maximum.
+    public static func maxBackward(outputGradient dy: Tensor, argmax: [Int32], inputShape: [Int]) -> Tensor {
+        var dx = Tensor(shape: inputShape)
+        dx.scalars.withUnsafeMutableBufferPointer { d in
+            dy.scalars.withUnsafeBufferPointer { g in
+                argmax.withUnsafeBufferPointer { am in
+                    for i in 0..<g.count { d[Int(am[i])] += g[i] }
+                }
+            }
+        }
+        return dx
+    }
+
+    /// Mean over all spatial positions: `[n, h, w, c] -> [n, c]`.
+    public static func globalAverage(_ input: Tensor) -> Tensor {
+        let n = input.shape[0], pixels = input.shape[1] * input.shape[2], c = input.shape[3]
+        var out = Tensor(shape: [n, c])
+        input.scalars.withUnsafeBufferPointer { x in
+            out.scalars.withUnsafeMutableBufferPointer { y in
+                for i in 0..<n {
+                    for p in 0..<pixels {
+                        let row = x.baseAddress! + (i * pixels + p) * c
+                        for ch in 0..<c { y[i * c + ch] += row[ch] }
+                    }
+                    let scale = 1 / Float(max(pixels, 1))
+                    for ch in 0..<c { y[i * c + ch] *= scale }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Gradient of ``globalAverage(_:)``: each position receives `dy / (h * w)`.
+    public static func globalAverageBackward(_ dy: Tensor, inputShape: [Int]) -> Tensor {
+        let n = inputShape[0], pixels = inputShape[1] * inputShape[2], c = inputShape[3]
+        var dx = Tensor(shape: inputShape)
+        let scale = 1 / Float(max(pixels, 1))
+        dx.scalars.withUnsafeMutableBufferPointer { d in
+            dy.scalars.withUnsafeBufferPointer { g in
+                for i in 0..<n { for p in 0..<pixels { for ch in 0..<c { d[(i * pixels + p) * c + ch] = g[i * c + ch] * scale } } }
+            }
+        }
+        return dx
+    }
+
+    /// Maximum over all spatial positions: `[n, h, w, c] -> [n, c]`, with the winning flat indices.
+    public static func globalMax(_ input: Tensor) -> (output: Tensor, argmax: [Int32]) {
+        let g = WindowGeometry(inputHeight: input.shape[1], inputWidth: input.shape[2], channels: input.shape[3],
+                               window: (input.shape[1], input.shape[2]), strides: (1, 1), padding: .valid)
+        let (pooled, argmax) = maxForward(input: input, geometry: g, recordArgmax: true)
+        return (Tensor(shape: [input.shape[0], input.shape[3]], scalars: pooled.scalars), argmax)
+    }
+}

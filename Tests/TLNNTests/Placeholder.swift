@@ -1,2 +1,0 @@
-import XCTest
-final class TLNNTestsPlaceholder: XCTestCase { func testNothing() {} }
