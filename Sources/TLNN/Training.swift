@@ -100,7 +100,7 @@ extension Sequential {
     ///
     /// Leaves before the first trainable one run forward only and keep nothing; backpropagation stops at
     /// the first trainable leaf.
-    func trainStep(_ x: Tensor, _ y: Tensor, setup: CompiledSetup, epoch: Int, batch: Int) throws -> (loss: Double, correct: Double) {
+    public func trainStep(_ x: Tensor, _ y: Tensor, setup: CompiledSetup, epoch: Int, batch: Int) throws -> (loss: Double, correct: Double) {
         let leaves = executionLeaves
         let trainableIDs = Set(setup.trainableParameters.map(ObjectIdentifier.init))
         let firstTrainable = leaves.firstIndex { leaf in leaf.weights.contains { trainableIDs.contains(ObjectIdentifier($0)) } }
@@ -139,7 +139,7 @@ extension Sequential {
     }
 
     /// Loss and correct count of a batch in inference mode.
-    func evaluateBatch(_ x: Tensor, _ y: Tensor, setup: CompiledSetup) throws -> (loss: Double, correct: Double) {
+    public func evaluateBatch(_ x: Tensor, _ y: Tensor, setup: CompiledSetup) throws -> (loss: Double, correct: Double) {
         let output = try forward(x, mode: .inference)
         let target = alignTargets(y, to: output, loss: setup.loss)
         let (perSample, _) = try setup.loss.evaluate(prediction: output, target: target, fromLogits: false)
