@@ -1,2 +1,0 @@
-import XCTest
-final class TLFormatsTestsPlaceholder: XCTestCase { func testNothing() {} }
