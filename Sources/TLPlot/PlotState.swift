@@ -1,0 +1,130 @@
+import Foundation
+
+/// matplotlib's `pyplot` state machine for the tl language: commands act on the current figure,
+/// `figure()` starts another, `show` writes every open figure as a PNG and closes them.
+///
+/// The walkthrough's code maps one to one:
+/// ```swift
+/// try plt.plot(x: epochs, y: acc, style: "bo", label: "Training acc")
+/// try plt.plot(x: epochs, y: valAcc, style: "b", label: "Validation acc")
+/// plt.title("Training and validation accuracy"); plt.legend(); plt.figure()
+/// ...
+/// let written = try plt.show(directory: "plots")
+/// ```
+public final class PlotState {
+    /// Open figures, oldest first; the last is the current one.
+    public private(set) var figures: [Figure] = []
+    /// The gnuplot used to draw (injectable for tests and unusual installs).
+    public var gnuplot: Gnuplot
+    /// matplotlib numbers figures from 1; untitled figures are saved as `figure_N.png`.
+    private var numbers: [ObjectIdentifier: Int] = [:]
+    private var nextNumber = 1
+
+    public init(gnuplot: Gnuplot = Gnuplot()) {
+        self.gnuplot = gnuplot
+    }
+
+    /// The figure commands act on, created on first use as in matplotlib.
+    public var current: Figure {
+        if let last = figures.last { return last }
+        return figure()
+    }
+
+    /// Starts a new figure and makes it current (`plt.figure()`).
+    @discardableResult
+    public func figure(width: Int = Figure.defaultWidth, height: Int = Figure.defaultHeight) -> Figure {
+        let figure = Figure(width: width, height: height)
+        figures.append(figure)
+        numbers[ObjectIdentifier(figure)] = nextNumber
+        nextNumber += 1
+        return figure
+    }
+
+    /// `plt.plot(x, y, style, label=...)` on the current figure.
+    public func plot(x: [Double]? = nil, y: [Double], style: String = "", label: String? = nil) throws {
+        try current.plot(x: x, y: y, style: style, label: label)
+    }
+
+    public func title(_ text: String) { current.title = text }
+    public func xlabel(_ text: String) { current.xLabel = text }
+    public func ylabel(_ text: String) { current.yLabel = text }
+    /// Shows the labelled series of the current figure in a legend (`plt.legend()`).
+    public func legend() { current.showsLegend = true }
+
+    /// Adds the walkthrough's training/validation pair as a new figure; see ``Figure/historyPair(training:validation:metric:epochs:)``.
+    @discardableResult
+    public func plotHistoryPair(training: [Double], validation: [Double], metric: String,
+                                epochs: [Double]? = nil) throws -> Figure {
+        let pair = try Figure.historyPair(training: training, validation: validation, metric: metric, epochs: epochs)
+        numbers[ObjectIdentifier(pair)] = nextNumber
+        nextNumber += 1
+        figures.append(pair)
+        return pair
+    }
+
+    /// Writes every open figure that holds data into `directory` (created if needed) as a PNG named
+    /// after its title, never overwriting an existing file, then closes all figures (`plt.show()`).
+    /// - Returns: the written PNG paths, in figure order; empty when nothing was plotted.
+    @discardableResult
+    public func show(directory: String) throws -> [String] {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw PlotError.fileWriteFailed(path: directory, reason: error.localizedDescription)
+        }
+        var written: [String] = []
+        for figure in figures where !figure.isEmpty {
+            let path = Self.uniquePath(in: directory, baseName: baseName(of: figure))
+            try figure.render(to: path, gnuplot: gnuplot)
+            written.append(path)
+        }
+        figures.removeAll()
+        numbers.removeAll()
+        return written
+    }
+
+    /// Writes the current figure to `path` and keeps it open (`plt.savefig(path)`).
+    public func savefig(_ path: String) throws {
+        try current.render(to: path, gnuplot: gnuplot)
+    }
+
+    /// Closes all figures without drawing them (`plt.close('all')`).
+    public func closeAll() {
+        figures.removeAll()
+        numbers.removeAll()
+    }
+
+    private func baseName(of figure: Figure) -> String {
+        let fromTitle = figure.title.map(Self.fileName(for:)) ?? ""
+        return fromTitle.isEmpty ? "figure_\(numbers[ObjectIdentifier(figure)] ?? 1)" : fromTitle
+    }
+
+    /// "Training and validation accuracy" -> "training_and_validation_accuracy": lower-case ASCII
+    /// letters and digits, every other run of characters one underscore.
+    public static func fileName(for title: String) -> String {
+        var name = ""
+        var pendingSeparator = false
+        for scalar in title.lowercased().unicodeScalars {
+            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) {
+                if pendingSeparator && !name.isEmpty { name += "_" }
+                name.unicodeScalars.append(scalar)
+                pendingSeparator = false
+            } else {
+                pendingSeparator = true
+            }
+        }
+        return name
+    }
+
+    /// `directory/base.png`, or `base_2.png`, `base_3.png`, ... if taken.
+    public static func uniquePath(in directory: String, baseName: String) -> String {
+        let folder = URL(fileURLWithPath: directory)
+        var candidate = folder.appendingPathComponent(baseName + ".png").path
+        var suffix = 2
+        while FileManager.default.fileExists(atPath: candidate) {
+            candidate = folder.appendingPathComponent("\(baseName)_\(suffix).png").path
+            suffix += 1
+        }
+        return candidate
+    }
+}

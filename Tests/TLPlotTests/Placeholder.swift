@@ -1,2 +1,0 @@
-import XCTest
-final class TLPlotTestsPlaceholder: XCTestCase { func testNothing() {} }

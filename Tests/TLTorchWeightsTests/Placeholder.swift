@@ -1,2 +1,0 @@
-import XCTest
-final class TLTorchWeightsTestsPlaceholder: XCTestCase { func testNothing() {} }
