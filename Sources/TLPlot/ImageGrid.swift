@@ -2,7 +2,7 @@ import Foundation
 
 /// An 8-bit RGB image for ``renderImageGrid(images:columns:to:title:gnuplot:)``: `rgb` holds
 /// `width * height` pixels row by row from the top, three bytes (red, green, blue) each.
-public typealias RGBImage = (width: Int, height: Int, rgb: [UInt8])
+public typealias GridImage = (width: Int, height: Int, rgb: [UInt8])
 
 /// Draws images side by side in rows of `columns`, e.g. to preview data augmentation, into a PNG.
 ///
@@ -10,7 +10,7 @@ public typealias RGBImage = (width: Int, height: Int, rgb: [UInt8])
 /// PNG encoder is needed; `NAME.rgb` and `NAME.gp` stay beside the PNG, and `gnuplot NAME.gp` redraws it.
 /// Each image sits in a cell the size of the largest image; small images are enlarged (by an integer
 /// factor when possible) so the grid stays readable.
-public func renderImageGrid(images: [RGBImage], columns: Int, to pngPath: String, title: String? = nil,
+public func renderImageGrid(images: [GridImage], columns: Int, to pngPath: String, title: String? = nil,
                             gnuplot: Gnuplot = Gnuplot()) throws {
     guard !images.isEmpty else { throw PlotError.nothingToPlot(path: pngPath) }
     guard columns > 0 else {

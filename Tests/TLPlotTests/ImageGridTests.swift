@@ -11,7 +11,7 @@ final class ImageGridTests: XCTestCase {
     }
 
     /// A `width` x `height` image of one colour.
-    private func solid(_ width: Int, _ height: Int, _ r: UInt8, _ g: UInt8, _ b: UInt8) -> RGBImage {
+    private func solid(_ width: Int, _ height: Int, _ r: UInt8, _ g: UInt8, _ b: UInt8) -> GridImage {
         (width, height, Array([[UInt8]](repeating: [r, g, b], count: width * height).joined()))
     }
 

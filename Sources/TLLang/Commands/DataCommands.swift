@@ -1,0 +1,5 @@
+import TLScript
+
+extension Session {
+    func registerDataCommands() {}
+}

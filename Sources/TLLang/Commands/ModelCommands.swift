@@ -1,0 +1,210 @@
+import Foundation
+import TLTensor
+import TLNN
+import TLZoo
+import TLScript
+
+extension Session {
+    func registerModelCommands() {
+        register(CommandSpec(name: "load_vgg16", parameters: [
+            ParameterSpec("weights", default: "imagenet"),
+            ParameterSpec("include_top", default: true, kind: .bool),
+            ParameterSpec("input_shape", default: .none),
+            ParameterSpec("pooling", default: .none),
+            ParameterSpec("classes", default: 1000, kind: .int),
+        ], aliases: ["VGG16", "applications.VGG16", "keras.applications.VGG16", "vgg16.VGG16"]) { args, _ in
+            let weights: VGG16.Weights
+            switch args["weights"] {
+            case .none: weights = .none
+            case .string(let s) where s.lowercased() == "imagenet": weights = .imagenet
+            case .string(let s) where s.lowercased() == "none": weights = .none
+            case .string(let path): weights = .file(path)
+            default: throw args.typeError("weights", expected: "\"imagenet\", None or the path of a weights file")
+            }
+            let poolingName = try args.optionalString("pooling")?.lowercased() ?? "none"
+            guard let pooling = VGG16.Pooling(rawValue: poolingName) else {
+                throw ScriptError(.value, "argument 'pooling' of load_vgg16() must be None, \"avg\" or \"max\", got \"\(poolingName)\"")
+            }
+            let model = try VGG16.load(weights: weights, includeTop: try args.bool("include_top"), inputShape: try args.shape("input_shape"),
+                                       pooling: pooling, classes: try args.int("classes"))
+            return .object(ModelObject(model))
+        })
+
+        register(CommandSpec(name: "summary", parameters: [ParameterSpec("model", kind: .object)]) { args, interpreter in
+            interpreter.write(summaryText(of: try args.model("model")) + "\n")
+            return .none
+        })
+
+        register(CommandSpec(name: "sequential", parameters: [ParameterSpec("layers", default: .none), ParameterSpec("name", default: .none)],
+                             aliases: ["Sequential", "models.Sequential", "keras.models.Sequential", "keras.Sequential"]) { args, _ in
+            let model = Sequential(name: try args.optionalString("name"))
+            if !args["layers"].isNone {
+                for (i, item) in try args.list("layers").enumerated() {
+                    guard case .object(let object) = item, let backed = object as? LayerBacked else {
+                        throw ScriptError(.type, "item \(i) of argument 'layers' of sequential() must be a layer, got \(item.typeName)")
+                    }
+                    try self.add(backed.layer, from: backed, to: model)
+                }
+            }
+            return .object(ModelObject(model))
+        })
+
+        register(CommandSpec(name: "add", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("layer", kind: .object)]) { args, _ in
+            guard case .object(let object) = args["layer"], let backed = object as? LayerBacked else {
+                throw args.typeError("layer", expected: "a layer (dense(...), flatten(), ...) or a model")
+            }
+            try self.add(backed.layer, from: backed, to: try args.model("model"))
+            return .none
+        })
+
+        // Layer constructors; input_shape / input_dim are remembered and applied when added first.
+        register(CommandSpec(name: "dense", parameters: [
+            ParameterSpec("units", kind: .int), ParameterSpec("activation", default: Value.none),
+            ParameterSpec("input_dim", default: .none), ParameterSpec("input_shape", default: .none), ParameterSpec("name", default: .none),
+        ], aliases: ["Dense", "layers.Dense", "keras.layers.Dense"]) { args, _ in
+            let units = try args.int("units")
+            guard units > 0 else { throw ScriptError(.value, "argument 'units' of dense() must be positive, got \(units)") }
+            let layer = Dense(units: units, activation: try self.activation(args), name: try args.optionalString("name"))
+            var shape = try args.shape("input_shape")
+            if let dim = try args.optionalInt("input_dim") { shape = [dim] }
+            return .object(PendingLayer(layer, inputShape: shape))
+        })
+        register(CommandSpec(name: "dropout", parameters: [ParameterSpec("rate", kind: .number), ParameterSpec("seed", default: .none), ParameterSpec("name", default: .none)],
+                             aliases: ["Dropout", "layers.Dropout", "keras.layers.Dropout"]) { args, _ in
+            let rate = try args.double("rate")
+            guard rate >= 0 && rate < 1 else { throw ScriptError(.value, "argument 'rate' of dropout() must be in [0, 1), got \(rate)") }
+            return .object(PendingLayer(Dropout(rate: Float(rate), seed: try args.optionalInt("seed").map(UInt64.init), name: try args.optionalString("name"))))
+        })
+        register(CommandSpec(name: "flatten", parameters: [ParameterSpec("input_shape", default: .none), ParameterSpec("name", default: .none)],
+                             aliases: ["Flatten", "layers.Flatten", "keras.layers.Flatten"]) { args, _ in
+            .object(PendingLayer(Flatten(name: try args.optionalString("name")), inputShape: try args.shape("input_shape")))
+        })
+        register(CommandSpec(name: "conv2d", parameters: [
+            ParameterSpec("filters", kind: .int), ParameterSpec("kernel_size"), ParameterSpec("strides", default: 1),
+            ParameterSpec("padding", default: "valid", kind: .string), ParameterSpec("activation", default: Value.none),
+            ParameterSpec("input_shape", default: .none), ParameterSpec("name", default: .none),
+        ], aliases: ["Conv2D", "layers.Conv2D", "keras.layers.Conv2D"]) { args, _ in
+            let layer = Conv2D(filters: try args.int("filters"), kernelSize: try args.pair("kernel_size"), strides: try args.pair("strides"),
+                               padding: try self.padding(args), activation: try self.activation(args), name: try args.optionalString("name"))
+            return .object(PendingLayer(layer, inputShape: try args.shape("input_shape")))
+        })
+        register(CommandSpec(name: "max_pooling2d", parameters: [
+            ParameterSpec("pool_size", default: .tuple([2, 2])), ParameterSpec("strides", default: .none),
+            ParameterSpec("padding", default: "valid", kind: .string), ParameterSpec("name", default: .none),
+        ], aliases: ["MaxPooling2D", "layers.MaxPooling2D", "keras.layers.MaxPooling2D", "MaxPool2D", "layers.MaxPool2D"]) { args, _ in
+            let pool = try args.pair("pool_size")
+            let strides = args["strides"].isNone ? pool : try args.pair("strides")
+            return .object(PendingLayer(MaxPooling2D(poolSize: pool, strides: strides, padding: try self.padding(args), name: try args.optionalString("name"))))
+        })
+        register(CommandSpec(name: "global_average_pooling2d", parameters: [ParameterSpec("name", default: .none)],
+                             aliases: ["GlobalAveragePooling2D", "layers.GlobalAveragePooling2D"]) { args, _ in
+            .object(PendingLayer(GlobalAveragePooling2D(name: try args.optionalString("name"))))
+        })
+
+        register(CommandSpec(name: "add_dense", parameters: [
+            ParameterSpec("model", kind: .object), ParameterSpec("units", kind: .int), ParameterSpec("activation", default: Value.none),
+            ParameterSpec("input_dim", default: .none), ParameterSpec("name", default: .none),
+        ]) { args, interpreter in
+            var forward = args
+            forward.values["input_shape"] = .none
+            let layer = try interpreter.command(named: "dense")!.body(forward, interpreter)
+            guard case .object(let pending as PendingLayer) = layer else { return .none }
+            try self.add(pending.layer, from: pending, to: try args.model("model"))
+            return .none
+        })
+        register(CommandSpec(name: "add_dropout", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("rate", kind: .number), ParameterSpec("name", default: .none)]) { args, interpreter in
+            var forward = args
+            forward.values["seed"] = .none
+            guard case .object(let pending as PendingLayer) = try interpreter.command(named: "dropout")!.body(forward, interpreter) else { return .none }
+            try self.add(pending.layer, from: pending, to: try args.model("model"))
+            return .none
+        })
+        register(CommandSpec(name: "add_flatten", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("name", default: .none)]) { args, _ in
+            try self.add(Flatten(name: try args.optionalString("name")), from: nil, to: try args.model("model"))
+            return .none
+        })
+
+        register(CommandSpec(name: "freeze", parameters: [ParameterSpec("model", kind: .object)]) { args, interpreter in
+            let layer = try args.layer("model")
+            layer.trainable = false
+            interpreter.write("froze '\(layer.name)': \(layer.weights.count) weight tensors no longer train\n")
+            return .none
+        })
+        register(CommandSpec(name: "unfreeze", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("from", default: .none)]) { args, interpreter in
+            let model = try args.layer("model")
+            model.trainable = true
+            guard let from = try args.optionalString("from") else { return .none }
+            let layers = model.sublayers
+            guard let start = layers.firstIndex(where: { $0.name == from }) else {
+                let names = layers.map(\.name)
+                throw ScriptError(.value, "model '\(model.name)' has no layer '\(from)'\(closest(from, names)); its layers: \(names.joined(separator: ", "))")
+            }
+            for (i, layer) in layers.enumerated() { layer.trainable = i >= start }
+            let count = layers[start...].reduce(0) { $0 + $1.weights.count }
+            interpreter.write("'\(model.name)': layers before '\(from)' frozen, \(layers.count - start) layers from it on trainable (\(count) weight tensors)\n")
+            return .none
+        })
+
+        register(CommandSpec(name: "set_seed", parameters: [ParameterSpec("seed", kind: .int)],
+                             aliases: ["keras.utils.set_random_seed", "utils.set_random_seed", "tf.random.set_seed", "np.random.seed"]) { args, _ in
+            GlobalRandom.seed(UInt64(bitPattern: Int64(try args.int("seed"))))
+            return .none
+        })
+    }
+
+    func activation(_ args: CallArguments) throws -> Activation {
+        let name = try args.optionalString("activation")
+        guard let activation = Activation(kerasName: name) else {
+            throw ScriptError(.value, "unknown activation '\(name ?? "")' in \(args.commandName)(); tl knows: \(Activation.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return activation
+    }
+
+    func padding(_ args: CallArguments) throws -> Padding {
+        let name = try args.string("padding").lowercased()
+        guard let padding = Padding(rawValue: name) else {
+            throw ScriptError(.value, "argument 'padding' of \(args.commandName)() must be \"valid\" or \"same\", got \"\(name)\"")
+        }
+        return padding
+    }
+
+    func add(_ layer: Layer, from object: HostObject?, to model: Sequential) throws {
+        let shape = (object as? PendingLayer)?.inputShape
+        try model.add(layer, inputShape: model.layers.isEmpty ? shape : nil)
+    }
+}
+
+/// A layer made by a constructor, remembering the `input_shape` it was given for when it is added first.
+final class PendingLayer: LayerBacked {
+    let layer: Layer
+    let inputShape: [Int?]?
+    init(_ layer: Layer, inputShape: [Int?]? = nil) {
+        self.layer = layer
+        self.inputShape = inputShape
+    }
+    var typeName: String { layer.typeName }
+    var summaryDescription: String { "\(layer.typeName) '\(layer.name)'\(layer.isBuilt ? ", \(groupedThousands(layer.parameterCount)) parameters" : " (weights created when added to a model)")" }
+    var attributeNames: [String] { ["name", "trainable", "weights"] }
+    func attribute(_ name: String) throws -> Value? { layerAttribute(name) }
+    func setAttribute(_ name: String, _ value: Value) throws -> Bool { try setLayerAttribute(name, value) }
+}
+
+/// " (did you mean 'x'?)" for the closest of `names`, or nothing.
+func closest(_ name: String, _ names: [String]) -> String {
+    func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return row[b.count]
+    }
+    guard let best = names.min(by: { distance(name, $0) < distance(name, $1) }), distance(name, best) <= max(2, name.count / 3) else { return "" }
+    return " (did you mean '\(best)'?)"
+}

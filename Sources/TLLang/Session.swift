@@ -1,0 +1,88 @@
+import Foundation
+import TLTensor
+import TLNN
+import TLPlot
+import TLScript
+
+/// One tl session: the interpreter with every engine command registered, the plotting state, and
+/// where relative output files go.
+public final class Session {
+    public let interpreter: Interpreter
+    public let plots = PlotState()
+    /// Whether fit may redraw its progress bar in place (a terminal), or prints one line per epoch.
+    public var interactiveOutput = false
+
+    public init(output: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) {
+        interpreter = Interpreter(output: output)
+        interpreter.documentation = DocIndex(markdown: Session.languageDocumentation)
+        registerModelCommands()
+        registerTrainingCommands()
+        registerArrayCommands()
+        registerDataCommands()
+        registerPlotCommands()
+        registerKerasAliases()
+    }
+
+    /// Where a relative output path goes: the report folder when there is one, else the current directory.
+    func outputPath(_ path: String) -> String {
+        interpreter.report?.resolveOutputPath(path) ?? path
+    }
+
+    /// Where `show()` writes figures.
+    var outputDirectory: String {
+        interpreter.report?.directory.path ?? FileManager.default.currentDirectoryPath
+    }
+
+    func register(_ spec: CommandSpec) { interpreter.register(spec) }
+
+    /// docs/LANGUAGE.md: the one place every command is documented (`help NAME` prints its entry).
+    public static var languageDocumentation: String {
+        for path in documentationCandidates {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8) { return text }
+        }
+        return ""
+    }
+
+    static var documentationCandidates: [String] {
+        var candidates: [String] = []
+        if let env = ProcessInfo.processInfo.environment["TL_DOCS"] { candidates.append(env) }
+        // Beside a checkout's build products (.build/<triple>/<config>/tl -> docs/ at the root)...
+        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            candidates.append(dir.appendingPathComponent("docs/LANGUAGE.md").path)
+            dir.deleteLastPathComponent()
+        }
+        // ...and the checkout this module was compiled from.
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(source.appendingPathComponent("docs/LANGUAGE.md").path)
+        return candidates
+    }
+}
+
+extension CallArguments {
+    func model(_ name: String) throws -> Sequential {
+        let value = self[name]
+        if case .object(let object) = value, let model = object as? ModelObject { return model.model }
+        throw typeError(name, expected: "a model (from sequential() or load_vgg16())")
+    }
+
+    func layer(_ name: String) throws -> Layer {
+        let value = self[name]
+        if case .object(let object) = value, let backed = object as? LayerBacked { return backed.layer }
+        throw typeError(name, expected: "a layer or a model")
+    }
+
+    func optionalString(_ name: String) throws -> String? {
+        self[name].isNone ? nil : try string(name)
+    }
+
+    func optionalInt(_ name: String) throws -> Int? {
+        self[name].isNone ? nil : try int(name)
+    }
+}
+
+/// Engine errors surface in scripts as runtime errors with the engine's message.
+struct CommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}

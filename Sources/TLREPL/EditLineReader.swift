@@ -1,0 +1,61 @@
+import CEditLine
+import Glibc
+
+/// The completer consulted by libedit's C callback, which cannot capture Swift context.
+nonisolated(unsafe) private var activeCompleter: Completer?
+nonisolated(unsafe) private var pendingMatches: [String] = []
+
+/// Line editing with libedit's readline interface: history (up arrow), tab completion, Ctrl-D to quit.
+final class EditLineReader: LineReader {
+    private let historyPath: String?
+
+    init(input: UnsafeMutablePointer<FILE>, output: UnsafeMutablePointer<FILE>, completer: Completer, historyPath: String?) {
+        self.historyPath = historyPath
+        rl_instream = input
+        rl_outstream = output
+        rl_readline_name = UnsafePointer(strdup("tl"))
+        // Our SIGINT handler decides what Ctrl-C means; libedit must not install its own.
+        rl_catch_signals = 0
+        activeCompleter = completer
+        rl_attempted_completion_function = { text, start, _ in
+            rl_attempted_completion_over = 1
+            rl_completion_append_character = 0
+            guard let text, let completer = activeCompleter else { return nil }
+            let prefix = rl_line_buffer.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: Int(start)).bindMemory(to: UInt8.self), as: UTF8.self) } ?? ""
+            pendingMatches = completer.candidates(for: String(cString: text), after: prefix)
+            return rl_completion_matches(text) { _, state in
+                if state == 0 { pendingMatches.reverse() }
+                guard let next = pendingMatches.popLast() else { return nil }
+                return strdup(next)
+            }
+        }
+        // Re-initialise so these streams are used even if an earlier session initialised libedit.
+        rl_initialize()
+        using_history()
+        if let historyPath { _ = read_history(historyPath) }
+    }
+
+    deinit {
+        activeCompleter = nil
+    }
+
+    func readLine(prompt: String) -> LineReadResult {
+        SignalHandling.editInterrupted.store(false, ordering: .relaxed)
+        guard let line = readline(prompt) else {
+            return SignalHandling.editInterrupted.load(ordering: .relaxed) ? .interrupted : .endOfInput
+        }
+        defer { free(line) }
+        return .line(String(cString: line))
+    }
+
+    func addHistory(_ entry: String) {
+        guard !entry.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+        add_history(entry)
+        if let historyPath {
+            // Append so several sessions share one history; create the file the first time.
+            if append_history(1, historyPath) != 0 { _ = write_history(historyPath) }
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,174 @@
+import Foundation
+
+/// Runs scripts and REPL lines. Variables persist across runs; commands are registered by the host.
+///
+/// Output goes through `output` (and into the report when one is recording); a run can be stopped
+/// through `cancellation`, which is checked between statements and loop iterations, and which
+/// long-running commands check with `throwIfCancelled()`.
+public final class Interpreter {
+    /// Receives everything scripts print.
+    public var output: (String) -> Void
+    /// Help text for `help(name)`; the host loads docs/LANGUAGE.md into it.
+    public var documentation = DocIndex(markdown: "")
+    /// Values given with `--set name=value`, consumed by `param(name, default)`.
+    public var parameterOverrides = ParameterOverrides()
+    /// The notebook of the current run, when recording.
+    public var report: ReportRecorder?
+    /// Raised (e.g. by Ctrl-C) to stop the running statement.
+    public let cancellation = CancellationFlag()
+
+    var globals: [String: Value] = [:]
+    /// Local variables of the user functions being executed, innermost last.
+    var frames: [[String: Value]] = []
+    var commands: [String: CommandSpec] = [:]
+    /// Names bound by `import`/`from ... import`, mapped to the full dotted path they stand for.
+    var importedNames: [String: [String]] = [:]
+    /// The source being executed, for error locations.
+    var currentSource = SourceFile(name: "<input>", text: "")
+    /// How many user functions are active; bounded to fail cleanly on runaway recursion.
+    var callDepth = 0
+    static let maximumCallDepth = 200
+
+    /// The location of the statement running now, for commands that report their own errors.
+    public private(set) var currentLocation: SourceLocation?
+
+    public init(output: @escaping (String) -> Void = { FileHandle.standardOutput.write($0.data(using: .utf8)!) }) {
+        self.output = output
+        registerBuiltins()
+    }
+
+    // MARK: Commands and variables
+
+    /// Registers a command under its name and aliases; a later registration replaces an earlier one.
+    public func register(_ spec: CommandSpec) {
+        commands[spec.name] = spec
+        for alias in spec.aliases { commands[alias] = spec }
+    }
+
+    /// Makes `alias` (plain or dotted, e.g. `layers.Dense`) resolve to the command `name`.
+    public func register(alias: String, for name: String) {
+        guard let spec = commands[name] else { preconditionFailure("no command '\(name)' to alias as '\(alias)'") }
+        commands[alias] = spec
+    }
+
+    /// The command registered under `name` (or an alias).
+    public func command(named name: String) -> CommandSpec? { commands[name] }
+
+    /// Every registered command name and alias, sorted.
+    public var commandNames: [String] { commands.keys.sorted() }
+
+    /// Global variables, read and written by the host (e.g. to preload values).
+    public subscript(variable name: String) -> Value? {
+        get { globals[name] }
+        set { globals[name] = newValue }
+    }
+
+    /// Names of the user's variables, sorted.
+    public var variableNames: [String] { globals.keys.sorted() }
+
+    // MARK: Output and cancellation
+
+    /// Writes text as the script's output (to the sink and the report).
+    public func write(_ text: String) {
+        output(text)
+        report?.appendOutput(text)
+    }
+
+    public var isCancelled: Bool { cancellation.isCancelled }
+
+    /// Throws the "interrupted" error when cancellation was requested.
+    public func throwIfCancelled() throws {
+        if cancellation.isCancelled { throw ScriptError(.cancelled, "interrupted") }
+    }
+
+    // MARK: Running
+
+    /// Runs a whole script. Stops at the first error, which is thrown located in the script.
+    /// When a report is recording, every top-level statement is recorded and the report rewritten.
+    public func run(source: String, fileName: String) throws {
+        try run(SourceFile(name: fileName, text: source))
+    }
+
+    /// Reads, validates (UTF-8) and runs a script file.
+    public func run(contentsOf path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ScriptError(.runtime, "cannot read script '\(path)'")
+        }
+        try run(SourceFile.decode([UInt8](data), name: path))
+    }
+
+    public func run(_ source: SourceFile) throws {
+        let block = try Parser.parse(source)
+        for statement in block {
+            try runTopLevel(statement, in: source)
+        }
+    }
+
+    /// Runs one REPL entry (one or more lines). An expression statement's value is echoed as Python's
+    /// REPL does, unless it is None; the echoed value is returned.
+    @discardableResult
+    public func evaluate(line: String, fileName: String = "<stdin>") throws -> Value? {
+        let source = SourceFile(name: fileName, text: line)
+        let block = try Parser.parse(source)
+        var echoed: Value?
+        for statement in block {
+            if case .expression(let expression) = statement.statement {
+                let value = try runTopLevel(statement, in: source) { try self.evaluate(expression) }
+                if let value, !value.isNone {
+                    write(value.repr + "\n")
+                    echoed = value
+                }
+            } else {
+                try runTopLevel(statement, in: source)
+            }
+        }
+        return echoed
+    }
+
+    @discardableResult
+    private func runTopLevel(_ statement: LocatedStatement, in source: SourceFile,
+                             _ body: (() throws -> Value)? = nil) throws -> Value? {
+        currentSource = source
+        frames = []
+        callDepth = 0
+        let text = statement.lines.compactMap { source.line($0) }.joined(separator: "\n")
+        report?.beginStatement(text)
+        defer { report?.endStatement() }
+        do {
+            if let body {
+                try throwIfCancelled()
+                currentLocation = statement.location
+                return try located(statement.location) { try body() }
+            }
+            let flow = try execute(statement)
+            switch flow {
+            case .normal: return nil
+            case .breakLoop: throw ScriptError(.syntax, "'break' outside a loop").located(at: statement.location, in: source)
+            case .continueLoop: throw ScriptError(.syntax, "'continue' outside a loop").located(at: statement.location, in: source)
+            case .returnValue: throw ScriptError(.syntax, "'return' outside a function").located(at: statement.location, in: source)
+            }
+        } catch let error as ScriptError {
+            report?.appendOutput(error.rendered + "\n")
+            throw error
+        }
+    }
+
+    /// Runs `body`, giving any error without a location the one given.
+    func located<T>(_ location: SourceLocation, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ScriptError {
+            throw error.located(at: location, in: currentSource)
+        } catch {
+            throw ScriptError(.runtime, Interpreter.describe(error)).located(at: location, in: currentSource)
+        }
+    }
+
+    /// A readable message for an error thrown by host code.
+    static func describe(_ error: Error) -> String {
+        if let localized = error as? LocalizedError, let description = localized.errorDescription { return description }
+        return String(describing: error)
+    }
+
+    func setCurrentLocation(_ location: SourceLocation) { currentLocation = location }
+}

@@ -1,0 +1,123 @@
+/// A value of the language. Lists, tuples and dicts are values (copied on assignment); engine objects
+/// (models, generators, histories) are shared references through `.object`.
+public enum Value {
+    case none
+    case bool(Bool)
+    case int(Int)
+    case float(Double)
+    case string(String)
+    case list([Value])
+    case tuple([Value])
+    case dict(ValueDictionary)
+    /// A command, builtin or user-defined function.
+    case command(CommandSpec)
+    /// An engine object supplied by the host (model, layer, generator, history...).
+    case object(HostObject)
+
+    /// The Python-like type name used in error messages.
+    public var typeName: String {
+        switch self {
+        case .none: return "None"
+        case .bool: return "bool"
+        case .int: return "int"
+        case .float: return "float"
+        case .string: return "str"
+        case .list: return "list"
+        case .tuple: return "tuple"
+        case .dict: return "dict"
+        case .command: return "function"
+        case .object(let object): return object.typeName
+        }
+    }
+
+    /// Python truthiness: empty containers, zero and None are false.
+    public var isTruthy: Bool {
+        switch self {
+        case .none: return false
+        case .bool(let b): return b
+        case .int(let i): return i != 0
+        case .float(let d): return d != 0
+        case .string(let s): return !s.isEmpty
+        case .list(let items), .tuple(let items): return !items.isEmpty
+        case .dict(let dict): return !dict.isEmpty
+        case .command: return true
+        case .object(let object): return object.count.map { $0 > 0 } ?? true
+        }
+    }
+
+    /// The value as a Double when it is a number (bools count, as in Python).
+    public var asDouble: Double? {
+        switch self {
+        case .int(let i): return Double(i)
+        case .float(let d): return d
+        case .bool(let b): return b ? 1 : 0
+        default: return nil
+        }
+    }
+
+    /// The value as an Int when it is an int or bool.
+    public var asInt: Int? {
+        switch self {
+        case .int(let i): return i
+        case .bool(let b): return b ? 1 : 0
+        default: return nil
+        }
+    }
+
+    public var asString: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    /// The elements of a list or tuple.
+    public var asSequence: [Value]? {
+        switch self {
+        case .list(let items), .tuple(let items): return items
+        default: return nil
+        }
+    }
+
+    public var asObject: HostObject? {
+        if case .object(let object) = self { return object }
+        return nil
+    }
+
+    public var isNone: Bool {
+        if case .none = self { return true }
+        return false
+    }
+
+    /// A list of floats, e.g. for `history.history['acc']`.
+    public static func floats(_ values: [Double]) -> Value { .list(values.map { .float($0) }) }
+    public static func floats(_ values: [Float]) -> Value { .list(values.map { .float(Double($0)) }) }
+}
+
+extension Value: Equatable {
+    /// Python equality: numbers compare by value across int/float/bool, objects by identity.
+    public static func == (lhs: Value, rhs: Value) -> Bool {
+        switch (lhs, rhs) {
+        case (.none, .none): return true
+        case (.string(let a), .string(let b)): return a == b
+        case (.list(let a), .list(let b)), (.tuple(let a), .tuple(let b)): return a == b
+        case (.dict(let a), .dict(let b)): return a == b
+        case (.command(let a), .command(let b)): return a.name == b.name && a.identity == b.identity
+        case (.object(let a), .object(let b)): return a === b
+        default:
+            if let x = lhs.asDouble, let y = rhs.asDouble {
+                if let i = lhs.asInt, let j = rhs.asInt { return i == j }
+                return x == y
+            }
+            return false
+        }
+    }
+}
+
+extension Value: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByStringLiteral,
+                 ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByNilLiteral {
+    public init(integerLiteral value: Int) { self = .int(value) }
+    public init(floatLiteral value: Double) { self = .float(value) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: Value...) { self = .list(elements) }
+    public init(nilLiteral: ()) { self = .none }
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import TLLang
+import TLScript
+
+/// The `tl` command: a REPL by default, `tl run FILE.tl`, `tl -c 'statements'`, `tl bench ...`.
+@main
+struct TL: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tl",
+        abstract: "Transfer learning on small image sets: a Keras-like language over a fast Swift engine.",
+        discussion: "Run `tl` for the interactive prompt (help() lists the commands), `tl run FILE.tl` for a script.",
+        subcommands: [Interactive.self, Run.self],
+        defaultSubcommand: Interactive.self)
+}
+
+/// Options shared by every way of running statements.
+struct ScriptOptions: ParsableArguments {
+    @Option(name: .customLong("set"), help: ArgumentHelp("Give param(NAME, default) a value.", valueName: "NAME=VALUE"))
+    var assignments: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Write a notebook of the run (report.md, metrics.json, plots) into DIR.", valueName: "DIR"))
+    var report: String?
+}
+
+extension ScriptOptions {
+    /// A session with `--set` values and `--report` applied.
+    func makeSession() throws -> Session {
+        let session = Session()
+        do {
+            session.interpreter.parameterOverrides = try ParameterOverrides(assignments: assignments)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        if let report {
+            session.interpreter.report = try ReportRecorder(directory: report)
+        }
+        return session
+    }
+
+    /// Runs `body`, writes the report (also after a failure), reports unused --set names.
+    /// Returns the exit code: 0, or 1 after a script error.
+    func execute(_ session: Session, _ body: () throws -> Void) -> Int32 {
+        var status: Int32 = 0
+        do {
+            try body()
+        } catch let error as ScriptError {
+            FileHandle.standardError.write(Data((error.rendered + "\n").utf8))
+            status = 1
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            status = 1
+        }
+        for warning in session.interpreter.parameterOverrides.unusedWarnings {
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+        }
+        if let recorder = session.interpreter.report {
+            recorder.write()
+            if let error = recorder.writeError {
+                FileHandle.standardError.write(Data("error: could not write the report: \(error)\n".utf8))
+                status = status == 0 ? 1 : status
+            } else {
+                FileHandle.standardError.write(Data("report written to \(recorder.directory.path)/report.md\n".utf8))
+            }
+        }
+        return status
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run a .tl script.")
+
+    @ArgumentParser.Argument(help: "The script to run.")
+    var file: String
+
+    @OptionGroup var options: ScriptOptions
+
+    func run() throws {
+        guard FileManager.default.isReadableFile(atPath: file) else {
+            throw ValidationError("cannot read script '\(file)': no such file or no permission")
+        }
+        let session = try options.makeSession()
+        session.interactiveOutput = isatty(STDOUT_FILENO) == 1
+        if let title = options.report.map({ _ in "tl run \(file)" }) { session.interpreter.report?.title = title }
+        InterruptHandling.install(for: session.interpreter)
+        let status = options.execute(session) { try session.interpreter.run(contentsOf: file) }
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+struct Interactive: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "repl", abstract: "The interactive prompt (the default).")
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("Run these statements and exit.", valueName: "STATEMENTS"))
+    var statements: String?
+
+    @OptionGroup var options: ScriptOptions
+
+    func run() throws {
+        let session = try options.makeSession()
+        session.interactiveOutput = isatty(STDOUT_FILENO) == 1
+        if let statements {
+            InterruptHandling.install(for: session.interpreter)
+            let status = options.execute(session) { try session.interpreter.run(source: statements, fileName: "<command line>") }
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
+        var replStatus: Int32 = 0
+        let status = options.execute(session) { replStatus = runInteractive(session) }
+        if status != 0 || replStatus != 0 { throw ExitCode(max(status, replStatus)) }
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class TLREPLTestsPlaceholder: XCTestCase { func testNothing() {} }

@@ -1,2 +1,0 @@
-import XCTest
-final class TLScriptTestsPlaceholder: XCTestCase { func testNothing() {} }
