@@ -20,6 +20,7 @@ public final class Session {
         registerArrayCommands()
         registerDataCommands()
         registerPlotCommands()
+        registerPathCommands()
         registerKerasAliases()
     }
 

@@ -82,6 +82,7 @@ struct Run: ParsableCommand {
         let session = try options.makeSession()
         session.interactiveOutput = isatty(STDOUT_FILENO) == 1
         if let title = options.report.map({ _ in "tl run \(file)" }) { session.interpreter.report?.title = title }
+        session.interpreter[variable: "__file__"] = .string(file)   // as Python, so scripts find files beside them
         InterruptHandling.install(for: session.interpreter)
         let status = options.execute(session) { try session.interpreter.run(contentsOf: file) }
         if status != 0 { throw ExitCode(status) }

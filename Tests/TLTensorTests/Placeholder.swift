@@ -1,2 +1,0 @@
-import XCTest
-final class TLTensorTestsPlaceholder: XCTestCase { func testNothing() {} }
