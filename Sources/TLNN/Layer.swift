@@ -43,6 +43,9 @@ public protocol Layer: AnyObject {
     var trainable: Bool { get set }
     /// All weights of the layer in Keras's order (kernel before bias), sublayers' included.
     var weights: [Parameter] { get }
+    /// Weights of this leaf that no optimizer ever updates, even while the layer is trainable
+    /// (BatchNormalization's moving statistics). Empty by default.
+    var alwaysFrozenWeights: [Parameter] { get }
     /// Layers inside this one (empty for a leaf).
     var sublayers: [Layer] { get }
     /// True once the weights exist (they are created when the input's channel count is known).
@@ -61,6 +64,7 @@ public protocol Layer: AnyObject {
 
 extension Layer {
     public var sublayers: [Layer] { [] }
+    public var alwaysFrozenWeights: [Parameter] { [] }
     public var isBuilt: Bool { true }
     public func build(inputShape: FeatureShape) throws {}
 
@@ -70,7 +74,10 @@ extension Layer {
     /// Weights the optimizer updates: none if this layer or any it belongs to is frozen (Keras's rule).
     public var trainableWeights: [Parameter] {
         guard trainable else { return [] }
-        if sublayers.isEmpty { return weights }
+        if sublayers.isEmpty {
+            let frozen = Set(alwaysFrozenWeights.map(ObjectIdentifier.init))
+            return frozen.isEmpty ? weights : weights.filter { !frozen.contains(ObjectIdentifier($0)) }
+        }
         return sublayers.flatMap(\.trainableWeights)
     }
 

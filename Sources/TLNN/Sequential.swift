@@ -43,6 +43,7 @@ public final class Sequential: Layer {
         if let declaredInputShape { return declaredInputShape }
         if let input = layers.first as? InputLayer { return input.shape }
         if let nested = layers.first as? Sequential { return nested.inputShape }
+        if let graph = layers.first as? Functional { return graph.inputShape }
         return nil
     }
 

@@ -1,0 +1,55 @@
+import TLTensor
+
+/// Element-wise sum of tensors of one shape (Keras `Add`), e.g. a residual connection
+/// `y = f(x) + x`. Its gradient reaches every input unchanged: `dL/dx_k = dL/dy`.
+public final class Add: MergeLayer {
+    public var name: String
+    public let typeName = "Add"
+    public var trainable = true
+    public let weights: [Parameter] = []
+    private var cachedInputCount: Int?
+
+    public init(name: String? = nil) { self.name = name ?? LayerNames.next("add") }
+
+    public func outputShape(for inputShapes: [FeatureShape]) throws -> FeatureShape {
+        guard inputShapes.count >= 2, let first = inputShapes.first else { throw singleInputError() }
+        var shape = first
+        for other in inputShapes.dropFirst() {
+            guard other.count == shape.count else {
+                throw ModelError("layer '\(name)' (Add) needs inputs of one shape, got \(inputShapes.map(describeShape).joined(separator: " and "))")
+            }
+            for axis in shape.indices {
+                switch (shape[axis], other[axis]) {
+                case let (a?, b?) where a != b:
+                    throw ModelError("layer '\(name)' (Add) needs inputs of one shape, got \(inputShapes.map(describeShape).joined(separator: " and "))")
+                case (nil, let b): shape[axis] = b
+                default: break
+                }
+            }
+        }
+        return shape
+    }
+
+    public func forward(_ inputs: [Tensor], mode: ForwardMode) throws -> Tensor {
+        guard inputs.count >= 2, var sum = inputs.first else { throw singleInputError() }
+        for other in inputs.dropFirst() {
+            guard other.shape == sum.shape else {
+                throw ModelError("layer '\(name)' (Add) needs inputs of one shape, got \(inputs.map { "\($0.shape)" }.joined(separator: " and "))")
+            }
+            sum.scalars.withUnsafeMutableBufferPointer { s in
+                other.scalars.withUnsafeBufferPointer { o in for i in s.indices { s[i] += o[i] } }
+            }
+        }
+        if mode.keepForBackward { cachedInputCount = inputs.count }
+        return sum
+    }
+
+    public func backward(_ outputGradient: Tensor, needsInputGradients: Bool) throws -> [Tensor]? {
+        guard let count = cachedInputCount else {
+            throw ModelError("layer '\(name)': backward called without a training forward pass")
+        }
+        return needsInputGradients ? Array(repeating: outputGradient, count: count) : nil
+    }
+
+    public func clearCache() { cachedInputCount = nil }
+}

@@ -1,0 +1,104 @@
+import TLTensor
+
+/// Depthwise 2-D convolution over NHWC images, depth multiplier 1 (Keras `DepthwiseConv2D`).
+///
+/// Each channel is filtered on its own:
+/// `y[n, i, j, c] = act(b[c] + sum_{u, v} x[n, i*sy - pt + u, j*sx - pl + v, c] * W[u, v, c, 0])`,
+/// with the kernel in Keras's layout `(kh, kw, channels, 1)` and padding by TensorFlow's rules.
+public final class DepthwiseConv2D: Layer {
+    public var name: String
+    public let typeName = "DepthwiseConv2D"
+    public var trainable = true
+    public let kernelSize: (Int, Int)
+    public let strides: (Int, Int)
+    public let padding: Padding
+    public let activation: Activation
+    public let useBias: Bool
+    public private(set) var kernel: Parameter?
+    public private(set) var bias: Parameter?
+
+    private var cachedInput: Tensor?
+    private var cachedOutput: Tensor?
+    private var cachedLogits = false
+
+    public init(kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
+                activation: Activation = .linear, useBias: Bool = true, name: String? = nil) {
+        self.kernelSize = kernelSize
+        self.strides = strides
+        self.padding = padding
+        self.activation = activation
+        self.useBias = useBias
+        self.name = name ?? LayerNames.next("depthwise_conv2d")
+    }
+
+    /// Keras order: `depthwise_kernel`, then `bias`.
+    public var weights: [Parameter] { [kernel, bias].compactMap { $0 } }
+    public var isBuilt: Bool { kernel != nil }
+
+    public func build(inputShape: FeatureShape) throws {
+        guard kernel == nil else { return }
+        guard inputShape.count == 3, let channels = inputShape[2] else {
+            throw ModelError("layer '\(name)' (DepthwiseConv2D) needs inputs of shape (height, width, channels) with known channels, got \(describeShape(inputShape))")
+        }
+        var rng = GlobalRandom.makeGenerator()
+        kernel = Parameter(name: "depthwise_kernel", value: Initializers.glorotUniform(
+            shape: [kernelSize.0, kernelSize.1, channels, 1], generator: &rng))
+        if useBias { bias = Parameter(name: "bias", value: .zeros([channels])) }
+    }
+
+    public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape {
+        guard inputShape.count == 3 else {
+            throw ModelError("layer '\(name)' (DepthwiseConv2D) expects inputs of shape (height, width, channels), got \(describeShape(inputShape))")
+        }
+        if let channels = kernel?.shape[2], let given = inputShape[2], given != channels {
+            throw ModelError("layer '\(name)' (DepthwiseConv2D) was built for \(channels) channels, got input \(describeShape(inputShape))")
+        }
+        let h = inputShape[0].map { padding.geometry(input: $0, window: kernelSize.0, stride: strides.0).output }
+        let w = inputShape[1].map { padding.geometry(input: $0, window: kernelSize.1, stride: strides.1).output }
+        return [h, w, inputShape[2]]
+    }
+
+    func geometry(for x: Tensor) -> WindowGeometry {
+        WindowGeometry(inputHeight: x.shape[1], inputWidth: x.shape[2], channels: x.shape[3],
+                       window: kernelSize, strides: strides, padding: padding)
+    }
+
+    public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
+        try requireRank(x, 4, self)
+        try build(inputShape: [x.shape[1], x.shape[2], x.shape[3]])
+        guard let kernel, kernel.shape[2] == x.shape[3] else {
+            throw ModelError("layer '\(name)' (DepthwiseConv2D) expects \(kernel?.shape[2] ?? 0) input channels, got input of shape \(x.shape)")
+        }
+        var y = DepthwiseConvolutionKernels.forward(input: x, kernel: kernel.value, bias: bias?.value, geometry: geometry(for: x))
+        if !mode.logitsOutput { activation.apply(&y) }
+        if mode.keepForBackward {
+            cachedInput = x
+            cachedOutput = activation == .linear || mode.logitsOutput ? nil : y
+            cachedLogits = mode.logitsOutput
+        }
+        return y
+    }
+
+    public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
+        guard let x = cachedInput, let kernel else {
+            throw ModelError("layer '\(name)': backward called without a training forward pass")
+        }
+        var dz = outputGradient
+        if !cachedLogits, activation != .linear, let y = cachedOutput { activation.backward(output: y, gradient: &dz) }
+        var dw = kernel.gradient
+        var db = bias?.gradient
+        guard dw != nil || db != nil || needsInputGradient else { return nil }
+        if dw != nil { kernel.gradient = nil }
+        if db != nil { bias?.gradient = nil }
+        let dx = DepthwiseConvolutionKernels.backward(input: x, kernel: kernel.value, outputGradient: dz, geometry: geometry(for: x),
+                                                      kernelGradient: &dw, biasGradient: &db, computeInputGradient: needsInputGradient)
+        kernel.gradient = dw
+        bias?.gradient = db
+        return dx
+    }
+
+    public func clearCache() {
+        cachedInput = nil
+        cachedOutput = nil
+    }
+}

@@ -1,0 +1,245 @@
+import TLTensor
+
+/// One layer's output while a ``Functional`` model is wired: Keras's symbolic tensor. Pass it to
+/// ``Functional/apply(_:to:)-(Layer,_)`` to feed that output into another layer.
+public struct GraphTensor {
+    /// Index of the producing node in ``Functional/nodes``.
+    public let node: Int
+    /// The per-sample shape flowing out of that node.
+    public let shape: FeatureShape
+    let graph: ObjectIdentifier
+}
+
+/// A model whose layers form a directed acyclic graph (Keras's functional `Model`): residual networks
+/// such as EfficientNet, where a layer's output may feed several layers and a layer may take several
+/// inputs (``MergeLayer``).
+///
+/// The graph is wired in place, in execution order: node 0 is the ``InputLayer``, each ``apply(_:to:)-(Layer,_)``
+/// appends a node, and the last node applied is the model's output. Because every node's inputs precede
+/// it, node order is a topological order.
+///
+/// Training: the forward pass runs the nodes in order; the backward pass runs them in reverse and sums
+/// the gradients arriving at a node from all its consumers (`dL/dh = sum_k dL/dh via consumer k`).
+/// Weight gradients are computed only for parameters whose `gradient` is set, and a node's activations
+/// are kept only when backpropagation will reach it.
+public final class Functional: Layer {
+    /// A layer and the nodes whose outputs it takes, in order.
+    public struct Node {
+        public let layer: Layer
+        public let inputs: [Int]
+    }
+
+    public var name: String
+    /// `Model`, Keras 2's word in summaries, unless another is given.
+    public var typeName: String
+    public private(set) var nodes: [Node] = []
+    private var shapes: [FeatureShape] = []
+    private var ownTrainable = true
+    /// Nodes whose activations the last kept forward pass did not keep (no trained weight upstream).
+    private var unkeptNodes: Set<Int> = []
+    /// Batch shape of the last kept forward pass's input.
+    private var lastInputShape: [Int]?
+
+    /// Starts a graph at an input of the given per-sample shape; `nil` dimensions take any size.
+    public init(inputShape: FeatureShape, inputName: String? = nil, name: String? = nil, typeName: String = "Model") {
+        self.name = name ?? LayerNames.next("model")
+        self.typeName = typeName
+        let input = InputLayer(shape: inputShape, name: inputName ?? LayerNames.next("input"))
+        nodes = [Node(layer: input, inputs: [])]
+        shapes = [inputShape]
+    }
+
+    /// The model's input.
+    public var input: GraphTensor { tensor(0) }
+    /// The model's output: the last node applied.
+    public var output: GraphTensor { tensor(nodes.count - 1) }
+    /// The per-sample input shape.
+    public var inputShape: FeatureShape { shapes[0] }
+
+    private func tensor(_ node: Int) -> GraphTensor {
+        GraphTensor(node: node, shape: shapes[node], graph: ObjectIdentifier(self))
+    }
+
+    /// Feeds `x` into `layer` (building its weights) and returns the layer's output.
+    @discardableResult
+    public func apply(_ layer: Layer, to x: GraphTensor) throws -> GraphTensor {
+        try checkNew(layer, inputs: [x])
+        try layer.build(inputShape: x.shape)
+        let shape = try layer.outputShape(for: x.shape)
+        return append(layer, inputs: [x.node], shape: shape)
+    }
+
+    /// Feeds several outputs into a merge layer (``Add``) and returns its output.
+    @discardableResult
+    public func apply(_ layer: MergeLayer, to xs: [GraphTensor]) throws -> GraphTensor {
+        try checkNew(layer, inputs: xs)
+        let shape = try layer.outputShape(for: xs.map(\.shape))
+        return append(layer, inputs: xs.map(\.node), shape: shape)
+    }
+
+    private func checkNew(_ layer: Layer, inputs: [GraphTensor]) throws {
+        for x in inputs where x.graph != ObjectIdentifier(self) || x.node >= nodes.count {
+            throw ModelError("layer '\(layer.name)' was given a tensor that does not belong to model '\(name)'; wire each model from its own input")
+        }
+        if nodes.contains(where: { $0.layer === layer }) {
+            throw ModelError("layer '\(layer.name)' is already used in model '\(name)'; tl applies each layer once (shared layers are not supported)")
+        }
+        let names = Set(allLayers.map(\.name))
+        if let clash = layer.allLayers.first(where: { names.contains($0.name) }) {
+            throw ModelError("a layer named '\(clash.name)' is already in model '\(name)'; layer names must be unique")
+        }
+    }
+
+    private func append(_ layer: Layer, inputs: [Int], shape: FeatureShape) -> GraphTensor {
+        nodes.append(Node(layer: layer, inputs: inputs))
+        shapes.append(shape)
+        if !ownTrainable { layer.trainable = false }
+        return tensor(nodes.count - 1)
+    }
+
+    public var sublayers: [Layer] { nodes.map(\.layer) }
+    public var weights: [Parameter] { nodes.flatMap { $0.layer.weights } }
+    public var isBuilt: Bool { nodes.allSatisfy { $0.layer.isBuilt } }
+
+    /// Setting it sets every layer of the graph, as Keras does; reading it gives the model's own flag.
+    public var trainable: Bool {
+        get { ownTrainable }
+        set {
+            ownTrainable = newValue
+            for node in nodes { node.layer.trainable = newValue }
+        }
+    }
+
+    /// Finds a layer by name anywhere inside the model.
+    public func layer(named name: String) -> Layer? {
+        allLayers.dropFirst().first { $0.name == name }
+    }
+
+    /// The names of the nodes feeding node `index`, as Keras's summary shows them: `input_1[0][0]`.
+    public func connections(of index: Int) -> [String] {
+        nodes[index].inputs.map { "\(nodes[$0].layer.name)[0][0]" }
+    }
+
+    /// Output shape of every node for a given input shape.
+    public func nodeShapes(for inputShape: FeatureShape) throws -> [FeatureShape] {
+        var result: [FeatureShape] = []
+        result.reserveCapacity(nodes.count)
+        for node in nodes {
+            if node.inputs.isEmpty {
+                result.append(inputShape)   // the InputLayer: the given shape, more specific than the declared one
+            } else if let merge = node.layer as? MergeLayer {
+                result.append(try merge.outputShape(for: node.inputs.map { result[$0] }))
+            } else {
+                result.append(try node.layer.outputShape(for: result[node.inputs[0]]))
+            }
+        }
+        return result
+    }
+
+    public func build(inputShape: FeatureShape) throws {
+        _ = try outputShape(for: inputShape)
+    }
+
+    public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape {
+        guard inputShape.count == shapes[0].count,
+              zip(inputShape, shapes[0]).allSatisfy({ given, declared in given == nil || declared == nil || given == declared }) else {
+            throw ModelError("model '\(name)' expects inputs of shape \(describeShape(shapes[0])), got \(describeShape(inputShape))")
+        }
+        return try nodeShapes(for: inputShape).last!
+    }
+
+    /// Whether each node's output gradient is needed: the node or a node upstream of it has a weight
+    /// being trained (`gradient != nil`), or the model's input gradient is wanted.
+    private func gradientNeeded(inputGradient: Bool) -> [Bool] {
+        var needed = [Bool](repeating: false, count: nodes.count)
+        for (i, node) in nodes.enumerated() {
+            let trained = node.layer.weights.contains { $0.gradient != nil }
+            needed[i] = inputGradient || trained || node.inputs.contains { needed[$0] }
+        }
+        return needed
+    }
+
+    public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
+        let last = nodes.count - 1
+        // Keep activations only where backpropagation will pass. With no weight trained inside, the
+        // caller keeps activations because it wants the input gradient: then every node must keep.
+        var keep = [Bool](repeating: mode.keepForBackward, count: nodes.count)
+        unkeptNodes = []
+        if mode.keepForBackward && weights.contains(where: { $0.gradient != nil }) {
+            keep = gradientNeeded(inputGradient: false)
+            unkeptNodes = Set(keep.indices.filter { !keep[$0] })
+        }
+        lastInputShape = mode.keepForBackward ? x.shape : nil
+        var remainingUses = [Int](repeating: 0, count: nodes.count)
+        for node in nodes { for i in node.inputs { remainingUses[i] += 1 } }
+        var values = [Tensor?](repeating: nil, count: nodes.count)
+        for (i, node) in nodes.enumerated() {
+            let nodeMode = ForwardMode(training: mode.training, keepForBackward: keep[i],
+                                       logitsOutput: mode.logitsOutput && i == last)
+            // An input read for the last time is moved out of `values`, so that a layer working in place
+            // (activation, normalisation) does not copy it.
+            var inputs: [Tensor] = []
+            for j in node.inputs {
+                remainingUses[j] -= 1
+                if remainingUses[j] == 0 {
+                    inputs.append(values[j].take()!)
+                } else {
+                    inputs.append(values[j]!)
+                }
+            }
+            if i == 0 {
+                values[0] = try node.layer.forward(x, mode: nodeMode)
+            } else if let merge = node.layer as? MergeLayer {
+                values[i] = try merge.forward(inputs, mode: nodeMode)
+            } else {
+                values[i] = try node.layer.forward(inputs.removeFirst(), mode: nodeMode)
+            }
+        }
+        return values[last]!
+    }
+
+    public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
+        if needsInputGradient && !unkeptNodes.isEmpty {
+            throw ModelError("model '\(name)': the input gradient was asked for, but the forward pass kept no activations for layers with no trained weights upstream (\(unkeptNodes.count) layers). Run the forward pass with no weight gradients set, or freeze the layers before this model.")
+        }
+        let needed = gradientNeeded(inputGradient: needsInputGradient)
+        var gradients = [Tensor?](repeating: nil, count: nodes.count)
+        gradients[nodes.count - 1] = outputGradient
+        for i in stride(from: nodes.count - 1, through: 1, by: -1) {
+            guard let g = gradients[i] else { continue }
+            gradients[i] = nil
+            let node = nodes[i]
+            let trainsWeights = node.layer.weights.contains { $0.gradient != nil }
+            let wantsInputs = node.inputs.contains { needed[$0] }
+            guard trainsWeights || wantsInputs else { continue }
+            let inputGradients: [Tensor]
+            if let merge = node.layer as? MergeLayer {
+                guard let gs = try merge.backward(g, needsInputGradients: wantsInputs) else { continue }
+                inputGradients = gs
+            } else {
+                guard let dx = try node.layer.backward(g, needsInputGradient: wantsInputs) else { continue }
+                inputGradients = [dx]
+            }
+            for (input, dx) in zip(node.inputs, inputGradients) where needed[input] {
+                if gradients[input] == nil {
+                    gradients[input] = dx
+                } else {
+                    gradients[input]!.scalars.withUnsafeMutableBufferPointer { acc in
+                        dx.scalars.withUnsafeBufferPointer { d in for k in acc.indices { acc[k] += d[k] } }
+                    }
+                }
+            }
+        }
+        guard needsInputGradient else { return nil }
+        guard let inputShape = lastInputShape else {
+            throw ModelError("model '\(name)': backward called without a training forward pass")
+        }
+        return gradients[0] ?? Tensor(shape: inputShape)   // the output does not depend on the input
+    }
+
+    public func clearCache() {
+        nodes.forEach { $0.layer.clearCache() }
+        unkeptNodes = []
+        lastInputShape = nil
+    }
+}

@@ -1,0 +1,17 @@
+import TLTensor
+
+extension Functional {
+    /// Keras `predict` on arrays, in batches of `batchSize`, in inference mode.
+    public func predict(x: Tensor, batchSize: Int = 32) throws -> Tensor {
+        guard batchSize >= 1 else { throw ModelError("batch_size must be at least 1, got \(batchSize)") }
+        let n = x.shape.first ?? 0
+        var parts: [Tensor] = []
+        var start = 0
+        while start < n {
+            let range = start..<min(n, start + batchSize)
+            parts.append(try forward(x.slice(range), mode: .inference))
+            start = range.upperBound
+        }
+        return Tensor.concatenate(parts)
+    }
+}

@@ -1,0 +1,59 @@
+import XCTest
+import TLTensor
+@testable import TLNN
+
+final class DepthwiseConv2DTests: XCTestCase {
+    var fd = FiniteDifferenceCheck()
+
+    func testGradientsSameStride1WithBias() throws {
+        let layer = DepthwiseConv2D(kernelSize: (3, 3), padding: .same)
+        try fd.check(layer, input: fd.random([2, 5, 6, 3]))
+    }
+
+    /// Stride 2 on an even size: TF SAME pads 0 before and 1 after, the asymmetric case.
+    func testGradientsSameStride2EvenSizeNoBias() throws {
+        let layer = DepthwiseConv2D(kernelSize: (3, 3), strides: (2, 2), padding: .same, useBias: false)
+        try fd.check(layer, input: fd.random([2, 6, 6, 4]))
+    }
+
+    func testGradientsValid5x5Tanh() throws {
+        let layer = DepthwiseConv2D(kernelSize: (5, 3), strides: (1, 2), padding: .valid, activation: .tanh)
+        try fd.check(layer, input: fd.random([1, 7, 8, 2]))
+    }
+
+    /// A depthwise convolution is a full convolution whose kernel is zero off the channel diagonal:
+    /// `Wfull[u, v, c, f] = W[u, v, c, 0] * [c == f]`. Both must give the same output.
+    func testMatchesConv2DWithDiagonalKernel() throws {
+        for (strides, size) in [((1, 1), 7), ((2, 2), 8), ((2, 2), 7)] {
+            let channels = 5
+            let depthwise = DepthwiseConv2D(kernelSize: (5, 5), strides: strides, padding: .same)
+            let full = Conv2D(filters: channels, kernelSize: (5, 5), strides: strides, padding: .same)
+            let x = fd.random([3, size, size, channels])
+            try depthwise.build(inputShape: [size, size, channels])
+            try full.build(inputShape: [size, size, channels])
+            let w = fd.random([5, 5, channels, 1])
+            let b = fd.random([channels])
+            depthwise.kernel!.value = w
+            depthwise.bias!.value = b
+            var wide = Tensor(shape: [5, 5, channels, channels])
+            for tap in 0..<25 { for c in 0..<channels { wide.scalars[(tap * channels + c) * channels + c] = w.scalars[tap * channels + c] } }
+            full.kernel!.value = wide
+            full.bias!.value = b
+            let a = try depthwise(x), e = try full(x)
+            XCTAssertEqual(a.shape, e.shape)
+            for i in 0..<a.count { XCTAssertEqual(a.scalars[i], e.scalars[i], accuracy: 1e-5, "strides \(strides) size \(size) [\(i)]") }
+        }
+    }
+
+    func testShapesAndWeightsAsKeras() throws {
+        let layer = DepthwiseConv2D(kernelSize: (3, 3), strides: (2, 2), padding: .same, useBias: false, name: "dw")
+        XCTAssertEqual(try layer.outputShape(for: [75, 75, 96]), [38, 38, 96])
+        try layer.build(inputShape: [75, 75, 96])
+        XCTAssertEqual(layer.weights.map(\.name), ["depthwise_kernel"])
+        XCTAssertEqual(layer.weights.map(\.shape), [[3, 3, 96, 1]])
+        XCTAssertEqual(layer.parameterCount, 864)
+        XCTAssertThrowsError(try layer.forward(Tensor(shape: [1, 8, 8, 3]), mode: .inference)) { error in
+            XCTAssertTrue("\(error)".contains("'dw'"), "\(error)")
+        }
+    }
+}
