@@ -63,7 +63,10 @@ public final class Session {
 extension CallArguments {
     func model(_ name: String) throws -> Sequential {
         let value = self[name]
-        if case .object(let object) = value, let model = object as? ModelObject { return model.model }
+        if case .object(let object) = value, let model = object as? ModelObject {
+            if let sequential = model.sequential { return sequential }
+            throw ScriptError(.type, "\(commandName)(): '\(model.layer.name)' is a graph model; put it in a Sequential to train it: model = sequential(); model.add(base)")
+        }
         throw typeError(name, expected: "a model (from sequential() or load_vgg16())")
     }
 

@@ -3,6 +3,8 @@ import Foundation
 import TLTensor
 import TLNN
 import TLLang
+import TLData
+import TLZoo
 
 /// `tl bench ...`: the engine's own measurements, printed as `key: value` lines that scripts/bench
 /// puts beside Keras's. Build with `-c release` before trusting a figure.
@@ -15,7 +17,7 @@ struct Bench: ParsableCommand {
 /// Peak resident memory of this process so far, in bytes (Linux: ru_maxrss is in KiB).
 func peakResidentBytes() -> Int {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     return usage.ru_maxrss * 1024
 }
 
@@ -42,6 +44,56 @@ struct ClassifierBench: ParsableCommand {
         let seconds = Date().timeIntervalSince(start)
         print("classifier_fit_seconds: \(String(format: "%.2f", seconds))")
         print("classifier_seconds_per_epoch: \(String(format: "%.3f", seconds / Double(max(epochs, 1))))")
+        print("peak_rss_mb: \(peakResidentBytes() / 1_000_000)")
+    }
+}
+
+/// Feature extraction with the VGG16 (or Lite0) base over the data set's images, decoding included,
+/// as the walkthrough's method 1 does it: batches of 20 at 150x150, rescaled by 1/255.
+struct FeaturesBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "features")
+
+    @Option(help: "Images to process (default: all of train, validation and test).") var images: Int?
+    @Option(help: "The data set folder (train/, validation/, test/).") var data = "examples/data/cats_and_dogs_small"
+    @Option(help: "VGG16 weights file (.h5), or 'imagenet'.") var weights = "imagenet"
+    @Option(help: "vgg16 or lite0.") var base = "vgg16"
+    @Option(help: "Batch size.") var batchSize = 20
+
+    func run() throws {
+        let start = Date()
+        let model: TLNN.Layer
+        switch base {
+        case "vgg16":
+            model = try VGG16.load(weights: weights == "imagenet" ? .imagenet : .file(weights), includeTop: false, inputShape: [150, 150, 3])
+        case "lite0":
+            model = try EfficientNetLite.load(.lite0, weights: weights == "imagenet" ? .imagenet : .file(weights), includeTop: false, inputShape: [150, 150, 3])
+        default:
+            throw ValidationError("--base must be vgg16 or lite0")
+        }
+        let loaded = Date()
+        var remaining = images
+        var total = 0
+        for split in ["train", "validation", "test"] {
+            if let r = remaining, r <= 0 { break }
+            var config = ImageDataGeneratorConfig(rescale: 1 / 255)
+            if base == "lite0" {
+                config = ImageDataGeneratorConfig(rescale: nil, transform: { image, _, _ in
+                    var out = image
+                    for i in 0..<out.values.count { out.values[i] = (out.values[i] - 127) / 128 }
+                    return out
+                })
+            }
+            let (features, _) = try FeatureExtraction.extract(base: model, directory: data + "/" + split, count: remaining,
+                                                              targetSize: (150, 150), batchSize: batchSize, config: config)
+            total += features.shape[0]
+            remaining = remaining.map { $0 - features.shape[0] }
+        }
+        let seconds = Date().timeIntervalSince(loaded)
+        print("base: \(base)")
+        print("weights_load_seconds: \(String(format: "%.3f", loaded.timeIntervalSince(start)))")
+        print("images: \(total)")
+        print("extract_seconds: \(String(format: "%.2f", seconds))")
+        print("images_per_second: \(String(format: "%.2f", Double(total) / seconds))")
         print("peak_rss_mb: \(peakResidentBytes() / 1_000_000)")
     }
 }

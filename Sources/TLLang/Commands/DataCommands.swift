@@ -1,5 +1,107 @@
+import Foundation
+import TLTensor
+import TLNN
+import TLData
+import TLZoo
 import TLScript
 
 extension Session {
-    func registerDataCommands() {}
+    func registerDataCommands() {
+        register(CommandSpec(name: "image_data_generator", parameters: [ParameterSpec("rescale", default: .none)],
+                             aliases: ["ImageDataGenerator", "image.ImageDataGenerator", "preprocessing.image.ImageDataGenerator"]) { args, _ in
+            var config = ImageDataGeneratorConfig()
+            var given: [(String, Value)] = []
+            if !args["rescale"].isNone {
+                let rescale = try args.double("rescale")
+                config.rescale = Float(rescale)
+                given.append(("rescale", .float(rescale)))
+            }
+            return .object(GeneratorObject(config: config, arguments: given))
+        })
+
+        register(CommandSpec(name: "flow_from_directory", parameters: [
+            ParameterSpec("generator", kind: .object), ParameterSpec("directory", kind: .string),
+            ParameterSpec("target_size", default: .tuple([256, 256])), ParameterSpec("color_mode", default: "rgb", kind: .string),
+            ParameterSpec("classes", default: .none), ParameterSpec("class_mode", default: "categorical"),
+            ParameterSpec("batch_size", default: 32, kind: .int), ParameterSpec("shuffle", default: true, kind: .bool),
+            ParameterSpec("seed", default: .none), ParameterSpec("interpolation", default: "nearest", kind: .string),
+            ParameterSpec("on_bad_image", default: "error", kind: .string),
+        ]) { args, interpreter in
+            guard case .object(let generator as GeneratorObject) = args["generator"] else {
+                throw args.typeError("generator", expected: "an image_data_generator(...)")
+            }
+            guard try args.string("color_mode") == "rgb" else {
+                throw ScriptError(.value, "flow_from_directory(): tl reads images as RGB; color_mode must be \"rgb\"")
+            }
+            let flow = try self.makeFlow(args, config: generator.config, interpreter: interpreter)
+            interpreter.write(flow.message + "\n")
+            return .object(FlowObject(flow, report: { interpreter.write($0) }))
+        })
+
+        register(CommandSpec(name: "next", parameters: [ParameterSpec("flow", kind: .object)]) { args, _ in
+            guard case .object(let flow as FlowObject) = args["flow"] else {
+                throw args.typeError("flow", expected: "a flow from flow_from_directory()")
+            }
+            let batch = try flow.source.nextBatch()
+            return flow.batchValue((batch.inputs, batch.targets))
+        })
+
+        register(CommandSpec(name: "extract_features", parameters: [
+            ParameterSpec("conv_base", kind: .object), ParameterSpec("directory", kind: .string),
+            ParameterSpec("count", default: .none), ParameterSpec("target_size", default: .tuple([150, 150])),
+            ParameterSpec("batch_size", default: 20, kind: .int), ParameterSpec("generator", default: .none),
+        ]) { args, interpreter in
+            let base = try args.layer("conv_base")
+            var config = ImageDataGeneratorConfig(rescale: 1 / 255)
+            if case .object(let generator as GeneratorObject) = args["generator"] { config = generator.config }
+            else if !args["generator"].isNone { throw args.typeError("generator", expected: "an image_data_generator(...) or None") }
+            let size = try args.pair("target_size")
+            let batchSize = try args.int("batch_size")
+            guard batchSize >= 1 else { throw ScriptError(.value, "argument 'batch_size' of extract_features() must be at least 1, got \(batchSize)") }
+            let started = Date()
+            let (features, labels) = try FeatureExtraction.extract(
+                base: base, directory: try args.string("directory"), count: try args.optionalInt("count"),
+                targetSize: (size.0, size.1), batchSize: batchSize, config: config,
+                progress: { done, total in
+                    if self.interactiveOutput { interpreter.write("\r  \(done)/\(total) images\u{1B}[K") }
+                    return !interpreter.isCancelled
+                },
+                announce: { interpreter.write($0 + "\n") })
+            try interpreter.throwIfCancelled()
+            let seconds = Date().timeIntervalSince(started)
+            let n = labels.shape[0]
+            if self.interactiveOutput { interpreter.write("\r\u{1B}[K") }
+            interpreter.write("extracted features \(shapeText(features.shape)) from \(n) images in \(String(format: "%.1f", seconds))s (\(String(format: "%.1f", Double(n) / max(seconds, 1e-9))) images/s)\n")
+            return .tuple([.object(ArrayObject(features)), .object(ArrayObject(labels))])
+        })
+    }
+
+    func makeFlow(_ args: CallArguments, config: ImageDataGeneratorConfig, interpreter: Interpreter) throws -> DirectoryIterator {
+        let size = try args.pair("target_size")
+        let modeValue = args["class_mode"]
+        let mode: ClassMode
+        if modeValue.isNone { mode = .none } else {
+            let name = try args.string("class_mode")
+            guard let parsed = ClassMode(rawValue: name.lowercased()) else {
+                throw ScriptError(.value, "argument 'class_mode' of flow_from_directory() must be \"binary\", \"categorical\", \"sparse\", \"input\" or None, got \"\(name)\"")
+            }
+            mode = parsed
+        }
+        let interpolationName = try args.string("interpolation")
+        guard let interpolation = Interpolation(rawValue: interpolationName.lowercased()) else {
+            throw ScriptError(.value, "argument 'interpolation' of flow_from_directory() must be one of \(Interpolation.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(interpolationName)\"")
+        }
+        let policy: BadImagePolicy
+        switch try args.string("on_bad_image") {
+        case "error": policy = .error
+        case "skip": policy = .skip
+        case let other: throw ScriptError(.value, "argument 'on_bad_image' of flow_from_directory() must be \"error\" or \"skip\", got \"\(other)\"")
+        }
+        let classes = args["classes"].isNone ? nil : try args.strings("classes")
+        let seed = try args.optionalInt("seed").map { UInt64(bitPattern: Int64($0)) }
+        return try DirectoryIterator(directory: try args.string("directory"), targetSize: (size.0, size.1),
+                                     batchSize: try args.int("batch_size"), classMode: mode, classes: classes,
+                                     shuffle: try args.bool("shuffle"), seed: seed, interpolation: interpolation,
+                                     onBadImage: policy, config: config)
+    }
 }

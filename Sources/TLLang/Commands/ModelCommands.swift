@@ -30,8 +30,37 @@ extension Session {
             return .object(ModelObject(model))
         })
 
+        for (name, variant) in [("load_efficientnet_lite0", EfficientNetLite.Variant.lite0), ("load_efficientnet_lite1", .lite1),
+                                ("load_efficientnet_lite2", .lite2)] {
+            register(CommandSpec(name: name, parameters: [
+                ParameterSpec("weights", default: "imagenet"), ParameterSpec("include_top", default: true, kind: .bool),
+                ParameterSpec("input_shape", default: .none), ParameterSpec("pooling", default: .none),
+                ParameterSpec("classes", default: 1000, kind: .int),
+            ]) { args, _ in
+                let weights: EfficientNetLite.Weights
+                switch args["weights"] {
+                case .none: weights = .none
+                case .string(let s) where s.lowercased() == "imagenet": weights = .imagenet
+                case .string(let s) where s.lowercased() == "none": weights = .none
+                case .string(let path): weights = .file(path)
+                default: throw args.typeError("weights", expected: "\"imagenet\", None or the path of a .pth file")
+                }
+                let poolingName = try args.optionalString("pooling")?.lowercased() ?? "none"
+                guard let pooling = EfficientNetLite.Pooling(rawValue: poolingName) else {
+                    throw ScriptError(.value, "argument 'pooling' of \(name)() must be None, \"avg\" or \"max\", got \"\(poolingName)\"")
+                }
+                let model = try EfficientNetLite.load(variant, weights: weights, includeTop: try args.bool("include_top"),
+                                                      inputShape: try args.shape("input_shape"), pooling: pooling,
+                                                      classes: try args.int("classes"))
+                return .object(ModelObject(model))
+            })
+        }
+
         register(CommandSpec(name: "summary", parameters: [ParameterSpec("model", kind: .object)]) { args, interpreter in
-            interpreter.write(summaryText(of: try args.model("model")) + "\n")
+            guard case .object(let object as ModelObject) = args["model"] else {
+                throw args.typeError("model", expected: "a model (from sequential(), load_vgg16() or load_efficientnet_lite0())")
+            }
+            interpreter.write(object.summary + "\n")
             return .none
         })
 

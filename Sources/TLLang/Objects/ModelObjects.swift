@@ -4,7 +4,7 @@ import TLScript
 
 /// Wraps an engine layer for scripts; models get ``ModelObject``.
 func wrap(_ layer: Layer) -> Value {
-    if let model = layer as? Sequential { return .object(ModelObject(model)) }
+    if layer is Sequential || layer is Functional { return .object(ModelObject(layer)) }
     return .object(LayerObject(layer))
 }
 
@@ -58,34 +58,49 @@ public final class LayerObject: LayerBacked {
     public func setAttribute(_ name: String, _ value: Value) throws -> Bool { try setLayerAttribute(name, value) }
 }
 
-/// A model: Sequential stacks and pretrained bases.
+/// A model: a Sequential stack, or a graph (Functional) such as EfficientNet-Lite.
 public final class ModelObject: LayerBacked {
-    public let model: Sequential
-    init(_ model: Sequential) { self.model = model }
+    public let layer: Layer
+    init(_ layer: Layer) { self.layer = layer }
 
-    public var layer: Layer { model }
-    public var typeName: String { model.typeName }
+    /// The model as a Sequential stack, when it is one (training needs it).
+    var sequential: Sequential? { layer as? Sequential }
+
+    var inputShape: FeatureShape? { sequential?.inputShape ?? (layer as? Functional)?.inputShape }
+    var outputShape: FeatureShape? { inputShape.flatMap { try? layer.outputShape(for: $0) } }
+
+    public var typeName: String { layer.typeName }
     public var summaryDescription: String {
-        let shape = model.outputShape.map(describeShape) ?? "unknown output shape"
-        return "\(model.typeName) '\(model.name)': \(model.layers.count) layers, \(groupedThousands(model.parameterCount)) parameters (\(groupedThousands(model.trainableWeights.reduce(0) { $0 + $1.count })) trainable), output \(shape)\(model.compiled == nil ? "" : ", compiled")"
+        let shape = outputShape.map(describeShape) ?? "unknown output shape"
+        let trainable = layer.trainableWeights.reduce(0) { $0 + $1.count }
+        return "\(layer.typeName) '\(layer.name)': \(layer.sublayers.count) layers, \(groupedThousands(layer.parameterCount)) parameters (\(groupedThousands(trainable)) trainable), output \(shape)\(sequential?.compiled == nil ? "" : ", compiled")"
     }
     public var attributeNames: [String] {
         ["name", "layers", "trainable", "trainable_weights", "non_trainable_weights", "weights", "input_shape", "output_shape", "count_params", "optimizer"]
     }
-    public var count: Int? { nil }
 
     public func attribute(_ name: String) throws -> Value? {
         if let common = layerAttribute(name) { return common }
+        func shapeValue(_ shape: FeatureShape?) -> Value {
+            shape.map { .tuple([Value.none] + $0.map { $0.map(Value.int) ?? Value.none }) } ?? Value.none
+        }
         switch name {
-        case "layers": return .list(model.layers.map(wrap))
-        case "input_shape": return model.inputShape.map { .tuple([.none] + $0.map { $0.map(Value.int) ?? .none }) } ?? Value.none
-        case "output_shape": return model.outputShape.map { .tuple([.none] + $0.map { $0.map(Value.int) ?? .none }) } ?? Value.none
-        case "optimizer": return model.compiled.map { .object(OptimizerObject($0.optimizer)) } ?? Value.none
+        case "layers": return .list(layer.sublayers.map(wrap))
+        case "input_shape": return shapeValue(inputShape)
+        case "output_shape": return shapeValue(outputShape)
+        case "optimizer": return sequential?.compiled.map { .object(OptimizerObject($0.optimizer)) } ?? Value.none
         default: return nil
         }
     }
 
     public func setAttribute(_ name: String, _ value: Value) throws -> Bool { try setLayerAttribute(name, value) }
+
+    /// Keras 2's summary text for either kind of model.
+    var summary: String {
+        if let sequential { return summaryText(of: sequential) }
+        if let graph = layer as? Functional { return summaryText(of: graph) }
+        return "\(layer.name) (\(layer.typeName))"
+    }
 }
 
 /// An optimizer made by `rmsprop`, `sgd` or `adam`.

@@ -1,1 +1,0 @@
-int tl_image_codecs_placeholder(void) { return 0; }

@@ -1,2 +1,0 @@
-import XCTest
-final class TLDataTestsPlaceholder: XCTestCase { func testNothing() {} }
