@@ -507,7 +507,8 @@ public struct Parser {
         while !isOp(")") {
             let location = current.location
             if case .name(let name) = current.kind, tokens[position + 1].kind == .op("=") {
-                guard !reservedWords.contains(name) else { throw error("cannot use keyword '\(name)' as an argument name") }
+                // `from` is a keyword in Python, but tl's `unfreeze(model, from="block5_conv1")` names an argument so.
+                guard !reservedWords.contains(name) || name == "from" else { throw error("cannot use keyword '\(name)' as an argument name") }
                 _ = advance(); _ = advance()
                 if arguments.contains(where: { $0.keyword == name }) {
                     throw error("keyword argument '\(name)' repeated", at: location)

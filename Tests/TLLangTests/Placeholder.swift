@@ -1,2 +1,0 @@
-import XCTest
-final class TLLangTestsPlaceholder: XCTestCase { func testNothing() {} }
