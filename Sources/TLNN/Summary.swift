@@ -3,22 +3,7 @@
 /// Columns end at 29, 55 and 65 characters; a field too long for its column is cut, its last character
 /// replaced by a space, exactly as Keras's `print_row` does.
 public func summaryText(of model: Sequential) -> String {
-    let lineLength = 65
-    let positions = [29, 55, 65]
-    var lines: [String] = []
-    func row(_ fields: [String]) {
-        var line = ""
-        for (i, field) in fields.enumerated() {
-            if i > 0 { line = String(line.dropLast()) + " " }
-            line += field
-            line = String(line.prefix(positions[i]))
-            line += String(repeating: " ", count: max(0, positions[i] - line.count))
-        }
-        lines.append(line)
-    }
-    lines.append(String(repeating: "_", count: lineLength))
-    row(["Layer (type)", "Output Shape", "Param #"])
-    lines.append(String(repeating: "=", count: lineLength))
+    var table = SummaryTable(positions: [29, 55, 65], header: ["Layer (type)", "Output Shape", "Param #"])
     var shape = model.inputShape
     for (i, layer) in model.layers.enumerated() {
         let output: String
@@ -30,17 +15,53 @@ public func summaryText(of model: Sequential) -> String {
             output = "multiple"
         }
         let params = layer.isBuilt ? String(layer.parameterCount) : "0 (unbuilt)"
-        row(["\(layer.name) (\(layer.typeName))", output, params])
-        lines.append(String(repeating: i == model.layers.count - 1 ? "=" : "_", count: lineLength))
+        table.row(["\(layer.name) (\(layer.typeName))", output, params])
+        table.rule(last: i == model.layers.count - 1)
     }
-    if model.layers.isEmpty { lines.append(String(repeating: "=", count: lineLength)) }
-    let trainable = model.trainableWeights.reduce(0) { $0 + $1.count }
-    let total = model.parameterCount
-    lines.append("Total params: \(groupedThousands(total))")
-    lines.append("Trainable params: \(groupedThousands(trainable))")
-    lines.append("Non-trainable params: \(groupedThousands(total - trainable))")
-    lines.append(String(repeating: "_", count: lineLength))
-    return lines.joined(separator: "\n")
+    if model.layers.isEmpty { table.rule(last: true) }
+    return table.finish(model)
+}
+
+/// Keras 2's summary table: rows whose fields end at `positions`, rule lines, the parameter totals.
+struct SummaryTable {
+    let positions: [Int]
+    private var lines: [String] = []
+    var lineLength: Int { positions.last! }
+
+    init(positions: [Int], header: [String]) {
+        self.positions = positions
+        lines.append(String(repeating: "_", count: lineLength))
+        row(header)
+        lines.append(String(repeating: "=", count: lineLength))
+    }
+
+    /// A field too long for its column is cut, its last character replaced by a space (Keras's `print_row`).
+    mutating func row(_ fields: [String]) {
+        var line = ""
+        for (i, field) in fields.enumerated() {
+            if i > 0 { line = String(line.dropLast()) + " " }
+            line += field
+            line = String(line.prefix(positions[i]))
+            line += String(repeating: " ", count: max(0, positions[i] - line.count))
+        }
+        lines.append(line)
+    }
+
+    /// The line under a layer: `=` after the last one, `_` otherwise.
+    mutating func rule(last: Bool) {
+        lines.append(String(repeating: last ? "=" : "_", count: lineLength))
+    }
+
+    /// Appends the totals and returns the text.
+    mutating func finish(_ model: Layer) -> String {
+        let trainable = model.trainableWeights.reduce(0) { $0 + $1.count }
+        let total = model.parameterCount
+        lines.append("Total params: \(groupedThousands(total))")
+        lines.append("Trainable params: \(groupedThousands(trainable))")
+        lines.append("Non-trainable params: \(groupedThousands(total - trainable))")
+        lines.append(String(repeating: "_", count: lineLength))
+        return lines.joined(separator: "\n")
+    }
 }
 
 /// `14714688` -> `14,714,688`, as Python's `'{:,}'.format`.

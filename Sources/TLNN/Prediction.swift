@@ -1,7 +1,7 @@
 import TLTensor
 
-extension Functional {
-    /// Keras `predict` on arrays, in batches of `batchSize`, in inference mode.
+extension Layer {
+    /// Keras `predict` on arrays: the model in inference mode over batches of `batchSize` rows.
     public func predict(x: Tensor, batchSize: Int = 32) throws -> Tensor {
         guard batchSize >= 1 else { throw ModelError("batch_size must be at least 1, got \(batchSize)") }
         let n = x.shape.first ?? 0
