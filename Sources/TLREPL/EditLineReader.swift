@@ -29,6 +29,16 @@ final class EditLineReader: LineReader {
                 return strdup(next)
             }
         }
+        // A Ctrl-D typed while a statement runs reaches the terminal in canonical mode, where the
+        // kernel stores it as an end-of-file marker that reads back as a NUL byte once libedit switches
+        // to character mode. libedit binds NUL to "quoted insert" (its disabled literal-next key), so
+        // that lone NUL would make the next key, even Ctrl-D or Ctrl-C, be inserted literally. Every
+        // readline() call redoes the terminal bindings, so NUL is rebound just after, to Emacs's
+        // harmless set-mark (as GNU readline has it).
+        rl_pre_input_hook = {
+            _ = rl_parse_and_bind("bind ^@ em-set-mark")
+            return 0
+        }
         // Re-initialise so these streams are used even if an earlier session initialised libedit.
         rl_initialize()
         using_history()

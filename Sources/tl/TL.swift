@@ -52,7 +52,7 @@ extension ScriptOptions {
             status = 1
         }
         for warning in session.interpreter.parameterOverrides.unusedWarnings {
-            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+            FileHandle.standardError.write(Data("\(warning)\n".utf8))
         }
         if let recorder = session.interpreter.report {
             recorder.write()

@@ -1,0 +1,82 @@
+import Foundation
+import XCTest
+
+/// `tl run`, `tl -c` and their options, without a terminal.
+final class CommandLineTests: XCTestCase {
+    private var binary: TLBinary!
+
+    override func setUpWithError() throws {
+        binary = try TLBinary()
+    }
+
+    override func tearDown() {
+        binary?.removeHome()
+    }
+
+    private func write(_ text: String, to name: String) throws -> String {
+        let url = binary.home.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    func testCommandOptionPrintsTheResult() throws {
+        let result = try binary.run(["-c", "print(1+1)"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "2\n")
+    }
+
+    func testSyntaxErrorInAScriptShowsFileLineColumnAndCaret() throws {
+        let script = try write("a = 1\nb = a +* 2\n", to: "broken.tl")
+        let result = try binary.run(["run", script])
+        XCTAssertNotEqual(result.status, 0)
+        let lines = result.stderr.components(separatedBy: "\n")
+        guard let index = lines.firstIndex(where: { $0.hasPrefix("\(script):2:") }) else {
+            return XCTFail("no '\(script):2:col: message' line in:\n\(result.stderr)")
+        }
+        // file:line:col: message, then the line, then a caret under the column.
+        let location = lines[index].dropFirst(script.count + 3).prefix { $0.isNumber }
+        let column = try XCTUnwrap(Int(location), lines[index])
+        XCTAssertTrue(lines[index].dropFirst(script.count + 3 + location.count).hasPrefix(": "), lines[index])
+        XCTAssertGreaterThan(lines.count, index + 2, result.stderr)
+        XCTAssertEqual(lines[index + 1], "b = a +* 2")
+        XCTAssertEqual(lines[index + 2], String(repeating: " ", count: column - 1) + "^")
+    }
+
+    func testReportWritesMarkdownAndMetrics() throws {
+        let script = try write("""
+            m = sequential()
+            m.add(dense(4, activation="relu", input_dim=2))
+            m.add(dense(1, activation="sigmoid"))
+            compile(m, optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"])
+            x = [[0,0],[0,1],[1,0],[1,1]] * 5
+            y = [0,1,1,0] * 5
+            h = fit(m, x, y, epochs=2, batch_size=4, verbose=0)
+            evaluate(m, x, y, verbose=0)
+            """, to: "tiny.tl")
+        let report = binary.home.appendingPathComponent("report")
+        let result = try binary.run(["run", script, "--report", report.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+
+        let markdown = try String(contentsOf: report.appendingPathComponent("report.md"), encoding: .utf8)
+        XCTAssertTrue(markdown.contains("fit(m, x, y, epochs=2"), markdown)
+
+        let data = try Data(contentsOf: report.appendingPathComponent("metrics.json"))
+        let metrics = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let histories = try XCTUnwrap(metrics["histories"] as? [[String: [Double]]], "\(metrics)")
+        XCTAssertEqual(histories.count, 1)
+        XCTAssertEqual(histories.first?["loss"]?.count, 2)
+        XCTAssertEqual(histories.first?["acc"]?.count, 2)
+        let evaluations = try XCTUnwrap(metrics["evaluations"] as? [[String: Double]], "\(metrics)")
+        XCTAssertEqual(evaluations.count, 1)
+        XCTAssertEqual(Set(evaluations.first?.keys.map { $0 } ?? []), ["loss", "acc"])
+    }
+
+    func testUnusedSetNameWarns() throws {
+        let result = try binary.run(["-c", "print(param('epochs', 3))", "--set", "epochs=5", "--set", "nope=1"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "5\n")
+        XCTAssertTrue(result.stderr.contains("warning:"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("nope=1 was not used"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("epochs=5"), result.stderr)
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class TLCLITestsPlaceholder: XCTestCase { func testNothing() {} }
