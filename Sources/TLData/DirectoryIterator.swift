@@ -8,7 +8,15 @@ import TLTensor
 /// Batches follow Keras's `Iterator` exactly: `next()` yields batches forever, the last batch of an epoch
 /// holding the `samples % batchSize` leftovers; with `shuffle` the order is a new permutation each epoch.
 /// With a `seed`, the generator is reseeded with `seed + totalBatchesSeen` before every batch, as Keras
-/// reseeds NumPy, and the permutation is NumPy's, so the order equals Keras's for the same seed.
+/// reseeds NumPy, and the permutation and augmentation draws are NumPy's, so the order and the random
+/// transforms equal Keras's for the same seed.
+///
+/// Batches are prepared ahead: `next()` hands the batch over and queues the following ones, which
+/// `workers` background threads read, resize, augment and standardise while the caller computes (at most
+/// `prefetch` batches beyond the one being taken, so memory stays bounded). Every random draw happens in
+/// order on the caller's side, when a batch is queued, so the batches are the same whatever the number of
+/// workers, and the same as without prefetching. `batch(at:)`, `reset()` and `onEpochEnd()` drop what was
+/// prepared and go on from the batches actually taken.
 public final class DirectoryIterator {
     public let directory: String
     public let targetSize: (height: Int, width: Int)
@@ -19,6 +27,10 @@ public final class DirectoryIterator {
     public let interpolation: Interpolation
     public let onBadImage: BadImagePolicy
     public let config: ImageDataGeneratorConfig
+    /// Background threads preparing batches (and threads sharing a batch's images when it is built on demand).
+    public let workers: Int
+    /// Batches prepared ahead of the one `next()` returns; 0 builds each batch when asked.
+    public let prefetch: Int
 
     /// Class folder names in label order.
     public let classNames: [String]
@@ -32,13 +44,22 @@ public final class DirectoryIterator {
     /// Problems met so far that did not stop the iterator (skipped images, missing class folders).
     public private(set) var warnings: [String] = []
     /// Index of the next batch within the epoch (Keras `batch_index`).
-    public private(set) var batchIndex = 0
-    /// Batches produced so far (Keras `total_batches_seen`).
-    public private(set) var totalBatchesSeen = 0
+    public var batchIndex: Int { cursor.batchIndex }
+    /// Batches handed out so far (Keras `total_batches_seen`).
+    public var totalBatchesSeen: Int { cursor.totalBatchesSeen }
 
-    private var indexArray: [Int]?
-    private var random: MersenneTwister
+    /// The state after the batches handed out.
+    private var cursor: FlowCursor
+    /// The state after the batches queued; nil when nothing is queued.
+    private var lookahead: FlowCursor?
+    /// Queued batches, oldest first: their ticket and the state after them.
+    private var queued: [(ticket: Int, after: FlowCursor)] = []
+    private var pool: PrefetchQueue<BatchOutcome>?
+    private let assembler: BatchAssembler
     private var skippedFiles = Set<Int>()
+
+    /// Worker threads by default: one per core, at most 4.
+    public static var defaultWorkers: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)) }
 
     public var samples: Int { filenames.count }
     public var numClasses: Int { classNames.count }
@@ -52,13 +73,19 @@ public final class DirectoryIterator {
     /// - Parameters:
     ///   - targetSize: (height, width) every image is resized to.
     ///   - classes: class folder names in label order; nil (or empty) takes every sub-folder, sorted.
-    ///   - seed: makes shuffling (and the generator handed to transforms) reproducible; nil draws a
-    ///     seed from `GlobalRandom`, so `set_seed` still makes runs repeatable.
+    ///   - seed: makes shuffling and augmentation (and the generator handed to transforms) reproducible;
+    ///     nil draws a seed from `GlobalRandom`, so `set_seed` still makes runs repeatable.
+    ///   - workers: background threads preparing batches (default `defaultWorkers`).
+    ///   - prefetch: batches prepared ahead (default 2); 0 prepares each batch when asked. A config with a
+    ///     `transform` hook always prepares batches when asked (the hook runs on the caller's thread).
     public init(directory: String, targetSize: (height: Int, width: Int) = (256, 256), batchSize: Int = 32,
                 classMode: ClassMode = .categorical, classes: [String]? = nil, shuffle: Bool = true,
                 seed: UInt64? = nil, interpolation: Interpolation = .nearest,
-                onBadImage: BadImagePolicy = .error, config: ImageDataGeneratorConfig = ImageDataGeneratorConfig()) throws {
+                onBadImage: BadImagePolicy = .error, config: ImageDataGeneratorConfig = ImageDataGeneratorConfig(),
+                workers: Int = DirectoryIterator.defaultWorkers, prefetch: Int = 2) throws {
         guard batchSize >= 1 else { throw DirectoryIteratorError.invalidBatchSize(batchSize) }
+        guard workers >= 1 else { throw InputPipelineError.invalidWorkers(workers) }
+        guard prefetch >= 0 else { throw InputPipelineError.invalidPrefetch(prefetch) }
         guard targetSize.height > 0, targetSize.width > 0 else {
             throw ImageError.invalidTargetSize(height: targetSize.height, width: targetSize.width)
         }
@@ -77,6 +104,8 @@ public final class DirectoryIterator {
         self.interpolation = interpolation
         self.onBadImage = onBadImage
         self.config = config
+        self.workers = workers
+        self.prefetch = prefetch
 
         let names: [String]
         if let classes, !classes.isEmpty {
@@ -100,19 +129,41 @@ public final class DirectoryIterator {
         filenames = files
         self.classes = labels
         var global = GlobalRandom.makeGenerator()
-        random = MersenneTwister(seed: UInt32(truncatingIfNeeded: seed ?? global.next()))
+        cursor = FlowCursor(samples: files.count, batchSize: batchSize, shuffle: shuffle, seed: seed,
+                            random: MersenneTwister(seed: UInt32(truncatingIfNeeded: seed ?? global.next())))
+        assembler = BatchAssembler(directory: directory, filenames: files, classes: labels, numClasses: names.count,
+                                   classMode: classMode, targetSize: targetSize, interpolation: interpolation,
+                                   onBadImage: onBadImage, config: config)
     }
+
+    deinit { pool?.shutdown() }
 
     /// The next batch (Keras `next(iterator)`): images [n, height, width, 3] and labels per `classMode`.
     public func next() throws -> (images: Tensor, labels: Tensor?) {
         guard samples > 0 else { throw DirectoryIteratorError.noImages(directory: directory) }
-        reseedForBatch()
-        if batchIndex == 0 { makeIndexArray() }
-        let start = (batchIndex * batchSize) % samples
-        if samples > start + batchSize { batchIndex += 1 } else { batchIndex = 0 }
-        totalBatchesSeen += 1
-        let order = indexArray!
-        return try makeBatch(Array(order[start..<min(start + batchSize, samples)]))
+        guard prefetch > 0, config.transform == nil else {
+            let plan = plan(cursor.advance(), on: &cursor)
+            return try take(assembler.assemble(plan, skipped: skippedFiles, parallelism: workers, random: &cursor.random))
+        }
+        let pool = self.pool ?? PrefetchQueue(workers: workers)
+        self.pool = pool
+        if queued.isEmpty { lookahead = cursor }
+        while queued.count < prefetch + 1 {
+            var ahead = lookahead!
+            let plan = plan(ahead.advance(), on: &ahead)
+            let (assembler, skipped) = (self.assembler, skippedFiles)
+            let ticket = pool.submit {
+                var unused = MersenneTwister(seed: 0)  // no hook on this path
+                return assembler.assemble(plan, skipped: skipped, parallelism: 1, random: &unused)
+            }
+            queued.append((ticket, ahead))
+            lookahead = ahead
+        }
+        let (ticket, after) = queued.removeFirst()
+        cursor = after
+        let (outcome, waited) = pool.wait(for: ticket)
+        if waited { stalls += 1 }
+        return try take(outcome)
     }
 
     /// Batch `index` of the current epoch order (Keras `iterator[index]`); the order is drawn on first use
@@ -121,118 +172,52 @@ public final class DirectoryIterator {
         guard index >= 0, index < batchCount else {
             throw DirectoryIteratorError.batchIndexOutOfRange(index: index, count: batchCount)
         }
-        reseedForBatch()
-        totalBatchesSeen += 1
-        if indexArray == nil { makeIndexArray() }
-        let order = indexArray!
-        return try makeBatch(Array(order[(index * batchSize)..<min((index + 1) * batchSize, samples)]))
+        dropPrepared()
+        let plan = plan(cursor.batch(at: index), on: &cursor)
+        return try take(assembler.assemble(plan, skipped: skippedFiles, parallelism: workers, random: &cursor.random))
     }
 
     /// Draws a new epoch order (Keras `on_epoch_end`).
-    public func onEpochEnd() { makeIndexArray() }
+    public func onEpochEnd() {
+        dropPrepared()
+        cursor.drawEpochOrder()
+    }
 
     /// Restarts `next()` at the first batch of a new epoch (Keras `reset`).
-    public func reset() { batchIndex = 0 }
-
-    private func reseedForBatch() {
-        if let seed { random = MersenneTwister(seed: UInt32(truncatingIfNeeded: seed &+ UInt64(totalBatchesSeen))) }
+    public func reset() {
+        dropPrepared()
+        cursor.reset()
     }
 
-    private func makeIndexArray() {
-        indexArray = shuffle ? random.permutation(samples) : Array(0..<samples)
+    /// Batches queued ahead and not yet taken (`prefetch` after each `next()`).
+    public var preparedCount: Int { queued.count }
+    /// Batches queued ahead that are already built.
+    public var readyCount: Int { pool?.readyCount ?? 0 }
+    /// How many `next()` calls found their batch still being built and waited for it (the first call
+    /// always does): zero after the first means the workers kept up with the caller.
+    public private(set) var stalls = 0
+
+    /// Forgets the batches prepared ahead; the next `next()` prepares again from `cursor`.
+    private func dropPrepared() {
+        guard !queued.isEmpty else { return }
+        pool?.cancelAll()
+        queued.removeAll()
+        lookahead = nil
     }
 
-    /// Decodes the files (in parallel), then transforms and rescales them in order, so the transform's
-    /// random draws happen in the same order as in Keras.
-    private func makeBatch(_ indices: [Int]) throws -> (images: Tensor, labels: Tensor?) {
-        let decoded = decodeAll(indices)
-        let (height, width) = targetSize
-        let imageCount = height * width * 3
-        let scale: Float? = (config.rescale == nil || config.rescale == 0) ? nil : config.rescale
-        var values = [Float](repeating: 0, count: indices.count * imageCount)
-        var kept: [Int] = []
-        kept.reserveCapacity(indices.count)
-        for (slot, sample) in indices.enumerated() {
-            let image: RGBImage
-            switch decoded[slot] {
-            case nil: continue  // skipped as bad in an earlier batch
-            case .success(let value)?: image = value
-            case .failure(let error)?:
-                if onBadImage == .error { throw error }
-                if skippedFiles.insert(sample).inserted {
-                    warnings.append("skipped \(directory)/\(filenames[sample]): \(error)")
-                }
-                continue
-            }
-            let offset = kept.count * imageCount
-            if let transform = config.transform {
-                let transformed = try transform(FloatImage(image), sample, &random)
-                guard [transformed.height, transformed.width, transformed.channels] == imageShape else {
-                    throw DirectoryIteratorError.transformChangedShape(
-                        file: filenames[sample], expected: imageShape,
-                        got: [transformed.height, transformed.width, transformed.channels])
-                }
-                write(transformed.values, to: &values, at: offset, scale: scale)
-            } else {
-                write(image.pixels, to: &values, at: offset, scale: scale)
-            }
-            kept.append(sample)
-        }
-        if kept.count < indices.count { values.removeLast((indices.count - kept.count) * imageCount) }
-        let images = Tensor(shape: [kept.count, height, width, 3], scalars: values)
-        return (images, labels(for: kept, images: images))
+    private func plan(_ samples: [Int], on state: inout FlowCursor) -> BatchPlan {
+        state.plan(samples, augmentation: config.augmentation, height: targetSize.height, width: targetSize.width)
     }
 
-    /// Decodes and resizes the batch's files on all cores. Files already skipped as bad are not read again.
-    private func decodeAll(_ indices: [Int]) -> [Result<RGBImage, Error>?] {
-        var results = [Result<RGBImage, Error>?](repeating: nil, count: indices.count)
-        let paths = indices.map { directory + "/" + filenames[$0] }
-        let wanted = indices.map { !(onBadImage == .skip && skippedFiles.contains($0)) }
-        let (size, method) = (targetSize, interpolation)
-        results.withUnsafeMutableBufferPointer { slots in
-            let slots = slots
-            // Each task writes only its own slot.
-            let work = { (i: Int) in
-                guard wanted[i] else { return }
-                slots[i] = Result { try loadImage(path: paths[i], targetSize: size, interpolation: method) }
-            }
-            if indices.count >= 4 {
-                DispatchQueue.concurrentPerform(iterations: indices.count, execute: work)
-            } else {
-                for i in indices.indices { work(i) }
+    /// Records the outcome's bad files (in batch order) and returns the batch or throws its error.
+    private func take(_ outcome: BatchOutcome) throws -> (images: Tensor, labels: Tensor?) {
+        for (sample, error) in outcome.failures {
+            if onBadImage == .error { throw error }
+            if skippedFiles.insert(sample).inserted {
+                warnings.append("skipped \(directory)/\(filenames[sample]): \(error)")
             }
         }
-        return results
-    }
-
-    private func write(_ source: [UInt8], to values: inout [Float], at offset: Int, scale: Float?) {
-        values.withUnsafeMutableBufferPointer { out in
-            source.withUnsafeBufferPointer { src in
-                if let scale { for i in 0..<src.count { out[offset + i] = Float(src[i]) * scale } }
-                else { for i in 0..<src.count { out[offset + i] = Float(src[i]) } }
-            }
-        }
-    }
-
-    private func write(_ source: [Float], to values: inout [Float], at offset: Int, scale: Float?) {
-        values.withUnsafeMutableBufferPointer { out in
-            source.withUnsafeBufferPointer { src in
-                if let scale { for i in 0..<src.count { out[offset + i] = src[i] * scale } }
-                else { (out.baseAddress! + offset).update(from: src.baseAddress!, count: src.count) }
-            }
-        }
-    }
-
-    private func labels(for samples: [Int], images: Tensor) -> Tensor? {
-        switch classMode {
-        case .none: return nil
-        case .input: return images
-        case .binary, .sparse:
-            return Tensor(shape: [samples.count], scalars: samples.map { Float(classes[$0]) })
-        case .categorical:
-            var oneHot = [Float](repeating: 0, count: samples.count * numClasses)
-            for (row, sample) in samples.enumerated() { oneHot[row * numClasses + classes[sample]] = 1 }
-            return Tensor(shape: [samples.count, numClasses], scalars: oneHot)
-        }
+        if let error = outcome.error { throw error }
+        return (outcome.images!, outcome.labels)
     }
 }

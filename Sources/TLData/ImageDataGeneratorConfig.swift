@@ -1,23 +1,37 @@
-/// A per-image random transform (augmentation), applied after the resize and before `rescale`, as Keras's
-/// `ImageDataGenerator.apply_transform` is applied before `standardize`.
+/// A per-image transform hook, applied after the resize and the built-in augmentation, before the
+/// `preprocessing` function and `rescale`, as Keras's `ImageDataGenerator.apply_transform` is applied
+/// before `standardize`.
 ///
 /// It receives the image (Float, 0...255, HWC), the sample's index in the iterator's `filenames`, and the
 /// iterator's generator: the NumPy-compatible stream Keras's own transforms draw from (seeded with
-/// `seed + total_batches_seen` before each batch, after the epoch's permutation), so a transform that draws
-/// what Keras draws, in the same order, reproduces Keras's augmentation. It must return an image of the same
-/// size.
+/// `seed + total_batches_seen` before each batch, after the epoch's permutation and the batch's
+/// augmentation draws), so a transform that draws what Keras draws, in the same order, reproduces Keras's
+/// augmentation. It must return an image of the same size. The hook is called on the thread that asks for
+/// the batch, in the batch's order; a flow with a hook therefore prepares its batches when asked (decoding
+/// still runs in parallel) instead of ahead on background threads.
 public typealias ImageTransform = @Sendable (_ image: FloatImage, _ sampleIndex: Int,
                                              _ random: inout MersenneTwister) throws -> FloatImage
 
-/// The settings of Keras's `ImageDataGenerator` that tl supports so far.
+/// The settings of Keras's `ImageDataGenerator` that tl supports. Per image, in Keras's order: the random
+/// `augmentation`, the `transform` hook, then `standardize`: the `preprocessing` function, then `rescale`.
 public struct ImageDataGeneratorConfig: Sendable {
     /// Multiplies every value after the transform (Keras `rescale`, e.g. 1/255); nil or 0 leaves values alone.
     public var rescale: Float?
-    /// Random per-image transform (augmentation); nil for none.
+    /// Keras's random transforms (rotation, shifts, shear, zoom, flips, ...); nil draws nothing.
+    public var augmentation: ImageAugmentation?
+    /// Keras's `preprocessing_function`, by name; nil for none.
+    public var preprocessing: PreprocessingFunction?
+    /// Per-image transform hook for engine code; nil for none.
     public var transform: ImageTransform?
 
-    public init(rescale: Float? = nil, transform: ImageTransform? = nil) {
+    public init(rescale: Float? = nil, augmentation: ImageAugmentation? = nil,
+                preprocessing: PreprocessingFunction? = nil, transform: ImageTransform? = nil) {
         self.rescale = rescale
+        self.augmentation = augmentation
+        self.preprocessing = preprocessing
         self.transform = transform
     }
+
+    /// `rescale` when it changes values (Keras skips a rescale of None or 0).
+    var effectiveRescale: Float? { rescale == nil || rescale == 0 ? nil : rescale }
 }

@@ -19,6 +19,7 @@ public final class Session {
         registerTrainingCommands()
         registerArrayCommands()
         registerDataCommands()
+        registerAugmentationCommands()
         registerPlotCommands()
         registerPathCommands()
         registerKerasAliases()

@@ -7,15 +7,16 @@ import TLScript
 
 extension Session {
     func registerDataCommands() {
-        register(CommandSpec(name: "image_data_generator", parameters: [ParameterSpec("rescale", default: .none)],
-                             aliases: ["ImageDataGenerator", "image.ImageDataGenerator", "preprocessing.image.ImageDataGenerator"]) { args, _ in
-            var config = ImageDataGeneratorConfig()
-            var given: [(String, Value)] = []
-            if !args["rescale"].isNone {
-                let rescale = try args.double("rescale")
-                config.rescale = Float(rescale)
-                given.append(("rescale", .float(rescale)))
-            }
+        register(CommandSpec(name: "image_data_generator", parameters: [
+            ParameterSpec("rescale", default: .none), ParameterSpec("rotation_range", default: 0, kind: .number),
+            ParameterSpec("width_shift_range", default: .float(0)), ParameterSpec("height_shift_range", default: .float(0)),
+            ParameterSpec("brightness_range", default: .none), ParameterSpec("shear_range", default: .float(0), kind: .number),
+            ParameterSpec("zoom_range", default: .float(0)), ParameterSpec("channel_shift_range", default: .float(0), kind: .number),
+            ParameterSpec("fill_mode", default: "nearest", kind: .string), ParameterSpec("cval", default: .float(0), kind: .number),
+            ParameterSpec("horizontal_flip", default: false, kind: .bool), ParameterSpec("vertical_flip", default: false, kind: .bool),
+            ParameterSpec("preprocessing_function", default: .none),
+        ], aliases: ["ImageDataGenerator", "image.ImageDataGenerator", "preprocessing.image.ImageDataGenerator"]) { args, _ in
+            let (config, given) = try self.generatorConfig(args)
             return .object(GeneratorObject(config: config, arguments: given))
         })
 
@@ -74,6 +75,77 @@ extension Session {
             interpreter.write("extracted features \(shapeText(features.shape)) from \(n) images in \(String(format: "%.1f", seconds))s (\(String(format: "%.1f", Double(n) / max(seconds, 1e-9))) images/s)\n")
             return .tuple([.object(ArrayObject(features)), .object(ArrayObject(labels))])
         })
+    }
+
+    /// The `image_data_generator(...)` arguments as an `ImageDataGeneratorConfig`, and the arguments given
+    /// (for the generator's description). Augmentation is on when any augmentation argument is given.
+    func generatorConfig(_ args: CallArguments) throws -> (ImageDataGeneratorConfig, [(String, Value)]) {
+        let name = "image_data_generator"
+        var config = ImageDataGeneratorConfig()
+        let given = args.values.keys.filter { args.isProvided($0) }
+        let order = ["rescale", "rotation_range", "width_shift_range", "height_shift_range", "brightness_range", "shear_range",
+                     "zoom_range", "channel_shift_range", "fill_mode", "cval", "horizontal_flip", "vertical_flip",
+                     "preprocessing_function"]
+        let arguments = order.filter { given.contains($0) }.map { ($0, args[$0]) }
+        if !args["rescale"].isNone { config.rescale = Float(try args.double("rescale")) }
+        if !args["preprocessing_function"].isNone {
+            guard let function = args["preprocessing_function"].asString else {
+                throw ScriptError(.type, "argument 'preprocessing_function' of \(name)() must be the name of one: "
+                    + PreprocessingFunction.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+                    + ", got \(args["preprocessing_function"].typeName)")
+            }
+            config.preprocessing = try augmentationArgument { try PreprocessingFunction(name: function) }
+        }
+        let augmentationArguments = order.filter { !["rescale", "preprocessing_function"].contains($0) }
+        guard augmentationArguments.contains(where: { args.isProvided($0) }) else { return (config, arguments) }
+
+        func shiftRange(_ argument: String) throws -> ShiftRange {
+            switch args[argument] {
+            case .int(let pixels): return .integer(pixels)
+            case .float(let value): return .uniform(value)
+            case .list(let items), .tuple(let items):
+                let numbers = items.compactMap { item -> Double? in
+                    if case .bool = item { return nil }
+                    return item.asDouble
+                }
+                guard numbers.count == items.count else { throw args.typeError(argument, expected: "a list of numbers") }
+                return .choices(numbers)
+            default:
+                throw args.typeError(argument, expected: "a fraction of the size (0.2), a number of pixels (20) or a list of choices")
+            }
+        }
+        func pair(_ argument: String) throws -> (Double, Double) {
+            let values = try args.doubles(argument)
+            guard values.count == 2 else { throw args.typeError(argument, expected: "a pair (low, high)") }
+            return (values[0], values[1])
+        }
+        var zoom = 0.0
+        var zoomRange: (low: Double, high: Double)?
+        switch args["zoom_range"] {
+        case .int, .float: zoom = try args.double("zoom_range")
+        case .list, .tuple: zoomRange = try pair("zoom_range")
+        default: throw args.typeError("zoom_range", expected: "a float z (for [1-z, 1+z]) or a pair (low, high)")
+        }
+        let brightness: (low: Double, high: Double)? = args["brightness_range"].isNone ? nil : try pair("brightness_range")
+        let widthShift = try shiftRange("width_shift_range"), heightShift = try shiftRange("height_shift_range")
+        let fillMode = try args.string("fill_mode")
+        config.augmentation = try augmentationArgument {
+            try ImageAugmentation(
+                rotationRange: try args.double("rotation_range"), widthShiftRange: widthShift, heightShiftRange: heightShift,
+                shearRange: try args.double("shear_range"), zoom: zoom, zoomRange: zoomRange,
+                channelShiftRange: try args.double("channel_shift_range"), brightnessRange: brightness,
+                horizontalFlip: try args.bool("horizontal_flip"), verticalFlip: try args.bool("vertical_flip"),
+                fillMode: try FillMode(kerasName: fillMode), cval: try args.double("cval"))
+        }
+        return (config, arguments)
+    }
+
+    /// Runs `body`, turning an `AugmentationError` (which names the argument) into a value error of
+    /// `image_data_generator()`.
+    private func augmentationArgument<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as AugmentationError {
+            throw ScriptError(.value, "image_data_generator(): \(error.description)")
+        }
     }
 
     func makeFlow(_ args: CallArguments, config: ImageDataGeneratorConfig, interpreter: Interpreter) throws -> DirectoryIterator {

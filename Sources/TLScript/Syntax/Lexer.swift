@@ -86,6 +86,11 @@ public struct Lexer {
                 }
             }
         }
+        // The last line has no newline to trigger the length check in newLine().
+        if index - lineStart > Lexer.maximumLineLength {
+            throw ScriptError(.limit, "line \(line) is longer than \(Lexer.maximumLineLength) characters",
+                              at: SourceLocation(line: line, column: 1), file: source.name, sourceLine: nil)
+        }
         if let (bracket, opened) = brackets.last {
             var error = error("'\(bracket)' was never closed", at: opened)
             error.isIncompleteInput = true
