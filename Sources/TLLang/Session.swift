@@ -22,6 +22,8 @@ public final class Session {
         registerAugmentationCommands()
         registerPlotCommands()
         registerPathCommands()
+        registerModelFileCommands()
+        registerImageFileCommands()
         registerKerasAliases()
     }
 

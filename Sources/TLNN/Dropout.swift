@@ -39,4 +39,11 @@ public final class Dropout: Layer {
     }
 
     public func clearCache() { cachedMask = nil }
+
+    /// The state of the mask generator. Training checkpoints save it after each epoch and put it back
+    /// on resume, so a resumed run draws the same masks as an uninterrupted one.
+    public var randomState: UInt64 {
+        get { generator.state }
+        set { generator = RandomGenerator(seed: newValue) }
+    }
 }

@@ -130,3 +130,53 @@ public final class Adam: Optimizer {
 
     public var description: String { "Adam(learning_rate=\(learningRate), beta_1=\(beta1), beta_2=\(beta2), epsilon=\(epsilon))" }
 }
+
+// MARK: State for training checkpoints (see OptimizerState.swift)
+
+extension RMSprop: CheckpointableOptimizer {
+    public var slotNames: [String] { ["velocity"] }
+
+    public func exportState(for parameters: [Parameter]) -> OptimizerState {
+        OptimizerState(typeName: typeName, step: 0, slots: ["velocity": parameters.map { velocity[ObjectIdentifier($0)] }])
+    }
+
+    public func importState(_ state: OptimizerState, for parameters: [Parameter]) throws {
+        try validate(state, for: parameters)
+        velocity = [:]
+        for (parameter, values) in zip(parameters, state.slots["velocity"] ?? []) { velocity[ObjectIdentifier(parameter)] = values }
+    }
+}
+
+extension SGD: CheckpointableOptimizer {
+    public var slotNames: [String] { ["momentum"] }
+
+    public func exportState(for parameters: [Parameter]) -> OptimizerState {
+        OptimizerState(typeName: typeName, step: 0, slots: ["momentum": parameters.map { moments[ObjectIdentifier($0)] }])
+    }
+
+    public func importState(_ state: OptimizerState, for parameters: [Parameter]) throws {
+        try validate(state, for: parameters)
+        moments = [:]
+        for (parameter, values) in zip(parameters, state.slots["momentum"] ?? []) { moments[ObjectIdentifier(parameter)] = values }
+    }
+}
+
+extension Adam: CheckpointableOptimizer {
+    public var slotNames: [String] { ["m", "v"] }
+
+    public func exportState(for parameters: [Parameter]) -> OptimizerState {
+        let entries = parameters.map { state[ObjectIdentifier($0)] }
+        return OptimizerState(typeName: typeName, step: step, slots: ["m": entries.map { $0?.m }, "v": entries.map { $0?.v }])
+    }
+
+    public func importState(_ imported: OptimizerState, for parameters: [Parameter]) throws {
+        try validate(imported, for: parameters)
+        let m = imported.slots["m"] ?? [], v = imported.slots["v"] ?? []
+        state = [:]
+        for (i, parameter) in parameters.enumerated() {
+            guard let mi = m[i], let vi = v[i] else { continue }
+            state[ObjectIdentifier(parameter)] = (mi, vi)
+        }
+        step = imported.step
+    }
+}

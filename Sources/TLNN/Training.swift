@@ -17,6 +17,13 @@ public protocol BatchSource: AnyObject {
     func nextBatch() throws -> (inputs: Tensor, targets: Tensor?)
     /// Batches in one pass over the data (Keras's `len(iterator)`).
     var batchesPerEpoch: Int { get }
+    /// Samples in a full batch and the shape of one sample, when known without drawing a batch; `fit`
+    /// uses it to estimate the memory a run needs before it starts (see TrainingMemoryEstimate.swift).
+    var batchShapeHint: (batchSize: Int, sampleShape: [Int], prefetchedBatches: Int)? { get }
+}
+
+extension BatchSource {
+    public var batchShapeHint: (batchSize: Int, sampleShape: [Int], prefetchedBatches: Int)? { nil }
 }
 
 /// Layers whose output goes through an activation the loss may skip (to work from logits).
@@ -148,8 +155,12 @@ extension Sequential {
     }
 
     /// Keras `fit` on in-memory arrays: shuffles each epoch when asked, validates after each epoch.
+    ///
+    /// With a `checkpointer`, the state after every epoch is saved (weights, optimizer state, history and
+    /// the shuffling and dropout generators), and a run it restores continues where that one stopped.
     public func fit(x: Tensor, y: Tensor, epochs: Int, batchSize: Int = 32, validationData: (Tensor, Tensor)? = nil,
-                    shuffle: Bool = true, progress: ProgressOptions = ProgressOptions()) throws -> History {
+                    shuffle: Bool = true, progress: ProgressOptions = ProgressOptions(),
+                    checkpointer: TrainingCheckpointer? = nil) throws -> History {
         let setup = try requireCompiled()
         try checkFitArguments(epochs: epochs, batchSize: batchSize)
         let n = x.shape.first ?? 0
@@ -157,11 +168,14 @@ extension Sequential {
             throw ModelError("x has \(n) samples but y has \(y.shape.first ?? 0); they must match")
         }
         guard n > 0 else { throw ModelError("fit: x holds no samples") }
-        var rng = GlobalRandom.makeGenerator()
+        let shuffleStream = ShuffleStream(GlobalRandom.makeGenerator())
         let steps = (n + batchSize - 1) / batchSize
-        return try trainLoop(setup: setup, epochs: epochs, steps: steps, progress: progress, nextEpoch: {
+        try checkMemory(setup: setup, batchSize: min(batchSize, n), sampleShape: Array(x.shape.dropFirst()), prefetchedBatches: 0,
+                        progress: progress)
+        let resumption = Resumption(checkpointer: checkpointer, shuffle: shuffleStream, replay: nil)
+        return try trainLoop(setup: setup, epochs: epochs, steps: steps, progress: progress, resumption: resumption, nextEpoch: {
             var order = Array(0..<n)
-            if shuffle { order.shuffle(using: &rng) }
+            if shuffle { order.shuffle(using: &shuffleStream.generator) }
             return { step in
                 let rows = Array(order[(step * batchSize)..<min(n, (step + 1) * batchSize)])
                 return (x.gather(rows), y.gather(rows))
@@ -170,13 +184,31 @@ extension Sequential {
     }
 
     /// Keras `fit` on a batch source (`fit_generator`): `stepsPerEpoch` batches an epoch.
+    ///
+    /// With a `checkpointer`, a resumed run replays the batches of the finished epochs (drawing them
+    /// without training) so that the source's shuffling and augmentation continue exactly.
     public func fit(source: BatchSource, stepsPerEpoch: Int? = nil, epochs: Int, validation: BatchSource? = nil,
-                    validationSteps: Int? = nil, progress: ProgressOptions = ProgressOptions()) throws -> History {
+                    validationSteps: Int? = nil, progress: ProgressOptions = ProgressOptions(),
+                    checkpointer: TrainingCheckpointer? = nil) throws -> History {
         let setup = try requireCompiled()
         let steps = stepsPerEpoch ?? source.batchesPerEpoch
         try checkFitArguments(epochs: epochs, batchSize: 1)
         guard steps > 0 else { throw ModelError("steps_per_epoch must be at least 1, got \(steps)") }
-        return try trainLoop(setup: setup, epochs: epochs, steps: steps, progress: progress, nextEpoch: {
+        if let hint = source.batchShapeHint {
+            try checkMemory(setup: setup, batchSize: hint.batchSize, sampleShape: hint.sampleShape,
+                            prefetchedBatches: hint.prefetchedBatches, progress: progress)
+        }
+        let replay: (Int) throws -> Void = { finishedEpochs in
+            for _ in 0..<(finishedEpochs * steps) {
+                if progress.shouldStop() { throw ModelError("interrupted while replaying the batches of the \(finishedEpochs) finished epochs to resume; nothing was trained") }
+                _ = try source.nextBatch()
+            }
+            if let validation {
+                for _ in 0..<(finishedEpochs * (validationSteps ?? validation.batchesPerEpoch)) { _ = try validation.nextBatch() }
+            }
+        }
+        let resumption = Resumption(checkpointer: checkpointer, shuffle: nil, replay: replay)
+        return try trainLoop(setup: setup, epochs: epochs, steps: steps, progress: progress, resumption: resumption, nextEpoch: {
             return { _ in
                 let batch = try source.nextBatch()
                 guard let targets = batch.targets else {
@@ -193,12 +225,18 @@ extension Sequential {
     }
 
     private func trainLoop(setup: CompiledSetup, epochs: Int, steps: Int, progress: ProgressOptions,
+                           resumption: Resumption,
                            nextEpoch: () -> (Int) throws -> (Tensor, Tensor),
                            validate: (() throws -> [Double])?) throws -> History {
-        let history = History()
+        var history = History()
+        var firstEpoch = 0
+        if let restored = try resumption.restore(into: self, setup: setup) {
+            history = restored.history
+            firstEpoch = min(restored.completedEpochs, epochs)
+        }
         let metricName = setup.metrics.first
         let bar = ProgressBar(steps: steps, options: progress)
-        for epoch in 0..<epochs {
+        for epoch in firstEpoch..<max(epochs, firstEpoch) {
             if progress.verbose > 0 { progress.write("Epoch \(epoch + 1)/\(epochs)\n") }
             let batchFor = nextEpoch()
             var lossSum = 0.0, correct = 0.0, seen = 0
@@ -237,6 +275,7 @@ extension Sequential {
             }
             history.record(epoch: epoch, metrics)
             bar.finish(elapsed: Date().timeIntervalSince(start), metrics: metrics)
+            try resumption.save(after: epoch, epochs: epochs, history: history, model: self, setup: setup)
         }
         return history
     }
@@ -282,20 +321,6 @@ extension Sequential {
     private func metricsList(_ setup: CompiledSetup, loss: Double, correct: Double, count: Int) -> [Double] {
         let n = Double(max(count, 1))
         return setup.metrics.isEmpty ? [loss / n] : [loss / n, correct / n]
-    }
-
-    /// Keras `predict` on arrays, in batches.
-    public func predict(x: Tensor, batchSize: Int = 32) throws -> Tensor {
-        let n = x.shape.first ?? 0
-        guard batchSize >= 1 else { throw ModelError("batch_size must be at least 1, got \(batchSize)") }
-        var parts: [Tensor] = []
-        var start = 0
-        while start < n {
-            let range = start..<min(n, start + batchSize)
-            parts.append(try forward(x.slice(range), mode: .inference))
-            start = range.upperBound
-        }
-        return Tensor.concatenate(parts)
     }
 }
 

@@ -3,7 +3,9 @@ import Foundation
 /// A small, fast, seedable pseudo-random generator (SplitMix64). The same seed gives the same stream on
 /// every machine, which is what `set_seed` promises.
 public struct RandomGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    /// SplitMix64's whole state: `RandomGenerator(seed: g.state)` continues exactly the stream `g` would
+    /// draw next, which is what training checkpoints save and restore.
+    public private(set) var state: UInt64
 
     public init(seed: UInt64) { state = seed }
 

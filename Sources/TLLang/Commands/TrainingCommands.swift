@@ -74,8 +74,10 @@ extension Session {
             ParameterSpec("verbose", default: 1, kind: .int), ParameterSpec("validation_data", default: .none),
             ParameterSpec("shuffle", default: true, kind: .bool), ParameterSpec("steps_per_epoch", default: .none),
             ParameterSpec("validation_steps", default: .none),
+            ParameterSpec("checkpoint", default: .none), ParameterSpec("resume", default: false, kind: .bool),
         ], aliases: ["fit_generator"]) { args, interpreter in
             let model = try args.model("model")
+            let checkpointer = try self.checkpointer(args, interpreter: interpreter)
             if model.trainabilityChangedSinceCompile {
                 interpreter.write("warning: layers were frozen or unfrozen after compile(); as in Keras, fit trains the weights that were trainable at compile time. Call compile() again to apply the change.\n")
             }
@@ -90,7 +92,8 @@ extension Session {
                 }
                 history = try model.fit(source: object.batchSource, stepsPerEpoch: try args.optionalInt("steps_per_epoch"),
                                         epochs: try args.int("epochs"), validation: validation,
-                                        validationSteps: try args.optionalInt("validation_steps"), progress: progress)
+                                        validationSteps: try args.optionalInt("validation_steps"), progress: progress,
+                                        checkpointer: checkpointer)
             } else {
                 let x = try args.tensor("x")
                 guard !args["y"].isNone else {
@@ -106,7 +109,8 @@ extension Session {
                                   try pair[1].toTensor(argument: "validation_data", command: "fit"))
                 }
                 history = try model.fit(x: x, y: y, epochs: try args.int("epochs"), batchSize: try args.optionalInt("batch_size") ?? 32,
-                                        validationData: validation, shuffle: try args.bool("shuffle"), progress: progress)
+                                        validationData: validation, shuffle: try args.bool("shuffle"), progress: progress,
+                                        checkpointer: checkpointer)
             }
             interpreter.report?.addHistory(Dictionary(uniqueKeysWithValues: history.entries.map { ($0.0, $0.1) }))
             return .object(HistoryObject(history))
@@ -167,5 +171,18 @@ extension Session {
             try KerasWeights.load(into: try args.layer("model"), path: try args.string("path"), byName: try args.bool("by_name"))
             return .none
         })
+    }
+
+    /// `fit(..., checkpoint="dir", resume=True)`: the folder fit saves into after every epoch, and whether
+    /// to continue from what it holds. The path is used as given (relative to the current directory, not
+    /// the report folder), so a rerun of the same script finds it.
+    func checkpointer(_ args: CallArguments, interpreter: Interpreter) throws -> CheckpointDirectory? {
+        let resume = try args.bool("resume")
+        guard let folder = try args.optionalString("checkpoint") else {
+            if resume { throw ScriptError(.value, "fit(resume=True) needs checkpoint=\"folder\": the folder the interrupted run saved into") }
+            return nil
+        }
+        guard !folder.isEmpty else { throw ScriptError(.value, "argument 'checkpoint' of fit() must name a folder, got an empty string") }
+        return CheckpointDirectory(path: folder, resume: resume, announce: { interpreter.write($0) })
     }
 }

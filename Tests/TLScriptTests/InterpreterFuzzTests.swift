@@ -1,0 +1,150 @@
+import Foundation
+import XCTest
+import TLTestSupport
+@testable import TLScript
+
+/// A deterministic mutation fuzzer over the lexer, the parser and the interpreter: inputs made by
+/// mutating the example scripts and a corpus of pure-language snippets, plus random token soup, run in a
+/// bare Interpreter (its builtins touch no files; engine commands are not registered). Every input must
+/// end — normally or with a ScriptError — within its time budget; `while True` inputs are stopped by
+/// raising the interpreter's cancellation flag from a timer.
+final class InterpreterFuzzTests: XCTestCase {
+    static let iterations = 3000
+    /// After this long an input is cancelled (loops stop at their next iteration).
+    static let budget: TimeInterval = 0.2
+    /// An input still running this long after its cancellation counts as a hang.
+    static let hangLimit: TimeInterval = 10
+
+    static let snippets = [
+        "x = 1\nfor i in range(5):\n    x = x * 2 + i\nprint(x)\n",
+        "def f(a, b=2):\n    if a > b:\n        return a - b\n    else:\n        return [a, b]\nprint(f(3), f(1, b=5))\n",
+        "d = {'a': 1, 'b': [1, 2, 3]}\nfor k in sorted(d):\n    print(k, d[k])\nd['c'] = (1, 2)\n",
+        "s = 'acc: ' + str(0.5)\nwords = s.split(':')\nprint(len(words), words[0].upper(), s[1:3], s[-1])\n",
+        "i = 0\nwhile i < 10:\n    i += 1\n    if i % 3 == 0:\n        continue\n    if i > 7:\n        break\nprint(i)\n",
+        "values = []\nfor a, b in zip(range(3), [4, 5, 6]):\n    values.append(a * b)\nprint(sum(values), max(values), min(values), abs(-2.5), round(2.567, 2))\n",
+        "x = [1, 2, 3]\ny = x[::-1]\nprint(y, x + y, 2 * x, x == y, 3 in x, not x)\n",
+        "import numpy as np\nfrom keras import layers\nprint(type(1), type('a'), type([]), bool(0), int('12'), float('1e3'))\n",
+        "a = 1 if True else 2\nb = a ** 10 // 3 % 7\nprint(a, b, -a, a != b and a < b or a >= b)\n",
+        "while True:\n    pass\n",
+        "for i in range(10**9):\n    x = i\n",
+    ]
+
+    static let tokens = [
+        "x", "y", "f", "print", "range", "len", "for", "in", "if", "elif", "else", "while", "def", "return", "break",
+        "continue", "pass", "True", "False", "None", "and", "or", "not", "import", "from", "as", "lambda", "(", ")", "[",
+        "]", "{", "}", ":", ",", ".", "=", "==", "+=", "+", "-", "*", "**", "/", "//", "%", "<", ">", "<=", "!=", "0", "1",
+        "10**18", "2.5e308", "-1", "'s'", "\"t\"", "'''", "\\", "#", "\n", "\n    ", "\n        ", "\t", " ", ";", "@", "$",
+        "é", "🐕", "\u{0}", "\r",
+    ]
+
+    func testMutatedScriptsAndTokenSoupNeverCrashOrHang() throws {
+        let examples = try FileManager.default.contentsOfDirectory(atPath: SharedFiles.packageRoot.appendingPathComponent("examples").path)
+            .filter { $0.hasSuffix(".tl") }.sorted()
+            .map { try String(contentsOf: SharedFiles.packageRoot.appendingPathComponent("examples/\($0)"), encoding: .utf8) }
+        let corpus = (examples + Self.snippets).map { Array($0.utf8) }
+        var rng = SplitMix(seed: 0x7E57_F022)
+        var outcomes: [String: Int] = [:]
+        let started = Date()
+        for iteration in 0..<Self.iterations {
+            let input: [UInt8]
+            if iteration % 4 == 3 {
+                input = Array((0..<rng.below(60) + 1).map { _ in Self.tokens[rng.below(Self.tokens.count)] }.joined(separator: rng.below(2) == 0 ? " " : "").utf8)
+            } else {
+                input = mutate(corpus[rng.below(corpus.count)], using: &rng)
+            }
+            let result = try runBounded(input, name: "fuzz\(iteration).tl")
+            outcomes[result, default: 0] += 1
+        }
+        // The mix shows the fuzzer reached all three stages, not only the lexer.
+        XCTAssertGreaterThan(outcomes["syntax", default: 0], 100, "\(outcomes)")
+        XCTAssertGreaterThan(outcomes["ok", default: 0] + outcomes["cancelled", default: 0], 100, "\(outcomes)")
+        XCTAssertGreaterThan(outcomes.filter { !["syntax", "ok", "cancelled"].contains($0.key) }.values.reduce(0, +), 100, "\(outcomes)")
+        print("fuzz: \(Self.iterations) inputs in \(String(format: "%.1f", Date().timeIntervalSince(started)))s: \(outcomes.sorted { $0.key < $1.key })")
+    }
+
+    /// Runs one input on a thread with a large stack, cancelling it after the budget; fails on a hang.
+    func runBounded(_ bytes: [UInt8], name: String) throws -> String {
+        let interpreter = Interpreter(output: { _ in })
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox()
+        let thread = Thread {
+            defer { done.signal() }
+            do {
+                try interpreter.run(try SourceFile.decode(bytes, name: name))
+                box.value = "ok"
+            } catch let error as ScriptError {
+                box.value = error.kind == .cancelled ? "cancelled" : error.kind.rawValue
+            } catch {
+                box.value = "host error: \(error)"
+            }
+        }
+        thread.stackSize = 16 << 20
+        thread.start()
+        if done.wait(timeout: .now() + Self.budget) == .timedOut {
+            interpreter.cancellation.cancel()
+            if done.wait(timeout: .now() + Self.hangLimit) == .timedOut {
+                XCTFail("input \(name) still runs \(Self.hangLimit)s after cancellation:\n\(String(decoding: bytes, as: UTF8.self).prefix(2000))")
+                throw XCTSkip("stopping the fuzzer at a hang")
+            }
+        }
+        return box.value
+    }
+
+    func mutate(_ source: [UInt8], using rng: inout SplitMix) -> [UInt8] {
+        var bytes = source
+        for _ in 0..<(rng.below(2) + 1) {
+            let position = bytes.isEmpty ? 0 : rng.below(bytes.count + 1)
+            switch rng.below(7) {
+            case 0 where !bytes.isEmpty:   // delete a range
+                let end = min(bytes.count, position + rng.below(40) + 1)
+                if position < end { bytes.removeSubrange(position..<end) }
+            case 1 where !bytes.isEmpty:   // duplicate a range
+                let end = min(bytes.count, position + rng.below(200) + 1)
+                if position < end { bytes.insert(contentsOf: bytes[position..<end], at: position) }
+            case 2:   // insert a token
+                bytes.insert(contentsOf: Array(Self.tokens[rng.below(Self.tokens.count)].utf8), at: position)
+            case 3 where !bytes.isEmpty:   // replace a byte with any byte (invalid UTF-8 included)
+                bytes[min(position, bytes.count - 1)] = UInt8(rng.below(256))
+            case 4:   // truncate
+                bytes = Array(bytes.prefix(position))
+            case 5:   // swap two lines
+                var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init)
+                if lines.count > 1 { lines.swapAt(rng.below(lines.count), rng.below(lines.count)) }
+                bytes = Array(lines.joined(separator: [UInt8(ascii: "\n")]))
+            default:   // change a line's indentation
+                bytes.insert(contentsOf: Array(repeating: UInt8(ascii: " "), count: rng.below(9)), at: position)
+            }
+        }
+        return bytes
+    }
+}
+
+private final class ResultBox: @unchecked Sendable {
+    var value = "unfinished"
+}
+
+/// The fuzzer's own seeded generator, so the inputs are the same on every run.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
+}
+
+/// Regressions found while fuzzing and cataloguing hostile input.
+final class FuzzRegressionTests: XCTestCase {
+    /// A final line without a newline escaped the line-length limit (the check ran only at newlines).
+    func testOverlongLastLineWithoutNewlineIsRefused() {
+        let line = "x = \"" + String(repeating: "a", count: 150_000) + "\""
+        XCTAssertThrowsError(try Interpreter(output: { _ in }).run(source: line, fileName: "long.tl")) { error in
+            XCTAssertEqual((error as? ScriptError)?.message, "line 1 is longer than 100000 characters")
+        }
+        XCTAssertThrowsError(try Interpreter(output: { _ in }).run(source: line + "\n", fileName: "long.tl"))
+    }
+}
