@@ -1,6 +1,6 @@
 extension Figure {
     /// The walkthrough's training curve: training values as blue dots (`"bo"`), validation values as
-    /// a blue line (`"b"`), titled "Training and validation METRIC", with a legend.
+    /// a blue line (`"b"`), titled "Training and validation METRIC" (`acc` spelt out as "accuracy"), with a legend.
     /// - Parameters:
     ///   - metric: what was measured, e.g. `"accuracy"` or `"loss"`; used in the title, labels and y axis.
     ///   - epochs: the x values; `1...n` by default, as in `range(1, len(acc) + 1)`.
@@ -10,10 +10,14 @@ extension Figure {
         let trainingEpochs = epochs ?? training.indices.map { Double($0 + 1) }
         let validationEpochs = epochs ?? validation.indices.map { Double($0 + 1) }
         try figure.plot(x: trainingEpochs, y: training, style: "bo", label: "Training \(metric)")
-        try figure.plot(x: validationEpochs, y: validation, style: "b", label: "Validation \(metric)")
-        figure.title = "Training and validation \(metric)"
+        if !validation.isEmpty {   // a fit without validation data has only the training curve
+            try figure.plot(x: validationEpochs, y: validation, style: "b", label: "Validation \(metric)")
+        }
+        // As the walkthrough: labels name the History key ("Training acc"), the title spells it out.
+        let word = metric == "acc" ? "accuracy" : metric
+        figure.title = "Training and validation \(word)"
         figure.xLabel = "Epochs"
-        figure.yLabel = metric.prefix(1).uppercased() + metric.dropFirst()
+        figure.yLabel = word.prefix(1).uppercased() + word.dropFirst()
         figure.showsLegend = true
         return figure
     }

@@ -65,9 +65,12 @@ extension Session {
                 throw args.typeError("history", expected: "the History returned by fit()")
             }
             let metric = try args.string("metric")
-            guard let training = object.history[metric], let validation = object.history["val_" + metric] else {
-                throw ScriptError(.value, "plot_history(): the history has no '\(metric)' and 'val_\(metric)' (it has \(object.history.keys.joined(separator: ", "))); fit with validation_data and metrics=[\"\(metric)\"]")
+            guard let training = object.history[metric] else {
+                let hint = metric == "loss" ? "" : "; compile with metrics=[\"\(metric)\"] to record it"
+                throw ScriptError(.value, "plot_history(): the history has no '\(metric)' (it has \(object.history.keys.joined(separator: ", ")))\(hint)")
             }
+            // Without validation_data in fit, only the training curve is drawn.
+            let validation = object.history["val_" + metric] ?? []
             var factor: Double?
             if !args["smooth"].isNone {
                 factor = try args.double("smooth")
