@@ -66,8 +66,11 @@ public final class Conv2D: Layer {
         guard let kernel, kernel.shape[2] == x.shape[3] else {
             throw ModelError("layer '\(name)' (Conv2D) expects \(kernel?.shape[2] ?? 0) input channels, got input of shape \(x.shape)")
         }
-        var y = ConvolutionKernels.forward(input: x, kernel: kernel.value, bias: bias?.value, geometry: geometry(for: x))
-        if !mode.logitsOutput { activation.apply(&y) }
+        // ReLU is fused into the kernel's last pass; other activations run after it.
+        let fuseReLU = activation == .relu && !mode.logitsOutput
+        var y = ConvolutionKernels.forward(input: x, kernel: kernel.value, bias: bias?.value, geometry: geometry(for: x),
+                                           relu: fuseReLU)
+        if !mode.logitsOutput && !fuseReLU { activation.apply(&y) }
         if mode.keepForBackward {
             cachedInput = x
             cachedOutput = y

@@ -30,34 +30,38 @@ public struct WindowGeometry: Equatable, Sendable {
 /// ordered (ky, kx, c) to match an HWIO kernel viewed as a `(kh*kw*cin) x cout` matrix. Padding reads zero.
 @inlinable
 public func im2col(_ image: UnsafePointer<Float>, _ g: WindowGeometry, into cols: UnsafeMutablePointer<Float>) {
+    im2col(image, g, rows: 0..<g.outputPixels, into: cols)
+}
+
+/// Rows `rows` (output pixels `oy * OW + ox`) of ``im2col(_:_:into:)``, written from `cols` on.
+@inlinable
+public func im2col(_ image: UnsafePointer<Float>, _ g: WindowGeometry, rows: Range<Int>, into cols: UnsafeMutablePointer<Float>) {
     let c = g.channels
-    let rowLength = g.patchLength
-    for oy in 0..<g.outputHeight {
-        for ox in 0..<g.outputWidth {
-            var dst = cols + (oy * g.outputWidth + ox) * rowLength
-            for ky in 0..<g.windowHeight {
-                let iy = oy * g.strideY - g.padTop + ky
-                if iy < 0 || iy >= g.inputHeight {
-                    dst.update(repeating: 0, count: g.windowWidth * c)
-                    dst += g.windowWidth * c
-                    continue
+    var dst = cols
+    for pixel in rows {
+        let oy = pixel / g.outputWidth, ox = pixel % g.outputWidth
+        for ky in 0..<g.windowHeight {
+            let iy = oy * g.strideY - g.padTop + ky
+            if iy < 0 || iy >= g.inputHeight {
+                dst.update(repeating: 0, count: g.windowWidth * c)
+                dst += g.windowWidth * c
+                continue
+            }
+            let ix0 = ox * g.strideX - g.padLeft
+            if ix0 >= 0 && ix0 + g.windowWidth <= g.inputWidth {
+                // The whole row of the window is inside: one contiguous copy.
+                dst.update(from: image + (iy * g.inputWidth + ix0) * c, count: g.windowWidth * c)
+                dst += g.windowWidth * c
+                continue
+            }
+            for kx in 0..<g.windowWidth {
+                let ix = ix0 + kx
+                if ix < 0 || ix >= g.inputWidth {
+                    dst.update(repeating: 0, count: c)
+                } else {
+                    dst.update(from: image + (iy * g.inputWidth + ix) * c, count: c)
                 }
-                let ix0 = ox * g.strideX - g.padLeft
-                if ix0 >= 0 && ix0 + g.windowWidth <= g.inputWidth {
-                    // The whole row of the window is inside: one contiguous copy.
-                    dst.update(from: image + (iy * g.inputWidth + ix0) * c, count: g.windowWidth * c)
-                    dst += g.windowWidth * c
-                    continue
-                }
-                for kx in 0..<g.windowWidth {
-                    let ix = ix0 + kx
-                    if ix < 0 || ix >= g.inputWidth {
-                        dst.update(repeating: 0, count: c)
-                    } else {
-                        dst.update(from: image + (iy * g.inputWidth + ix) * c, count: c)
-                    }
-                    dst += c
-                }
+                dst += c
             }
         }
     }
@@ -87,99 +91,200 @@ public func col2imAdd(_ cols: UnsafePointer<Float>, _ g: WindowGeometry, into im
     }
 }
 
+/// How a convolution is computed.
+public enum ConvolutionAlgorithm: Equatable, Sendable {
+    /// Winograd for 3x3 stride-1 windows over at least 8 channels in and out, im2col + sgemm otherwise.
+    case automatic
+    /// im2col + sgemm (no im2col for 1x1 stride-1 unpadded windows).
+    case im2col
+    /// Winograd F(m x m, 3 x 3) with this tile; only for 3x3 stride-1 windows.
+    case winograd(WinogradTile)
+}
+
 /// Convolution kernels over NHWC batches with HWIO kernels (Keras's layout).
 public enum ConvolutionKernels {
-    /// `y[n, oy, ox, f] = b[f] + sum_{ky,kx,c} x[n, oy*s - pad + ky, ox*s - pad + kx, c] * w[ky, kx, c, f]`,
-    /// computed per image as im2col followed by one sgemm.
-    public static func forward(input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry) -> Tensor {
+    /// Lets ``ConvolutionAlgorithm/automatic`` pick Winograd (benchmarks turn it off to compare).
+    nonisolated(unsafe) public static var winogradEnabled = true
+
+    /// Floats of im2col rows unrolled at a time for the weight gradient (4 MB, times 4 per block).
+    static let im2colBudget = 1 << 20
+    /// Floats of im2col rows plus output rows one forward block holds (1 MB): the block's bias fill,
+    /// sgemm and ReLU then work in L2 instead of streaming the output through memory three times.
+    static let forwardBlockBudget = 1 << 18
+
+    /// The algorithm ``ConvolutionAlgorithm/automatic`` stands for on this geometry, filter count and batch.
+    ///
+    /// Winograd needs a 3x3 stride-1 window over at least 8 channels in and out, and must pay for itself.
+    /// Per `C x F` channel pair, in multiply-add equivalents: direct `9 P` (P output pixels of the batch);
+    /// Winograd `alpha^2 T` for the products (T tiles), about `15 alpha^2 T (C + F) / (C F)` for the input
+    /// and output transforms, and about `50 alpha^2` for transforming the kernel (memory-bound, redone on
+    /// every call). So a single 9x9 image (block5 of VGG16 at 150x150) stays with im2col, a batch does not.
+    public static func resolve(_ algorithm: ConvolutionAlgorithm, geometry g: WindowGeometry, filters: Int,
+                               batch: Int = 1) -> ConvolutionAlgorithm {
+        guard algorithm == .automatic else { return algorithm }
+        guard winogradEnabled && Winograd.applies(to: g) && g.channels >= 8 && filters >= 8 else { return .im2col }
+        let tile = WinogradTile.cheapest(outputHeight: g.outputHeight, outputWidth: g.outputWidth)
+        let a2 = Double(tile.alpha * tile.alpha)
+        let pixels = Double(batch * g.outputPixels)
+        let tiles = Double(batch * ((g.outputHeight + tile.m - 1) / tile.m) * ((g.outputWidth + tile.m - 1) / tile.m))
+        let c = Double(g.channels), f = Double(filters)
+        let winograd = a2 * tiles * (1 + 15 * (c + f) / (c * f)) + 50 * a2
+        return winograd < 9 * pixels ? .winograd(tile) : .im2col
+    }
+
+    /// `y[n, oy, ox, f] = act(b[f] + sum_{ky,kx,c} x[n, oy*s - pad + ky, ox*s - pad + kx, c] * w[ky, kx, c, f])`,
+    /// with `act` ReLU when `relu` is set (fused into the kernel's last pass), identity otherwise.
+    ///
+    /// Winograd (see ``Winograd``) for 3x3 stride-1 windows; else im2col + sgemm over blocks of output
+    /// pixels, spread over the cores with one sgemm thread each.
+    public static func forward(input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry,
+                               relu: Bool = false, algorithm: ConvolutionAlgorithm = .automatic) -> Tensor {
         let n = input.shape[0]
         let filters = kernel.shape[3]
-        let p = g.outputPixels, k = g.patchLength
-        var output = Tensor(shape: [n, g.outputHeight, g.outputWidth, filters])
-        let imageSize = g.inputHeight * g.inputWidth * g.channels
-        var cols = [Float](repeating: 0, count: g.isPointwise ? 0 : p * k)
-        input.scalars.withUnsafeBufferPointer { x in
+        let shape = [n, g.outputHeight, g.outputWidth, filters]
+        let chosen = resolve(algorithm, geometry: g, filters: filters, batch: n)
+        return input.scalars.withUnsafeBufferPointer { x in
             kernel.scalars.withUnsafeBufferPointer { w in
-                output.scalars.withUnsafeMutableBufferPointer { y in
-                    cols.withUnsafeMutableBufferPointer { colBuffer in
-                        for i in 0..<n {
-                            let out = y.baseAddress! + i * p * filters
-                            if let bias {
-                                bias.scalars.withUnsafeBufferPointer { b in
-                                    for row in 0..<p { (out + row * filters).update(from: b.baseAddress!, count: filters) }
-                                }
-                            }
-                            let source: UnsafePointer<Float>
-                            if g.isPointwise {
-                                source = x.baseAddress! + i * imageSize
-                            } else {
-                                im2col(x.baseAddress! + i * imageSize, g, into: colBuffer.baseAddress!)
-                                source = UnsafePointer(colBuffer.baseAddress!)
-                            }
-                            sgemm(m: p, n: filters, k: k, a: source, lda: k, b: w.baseAddress!, ldb: filters,
-                                  beta: bias == nil ? 0 : 1, c: out, ldc: filters)
+                withOptionalPointer(bias?.scalars) { b in
+                    uninitializedTensor(shape: shape) { y in
+                        switch chosen {
+                        case .winograd(let tile):
+                            precondition(Winograd.applies(to: g), "Winograd needs a 3x3 window at stride 1")
+                            Winograd.convolve(input: x.baseAddress!, batch: n, height: g.inputHeight, width: g.inputWidth,
+                                              channels: g.channels, kernel: w.baseAddress!, filters: filters, bias: b, relu: relu,
+                                              padTop: g.padTop, padLeft: g.padLeft, outputHeight: g.outputHeight,
+                                              outputWidth: g.outputWidth, tile: tile, output: y.baseAddress!)
+                        default:
+                            im2colForward(x.baseAddress!, batch: n, kernel: w.baseAddress!, filters: filters, bias: b,
+                                          relu: relu, geometry: g, output: y.baseAddress!)
                         }
                     }
                 }
             }
         }
-        return output
     }
 
-    /// Gradients of ``forward(input:kernel:bias:geometry:)``.
+    /// im2col + sgemm: blocks of output pixels (never crossing an image) go to the workers, each unrolling
+    /// its block into its own scratch and multiplying it by the kernel matrix, then adding bias and ReLU.
+    static func im2colForward(_ x: UnsafePointer<Float>, batch n: Int, kernel w: UnsafePointer<Float>, filters: Int,
+                              bias: UnsafePointer<Float>?, relu: Bool, geometry g: WindowGeometry,
+                              output y: UnsafeMutablePointer<Float>) {
+        let p = g.outputPixels, k = g.patchLength
+        guard n > 0, p > 0, filters > 0 else { return }
+        let imageSize = g.inputHeight * g.inputWidth * g.channels
+        let workers = ParallelFor.workerCount
+        var blocksPerImage = max(1, (p * (k + filters) + forwardBlockBudget - 1) / forwardBlockBudget)
+        if n * blocksPerImage < 4 * workers { blocksPerImage = min(p, (4 * workers + n - 1) / n) }
+        let blocks = ParallelFor.ranges(p, parts: blocksPerImage)
+        let rowsMax = blocks.map(\.count).max() ?? 0
+        ScratchBuffer.withBuffers(workers) { scratch in
+            let cols = g.isPointwise ? [] : (0..<workers).map { scratch[$0].reserve(rowsMax * k) }
+            ParallelFor.run(n * blocks.count) { item, worker in
+                let image = item / blocks.count, rows = blocks[item % blocks.count]
+                let out = y + (image * p + rows.lowerBound) * filters
+                let source: UnsafePointer<Float>
+                if g.isPointwise {
+                    source = x + image * imageSize + rows.lowerBound * k
+                } else {
+                    im2col(x + image * imageSize, g, rows: rows, into: cols[worker])
+                    source = UnsafePointer(cols[worker])
+                }
+                if let bias {
+                    for r in 0..<rows.count { (out + r * filters).update(from: bias, count: filters) }
+                }
+                sgemm(m: rows.count, n: filters, k: k, a: source, lda: k, b: w, ldb: filters,
+                      beta: bias == nil ? 0 : 1, c: out, ldc: filters)
+                if relu {
+                    for i in 0..<(rows.count * filters) where out[i] < 0 { out[i] = 0 }
+                }
+            }
+        }
+    }
+
+    /// Gradients of ``forward(input:kernel:bias:geometry:relu:algorithm:)`` (before the activation).
     ///
-    /// `dW += cols(x)^T dY`, `db += sum_pixels dY`, and, when asked, `dX = col2im(dY W^T)`.
+    /// `dW += cols(x)^T dY` over all images at once (row blocks unrolled in parallel, each block one
+    /// multithreaded sgemm), `db += sum_pixels dY`, and, when asked, `dX`: for 3x3 stride-1 windows the
+    /// stride-1 convolution of `dY` with the kernel rotated by 180 degrees and its channels swapped,
+    /// `dX[i] = sum_k dY[i + pad - k] W[k] = sum_k' dY[i - (2 - pad) + k'] W[2 - k']`, by Winograd; otherwise
+    /// `col2im(dY W^T)` image by image in parallel.
     /// Weight gradients are accumulated into `kernelGradient` / `biasGradient` when those are given.
     public static func backward(
         input: Tensor, kernel: Tensor, outputGradient dy: Tensor, geometry g: WindowGeometry,
-        kernelGradient: inout Tensor?, biasGradient: inout Tensor?, computeInputGradient: Bool
+        kernelGradient: inout Tensor?, biasGradient: inout Tensor?, computeInputGradient: Bool,
+        algorithm: ConvolutionAlgorithm = .automatic
     ) -> Tensor? {
         let n = input.shape[0]
         let filters = kernel.shape[3]
         let p = g.outputPixels, k = g.patchLength
         let imageSize = g.inputHeight * g.inputWidth * g.channels
-        var inputGradient: Tensor? = computeInputGradient ? Tensor(shape: input.shape) : nil
-        var cols = [Float](repeating: 0, count: g.isPointwise ? 0 : p * k)
-        var dcols = [Float](repeating: 0, count: computeInputGradient && !g.isPointwise ? p * k : 0)
         input.scalars.withUnsafeBufferPointer { x in
             dy.scalars.withUnsafeBufferPointer { dyBuffer in
-                kernel.scalars.withUnsafeBufferPointer { w in
-                    for i in 0..<n {
-                        let dyImage = dyBuffer.baseAddress! + i * p * filters
-                        if kernelGradient != nil {
-                            let source: UnsafePointer<Float>
+                if kernelGradient != nil {
+                    kernelGradient!.scalars.withUnsafeMutableBufferPointer { dw in
+                        kernelGradientAccumulate(x.baseAddress!, batch: n, dy: dyBuffer.baseAddress!, filters: filters,
+                                                 geometry: g, into: dw.baseAddress!)
+                    }
+                }
+                if biasGradient != nil {
+                    biasGradient!.scalars.withUnsafeMutableBufferPointer { db in
+                        let rows = n * p
+                        for row in 0..<rows {
+                            let r = dyBuffer.baseAddress! + row * filters
+                            for f in 0..<filters { db[f] += r[f] }
+                        }
+                    }
+                }
+            }
+        }
+        guard computeInputGradient else { return nil }
+        // The input gradient is the forward convolution of dY with the adjoint window when that is 3x3 stride 1.
+        var adjoint = g
+        adjoint.inputHeight = g.outputHeight; adjoint.inputWidth = g.outputWidth; adjoint.channels = filters
+        adjoint.outputHeight = g.inputHeight; adjoint.outputWidth = g.inputWidth
+        adjoint.padTop = g.windowHeight - 1 - g.padTop; adjoint.padLeft = g.windowWidth - 1 - g.padLeft
+        if case .winograd(let tile) = resolve(algorithm, geometry: adjoint, filters: g.channels, batch: n) {
+            precondition(Winograd.applies(to: g), "Winograd needs a 3x3 window at stride 1")
+            // W'[ky, kx, f, c] = W[2 - ky, 2 - kx, c, f]
+            var rotated = [Float](repeating: 0, count: kernel.count)
+            kernel.scalars.withUnsafeBufferPointer { w in
+                rotated.withUnsafeMutableBufferPointer { r in
+                    let c = g.channels
+                    for ky in 0..<3 { for kx in 0..<3 {
+                        let from = w.baseAddress! + ((2 - ky) * 3 + (2 - kx)) * c * filters
+                        let to = r.baseAddress! + (ky * 3 + kx) * filters * c
+                        for ch in 0..<c { for f in 0..<filters { to[f * c + ch] = from[ch * filters + f] } }
+                    } }
+                }
+            }
+            return dy.scalars.withUnsafeBufferPointer { d in
+                rotated.withUnsafeBufferPointer { r in
+                    uninitializedTensor(shape: input.shape) { dx in
+                        Winograd.convolve(input: d.baseAddress!, batch: n, height: g.outputHeight, width: g.outputWidth,
+                                          channels: filters, kernel: r.baseAddress!, filters: g.channels, bias: nil, relu: false,
+                                          padTop: adjoint.padTop, padLeft: adjoint.padLeft, outputHeight: g.inputHeight,
+                                          outputWidth: g.inputWidth, tile: tile, output: dx.baseAddress!)
+                    }
+                }
+            }
+        }
+        var inputGradient = Tensor(shape: input.shape)
+        let workers = ParallelFor.workerCount
+        dy.scalars.withUnsafeBufferPointer { dyBuffer in
+            kernel.scalars.withUnsafeBufferPointer { w in
+                inputGradient.scalars.withUnsafeMutableBufferPointer { dx in
+                    ScratchBuffer.withBuffers(workers) { scratch in
+                        let dcols = g.isPointwise ? [] : (0..<workers).map { scratch[$0].reserve(p * k) }
+                        ParallelFor.run(n) { i, worker in
+                            let dyImage = dyBuffer.baseAddress! + i * p * filters
+                            let dxImage = dx.baseAddress! + i * imageSize
                             if g.isPointwise {
-                                source = x.baseAddress! + i * imageSize
+                                sgemm(transposeB: true, m: p, n: k, k: filters, a: dyImage, lda: filters,
+                                      b: w.baseAddress!, ldb: filters, beta: 0, c: dxImage, ldc: k)
                             } else {
-                                cols.withUnsafeMutableBufferPointer { im2col(x.baseAddress! + i * imageSize, g, into: $0.baseAddress!) }
-                                source = cols.withUnsafeBufferPointer { $0.baseAddress! }
-                            }
-                            kernelGradient!.scalars.withUnsafeMutableBufferPointer { dw in
-                                sgemm(transposeA: true, m: k, n: filters, k: p, a: source, lda: k,
-                                      b: dyImage, ldb: filters, beta: 1, c: dw.baseAddress!, ldc: filters)
-                            }
-                        }
-                        if biasGradient != nil {
-                            biasGradient!.scalars.withUnsafeMutableBufferPointer { db in
-                                for row in 0..<p {
-                                    let r = dyImage + row * filters
-                                    for f in 0..<filters { db[f] += r[f] }
-                                }
-                            }
-                        }
-                        if computeInputGradient {
-                            inputGradient!.scalars.withUnsafeMutableBufferPointer { dx in
-                                let dxImage = dx.baseAddress! + i * imageSize
-                                if g.isPointwise {
-                                    sgemm(transposeB: true, m: p, n: k, k: filters, a: dyImage, lda: filters,
-                                          b: w.baseAddress!, ldb: filters, beta: 0, c: dxImage, ldc: k)
-                                } else {
-                                    dcols.withUnsafeMutableBufferPointer { dc in
-                                        sgemm(transposeB: true, m: p, n: k, k: filters, a: dyImage, lda: filters,
-                                              b: w.baseAddress!, ldb: filters, beta: 0, c: dc.baseAddress!, ldc: k)
-                                        col2imAdd(dc.baseAddress!, g, into: dxImage)
-                                    }
-                                }
+                                sgemm(transposeB: true, m: p, n: k, k: filters, a: dyImage, lda: filters,
+                                      b: w.baseAddress!, ldb: filters, beta: 0, c: dcols[worker], ldc: k)
+                                col2imAdd(dcols[worker], g, into: dxImage)
                             }
                         }
                     }
@@ -188,4 +293,49 @@ public enum ConvolutionKernels {
         }
         return inputGradient
     }
+
+    /// `dW += cols(x)^T dY` with the rows of all images stacked: blocks of at most ``im2colBudget`` floats
+    /// are unrolled in parallel, then each block is one (multithreaded) sgemm `k x rows x filters`.
+    static func kernelGradientAccumulate(_ x: UnsafePointer<Float>, batch n: Int, dy: UnsafePointer<Float>, filters: Int,
+                                         geometry g: WindowGeometry, into dw: UnsafeMutablePointer<Float>) {
+        let p = g.outputPixels, k = g.patchLength
+        let totalRows = n * p
+        guard totalRows > 0 else { return }
+        let imageSize = g.inputHeight * g.inputWidth * g.channels
+        if g.isPointwise {
+            sgemm(transposeA: true, m: k, n: filters, k: totalRows, a: x, lda: k, b: dy, ldb: filters,
+                  beta: 1, c: dw, ldc: filters)
+            return
+        }
+        let blockRows = max(1, min(totalRows, 4 * im2colBudget / max(1, k)))
+        ScratchBuffer.withBuffers(1) { scratch in
+            let cols = scratch[0].reserve(blockRows * k)
+            var start = 0
+            while start < totalRows {
+                let end = min(totalRows, start + blockRows)
+                // Unroll rows start..<end (they may span images) in parallel pieces.
+                let pieces = ParallelFor.ranges(end - start, parts: 4 * ParallelFor.workerCount)
+                ParallelFor.run(pieces.count) { piece in
+                    var row = start + pieces[piece].lowerBound
+                    let last = start + pieces[piece].upperBound
+                    while row < last {
+                        let image = row / p, pixel = row % p
+                        let upto = min(last, (image + 1) * p)
+                        im2col(x + image * imageSize, g, rows: pixel..<(pixel + upto - row), into: cols + (row - start) * k)
+                        row = upto
+                    }
+                }
+                sgemm(transposeA: true, m: k, n: filters, k: end - start, a: cols, lda: k, b: dy + start * filters,
+                      ldb: filters, beta: 1, c: dw, ldc: filters)
+                start = end
+            }
+        }
+    }
+}
+
+/// Calls `body` with the array's base address, or nil.
+@inlinable
+func withOptionalPointer<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let array else { return body(nil) }
+    return array.withUnsafeBufferPointer { body($0.baseAddress) }
 }

@@ -1,0 +1,224 @@
+/// Stride-1 3x3 convolution by Winograd's minimal filtering F(m x m, 3 x 3).
+///
+/// The output is cut into m x m tiles; tile `t` reads the alpha x alpha input patch `d_t` (alpha = m + 2)
+/// that covers its windows. With `V_t = B^T d_t B` and `U = G g G^T` computed per channel (pair), the
+/// convolution becomes, for each of the alpha^2 transformed positions `p`, one matrix product over
+/// channels `M[p] = V[p] U[p]` (`tiles x Cin` times `Cin x Cout`), and `y_t = A^T M_t A`. That is
+/// alpha^2 / (9 m^2) of the direct method's multiplications: 1/2.25 for F(2x2), 1/4 for F(4x4).
+///
+/// Tiles go through in groups sized so the transformed inputs and products of a group fit a scratch
+/// budget: per group, inputs are transformed in parallel over tiles, the alpha^2 products run in
+/// parallel (single-threaded sgemm each), and the output transform adds the bias and applies ReLU
+/// in parallel over tiles, writing straight into the output.
+public enum Winograd {
+    /// Floats of transformed inputs plus products held per group (about 24 MB).
+    nonisolated(unsafe) public static var groupBudget = 6 << 20
+    /// True: the alpha^2 products are dealt out to the workers, one single-threaded sgemm each.
+    /// False: they run one after another, each threaded by OpenBLAS (measured slower; kept to compare).
+    nonisolated(unsafe) public static var splitProducts = true
+
+    /// Distance between two transformed positions' matrices holding `count` floats: rounded so that
+    /// successive positions start one cache line apart modulo 4 KB. Unpadded, the alpha^2 streams a
+    /// transform reads or writes would all fall in the same L1 set (their distance a multiple of 4 KB).
+    @inlinable public static func positionStride(_ count: Int) -> Int { (count + 1023) / 1024 * 1024 + 16 }
+
+    /// A 3x3 kernel window at stride 1 can go through Winograd.
+    public static func applies(to g: WindowGeometry) -> Bool {
+        g.windowHeight == 3 && g.windowWidth == 3 && g.strideY == 1 && g.strideX == 1
+    }
+
+    /// `U[p][c][f] = (G g_{c,f} G^T)[p]` for an HWIO kernel `w` of shape (3, 3, C, F); position `p`'s
+    /// `C x F` matrix starts at `u + p * positionStride(C * F)`.
+    public static func transformKernel(_ w: UnsafePointer<Float>, channels C: Int, filters F: Int, tile: WinogradTile,
+                                into u: UnsafeMutablePointer<Float>) {
+        let alpha = tile.alpha, positions = alpha * alpha
+        let stride = positionStride(C * F)
+        let parts = ParallelFor.ranges(C, parts: 4 * ParallelFor.workerCount)
+        ParallelFor.run(parts.count) { part in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: (9 + 3 * alpha + positions) * winogradLanes) { buffer in
+                let taps = buffer.baseAddress!, t = taps + 9 * winogradLanes, out = t + 3 * alpha * winogradLanes
+                for c in parts[part] {
+                    var f = 0
+                    while f < F {
+                        let lanes = min(winogradLanes, F - f)
+                        for tap in 0..<9 { loadRun(taps + tap * winogradLanes, w + (tap * C + c) * F + f, lanes) }
+                        // t = G g along ky: t[i][kx]; then U = t G^T along kx: out[i][j].
+                        for kx in 0..<3 {
+                            tile.kernelTransform(taps + kx * winogradLanes, 3 * winogradLanes, into: t + kx * winogradLanes, 3 * winogradLanes)
+                        }
+                        for i in 0..<alpha {
+                            tile.kernelTransform(t + 3 * i * winogradLanes, winogradLanes, into: out + i * alpha * winogradLanes, winogradLanes)
+                        }
+                        for p in 0..<positions { storeRun(u + p * stride + c * F + f, out + p * winogradLanes, lanes) }
+                        f += lanes
+                    }
+                }
+            }
+        }
+    }
+
+    /// `y = act(b + conv3x3(x, w))` at stride 1, for NHWC `x` (n, H, W, C) and HWIO `w` (3, 3, C, F):
+    /// `y[n, oy, ox, f] = b[f] + sum_{ky,kx,c} x[n, oy - padTop + ky, ox - padLeft + kx, c] w[ky, kx, c, f]`,
+    /// zero outside the input, for `oy < outputHeight`, `ox < outputWidth`. Every output element is written.
+    public static func convolve(
+        input x: UnsafePointer<Float>, batch n: Int, height H: Int, width W: Int, channels C: Int,
+        kernel w: UnsafePointer<Float>, filters F: Int, bias: UnsafePointer<Float>?, relu: Bool,
+        padTop: Int, padLeft: Int, outputHeight OH: Int, outputWidth OW: Int, tile: WinogradTile,
+        output y: UnsafeMutablePointer<Float>
+    ) {
+        guard n > 0, OH > 0, OW > 0, F > 0 else { return }
+        let alpha = tile.alpha, m = tile.m, positions = alpha * alpha
+        let tilesY = (OH + m - 1) / m, tilesX = (OW + m - 1) / m
+        let tilesPerImage = tilesY * tilesX, totalTiles = n * tilesPerImage
+        let workers = ParallelFor.workerCount
+        var groupSize = max(16, groupBudget / (positions * (C + F)))
+        var groups = (totalTiles + groupSize - 1) / groupSize
+        groupSize = (totalTiles + groups - 1) / groups   // equal groups
+        groups = (totalTiles + groupSize - 1) / groupSize
+
+        ScratchBuffer.withBuffers(3) { scratch in
+            let uStride = positionStride(C * F)
+            let u = scratch[0].reserve(positions * uStride)
+            let v = scratch[1].reserve(positions * positionStride(groupSize * C))
+            let mm = scratch[2].reserve(positions * positionStride(groupSize * F))
+            if C == 0 {
+                for t in 0..<(positions * positionStride(groupSize * F)) { mm[t] = 0 }
+            } else {
+                transformKernel(w, channels: C, filters: F, tile: tile, into: u)
+            }
+            for group in 0..<groups {
+                let first = group * groupSize
+                let count = min(groupSize, totalTiles - first)
+                let parts = ParallelFor.ranges(count, parts: 4 * workers)
+                let vStride = positionStride(count * C), mStride = positionStride(count * F)
+                if C > 0 {
+                    // V[p][t][c]
+                    ParallelFor.run(parts.count) { part in
+                        withUnsafeTemporaryAllocation(of: Float.self, capacity: positions * winogradLanes) { tmp in
+                            for t in parts[part] {
+                                let index = first + t
+                                let image = index / tilesPerImage, rest = index % tilesPerImage
+                                let y0 = (rest / tilesX) * m - padTop, x0 = (rest % tilesX) * m - padLeft
+                                let src = x + image * H * W * C
+                                for c in stride(from: 0, to: C, by: winogradLanes) {
+                                    transformInput(src, H: H, W: W, C: C, y0: y0, x0: x0, c: c, lanes: min(winogradLanes, C - c),
+                                                   tile: tile, tmp: tmp.baseAddress!, v: v + t * C, positionStride: vStride)
+                                }
+                            }
+                        }
+                    }
+                    // M[p] = V[p] U[p]
+                    let product = { (p: Int) in
+                        sgemm(m: count, n: F, k: C, a: v + p * vStride, lda: C, b: u + p * uStride, ldb: F,
+                              c: mm + p * mStride, ldc: F)
+                    }
+                    if splitProducts { ParallelFor.run(positions, product) } else { (0..<positions).forEach(product) }
+                }
+                // y = A^T M A + b, ReLU.
+                ParallelFor.run(parts.count) { part in
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: (positions + 1) * winogradLanes) { tmp in
+                        for t in parts[part] {
+                            let index = first + t
+                            let image = index / tilesPerImage, rest = index % tilesPerImage
+                            let oy0 = (rest / tilesX) * m, ox0 = (rest % tilesX) * m
+                            let dst = y + image * OH * OW * F
+                            for f in stride(from: 0, to: F, by: winogradLanes) {
+                                transformOutput(mm + t * F, positionStride: mStride, f: f, lanes: min(winogradLanes, F - f), F: F,
+                                                bias: bias, relu: relu, tile: tile, tmp: tmp.baseAddress!, y: dst,
+                                                OH: OH, OW: OW, oy0: oy0, ox0: ox0)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `V[p][t][c..<c+lanes] = (B^T d B)[p]` for the patch at (y0, x0) of one image; zero outside it.
+    /// `tmp` holds alpha^2 runs of ``winogradLanes`` floats: `tmp[(i * alpha + j) * lanes...]` is d[i][j].
+    @inline(__always)
+    static func transformInput(_ src: UnsafePointer<Float>, H: Int, W: Int, C: Int, y0: Int, x0: Int, c: Int, lanes: Int,
+                               tile: WinogradTile, tmp: UnsafeMutablePointer<Float>,
+                               v: UnsafeMutablePointer<Float>, positionStride: Int) {
+        let alpha = tile.alpha, run = winogradLanes
+        let inside = y0 >= 0 && x0 >= 0 && y0 + alpha <= H && x0 + alpha <= W && lanes == run
+        for i in 0..<alpha {
+            let row = tmp + i * alpha * run
+            let iy = y0 + i
+            if inside {
+                let p = src + (iy * W + x0) * C + c
+                for j in 0..<alpha { copyRun(row + j * run, p + j * C) }
+                tile.inputTransform(row, run)
+                continue
+            }
+            for j in 0..<alpha {
+                let ix = x0 + j
+                if iy >= 0 && iy < H && ix >= 0 && ix < W {
+                    loadRun(row + j * run, src + (iy * W + ix) * C + c, lanes)
+                } else {
+                    for l in 0..<run { row[j * run + l] = 0 }
+                }
+            }
+            tile.inputTransform(row, run)             // along the row: d B
+        }
+        for j in 0..<alpha { tile.inputTransform(tmp + j * run, alpha * run) }   // along columns: B^T (d B)
+        for p in 0..<(alpha * alpha) { storeRun(v + p * positionStride + c, tmp + p * run, lanes) }
+    }
+
+    /// Writes `relu(b + A^T M_t A)` for one tile's channels `f..<f+lanes`, clipped to the output's edge.
+    @inline(__always)
+    static func transformOutput(_ mt: UnsafePointer<Float>, positionStride: Int, f: Int, lanes: Int, F: Int,
+                                bias: UnsafePointer<Float>?, relu: Bool, tile: WinogradTile,
+                                tmp: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
+                                OH: Int, OW: Int, oy0: Int, ox0: Int) {
+        let alpha = tile.alpha, m = tile.m, run = winogradLanes
+        for p in 0..<(alpha * alpha) { loadRun(tmp + p * run, mt + p * positionStride + f, lanes) }
+        for i in 0..<alpha { tile.outputTransform(tmp + i * alpha * run, run) }   // rows: first m columns
+        let b = tmp + alpha * alpha * run                                          // the bias run
+        if let bias { loadRun(b, bias + f, lanes) } else { for l in 0..<run { b[l] = 0 } }
+        let rows = min(m, OH - oy0), cols = min(m, OW - ox0)
+        for j in 0..<cols {
+            let column = tmp + j * run
+            tile.outputTransform(column, alpha * run)                              // column j: first m rows
+            for i in 0..<rows {
+                let src = column + i * alpha * run, dst = y + ((oy0 + i) * OW + ox0 + j) * F + f
+                if lanes == run {
+                    if relu {
+                        for l in 0..<run { let v = src[l] + b[l]; dst[l] = v < 0 ? 0 : v }
+                    } else {
+                        for l in 0..<run { dst[l] = src[l] + b[l] }
+                    }
+                } else {
+                    for l in 0..<lanes { let v = src[l] + b[l]; dst[l] = relu && v < 0 ? 0 : v }
+                }
+            }
+        }
+    }
+}
+
+/// `dst[0..<winogradLanes] = src[0..<lanes]`, zero beyond.
+@inline(__always) @usableFromInline
+func loadRun(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ lanes: Int) {
+    if lanes == winogradLanes {
+        copyRun(dst, src)
+    } else {
+        for l in 0..<winogradLanes { dst[l] = l < lanes ? src[l] : 0 }
+    }
+}
+
+/// `dst[0..<lanes] = src[0..<lanes]`.
+@inline(__always) @usableFromInline
+func storeRun(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ lanes: Int) {
+    if lanes == winogradLanes {
+        copyRun(dst, src)
+    } else {
+        for l in 0..<lanes { dst[l] = src[l] }
+    }
+}
+
+/// Copies one run of 8 floats as one 32-byte move (a float loop here is not vectorized: the
+/// pointers could overlap).
+@inline(__always) @usableFromInline
+func copyRun(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>) {
+    UnsafeMutableRawPointer(dst).storeBytes(of: UnsafeRawPointer(src).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+}

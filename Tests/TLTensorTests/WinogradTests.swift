@@ -1,0 +1,159 @@
+import XCTest
+@testable import TLTensor
+
+/// Winograd F(2x2, 3x3) and F(4x4, 3x3), the parallel im2col path and the convolution gradients, against
+/// loops written from the definitions in double precision.
+final class WinogradTests: XCTestCase {
+    var rng = RandomGenerator(seed: 11)
+
+    func random(_ shape: [Int]) -> Tensor {
+        var t = Tensor(shape: shape)
+        for i in 0..<t.count { t.scalars[i] = rng.uniform(-1, 1) }
+        return t
+    }
+
+    /// y[n,i,j,f] = b[f] + sum x[n, i*s - pt + u, j*s - pl + v, c] * w[u,v,c,f], zero outside.
+    func direct(_ x: Tensor, _ w: Tensor, _ b: Tensor?, _ g: WindowGeometry, relu: Bool = false) -> [Double] {
+        let (n, h, wd, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let f = w.shape[3]
+        var y = [Double](repeating: 0, count: n * g.outputPixels * f)
+        for img in 0..<n { for i in 0..<g.outputHeight { for j in 0..<g.outputWidth { for o in 0..<f {
+            var sum = Double(b?.scalars[o] ?? 0)
+            for u in 0..<g.windowHeight { for v in 0..<g.windowWidth {
+                let yy = i * g.strideY - g.padTop + u, xx = j * g.strideX - g.padLeft + v
+                guard yy >= 0, yy < h, xx >= 0, xx < wd else { continue }
+                for ch in 0..<c {
+                    sum += Double(x.scalars[((img * h + yy) * wd + xx) * c + ch]) * Double(w.scalars[((u * g.windowWidth + v) * c + ch) * f + o])
+                }
+            } }
+            y[((img * g.outputHeight + i) * g.outputWidth + j) * f + o] = relu ? max(sum, 0) : sum
+        } } } }
+        return y
+    }
+
+    /// Largest difference relative to the reference's largest magnitude (as the golden tests measure).
+    func relativeError(_ a: [Float], _ reference: [Double]) -> Double {
+        var diff = 0.0, scale = 0.0
+        for i in reference.indices {
+            diff = max(diff, abs(Double(a[i]) - reference[i]))
+            scale = max(scale, abs(reference[i]))
+        }
+        return diff / max(scale, 1e-30)
+    }
+
+    func testWinogradMatchesDirectConvolutionOnRandomShapes() {
+        for trial in 0..<40 {
+            let tile = WinogradTile.allCases[trial % 2]
+            let h = Int.random(in: 1...14, using: &rng), w = Int.random(in: 1...14, using: &rng)
+            let c = [1, 3, 8, 9, 17, 24][Int.random(in: 0..<6, using: &rng)]
+            let f = [1, 5, 8, 16, 19][Int.random(in: 0..<5, using: &rng)]
+            let padding: Padding = trial % 3 == 0 ? .valid : .same
+            let relu = trial % 4 == 1
+            let g = WindowGeometry(inputHeight: h, inputWidth: w, channels: c, window: (3, 3), strides: (1, 1), padding: padding)
+            guard g.outputHeight > 0 && g.outputWidth > 0 else { continue }
+            let n = Int.random(in: 1...3, using: &rng)
+            let x = random([n, h, w, c]), k = random([3, 3, c, f]), b = random([f])
+            let y = ConvolutionKernels.forward(input: x, kernel: k, bias: trial % 5 == 2 ? nil : b, geometry: g, relu: relu,
+                                               algorithm: .winograd(tile))
+            let reference = direct(x, k, trial % 5 == 2 ? nil : b, g, relu: relu)
+            XCTAssertEqual(y.shape, [n, g.outputHeight, g.outputWidth, f])
+            XCTAssertLessThan(relativeError(y.scalars, reference), 2e-6 * Double(tile.m * tile.m),
+                              "\(tile) n\(n) h\(h) w\(w) c\(c) f\(f) \(padding) relu \(relu)")
+        }
+    }
+
+    /// Large-valued inputs over many channels (like VGG's deep layers): F(4x4)'s float32 error stays small.
+    func testWinogradErrorOverManyChannels() {
+        let g = WindowGeometry(inputHeight: 11, inputWidth: 9, channels: 256, window: (3, 3), strides: (1, 1), padding: .same)
+        var x = random([1, 11, 9, 256])
+        for i in 0..<x.count { x.scalars[i] = max(0, x.scalars[i]) * 100 }   // post-ReLU activations
+        let k = random([3, 3, 256, 32])
+        let reference = direct(x, k, nil, g)
+        for tile in WinogradTile.allCases {
+            let y = ConvolutionKernels.forward(input: x, kernel: k, bias: nil, geometry: g, algorithm: .winograd(tile))
+            XCTAssertLessThan(relativeError(y.scalars, reference), 1e-5, "\(tile)")
+        }
+    }
+
+    func testAutomaticChoosesWinogradOnlyWhereItApplies() {
+        let conv3 = WindowGeometry(inputHeight: 150, inputWidth: 150, channels: 64, window: (3, 3), strides: (1, 1), padding: .same)
+        XCTAssertEqual(ConvolutionKernels.resolve(.automatic, geometry: conv3, filters: 64), .winograd(.f4))
+        let rgb = WindowGeometry(inputHeight: 150, inputWidth: 150, channels: 3, window: (3, 3), strides: (1, 1), padding: .same)
+        XCTAssertEqual(ConvolutionKernels.resolve(.automatic, geometry: rgb, filters: 64), .im2col)
+        let strided = WindowGeometry(inputHeight: 150, inputWidth: 150, channels: 64, window: (3, 3), strides: (2, 2), padding: .same)
+        XCTAssertEqual(ConvolutionKernels.resolve(.automatic, geometry: strided, filters: 64), .im2col)
+        // VGG16's block5 at 150x150: one 9x9 image does not repay the kernel transform, a batch of 20 does.
+        let block5 = WindowGeometry(inputHeight: 9, inputWidth: 9, channels: 512, window: (3, 3), strides: (1, 1), padding: .same)
+        XCTAssertEqual(ConvolutionKernels.resolve(.automatic, geometry: block5, filters: 512, batch: 1), .im2col)
+        XCTAssertEqual(ConvolutionKernels.resolve(.automatic, geometry: block5, filters: 512, batch: 20), .winograd(.f4))
+        XCTAssertEqual(WinogradTile.cheapest(outputHeight: 2, outputWidth: 2), .f2)
+        XCTAssertEqual(WinogradTile.cheapest(outputHeight: 9, outputWidth: 9), .f4)
+    }
+
+    /// im2col blocks spread over the workers, bias and fused ReLU, on shapes Winograd does not take.
+    func testParallelIm2colMatchesDirectConvolution() {
+        for trial in 0..<12 {
+            let h = Int.random(in: 3...20, using: &rng), w = Int.random(in: 3...20, using: &rng)
+            let c = Int.random(in: 1...6, using: &rng), f = Int.random(in: 1...9, using: &rng)
+            let kh = Int.random(in: 1...3, using: &rng), s = Int.random(in: 1...2, using: &rng)
+            let g = WindowGeometry(inputHeight: h, inputWidth: w, channels: c, window: (kh, kh), strides: (s, s),
+                                   padding: trial % 2 == 0 ? .same : .valid)
+            let n = Int.random(in: 1...5, using: &rng)
+            let x = random([n, h, w, c]), k = random([kh, kh, c, f]), b = random([f])
+            let y = ConvolutionKernels.forward(input: x, kernel: k, bias: b, geometry: g, relu: trial % 3 == 0, algorithm: .im2col)
+            XCTAssertLessThan(relativeError(y.scalars, direct(x, k, b, g, relu: trial % 3 == 0)), 1e-5, "trial \(trial)")
+        }
+    }
+
+    /// dX[n,iy,ix,c] = sum_{oy,ox,f} dY[n,oy,ox,f] W[iy - oy*s + pt, ix - ox*s + pl, c, f];
+    /// dW[u,v,c,f] = sum_{n,oy,ox} x[n, oy*s - pt + u, ox*s - pl + v, c] dY[n,oy,ox,f]; db[f] = sum dY.
+    func testGradientsMatchDefinitionsForBothAlgorithms() {
+        for trial in 0..<10 {
+            let h = Int.random(in: 2...12, using: &rng), w = Int.random(in: 2...12, using: &rng)
+            let c = [8, 9, 16][trial % 3], f = [8, 12, 17][(trial / 3) % 3]
+            let padding: Padding = trial % 2 == 0 ? .same : .valid
+            let g = WindowGeometry(inputHeight: h, inputWidth: w, channels: c, window: (3, 3), strides: (1, 1), padding: padding)
+            guard g.outputHeight > 0 && g.outputWidth > 0 else { continue }
+            let n = 2
+            let x = random([n, h, w, c]), k = random([3, 3, c, f]), dy = random([n, g.outputHeight, g.outputWidth, f])
+            var dxRef = [Double](repeating: 0, count: x.count), dwRef = [Double](repeating: 0, count: k.count)
+            var dbRef = [Double](repeating: 0, count: f)
+            for img in 0..<n { for oy in 0..<g.outputHeight { for ox in 0..<g.outputWidth { for o in 0..<f {
+                let d = Double(dy.scalars[((img * g.outputHeight + oy) * g.outputWidth + ox) * f + o])
+                dbRef[o] += d
+                for u in 0..<3 { for v in 0..<3 {
+                    let iy = oy - g.padTop + u, ix = ox - g.padLeft + v
+                    guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
+                    for ch in 0..<c {
+                        let xi = ((img * h + iy) * w + ix) * c + ch, wi = ((u * 3 + v) * c + ch) * f + o
+                        dxRef[xi] += d * Double(k.scalars[wi])
+                        dwRef[wi] += d * Double(x.scalars[xi])
+                    }
+                } }
+            } } } }
+            for algorithm in [ConvolutionAlgorithm.im2col, .winograd(.f2), .winograd(.f4)] {
+                var dw: Tensor? = Tensor(shape: k.shape, repeating: 1)   // accumulates onto what is there
+                var db: Tensor? = Tensor(shape: [f])
+                let dx = ConvolutionKernels.backward(input: x, kernel: k, outputGradient: dy, geometry: g, kernelGradient: &dw,
+                                                     biasGradient: &db, computeInputGradient: true, algorithm: algorithm)
+                let label = "\(algorithm) h\(h) w\(w) c\(c) f\(f) \(padding)"
+                XCTAssertLessThan(relativeError(dx!.scalars, dxRef), 1e-5, label)
+                XCTAssertLessThan(relativeError(dw!.scalars.map { $0 - 1 }, dwRef), 1e-5, label)
+                XCTAssertLessThan(relativeError(db!.scalars, dbRef), 1e-6, label)
+            }
+        }
+    }
+
+    func testParallelForVisitsEveryItemOnceAndRestoresBLASThreads() {
+        let before = blasThreadCount
+        var hits = [Int](repeating: 0, count: 1000)
+        hits.withUnsafeMutableBufferPointer { h in
+            let base = h.baseAddress!
+            ParallelFor.run(1000) { item in base[item] += 1 }
+        }
+        XCTAssertEqual(hits, [Int](repeating: 1, count: 1000))
+        XCTAssertEqual(blasThreadCount, before)
+        XCTAssertEqual(ParallelFor.ranges(10, parts: 3).map(\.count).reduce(0, +), 10)
+        XCTAssertEqual(ParallelFor.ranges(2, parts: 8).count, 2)
+    }
+}
