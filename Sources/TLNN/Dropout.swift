@@ -23,7 +23,9 @@ public final class Dropout: Layer {
         guard mode.training, rate > 0 else { cachedMask = nil; return x }
         let scale = 1 / (1 - rate)
         var mask = [Float](repeating: 0, count: x.count)
-        for i in 0..<mask.count { mask[i] = generator.nextUnitFloat() >= rate ? scale : 0 }
+        var local = generator   // a local generator: the class property would be access-checked per element
+        for i in 0..<mask.count { mask[i] = local.nextUnitFloat() >= rate ? scale : 0 }
+        generator = local
         var y = x
         y.scalars.withUnsafeMutableBufferPointer { out in for i in out.indices { out[i] *= mask[i] } }
         if mode.keepForBackward { cachedMask = mask }

@@ -28,13 +28,27 @@ public final class RMSprop: Optimizer {
     }
 
     public func apply(to parameters: [Parameter]) {
+        // Locals, not properties, inside the loops: reading a class's `var` there costs an exclusivity check
+        // per element.
+        let learningRate = self.learningRate, rho = self.rho, epsilon = self.epsilon
         for p in parameters {
             guard let g = p.gradient else { continue }
             var v = velocity[ObjectIdentifier(p)] ?? [Float](repeating: 0, count: p.count)
             v.withUnsafeMutableBufferPointer { v in
                 g.scalars.withUnsafeBufferPointer { g in
                     p.value.scalars.withUnsafeMutableBufferPointer { w in
-                        for i in w.indices {
+                        // Eight lanes at a time: the square root and division dominate this loop.
+                        let n = w.count, whole = n / 8 * 8
+                        let (vp, gp, wp) = (UnsafeMutableRawPointer(v.baseAddress!), UnsafeRawPointer(g.baseAddress!),
+                                            UnsafeMutableRawPointer(w.baseAddress!))
+                        for offset in stride(from: 0, to: whole * 4, by: 32) {
+                            let gi = gp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                            let vi = rho * vp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) + (1 - rho) * gi * gi
+                            let wi = wp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) - learningRate * gi / (vi + epsilon).squareRoot()
+                            vp.storeBytes(of: vi, toByteOffset: offset, as: SIMD8<Float>.self)
+                            wp.storeBytes(of: wi, toByteOffset: offset, as: SIMD8<Float>.self)
+                        }
+                        for i in whole..<n {
                             v[i] = rho * v[i] + (1 - rho) * g[i] * g[i]
                             w[i] -= learningRate * g[i] / (v[i] + epsilon).squareRoot()
                         }
@@ -64,6 +78,7 @@ public final class SGD: Optimizer {
     }
 
     public func apply(to parameters: [Parameter]) {
+        let learningRate = self.learningRate, momentum = self.momentum, nesterov = self.nesterov
         for p in parameters {
             guard let g = p.gradient else { continue }
             if momentum == 0 {
@@ -112,15 +127,20 @@ public final class Adam: Optimizer {
         step += 1
         let t = Float(step)
         let alpha = learningRate * (1 - pow(beta2, t)).squareRoot() / (1 - pow(beta1, t))
+        let beta1 = self.beta1, beta2 = self.beta2, epsilon = self.epsilon
         for p in parameters {
             guard let g = p.gradient else { continue }
             var (m, v) = state[ObjectIdentifier(p)] ?? ([Float](repeating: 0, count: p.count), [Float](repeating: 0, count: p.count))
-            g.scalars.withUnsafeBufferPointer { g in
-                p.value.scalars.withUnsafeMutableBufferPointer { w in
-                    for i in w.indices {
-                        m[i] = beta1 * m[i] + (1 - beta1) * g[i]
-                        v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
-                        w[i] -= alpha * m[i] / (v[i].squareRoot() + epsilon)
+            m.withUnsafeMutableBufferPointer { m in
+                v.withUnsafeMutableBufferPointer { v in
+                    g.scalars.withUnsafeBufferPointer { g in
+                        p.value.scalars.withUnsafeMutableBufferPointer { w in
+                            for i in w.indices {
+                                m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+                                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+                                w[i] -= alpha * m[i] / (v[i].squareRoot() + epsilon)
+                            }
+                        }
                     }
                 }
             }
