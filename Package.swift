@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // tl: transfer learning on small image data sets. The folders show the layers of the house:
-// C shims -> TLTensor (kernels) -> TLNN (layers, models, optimizers) -> TLData (images, flows)
+// C shims, TLFileSystem -> TLTensor (kernels) -> TLNN (layers, models, optimizers) -> TLData (images, flows)
 // -> TLFormats (HDF5, .pth, .npy) -> TLZoo (pretrained bases) -> TLPlot -> TLLang (the language) -> tl.
 import PackageDescription
 
@@ -27,16 +27,18 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]),
         .target(name: "CHDF5Support", dependencies: ["CHDF5"], path: "Sources/CShims/CHDF5Support"),
 
+        // Writing files atomically (temporary name, fsync, rename), shared by every layer that writes.
+        .target(name: "TLFileSystem"),
         .target(name: "TLTensor", dependencies: ["COpenBLAS"]),
         .target(name: "TLNN", dependencies: ["TLTensor"]),
         .target(name: "TLData", dependencies: ["TLTensor", "CImageCodecs"]),
-        .target(name: "TLFormats", dependencies: ["CHDF5", "CHDF5Support"]),
+        .target(name: "TLFormats", dependencies: ["CHDF5", "CHDF5Support", "TLFileSystem"]),
         .target(name: "TLTorchWeights"),
         .target(name: "TLZoo", dependencies: ["TLNN", "TLData", "TLFormats", "TLTorchWeights"]),
-        .target(name: "TLPlot"),
+        .target(name: "TLPlot", dependencies: ["TLFileSystem"]),
         // The language: TLScript is the engine-free core (lexer, parser, interpreter, reports),
         // TLLang binds the engine's commands to it, TLREPL is the line-editing front end.
-        .target(name: "TLScript"),
+        .target(name: "TLScript", dependencies: ["TLFileSystem"]),
         .target(name: "TLLang", dependencies: ["TLScript", "TLZoo", "TLPlot"]),
         .target(name: "TLREPL", dependencies: ["TLScript", "CEditLine"]),
         .executableTarget(name: "tl", dependencies: [

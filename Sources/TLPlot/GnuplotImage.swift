@@ -8,15 +8,10 @@ enum GnuplotImage {
     ///   - script: the script to run, given the temporary output path to draw into.
     static func draw(to target: String, scriptPath: String, gnuplot: Gnuplot,
                      script: (String) -> String) throws {
-        let temporary = AtomicFile.temporaryPath(beside: target)
-        do {
+        try AtomicFile.write(to: target) { temporary in
             try gnuplot.run(script: script(temporary), scriptName: scriptPath)
             let size = (try? FileManager.default.attributesOfItem(atPath: temporary)[.size] as? Int) ?? nil
             guard let size, size > 0 else { throw PlotError.noImageProduced(path: target) }
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw error
         }
-        try AtomicFile.replace(target, with: temporary)
     }
 }

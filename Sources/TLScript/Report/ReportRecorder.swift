@@ -1,4 +1,5 @@
 import Foundation
+import TLFileSystem
 
 /// The notebook of a run: every top-level statement with what it printed, the images commands saved,
 /// and the training metrics, written as `report.md` and `metrics.json` in one directory.
@@ -64,8 +65,10 @@ public final class ReportRecorder {
         var name = url.lastPathComponent
         if url.deletingLastPathComponent().standardizedFileURL.path != directory.standardizedFileURL.path {
             let destination = directory.appendingPathComponent(name)
-            try? FileManager.default.removeItem(at: destination)
-            if (try? FileManager.default.copyItem(at: url, to: destination)) == nil { name = path }
+            let copied: ()? = try? writeAtomically(to: destination.path) { temporary in
+                try FileManager.default.copyItem(at: url, to: URL(fileURLWithPath: temporary))
+            }
+            if copied == nil { name = path }
         }
         if entries.isEmpty { entries.append(Entry(source: "", output: "", images: [])) }
         entries[entries.count - 1].images.append(name)
@@ -93,11 +96,11 @@ public final class ReportRecorder {
 
     // MARK: Writing
 
-    /// Writes report.md and metrics.json atomically.
+    /// Writes report.md and metrics.json atomically (temporary name, fsync, rename).
     public func write() {
         do {
-            try Data(markdown.utf8).write(to: directory.appendingPathComponent("report.md"), options: .atomic)
-            try Data(metricsJSON.utf8).write(to: directory.appendingPathComponent("metrics.json"), options: .atomic)
+            try writeAtomically(Data(markdown.utf8), to: directory.appendingPathComponent("report.md").path)
+            try writeAtomically(Data(metricsJSON.utf8), to: directory.appendingPathComponent("metrics.json").path)
         } catch {
             writeError = error
         }

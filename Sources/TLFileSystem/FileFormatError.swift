@@ -1,6 +1,7 @@
 import Foundation
 
-/// A failure to read or write a file in one of the formats TLFormats handles (HDF5, Keras weights, `.npy`).
+/// A failure to read or write a file: in one of the formats TLFormats handles (HDF5, Keras weights, `.npy`),
+/// or while writing any file atomically.
 ///
 /// The message names the file, the object inside it (group, dataset or attribute path) and, where it
 /// helps, the shapes involved and what to do, in the style of Keras's own errors.
