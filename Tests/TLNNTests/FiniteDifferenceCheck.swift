@@ -2,7 +2,7 @@ import XCTest
 import TLTensor
 @testable import TLNN
 
-/// Central-difference check of a layer's backward pass, for the EfficientNet layers' tests:
+/// Central-difference check of a layer's backward pass, shared by the layers' gradient tests:
 /// L = sum(layer(x) * r); dL/dx and dL/dw of every weight an optimizer may train (moving statistics
 /// excluded: the output of a training-mode pass does not depend on them, and they are never trained).
 struct FiniteDifferenceCheck {

@@ -4,50 +4,18 @@ import TLTensor
 
 /// Finite-difference checks: every layer's backward pass against central differences of its forward pass.
 final class GradientCheckTests: XCTestCase {
-    var rng = RandomGenerator(seed: 42)
-
-    func random(_ shape: [Int], scale: Float = 1) -> Tensor {
-        var t = Tensor(shape: shape)
-        for i in 0..<t.count { t.scalars[i] = rng.uniform(-scale, scale) }
-        return t
+    var finiteDifferences = FiniteDifferenceCheck(rng: RandomGenerator(seed: 42))
+    var rng: RandomGenerator {
+        get { finiteDifferences.rng }
+        set { finiteDifferences.rng = newValue }
     }
 
-    /// L = sum(layer(x) * r). Checks dL/dx and dL/dw for every weight against central differences.
+    func random(_ shape: [Int], scale: Float = 1) -> Tensor { finiteDifferences.random(shape, scale: scale) }
+
+    /// L = sum(layer(x) * r): dL/dx and dL/dw of every weight against central differences.
     func check(_ layer: Layer, input: Tensor, mode: ForwardMode = ForwardMode(training: true, keepForBackward: true),
                epsilon: Float = 1e-2, tolerance: Float = 1e-2, file: StaticString = #filePath, line: UInt = #line) throws {
-        _ = try layer.forward(input, mode: .inference)   // builds weights
-        let output = try layer.forward(input, mode: mode)
-        let r = random(output.shape)
-        for p in layer.weights { p.gradient = Tensor(shape: p.shape) }
-        let dx = try XCTUnwrap(try layer.backward(r, needsInputGradient: true))
-        func loss(_ x: Tensor) throws -> Double {
-            let y = try layer.forward(x, mode: ForwardMode(training: mode.training, keepForBackward: false, logitsOutput: mode.logitsOutput))
-            return zip(y.scalars, r.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-        }
-        func compare(_ analytic: [Float], numeric: (Int) throws -> Double, what: String) throws {
-            let scale = max(analytic.map { abs($0) }.max() ?? 0, 1e-3)
-            for i in stride(from: 0, to: analytic.count, by: max(1, analytic.count / 40)) {
-                let n = try numeric(i)
-                XCTAssertLessThan(abs(Float(n) - analytic[i]) / scale, tolerance,
-                                  "\(layer.typeName) \(what)[\(i)]: analytic \(analytic[i]) numeric \(n)", file: file, line: line)
-            }
-        }
-        try compare(dx.scalars, numeric: { i in
-            var plus = input, minus = input
-            plus.scalars[i] += epsilon; minus.scalars[i] -= epsilon
-            return (try loss(plus) - loss(minus)) / Double(2 * epsilon)
-        }, what: "dx")
-        for p in layer.weights {
-            let analytic = try XCTUnwrap(p.gradient).scalars
-            p.gradient = nil
-            try compare(analytic, numeric: { i in
-                let saved = p.value.scalars[i]
-                p.value.scalars[i] = saved + epsilon; let up = try loss(input)
-                p.value.scalars[i] = saved - epsilon; let down = try loss(input)
-                p.value.scalars[i] = saved
-                return (up - down) / Double(2 * epsilon)
-            }, what: p.name)
-        }
+        try finiteDifferences.check(layer, input: input, mode: mode, epsilon: epsilon, tolerance: tolerance, file: file, line: line)
     }
 
     func testConv2DSameStride1() throws {
