@@ -31,9 +31,6 @@ final class ReportAndParameterTests: XCTestCase {
 
         ```python
         x = 1
-        ```
-
-        ```python
         if x:
             print('hi', x)
         ```

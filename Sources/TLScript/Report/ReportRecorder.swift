@@ -107,14 +107,24 @@ public final class ReportRecorder {
     }
 
     /// The report as markdown.
+    /// Consecutive statements that printed nothing share one code block, as a notebook cell would.
     public var markdown: String {
         var text = "# \(title)\n"
+        var statements: [String] = []
+        func flushStatements() {
+            guard !statements.isEmpty else { return }
+            text += "\n```python\n\(statements.joined(separator: "\n"))\n```\n"
+            statements = []
+        }
         for entry in entries {
-            if !entry.source.isEmpty { text += "\n```python\n\(entry.source)\n```\n" }
+            if !entry.source.isEmpty { statements.append(entry.source) }
             let output = ReportRecorder.finalText(of: entry.output)
+            if output.isEmpty && entry.images.isEmpty { continue }
+            flushStatements()
             if !output.isEmpty { text += "\n```\n\(output)\n```\n" }
             for image in entry.images { text += "\n![](\(image))\n" }
         }
+        flushStatements()
         return text
     }
 
