@@ -17,9 +17,7 @@ public final class Conv2D: Layer {
     public private(set) var kernel: Parameter?
     public private(set) var bias: Parameter?
 
-    private var cachedInput: Tensor?
-    private var cachedOutput: Tensor?
-    private var cachedLogits = false
+    private var tape = ActivationTape()
 
     public init(filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
                 activation: Activation = .linear, useBias: Bool = true, name: String? = nil) {
@@ -71,20 +69,15 @@ public final class Conv2D: Layer {
         var y = ConvolutionKernels.forward(input: x, kernel: kernel.value, bias: bias?.value, geometry: geometry(for: x),
                                            relu: fuseReLU)
         if !mode.logitsOutput && !fuseReLU { activation.apply(&y) }
-        if mode.keepForBackward {
-            cachedInput = x
-            cachedOutput = y
-            cachedLogits = mode.logitsOutput
-        }
+        tape.record(input: x, output: y, activation: activation, mode: mode)
         return y
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
-        guard let x = cachedInput, let y = cachedOutput, let kernel else {
+        guard let x = tape.input, let kernel else {
             throw ModelError("layer '\(name)': backward called without a training forward pass")
         }
-        var dz = outputGradient
-        if !cachedLogits { activation.backward(output: y, gradient: &dz) }
+        let dz = tape.preActivationGradient(outputGradient, activation: activation)
         var dw = kernel.gradient
         var db = bias?.gradient
         if dw != nil { kernel.gradient = nil }   // hand the buffer to the kernel routine without a copy
@@ -96,8 +89,5 @@ public final class Conv2D: Layer {
         return dx
     }
 
-    public func clearCache() {
-        cachedInput = nil
-        cachedOutput = nil
-    }
+    public func clearCache() { tape.clear() }
 }

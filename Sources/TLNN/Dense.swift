@@ -12,9 +12,7 @@ public final class Dense: Layer {
     public private(set) var kernel: Parameter?
     public private(set) var bias: Parameter?
 
-    private var cachedInput: Tensor?
-    private var cachedOutput: Tensor?
-    private var cachedLogits = false
+    private var tape = ActivationTape()
 
     public init(units: Int, activation: Activation = .linear, useBias: Bool = true, name: String? = nil) {
         self.units = units
@@ -66,21 +64,16 @@ public final class Dense: Layer {
             }
         }
         if !mode.logitsOutput { activation.apply(&y) }
-        if mode.keepForBackward {
-            cachedInput = x
-            cachedOutput = y
-            cachedLogits = mode.logitsOutput
-        }
+        tape.record(input: x, output: y, activation: activation, mode: mode)
         return y
     }
 
     /// `dW = x^T dz`, `db = sum_rows dz`, `dx = dz W^T`, with `dz` the gradient before the activation.
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
-        guard let x = cachedInput, let y = cachedOutput, let kernel else {
+        guard let x = tape.input, let kernel else {
             throw ModelError("layer '\(name)': backward called without a training forward pass")
         }
-        var dz = outputGradient
-        if !cachedLogits { activation.backward(output: y, gradient: &dz) }
+        let dz = tape.preActivationGradient(outputGradient, activation: activation)
         let inputs = kernel.shape[0]
         let rows = x.count / inputs
         dz.scalars.withUnsafeBufferPointer { g in
@@ -111,8 +104,5 @@ public final class Dense: Layer {
         return dx
     }
 
-    public func clearCache() {
-        cachedInput = nil
-        cachedOutput = nil
-    }
+    public func clearCache() { tape.clear() }
 }

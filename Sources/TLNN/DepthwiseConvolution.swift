@@ -17,9 +17,7 @@ public final class DepthwiseConv2D: Layer {
     public private(set) var kernel: Parameter?
     public private(set) var bias: Parameter?
 
-    private var cachedInput: Tensor?
-    private var cachedOutput: Tensor?
-    private var cachedLogits = false
+    private var tape = ActivationTape()
 
     public init(kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
                 activation: Activation = .linear, useBias: Bool = true, name: String? = nil) {
@@ -71,20 +69,15 @@ public final class DepthwiseConv2D: Layer {
         }
         var y = DepthwiseConvolutionKernels.forward(input: x, kernel: kernel.value, bias: bias?.value, geometry: geometry(for: x))
         if !mode.logitsOutput { activation.apply(&y) }
-        if mode.keepForBackward {
-            cachedInput = x
-            cachedOutput = activation == .linear || mode.logitsOutput ? nil : y
-            cachedLogits = mode.logitsOutput
-        }
+        tape.record(input: x, output: y, activation: activation, mode: mode)
         return y
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
-        guard let x = cachedInput, let kernel else {
+        guard let x = tape.input, let kernel else {
             throw ModelError("layer '\(name)': backward called without a training forward pass")
         }
-        var dz = outputGradient
-        if !cachedLogits, activation != .linear, let y = cachedOutput { activation.backward(output: y, gradient: &dz) }
+        let dz = tape.preActivationGradient(outputGradient, activation: activation)
         var dw = kernel.gradient
         var db = bias?.gradient
         guard dw != nil || db != nil || needsInputGradient else { return nil }
@@ -97,8 +90,5 @@ public final class DepthwiseConv2D: Layer {
         return dx
     }
 
-    public func clearCache() {
-        cachedInput = nil
-        cachedOutput = nil
-    }
+    public func clearCache() { tape.clear() }
 }
