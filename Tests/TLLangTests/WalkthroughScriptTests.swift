@@ -198,3 +198,27 @@ final class WalkthroughScriptTests: XCTestCase {
         XCTAssertEqual(missing, [], "commands without an entry in docs/LANGUAGE.md")
     }
 }
+
+extension WalkthroughScriptTests {
+    /// The same seeded augmented batches with one worker and no prefetching as with two workers ahead.
+    func testFlowWorkersAndPrefetchDoNotChangeTheBatches() throws {
+        let data = try makeDataSet(count: 3)
+        let out = try run("""
+            gen = image_data_generator(rescale=1./255, rotation_range=30, horizontal_flip=True)
+            a = flow_from_directory(gen, join_path("\(data.path)", "train"), target_size=(24, 24), batch_size=4, class_mode='binary', seed=5, workers=1, prefetch=0)
+            b = flow_from_directory(gen, join_path("\(data.path)", "train"), target_size=(24, 24), batch_size=4, class_mode='binary', seed=5, workers=2, prefetch=3)
+            same = True
+            for step in range(3):
+                xa, ya = next(a)
+                xb, yb = next(b)
+                for i in range(len(ya)):
+                    if ya[i] != yb[i] or xa[i][7][9][1] != xb[i][7][9][1]:
+                        same = False
+            print('same', same)
+            """)
+        XCTAssertTrue(out.contains("same True"), out)
+        XCTAssertThrowsError(try run("gen = image_data_generator()\nflow_from_directory(gen, '\(data.path)/train', workers=0)")) { error in
+            XCTAssertTrue("\(error)".contains("'workers'") && "\(error)".contains("at least 1"), "\(error)")
+        }
+    }
+}

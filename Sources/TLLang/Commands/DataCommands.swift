@@ -27,6 +27,7 @@ extension Session {
             ParameterSpec("batch_size", default: 32, kind: .int), ParameterSpec("shuffle", default: true, kind: .bool),
             ParameterSpec("seed", default: .none), ParameterSpec("interpolation", default: "nearest", kind: .string),
             ParameterSpec("on_bad_image", default: "error", kind: .string),
+            ParameterSpec("workers", default: .none), ParameterSpec("prefetch", default: 2, kind: .int),
         ]) { args, interpreter in
             guard case .object(let generator as GeneratorObject) = args["generator"] else {
                 throw args.typeError("generator", expected: "an image_data_generator(...)")
@@ -148,6 +149,19 @@ extension Session {
         }
     }
 
+    /// `workers=None`: one background thread per core (at most 4).
+    func workers(_ args: CallArguments) throws -> Int {
+        guard let n = try args.optionalInt("workers") else { return DirectoryIterator.defaultWorkers }
+        guard n >= 1 else { throw ScriptError(.value, "argument 'workers' of \(args.commandName)() must be at least 1, got \(n)") }
+        return n
+    }
+
+    func prefetch(_ args: CallArguments) throws -> Int {
+        let n = try args.int("prefetch")
+        guard n >= 0 else { throw ScriptError(.value, "argument 'prefetch' of \(args.commandName)() must be 0 or more, got \(n)") }
+        return n
+    }
+
     func makeFlow(_ args: CallArguments, config: ImageDataGeneratorConfig, interpreter: Interpreter) throws -> DirectoryIterator {
         let size = try args.pair("target_size")
         let modeValue = args["class_mode"]
@@ -174,6 +188,7 @@ extension Session {
         return try DirectoryIterator(directory: try args.string("directory"), targetSize: (size.0, size.1),
                                      batchSize: try args.int("batch_size"), classMode: mode, classes: classes,
                                      shuffle: try args.bool("shuffle"), seed: seed, interpolation: interpolation,
-                                     onBadImage: policy, config: config)
+                                     onBadImage: policy, config: config,
+                                     workers: try self.workers(args), prefetch: try self.prefetch(args))
     }
 }

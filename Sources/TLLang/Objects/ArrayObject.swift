@@ -8,7 +8,21 @@ public final class ArrayObject: HostObject {
     public init(_ tensor: Tensor) { self.tensor = tensor }
 
     public var typeName: String { "array" }
-    public var summaryDescription: String { "array of shape \(shapeText(tensor.shape)), float32" }
+    /// Small arrays print their values as NumPy does (`array([0., 1., 1.], dtype=float32)`), large ones
+    /// their shape.
+    public var summaryDescription: String {
+        guard tensor.count <= 64, tensor.rank >= 1 else { return "array of shape \(shapeText(tensor.shape)), float32" }
+        func number(_ v: Float) -> String {
+            if v == v.rounded() && abs(v) < 1e16 { return String(format: "%.0f.", v) }
+            return String(format: "%.6g", v)
+        }
+        func nested(_ dims: ArraySlice<Int>, _ offset: Int) -> String {
+            guard let first = dims.first else { return number(tensor.scalars[offset]) }
+            let stride = dims.dropFirst().reduce(1, *)
+            return "[" + (0..<first).map { nested(dims.dropFirst(), offset + $0 * stride) }.joined(separator: ", ") + "]"
+        }
+        return "array(\(nested(tensor.shape[...], 0)), dtype=float32)"
+    }
     public var attributeNames: [String] { ["shape", "ndim", "size", "dtype"] }
     public var count: Int? { tensor.shape.first }
 
