@@ -51,6 +51,12 @@ public struct KerasWeightFile: Equatable {
         try write(path: path) { try LegacyWeightFormat.write(layers, to: $0) }
     }
 
+    /// Writes `layers` in the legacy layout into `group` of a file being written (a full-model file's
+    /// `model_weights` group, as Keras's `model.save` lays it out).
+    public static func writeLegacy(_ layers: [LayerWeightGroup], into group: HDF5Group) throws {
+        try LegacyWeightFormat.write(layers, to: group)
+    }
+
     /// Writes `layers` in the Keras 3 `.weights.h5` layout, atomically. Each `layerName` is the layer's
     /// class-order path (`conv2d_1`, or `functional/conv2d` inside a nested model); weights become
     /// `vars/0`, `vars/1`, ... in the order given.

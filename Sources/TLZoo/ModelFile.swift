@@ -32,7 +32,7 @@ public enum ModelFile {
                 }
                 try root.setStringsAttribute("backend", ["tensorflow"], scalar: true)
                 try root.setStringsAttribute("keras_version", [kerasVersion], scalar: true)
-                try writeLegacyWeights(groups, to: try root.createGroup("model_weights"))
+                try KerasWeightFile.writeLegacy(groups, into: try root.createGroup("model_weights"))
                 try file.close()
             } catch let error as FileFormatError {
                 throw FileFormatError(path: path, message: error.message.replacingOccurrences(of: temporaryPath, with: path))
@@ -110,29 +110,5 @@ public enum ModelFile {
     private static func json(_ object: [String: Any]) throws -> String {
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
-    }
-
-    /// The Keras 2 legacy layout inside `group`: `layer_names`, one group per layer with `weight_names`,
-    /// datasets `<layer>/<weight>:0` (nested models' weights keep their `inner_layer/kernel:0` paths).
-    private static func writeLegacyWeights(_ layers: [LayerWeightGroup], to group: HDF5Group) throws {
-        try writeList("layer_names", layers.map(\.layerName), to: group)
-        try group.setStringsAttribute("backend", ["tensorflow"], scalar: true)
-        try group.setStringsAttribute("keras_version", [kerasVersion], scalar: true)
-        var seen = Set<String>()
-        for layer in layers.sorted(by: { $0.layerName < $1.layerName }) {
-            guard !layer.layerName.isEmpty, !layer.layerName.contains("/"), seen.insert(layer.layerName).inserted else {
-                throw ZooError("cannot save layer '\(layer.layerName)': layer names in a model file must be unique, non-empty and without '/'; rename it (layer.name = \"...\")")
-            }
-            let layerGroup = try group.createGroup(layer.layerName)
-            let names = layer.weights.map { $0.name.contains("/") ? $0.name : "\(layer.layerName)/\($0.name):0" }
-            try writeList("weight_names", names, to: layerGroup)
-            for (name, weight) in zip(names, layer.weights) {
-                try layerGroup.createDataset(name, shape: weight.shape, values: weight.values)
-            }
-        }
-    }
-
-    private static func writeList(_ name: String, _ values: [String], to group: HDF5Group) throws {
-        if values.isEmpty { try group.setEmptyArrayAttribute(name) } else { try group.setStringsAttribute(name, values) }
     }
 }
