@@ -15,13 +15,13 @@ public enum Activation: String, CaseIterable, Sendable {
         switch self {
         case .linear: return
         case .relu:
-            t.scalars.withUnsafeMutableBufferPointer { p in for i in p.indices where p[i] < 0 { p[i] = 0 } }
+            forEachChunk(&t) { p, range in for i in range where p[i] < 0 { p[i] = 0 } }
         case .relu6:
-            t.scalars.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = min(max(p[i], 0), 6) } }
+            forEachChunk(&t) { p, range in for i in range { p[i] = min(max(p[i], 0), 6) } }
         case .sigmoid:
-            t.scalars.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = Activation.sigmoid(p[i]) } }
+            forEachChunk(&t) { p, range in for i in range { p[i] = Activation.sigmoid(p[i]) } }
         case .tanh:
-            t.scalars.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = Foundation.tanh(p[i]) } }
+            forEachChunk(&t) { p, range in for i in range { p[i] = Foundation.tanh(p[i]) } }
         case .softmax:
             let width = t.shape.last ?? 1
             t.scalars.withUnsafeMutableBufferPointer { p in
@@ -35,6 +35,17 @@ public enum Activation: String, CaseIterable, Sendable {
                     start += width
                 }
             }
+        }
+    }
+
+    /// Runs an element-wise `body` over the tensor, split across the cores when it is large enough to pay
+    /// (activations of early layers: millions of values per batch).
+    private func forEachChunk(_ t: inout Tensor, _ body: (UnsafeMutablePointer<Float>, Range<Int>) -> Void) {
+        t.scalars.withUnsafeMutableBufferPointer { p in
+            guard let base = p.baseAddress else { return }
+            let parts = p.count >= 1 << 16 ? ParallelFor.workerCount * 4 : 1
+            let ranges = ParallelFor.ranges(p.count, parts: parts)
+            ParallelFor.run(ranges.count) { body(base, ranges[$0]) }
         }
     }
 

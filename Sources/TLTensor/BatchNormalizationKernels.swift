@@ -38,19 +38,23 @@ public enum BatchNormalizationKernels {
     /// `y[..., c] = x[..., c] * scale[c] + shift[c]`.
     public static func affine(_ x: Tensor, scale: [Float], shift: [Float]) -> Tensor {
         let c = scale.count
-        var y = x
-        y.scalars.withUnsafeMutableBufferPointer { v in
-            scale.withUnsafeBufferPointer { a in
-                shift.withUnsafeBufferPointer { b in
-                    var row = v.baseAddress!
-                    for _ in 0..<(v.count / max(c, 1)) {
-                        for ch in 0..<c { row[ch] = row[ch] * a[ch] + b[ch] }
-                        row += c
+        let rows = x.count / max(c, 1)
+        // Large tensors (early layers) are split across the cores by rows; each row holds every channel.
+        let ranges = ParallelFor.ranges(rows, parts: x.count >= 1 << 16 ? ParallelFor.workerCount * 4 : 1)
+        return uninitializedTensor(shape: x.shape) { y in
+            x.scalars.withUnsafeBufferPointer { v in
+                scale.withUnsafeBufferPointer { a in
+                    shift.withUnsafeBufferPointer { b in
+                        ParallelFor.run(ranges.count) { part in
+                            for r in ranges[part] {
+                                let source = v.baseAddress! + r * c, target = y.baseAddress! + r * c
+                                for ch in 0..<c { target[ch] = source[ch] * a[ch] + b[ch] }
+                            }
+                        }
                     }
                 }
             }
         }
-        return y
     }
 
     /// Sums over all positions of each channel: `sum dy` and `sum dy * xHat`, the gradients of the shift
