@@ -54,8 +54,9 @@ public final class PlotState {
     /// Adds the walkthrough's training/validation pair as a new figure; see ``Figure/historyPair(training:validation:metric:epochs:)``.
     @discardableResult
     public func plotHistoryPair(training: [Double], validation: [Double], metric: String,
-                                epochs: [Double]? = nil) throws -> Figure {
-        let pair = try Figure.historyPair(training: training, validation: validation, metric: metric, epochs: epochs)
+                                epochs: [Double]? = nil, smoothed: Bool = false) throws -> Figure {
+        let pair = try Figure.historyPair(training: training, validation: validation, metric: metric, epochs: epochs,
+                                          smoothed: smoothed)
         numbers[ObjectIdentifier(pair)] = nextNumber
         nextNumber += 1
         figures.append(pair)

@@ -20,3 +20,12 @@ final class HistoryFigureTests: XCTestCase {
         XCTAssertEqual(figure.series[0].y, [0.9, 0.4, 0.3])
     }
 }
+
+extension HistoryFigureTests {
+    /// The walkthrough's smoothed curves: "Smoothed training acc", "Smoothed training and validation accuracy".
+    func testSmoothedPairSaysSo() throws {
+        let figure = try Figure.historyPair(training: [0.5, 0.7], validation: [0.6, 0.65], metric: "acc", smoothed: true)
+        XCTAssertEqual(figure.title, "Smoothed training and validation accuracy")
+        XCTAssertEqual(figure.series.map(\.label), ["Smoothed training acc", "Smoothed validation acc"])
+    }
+}

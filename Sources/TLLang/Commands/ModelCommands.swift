@@ -135,7 +135,7 @@ extension Session {
             ParameterSpec("input_dim", default: .none), ParameterSpec("name", default: .none),
         ]) { args, interpreter in
             var forward = args
-            forward.values["input_shape"] = .none
+            forward.values["input_shape"] = Value.none
             let layer = try interpreter.command(named: "dense")!.body(forward, interpreter)
             guard case .object(let pending as PendingLayer) = layer else { return .none }
             try self.add(pending.layer, from: pending, to: try args.model("model"))
@@ -143,7 +143,7 @@ extension Session {
         })
         register(CommandSpec(name: "add_dropout", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("rate", kind: .number), ParameterSpec("name", default: .none)]) { args, interpreter in
             var forward = args
-            forward.values["seed"] = .none
+            forward.values["seed"] = Value.none
             guard case .object(let pending as PendingLayer) = try interpreter.command(named: "dropout")!.body(forward, interpreter) else { return .none }
             try self.add(pending.layer, from: pending, to: try args.model("model"))
             return .none

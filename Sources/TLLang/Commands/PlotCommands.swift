@@ -77,8 +77,8 @@ extension Session {
                 guard factor! >= 0 && factor! < 1 else { throw ScriptError(.value, "plot_history(): smooth must be in [0, 1), got \(factor!)") }
             }
             let smooth = { (points: [Double]) in factor.map { smoothCurve(points, factor: $0) } ?? points }
-            let figure = try self.plots.plotHistoryPair(training: smooth(training), validation: smooth(validation), metric: metric)
-            if factor != nil, let title = figure.title { figure.title = "Smoothed " + title.prefix(1).lowercased() + title.dropFirst() }
+            try self.plots.plotHistoryPair(training: smooth(training), validation: smooth(validation), metric: metric,
+                                           smoothed: factor != nil)
             do {
                 if let output = try args.optionalString("output") {
                     let path = self.outputPath(output)
