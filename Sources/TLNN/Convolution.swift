@@ -48,14 +48,12 @@ public final class Conv2D: Layer {
         guard inputShape.count == 3 else {
             throw ModelError("layer '\(name)' (Conv2D) expects inputs of shape (height, width, channels), got \(describeShape(inputShape))")
         }
-        let h = inputShape[0].map { padding.geometry(input: $0, window: kernelSize.0, stride: strides.0).output }
-        let w = inputShape[1].map { padding.geometry(input: $0, window: kernelSize.1, stride: strides.1).output }
+        let (h, w) = padding.spatialOutput(height: inputShape[0], width: inputShape[1], window: kernelSize, strides: strides)
         return [h, w, filters]
     }
 
     func geometry(for x: Tensor) -> WindowGeometry {
-        WindowGeometry(inputHeight: x.shape[1], inputWidth: x.shape[2], channels: x.shape[3],
-                       window: kernelSize, strides: strides, padding: padding)
+        WindowGeometry(batch: x, window: kernelSize, strides: strides, padding: padding)
     }
 
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {

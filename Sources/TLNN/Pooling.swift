@@ -24,15 +24,13 @@ public final class MaxPooling2D: Layer {
         guard inputShape.count == 3 else {
             throw ModelError("layer '\(name)' (MaxPooling2D) expects inputs of shape (height, width, channels), got \(describeShape(inputShape))")
         }
-        return [inputShape[0].map { padding.geometry(input: $0, window: poolSize.0, stride: strides.0).output },
-                inputShape[1].map { padding.geometry(input: $0, window: poolSize.1, stride: strides.1).output },
-                inputShape[2]]
+        let (h, w) = padding.spatialOutput(height: inputShape[0], width: inputShape[1], window: poolSize, strides: strides)
+        return [h, w, inputShape[2]]
     }
 
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
         try requireRank(x, 4, self)
-        let g = WindowGeometry(inputHeight: x.shape[1], inputWidth: x.shape[2], channels: x.shape[3],
-                               window: poolSize, strides: strides, padding: padding)
+        let g = WindowGeometry(batch: x, window: poolSize, strides: strides, padding: padding)
         let (y, argmax) = PoolingKernels.maxForward(input: x, geometry: g, recordArgmax: mode.keepForBackward)
         if mode.keepForBackward {
             cachedArgmax = argmax

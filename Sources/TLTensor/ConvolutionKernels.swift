@@ -16,6 +16,12 @@ public struct WindowGeometry: Equatable, Sendable {
         (outputWidth, padLeft) = padding.geometry(input: inputWidth, window: window.1, stride: strides.1)
     }
 
+    /// The geometry of a window over an NHWC batch.
+    public init(batch x: Tensor, window: (Int, Int), strides: (Int, Int), padding: Padding) {
+        self.init(inputHeight: x.shape[1], inputWidth: x.shape[2], channels: x.shape[3],
+                  window: window, strides: strides, padding: padding)
+    }
+
     /// Output pixels per image.
     public var outputPixels: Int { outputHeight * outputWidth }
     /// Length of one im2col row: the window's values over all channels.

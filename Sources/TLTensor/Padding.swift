@@ -19,3 +19,11 @@ public enum Padding: String, Sendable {
         }
     }
 }
+
+extension Padding {
+    /// Output height and width of a window sliding over images whose size may be unknown (`nil`).
+    public func spatialOutput(height: Int?, width: Int?, window: (Int, Int), strides: (Int, Int)) -> (Int?, Int?) {
+        (height.map { geometry(input: $0, window: window.0, stride: strides.0).output },
+         width.map { geometry(input: $0, window: window.1, stride: strides.1).output })
+    }
+}
