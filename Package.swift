@@ -29,7 +29,10 @@ let package = Package(
 
         // Writing files atomically (temporary name, fsync, rename), shared by every layer that writes.
         .target(name: "TLFileSystem"),
-        .target(name: "TLTensor", dependencies: ["COpenBLAS"]),
+        // AVX-512 kernels chosen at run time (function-level target attributes). Optimised in debug
+        // builds too: the tests run them, and intrinsics at -O0 spill every register.
+        .target(name: "CTensorKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "TLTensor", dependencies: ["COpenBLAS", "CTensorKernels"]),
         .target(name: "TLNN", dependencies: ["TLTensor"]),
         .target(name: "TLData", dependencies: ["TLTensor", "CImageCodecs"]),
         .target(name: "TLFormats", dependencies: ["CHDF5", "CHDF5Support", "TLFileSystem"]),

@@ -195,14 +195,8 @@ public enum ConvolutionKernels {
                     im2col(x + image * imageSize, g, rows: rows, into: cols[worker])
                     source = UnsafePointer(cols[worker])
                 }
-                if let bias {
-                    for r in 0..<rows.count { (out + r * filters).update(from: bias, count: filters) }
-                }
-                sgemm(m: rows.count, n: filters, k: k, a: source, lda: k, b: w, ldb: filters,
-                      beta: bias == nil ? 0 : 1, c: out, ldc: filters)
-                if relu {
-                    for i in 0..<(rows.count * filters) where out[i] < 0 { out[i] = 0 }
-                }
+                sgemmOnThisThread(m: rows.count, n: filters, k: k, a: source, lda: k, b: w, ldb: filters,
+                                  bias: bias, relu: relu, c: out, ldc: filters)
             }
         }
     }

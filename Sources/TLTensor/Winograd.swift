@@ -1,3 +1,5 @@
+import CTensorKernels
+
 /// Stride-1 3x3 convolution by Winograd's minimal filtering F(m x m, 3 x 3).
 ///
 /// The output is cut into m x m tiles; tile `t` reads the alpha x alpha input patch `d_t` (alpha = m + 2)
@@ -34,6 +36,12 @@ public enum Winograd {
         let alpha = tile.alpha, positions = alpha * alpha
         let stride = positionStride(C * F)
         let parts = ParallelFor.ranges(C, parts: 4 * ParallelFor.workerCount)
+        if tile == .f4 && NativeKernels.avx512Enabled {
+            ParallelFor.run(parts.count) { part in
+                tl_winograd_f4_kernel_avx512(w, C, F, parts[part].lowerBound, parts[part].upperBound, u, stride)
+            }
+            return
+        }
         ParallelFor.run(parts.count) { part in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: (9 + 3 * alpha + positions) * winogradLanes) { buffer in
                 let taps = buffer.baseAddress!, t = taps + 9 * winogradLanes, out = t + 3 * alpha * winogradLanes
@@ -71,6 +79,7 @@ public enum Winograd {
         let tilesY = (OH + m - 1) / m, tilesX = (OW + m - 1) / m
         let tilesPerImage = tilesY * tilesX, totalTiles = n * tilesPerImage
         let workers = ParallelFor.workerCount
+        let native = tile == .f4 && NativeKernels.avx512Enabled      // AVX-512 transforms (CTensorKernels)
         var groupSize = max(16, groupBudget / (positions * (C + F)))
         var groups = (totalTiles + groupSize - 1) / groupSize
         groupSize = (totalTiles + groups - 1) / groups   // equal groups
@@ -100,6 +109,10 @@ public enum Winograd {
                                 let image = index / tilesPerImage, rest = index % tilesPerImage
                                 let y0 = (rest / tilesX) * m - padTop, x0 = (rest % tilesX) * m - padLeft
                                 let src = x + image * H * W * C
+                                if native {
+                                    tl_winograd_f4_input_avx512(src, H, W, C, y0, x0, v + t * C, vStride)
+                                    continue
+                                }
                                 for c in stride(from: 0, to: C, by: winogradLanes) {
                                     transformInput(src, H: H, W: W, C: C, y0: y0, x0: x0, c: c, lanes: min(winogradLanes, C - c),
                                                    tile: tile, tmp: tmp.baseAddress!, v: v + t * C, positionStride: vStride)
@@ -108,11 +121,17 @@ public enum Winograd {
                         }
                     }
                     // M[p] = V[p] U[p]
-                    let product = { (p: Int) in
-                        sgemm(m: count, n: F, k: C, a: v + p * vStride, lda: C, b: u + p * uStride, ldb: F,
-                              c: mm + p * mStride, ldc: F)
+                    if splitProducts {
+                        ParallelFor.run(positions) { p in
+                            sgemmOnThisThread(m: count, n: F, k: C, a: v + p * vStride, lda: C, b: u + p * uStride, ldb: F,
+                                              c: mm + p * mStride, ldc: F)
+                        }
+                    } else {
+                        for p in 0..<positions {
+                            sgemm(m: count, n: F, k: C, a: v + p * vStride, lda: C, b: u + p * uStride, ldb: F,
+                                  c: mm + p * mStride, ldc: F)
+                        }
                     }
-                    if splitProducts { ParallelFor.run(positions, product) } else { (0..<positions).forEach(product) }
                 }
                 // y = A^T M A + b, ReLU.
                 ParallelFor.run(parts.count) { part in
@@ -122,6 +141,10 @@ public enum Winograd {
                             let image = index / tilesPerImage, rest = index % tilesPerImage
                             let oy0 = (rest / tilesX) * m, ox0 = (rest % tilesX) * m
                             let dst = y + image * OH * OW * F
+                            if native {
+                                tl_winograd_f4_output_avx512(mm + t * F, mStride, F, bias, relu ? 1 : 0, dst, OH, OW, oy0, ox0)
+                                continue
+                            }
                             for f in stride(from: 0, to: F, by: winogradLanes) {
                                 transformOutput(mm + t * F, positionStride: mStride, f: f, lanes: min(winogradLanes, F - f), F: F,
                                                 bias: bias, relu: relu, tile: tile, tmp: tmp.baseAddress!, y: dst,

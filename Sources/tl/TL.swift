@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TLLang
 import TLScript
+import TLTensor
 
 /// The `tl` command: a REPL by default, `tl run FILE.tl`, `tl -c 'statements'`, `tl bench ...`.
 @main
@@ -12,6 +13,11 @@ struct TL: ParsableCommand {
         discussion: "Run `tl` for the interactive prompt (help() lists the commands), `tl run FILE.tl` for a script.",
         subcommands: [Interactive.self, Run.self, Bench.self],
         defaultSubcommand: Interactive.self)
+
+    static func main() {
+        MemoryReuse.keepFreedMemory()
+        main(nil)
+    }
 }
 
 /// Options shared by every way of running statements.

@@ -41,12 +41,24 @@ final class WinogradTests: XCTestCase {
         return diff / max(scale, 1e-30)
     }
 
+    /// Runs `body` once on the Swift/OpenBLAS kernels and, where the processor has AVX-512, once more on
+    /// the AVX-512 ones (``NativeKernels``), naming the path for failure messages.
+    func forEachKernelPath(_ body: (String) -> Void) {
+        let saved = NativeKernels.avx512Enabled
+        defer { NativeKernels.avx512Enabled = saved }
+        for native in NativeKernels.avx512Available ? [false, true] : [false] {
+            NativeKernels.avx512Enabled = native
+            body(native ? "avx512" : "swift")
+        }
+    }
+
     func testWinogradMatchesDirectConvolutionOnRandomShapes() {
+        forEachKernelPath { path in
         for trial in 0..<40 {
             let tile = WinogradTile.allCases[trial % 2]
             let h = Int.random(in: 1...14, using: &rng), w = Int.random(in: 1...14, using: &rng)
-            let c = [1, 3, 8, 9, 17, 24][Int.random(in: 0..<6, using: &rng)]
-            let f = [1, 5, 8, 16, 19][Int.random(in: 0..<5, using: &rng)]
+            let c = [1, 3, 8, 9, 17, 24, 40][Int.random(in: 0..<7, using: &rng)]
+            let f = [1, 5, 8, 16, 19, 37][Int.random(in: 0..<6, using: &rng)]
             let padding: Padding = trial % 3 == 0 ? .valid : .same
             let relu = trial % 4 == 1
             let g = WindowGeometry(inputHeight: h, inputWidth: w, channels: c, window: (3, 3), strides: (1, 1), padding: padding)
@@ -58,7 +70,8 @@ final class WinogradTests: XCTestCase {
             let reference = direct(x, k, trial % 5 == 2 ? nil : b, g, relu: relu)
             XCTAssertEqual(y.shape, [n, g.outputHeight, g.outputWidth, f])
             XCTAssertLessThan(relativeError(y.scalars, reference), 2e-6 * Double(tile.m * tile.m),
-                              "\(tile) n\(n) h\(h) w\(w) c\(c) f\(f) \(padding) relu \(relu)")
+                              "\(path) \(tile) n\(n) h\(h) w\(w) c\(c) f\(f) \(padding) relu \(relu)")
+        }
         }
     }
 
@@ -69,9 +82,11 @@ final class WinogradTests: XCTestCase {
         for i in 0..<x.count { x.scalars[i] = max(0, x.scalars[i]) * 100 }   // post-ReLU activations
         let k = random([3, 3, 256, 32])
         let reference = direct(x, k, nil, g)
-        for tile in WinogradTile.allCases {
-            let y = ConvolutionKernels.forward(input: x, kernel: k, bias: nil, geometry: g, algorithm: .winograd(tile))
-            XCTAssertLessThan(relativeError(y.scalars, reference), 1e-5, "\(tile)")
+        forEachKernelPath { path in
+            for tile in WinogradTile.allCases {
+                let y = ConvolutionKernels.forward(input: x, kernel: k, bias: nil, geometry: g, algorithm: .winograd(tile))
+                XCTAssertLessThan(relativeError(y.scalars, reference), 1e-5, "\(path) \(tile)")
+            }
         }
     }
 
@@ -92,6 +107,7 @@ final class WinogradTests: XCTestCase {
 
     /// im2col blocks spread over the workers, bias and fused ReLU, on shapes Winograd does not take.
     func testParallelIm2colMatchesDirectConvolution() {
+        forEachKernelPath { path in
         for trial in 0..<12 {
             let h = Int.random(in: 3...20, using: &rng), w = Int.random(in: 3...20, using: &rng)
             let c = Int.random(in: 1...6, using: &rng), f = Int.random(in: 1...9, using: &rng)
@@ -101,7 +117,8 @@ final class WinogradTests: XCTestCase {
             let n = Int.random(in: 1...5, using: &rng)
             let x = random([n, h, w, c]), k = random([kh, kh, c, f]), b = random([f])
             let y = ConvolutionKernels.forward(input: x, kernel: k, bias: b, geometry: g, relu: trial % 3 == 0, algorithm: .im2col)
-            XCTAssertLessThan(relativeError(y.scalars, direct(x, k, b, g, relu: trial % 3 == 0)), 1e-5, "trial \(trial)")
+            XCTAssertLessThan(relativeError(y.scalars, direct(x, k, b, g, relu: trial % 3 == 0)), 1e-5, "\(path) trial \(trial)")
+        }
         }
     }
 

@@ -1,0 +1,73 @@
+#ifndef CTENSOR_KERNELS_H
+#define CTENSOR_KERNELS_H
+
+/*
+ * Hot loops written for AVX-512, chosen at run time.
+ *
+ * Swift compiles tl for the x86-64 baseline (SSE2), so its vector code is 4 floats wide. On a processor
+ * with AVX-512 these C functions, compiled with a per-function target attribute, work on 16 floats
+ * at a time, while the same binary still runs everywhere else: callers ask tl_cpu_has_avx512() first
+ * and otherwise use their Swift/OpenBLAS paths. Every function here is single-threaded; callers split
+ * the work across cores.
+ */
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** 1 when the processor (and the OS, which must save the zmm registers) supports AVX-512F. */
+int tl_cpu_has_avx512(void);
+
+/**
+ * Row-major C = act(A B + bias) (accumulate = 0) or C = act(C + A B + bias) (accumulate = 1), A m x k
+ * (row stride lda), B k x n (ldb), C m x n (ldc), bias n floats or NULL, act ReLU when relu != 0
+ * (NaN passes through), identity otherwise. Requires tl_cpu_has_avx512().
+ *
+ * Blocked as BLIS does: a k-block of B is packed into panels of 32 columns that stay in L2, each
+ * 12-row panel of A is packed into L1, and a 12 x 32 micro-kernel keeps its 24 accumulators in zmm
+ * registers. The scratch is per thread and reused across calls.
+ */
+void tl_sgemm_nn_avx512(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+                        float *c, long ldc, int accumulate, const float *bias, int relu);
+
+/**
+ * Winograd F(4x4, 3x3) input transform of one tile: V[p][ch] = (B^T d B)[p] for every channel ch < C,
+ * where d is the 6x6 patch of the NHWC image `image` (H x W x C) whose top-left corner is (y0, x0),
+ * zero outside the image. Position p's value for channel ch goes to v[p * position_stride + ch].
+ * Requires tl_cpu_has_avx512().
+ */
+void tl_winograd_f4_input_avx512(const float *image, long height, long width, long channels,
+                                 long y0, long x0, float *v, long position_stride);
+
+/**
+ * Winograd F(4x4, 3x3) output transform of one tile: y = act(bias + A^T M A) for every filter f < F,
+ * M[p][f] read from mt[p * position_stride + f]; writes the rows oy0..oy0+3 and columns ox0..ox0+3 of
+ * the NHWC output `output` (out_height x out_width x F) that exist. bias may be NULL; relu != 0 clamps
+ * at zero. Requires tl_cpu_has_avx512().
+ */
+void tl_winograd_f4_output_avx512(const float *mt, long position_stride, long filters,
+                                  const float *bias, int relu, float *output,
+                                  long out_height, long out_width, long oy0, long ox0);
+
+/**
+ * Winograd F(4x4, 3x3) kernel transform of input channels [first_channel, end_channel): for the HWIO
+ * kernel (3, 3, C, F), U[p][c][f] = (G g_{c,f} G^T)[p] goes to u[p * position_stride + c * F + f].
+ * Requires tl_cpu_has_avx512().
+ */
+void tl_winograd_f4_kernel_avx512(const float *kernel, long channels, long filters, long first_channel,
+                                  long end_channel, float *u, long position_stride);
+
+/**
+ * Serves large allocations from the heap instead of one mmap each, and never trims the heap: freed
+ * activation memory is then reused by the next batch rather than unmapped and faulted in again.
+ * A no-op outside glibc.
+ */
+void tl_keep_freed_memory(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,274 @@
+// AVX-512 kernels for tl's hot loops; see include/CTensorKernels.h. Each function carries its own target
+// attribute, so the file compiles for the baseline and the code runs only where tl_cpu_has_avx512() says.
+#include "CTensorKernels.h"
+
+#include <immintrin.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TL_AVX512 __attribute__((target("avx512f")))
+
+int tl_cpu_has_avx512(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") ? 1 : 0;
+}
+
+// MARK: - sgemm
+
+enum { MR = 12, NR = 32, KC = 256 };
+
+/// Per-thread packing buffer for B, grown on demand and kept for the thread's life.
+static __thread float *packed_b;
+static __thread size_t packed_b_capacity;
+
+static float *packing_buffer(size_t floats) {
+    if (floats > packed_b_capacity) {
+        free(packed_b);
+        packed_b = NULL;
+        packed_b_capacity = 0;
+        void *p = NULL;
+        if (posix_memalign(&p, 64, floats * sizeof(float)) != 0) return NULL;
+        packed_b = p;
+        packed_b_capacity = floats;
+    }
+    return packed_b;
+}
+
+static inline __mmask16 lane_mask(long lanes) {
+    return lanes >= 16 ? (__mmask16)0xFFFF : (lanes <= 0 ? (__mmask16)0 : (__mmask16)((1u << lanes) - 1));
+}
+
+/// Packs rows [0, kc) of B (columns [0, n)) into panels of NR columns: panel j holds kc runs of NR floats,
+/// zero beyond column n.
+TL_AVX512 static void pack_b(long kc, long n, const float *b, long ldb, float *dst) {
+    for (long j0 = 0; j0 < n; j0 += NR) {
+        __mmask16 m0 = lane_mask(n - j0), m1 = lane_mask(n - j0 - 16);
+        const float *src = b + j0;
+        for (long p = 0; p < kc; p++) {
+            _mm512_store_ps(dst, _mm512_maskz_loadu_ps(m0, src));
+            _mm512_store_ps(dst + 16, _mm512_maskz_loadu_ps(m1, src + 16));
+            src += ldb;
+            dst += NR;
+        }
+    }
+}
+
+/// c[0..<rows][0..<cols] (+)= a[0..<MR][0..<kc] * panel, with a's rows lda apart and broadcast one value at
+/// a time, the panel kc runs of NR floats. The 24 accumulators stay in registers.
+TL_AVX512 static inline void micro_kernel(long kc, const float *a, long lda, const float *panel, float *c, long ldc,
+                                          int accumulate, const float *bias, int relu, long rows, long cols) {
+    __m512 acc[MR][2];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) { acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); }
+    for (long p = 0; p < kc; p++) {
+        __m512 b0 = _mm512_load_ps(panel), b1 = _mm512_load_ps(panel + 16);
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MR; r++) {
+            __m512 x = _mm512_set1_ps(a[r * lda + p]);
+            acc[r][0] = _mm512_fmadd_ps(x, b0, acc[r][0]);
+            acc[r][1] = _mm512_fmadd_ps(x, b1, acc[r][1]);
+        }
+        panel += NR;
+    }
+    __mmask16 m0 = lane_mask(cols), m1 = lane_mask(cols - 16);
+    const __m512 zero = _mm512_setzero_ps();
+    __m512 bias0 = bias ? _mm512_maskz_loadu_ps(m0, bias) : zero, bias1 = bias ? _mm512_maskz_loadu_ps(m1, bias + 16) : zero;
+    if (rows == MR && cols == NR) {
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MR; r++) {
+            float *row = c + r * ldc;
+            __m512 y0 = _mm512_add_ps(acc[r][0], bias0), y1 = _mm512_add_ps(acc[r][1], bias1);
+            if (accumulate) {
+                y0 = _mm512_add_ps(y0, _mm512_loadu_ps(row));
+                y1 = _mm512_add_ps(y1, _mm512_loadu_ps(row + 16));
+            }
+            if (relu) { y0 = _mm512_max_ps(zero, y0); y1 = _mm512_max_ps(zero, y1); }   // NaN stays NaN
+            _mm512_storeu_ps(row, y0);
+            _mm512_storeu_ps(row + 16, y1);
+        }
+        return;
+    }
+    for (int r = 0; r < MR; r++) {
+        if (r >= rows) break;
+        float *row = c + r * ldc;
+        __m512 y0 = _mm512_add_ps(acc[r][0], bias0), y1 = _mm512_add_ps(acc[r][1], bias1);
+        if (accumulate) {
+            y0 = _mm512_add_ps(y0, _mm512_maskz_loadu_ps(m0, row));
+            y1 = _mm512_add_ps(y1, _mm512_maskz_loadu_ps(m1, row + 16));
+        }
+        if (relu) { y0 = _mm512_max_ps(zero, y0); y1 = _mm512_max_ps(zero, y1); }
+        _mm512_mask_storeu_ps(row, m0, y0);
+        _mm512_mask_storeu_ps(row + 16, m1, y1);
+    }
+}
+
+TL_AVX512 void tl_sgemm_nn_avx512(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+                                  float *c, long ldc, int accumulate, const float *bias, int relu) {
+    if (m <= 0 || n <= 0) return;
+    if (k <= 0) {
+        for (long i = 0; i < m; i++) {
+            for (long j = 0; j < n; j++) {
+                float y = (accumulate ? c[i * ldc + j] : 0) + (bias ? bias[j] : 0);
+                c[i * ldc + j] = relu && y < 0 ? 0 : y;
+            }
+        }
+        return;
+    }
+    long panels = (n + NR - 1) / NR;
+    long kc_max = k < KC ? k : KC;
+    // B's packed block, then room for MR rows of A when the last row panel is short.
+    float *bp = packing_buffer((size_t)(panels * NR * kc_max + MR * kc_max));
+    if (bp == NULL) abort();
+    float *edge_a = bp + panels * NR * kc_max;
+    for (long pc = 0; pc < k; pc += KC) {
+        long kc = k - pc < KC ? k - pc : KC;
+        pack_b(kc, n, b + pc * ldb, ldb, bp);
+        int acc = accumulate || pc > 0, last = pc + kc >= k;
+        for (long i = 0; i < m; i += MR) {
+            long rows = m - i < MR ? m - i : MR;
+            const float *ai = a + i * lda + pc;
+            long lda_i = lda;
+            if (rows < MR) {
+                // Copy the short panel into zero-padded rows so that the kernel reads nothing outside A.
+                memset(edge_a, 0, (size_t)(MR * kc) * sizeof(float));
+                for (long r = 0; r < rows; r++) memcpy(edge_a + r * kc, ai + r * lda, (size_t)kc * sizeof(float));
+                ai = edge_a;
+                lda_i = kc;
+            }
+            for (long jp = 0; jp < panels; jp++) {
+                long j0 = jp * NR;
+                long cols = n - j0 < NR ? n - j0 : NR;
+                micro_kernel(kc, ai, lda_i, bp + jp * NR * kc, c + i * ldc + j0, ldc, acc,
+                             last && bias ? bias + j0 : NULL, last && relu, rows, cols);
+            }
+        }
+    }
+}
+
+// MARK: - Winograd F(4x4, 3x3)
+
+/// x <- B^T x for six vectors: the F(4, 3) input transform at points 0, 1, -1, 2, -2.
+TL_AVX512 static inline void input_transform6(__m512 d[6]) {
+    const __m512 four = _mm512_set1_ps(4), five = _mm512_set1_ps(5), two = _mm512_set1_ps(2);
+    __m512 a = _mm512_fnmadd_ps(four, d[2], d[4]);           // d4 - 4 d2
+    __m512 b = _mm512_fnmadd_ps(four, d[1], d[3]);           // d3 - 4 d1
+    __m512 c = _mm512_sub_ps(d[4], d[2]);
+    __m512 e = _mm512_mul_ps(two, _mm512_sub_ps(d[3], d[1]));
+    __m512 r0 = _mm512_add_ps(_mm512_fnmadd_ps(five, d[2], _mm512_mul_ps(four, d[0])), d[4]);
+    __m512 r5 = _mm512_add_ps(_mm512_fnmadd_ps(five, d[3], _mm512_mul_ps(four, d[1])), d[5]);
+    d[0] = r0;
+    d[1] = _mm512_add_ps(a, b);
+    d[2] = _mm512_sub_ps(a, b);
+    d[3] = _mm512_add_ps(c, e);
+    d[4] = _mm512_sub_ps(c, e);
+    d[5] = r5;
+}
+
+/// y[0..<4] <- A^T m for six vectors.
+TL_AVX512 static inline void output_transform6(const __m512 m[6], __m512 y[4]) {
+    __m512 p12 = _mm512_add_ps(m[1], m[2]), n12 = _mm512_sub_ps(m[1], m[2]);
+    __m512 p34 = _mm512_add_ps(m[3], m[4]), n34 = _mm512_sub_ps(m[3], m[4]);
+    y[0] = _mm512_add_ps(_mm512_add_ps(m[0], p12), p34);
+    y[1] = _mm512_fmadd_ps(_mm512_set1_ps(2), n34, n12);
+    y[2] = _mm512_fmadd_ps(_mm512_set1_ps(4), p34, p12);
+    y[3] = _mm512_add_ps(_mm512_fmadd_ps(_mm512_set1_ps(8), n34, n12), m[5]);
+}
+
+TL_AVX512 void tl_winograd_f4_input_avx512(const float *image, long height, long width, long channels,
+                                           long y0, long x0, float *v, long position_stride) {
+    int inside = y0 >= 0 && x0 >= 0 && y0 + 6 <= height && x0 + 6 <= width;
+    for (long ch = 0; ch < channels; ch += 16) {
+        __mmask16 mask = lane_mask(channels - ch);
+        __m512 t[6][6];
+        for (int i = 0; i < 6; i++) {
+            long iy = y0 + i;
+            int row_inside = iy >= 0 && iy < height;
+            const float *row = image + (iy * width + x0) * channels + ch;
+#pragma clang loop unroll(full)
+            for (int j = 0; j < 6; j++) {
+                long ix = x0 + j;
+                t[i][j] = (inside || (row_inside && ix >= 0 && ix < width))
+                    ? _mm512_maskz_loadu_ps(mask, row + j * channels) : _mm512_setzero_ps();
+            }
+            input_transform6(t[i]);                                  // along the row: d B
+        }
+#pragma clang loop unroll(full)
+        for (int j = 0; j < 6; j++) {
+            __m512 column[6];
+#pragma clang loop unroll(full)
+            for (int i = 0; i < 6; i++) column[i] = t[i][j];
+            input_transform6(column);                               // along the column: B^T (d B)
+#pragma clang loop unroll(full)
+            for (int i = 0; i < 6; i++) _mm512_mask_storeu_ps(v + (i * 6 + j) * position_stride + ch, mask, column[i]);
+        }
+    }
+}
+
+TL_AVX512 void tl_winograd_f4_output_avx512(const float *mt, long position_stride, long filters,
+                                            const float *bias, int relu, float *output,
+                                            long out_height, long out_width, long oy0, long ox0) {
+    long rows = out_height - oy0 < 4 ? out_height - oy0 : 4;
+    long cols = out_width - ox0 < 4 ? out_width - ox0 : 4;
+    for (long f = 0; f < filters; f += 16) {
+        __mmask16 mask = lane_mask(filters - f);
+        __m512 t[6][4];
+        for (int i = 0; i < 6; i++) {
+            __m512 m[6];
+#pragma clang loop unroll(full)
+            for (int j = 0; j < 6; j++) m[j] = _mm512_maskz_loadu_ps(mask, mt + (i * 6 + j) * position_stride + f);
+            output_transform6(m, t[i]);                              // rows: M A
+        }
+        __m512 b = bias ? _mm512_maskz_loadu_ps(mask, bias + f) : _mm512_setzero_ps();
+        for (int j = 0; j < cols; j++) {
+            __m512 column[6], y[4];
+#pragma clang loop unroll(full)
+            for (int i = 0; i < 6; i++) column[i] = t[i][j];
+            output_transform6(column, y);                           // columns: A^T (M A)
+            for (int i = 0; i < rows; i++) {
+                __m512 value = _mm512_add_ps(y[i], b);
+                if (relu) value = _mm512_max_ps(_mm512_setzero_ps(), value);   // NaN stays NaN
+                _mm512_mask_storeu_ps(output + ((oy0 + i) * out_width + ox0 + j) * filters + f, mask, value);
+            }
+        }
+    }
+}
+
+/// u[0..<6] <- G g for three vectors: the F(4, 3) kernel transform.
+TL_AVX512 static inline void kernel_transform3(const __m512 g[3], __m512 u[6]) {
+    const __m512 sixth = _mm512_set1_ps(-1.0f / 6), quarter = _mm512_set1_ps(0.25f);
+    __m512 even = _mm512_mul_ps(sixth, _mm512_add_ps(g[0], g[2])), odd = _mm512_mul_ps(sixth, g[1]);
+    __m512 even2 = _mm512_fmadd_ps(_mm512_set1_ps(1.0f / 24), g[0], _mm512_mul_ps(_mm512_set1_ps(1.0f / 6), g[2]));
+    __m512 odd2 = _mm512_mul_ps(_mm512_set1_ps(1.0f / 12), g[1]);
+    u[0] = _mm512_mul_ps(quarter, g[0]);
+    u[1] = _mm512_add_ps(even, odd);
+    u[2] = _mm512_sub_ps(even, odd);
+    u[3] = _mm512_add_ps(even2, odd2);
+    u[4] = _mm512_sub_ps(even2, odd2);
+    u[5] = g[2];
+}
+
+TL_AVX512 void tl_winograd_f4_kernel_avx512(const float *kernel, long channels, long filters, long first_channel,
+                                            long end_channel, float *u, long position_stride) {
+    for (long c = first_channel; c < end_channel; c++) {
+        for (long f = 0; f < filters; f += 16) {
+            __mmask16 mask = lane_mask(filters - f);
+            __m512 t[6][3];                                          // t[i][kx] = (G g)[i] along ky
+#pragma clang loop unroll(full)
+            for (int kx = 0; kx < 3; kx++) {
+                __m512 g[3], column[6];
+#pragma clang loop unroll(full)
+                for (int ky = 0; ky < 3; ky++) g[ky] = _mm512_maskz_loadu_ps(mask, kernel + ((ky * 3 + kx) * channels + c) * filters + f);
+                kernel_transform3(g, column);
+#pragma clang loop unroll(full)
+                for (int i = 0; i < 6; i++) t[i][kx] = column[i];
+            }
+#pragma clang loop unroll(full)
+            for (int i = 0; i < 6; i++) {
+                __m512 row[6];
+                kernel_transform3(t[i], row);                        // along kx: (G g) G^T
+#pragma clang loop unroll(full)
+                for (int j = 0; j < 6; j++) _mm512_mask_storeu_ps(u + (i * 6 + j) * position_stride + c * filters + f, mask, row[j]);
+            }
+        }
+    }
+}

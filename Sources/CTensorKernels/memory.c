@@ -1,0 +1,16 @@
+// glibc's allocator settings (malloc.h is not part of Swift's Glibc module).
+#include "CTensorKernels.h"
+
+#include <stdlib.h>   // defines __GLIBC__ where glibc is the C library
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#include <limits.h>
+#endif
+
+void tl_keep_freed_memory(void) {
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, INT_MAX);
+#endif
+}

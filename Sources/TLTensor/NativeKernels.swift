@@ -1,0 +1,49 @@
+import CTensorKernels
+import Foundation
+
+/// The AVX-512 kernels of `CTensorKernels`, used where the processor has AVX-512.
+///
+/// Swift builds tl for the x86-64 baseline, so its own vector loops are 4 floats wide and OpenBLAS may be
+/// held to its AVX2 kernels (`OPENBLAS_CORETYPE`). These C kernels carry their own target attribute and
+/// work on 16 floats at a time; everything else falls back to the Swift and OpenBLAS paths, which stay
+/// the reference the tests compare against.
+public enum NativeKernels {
+    /// True when the processor has AVX-512F and `TL_AVX512` is not `0` in the environment.
+    /// Tests and benchmarks switch it off to compare the two paths.
+    nonisolated(unsafe) public static var avx512Enabled: Bool = {
+        if let setting = getenv("TL_AVX512"), String(cString: setting) == "0" { return false }
+        return tl_cpu_has_avx512() != 0
+    }()
+
+    /// The processor can run the AVX-512 kernels (whatever ``avx512Enabled`` says).
+    public static var avx512Available: Bool { tl_cpu_has_avx512() != 0 }
+}
+
+/// Row-major `C = act(A B + bias)`, or `C = act(C + A B + bias)` when `accumulate`, with A m x k, B k x n,
+/// `bias` n floats, `act` ReLU when `relu`, on the calling thread only: for callers that already spread
+/// their work over the cores (``ParallelFor`` holds OpenBLAS to one thread).
+@inlinable
+public func sgemmOnThisThread(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                              accumulate: Bool = false, bias: UnsafePointer<Float>? = nil, relu: Bool = false,
+                              c: UnsafeMutablePointer<Float>, ldc: Int) {
+    guard m > 0, n > 0 else { return }
+    if NativeKernels.avx512Enabled {
+        tl_sgemm_nn_avx512(m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0, bias, relu ? 1 : 0)
+        return
+    }
+    var accumulate = accumulate
+    if let bias {
+        for i in 0..<m {
+            let row = c + i * ldc
+            if accumulate { for j in 0..<n { row[j] += bias[j] } } else { row.update(from: bias, count: n) }
+        }
+        accumulate = true
+    }
+    sgemm(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: accumulate ? 1 : 0, c: c, ldc: ldc)
+    if relu {
+        for i in 0..<m {
+            let row = c + i * ldc
+            for j in 0..<n where row[j] < 0 { row[j] = 0 }
+        }
+    }
+}
