@@ -56,7 +56,7 @@ TL_AVX512 static void pack_b(long kc, long n, const float *b, long ldb, float *d
 /// c[0..<rows][0..<cols] (+)= a[0..<MR][0..<kc] * panel, with a's rows lda apart and broadcast one value at
 /// a time, the panel kc runs of NR floats. The 24 accumulators stay in registers.
 TL_AVX512 static inline void micro_kernel(long kc, const float *a, long lda, const float *panel, float *c, long ldc,
-                                          int accumulate, const float *bias, int relu, long rows, long cols) {
+                                          int accumulate, const float *bias, int relu, float ceiling, long rows, long cols) {
     __m512 acc[MR][2];
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) { acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); }
@@ -71,7 +71,7 @@ TL_AVX512 static inline void micro_kernel(long kc, const float *a, long lda, con
         panel += NR;
     }
     __mmask16 m0 = lane_mask(cols), m1 = lane_mask(cols - 16);
-    const __m512 zero = _mm512_setzero_ps();
+    const __m512 zero = _mm512_setzero_ps(), top = _mm512_set1_ps(ceiling);
     __m512 bias0 = bias ? _mm512_maskz_loadu_ps(m0, bias) : zero, bias1 = bias ? _mm512_maskz_loadu_ps(m1, bias + 16) : zero;
     if (rows == MR && cols == NR) {
 #pragma clang loop unroll(full)
@@ -82,7 +82,10 @@ TL_AVX512 static inline void micro_kernel(long kc, const float *a, long lda, con
                 y0 = _mm512_add_ps(y0, _mm512_loadu_ps(row));
                 y1 = _mm512_add_ps(y1, _mm512_loadu_ps(row + 16));
             }
-            if (relu) { y0 = _mm512_max_ps(zero, y0); y1 = _mm512_max_ps(zero, y1); }   // NaN stays NaN
+            if (relu) {   // max(0, y), then min(ceiling, y): NaN stays NaN
+                y0 = _mm512_min_ps(top, _mm512_max_ps(zero, y0));
+                y1 = _mm512_min_ps(top, _mm512_max_ps(zero, y1));
+            }
             _mm512_storeu_ps(row, y0);
             _mm512_storeu_ps(row + 16, y1);
         }
@@ -96,20 +99,23 @@ TL_AVX512 static inline void micro_kernel(long kc, const float *a, long lda, con
             y0 = _mm512_add_ps(y0, _mm512_maskz_loadu_ps(m0, row));
             y1 = _mm512_add_ps(y1, _mm512_maskz_loadu_ps(m1, row + 16));
         }
-        if (relu) { y0 = _mm512_max_ps(zero, y0); y1 = _mm512_max_ps(zero, y1); }
+        if (relu) {
+            y0 = _mm512_min_ps(top, _mm512_max_ps(zero, y0));
+            y1 = _mm512_min_ps(top, _mm512_max_ps(zero, y1));
+        }
         _mm512_mask_storeu_ps(row, m0, y0);
         _mm512_mask_storeu_ps(row + 16, m1, y1);
     }
 }
 
 TL_AVX512 void tl_sgemm_nn_avx512(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
-                                  float *c, long ldc, int accumulate, const float *bias, int relu) {
+                                  float *c, long ldc, int accumulate, const float *bias, int relu, float ceiling) {
     if (m <= 0 || n <= 0) return;
     if (k <= 0) {
         for (long i = 0; i < m; i++) {
             for (long j = 0; j < n; j++) {
                 float y = (accumulate ? c[i * ldc + j] : 0) + (bias ? bias[j] : 0);
-                c[i * ldc + j] = relu && y < 0 ? 0 : y;
+                c[i * ldc + j] = relu ? (y < 0 ? 0 : (y > ceiling ? ceiling : y)) : y;
             }
         }
         return;
@@ -139,7 +145,7 @@ TL_AVX512 void tl_sgemm_nn_avx512(long m, long n, long k, const float *a, long l
                 long j0 = jp * NR;
                 long cols = n - j0 < NR ? n - j0 : NR;
                 micro_kernel(kc, ai, lda_i, bp + jp * NR * kc, c + i * ldc + j0, ldc, acc,
-                             last && bias ? bias + j0 : NULL, last && relu, rows, cols);
+                             last && bias ? bias + j0 : NULL, last && relu, ceiling, rows, cols);
             }
         }
     }
@@ -205,8 +211,9 @@ TL_AVX512 void tl_winograd_f4_input_avx512(const float *image, long height, long
 }
 
 TL_AVX512 void tl_winograd_f4_output_avx512(const float *mt, long position_stride, long filters,
-                                            const float *bias, int relu, float *output,
+                                            const float *bias, int relu, float ceiling, float *output,
                                             long out_height, long out_width, long oy0, long ox0) {
+    const __m512 zero = _mm512_setzero_ps(), top = _mm512_set1_ps(ceiling);
     long rows = out_height - oy0 < 4 ? out_height - oy0 : 4;
     long cols = out_width - ox0 < 4 ? out_width - ox0 : 4;
     for (long f = 0; f < filters; f += 16) {
@@ -226,7 +233,7 @@ TL_AVX512 void tl_winograd_f4_output_avx512(const float *mt, long position_strid
             output_transform6(column, y);                           // columns: A^T (M A)
             for (int i = 0; i < rows; i++) {
                 __m512 value = _mm512_add_ps(y[i], b);
-                if (relu) value = _mm512_max_ps(_mm512_setzero_ps(), value);   // NaN stays NaN
+                if (relu) value = _mm512_min_ps(top, _mm512_max_ps(zero, value));   // NaN stays NaN
                 _mm512_mask_storeu_ps(output + ((oy0 + i) * out_width + ox0 + j) * filters + f, mask, value);
             }
         }
@@ -268,6 +275,44 @@ TL_AVX512 void tl_winograd_f4_kernel_avx512(const float *kernel, long channels, 
                 kernel_transform3(t[i], row);                        // along kx: (G g) G^T
 #pragma clang loop unroll(full)
                 for (int j = 0; j < 6; j++) _mm512_mask_storeu_ps(u + (i * 6 + j) * position_stride + c * filters + f, mask, row[j]);
+            }
+        }
+    }
+}
+
+// MARK: - Depthwise convolution
+
+TL_AVX512 void tl_depthwise_avx512(const float *image, long height, long width, long channels,
+                                   const float *kernel, long kernel_height, long kernel_width,
+                                   long stride_y, long stride_x, long pad_top, long pad_left,
+                                   const float *bias, int relu, float ceiling,
+                                   float *output, long out_height, long out_width, long first_row, long end_row) {
+    const __m512 zero = _mm512_setzero_ps(), top = _mm512_set1_ps(ceiling);
+    for (long oy = first_row; oy < end_row; oy++) {
+        long ky0 = pad_top - oy * stride_y;                           // first tap row inside the image
+        if (ky0 < 0) ky0 = 0;
+        long ky1 = height + pad_top - oy * stride_y;                  // one past the last
+        if (ky1 > kernel_height) ky1 = kernel_height;
+        for (long ox = 0; ox < out_width; ox++) {
+            long kx0 = pad_left - ox * stride_x;
+            if (kx0 < 0) kx0 = 0;
+            long kx1 = width + pad_left - ox * stride_x;
+            if (kx1 > kernel_width) kx1 = kernel_width;
+            float *out = output + (oy * out_width + ox) * channels;
+            for (long ch = 0; ch < channels; ch += 16) {
+                __mmask16 mask = lane_mask(channels - ch);
+                __m512 acc = bias ? _mm512_maskz_loadu_ps(mask, bias + ch) : zero;
+                for (long ky = ky0; ky < ky1; ky++) {
+                    long iy = oy * stride_y - pad_top + ky;
+                    const float *src = image + (iy * width + ox * stride_x - pad_left) * channels + ch;
+                    const float *tap = kernel + ky * kernel_width * channels + ch;
+                    for (long kx = kx0; kx < kx1; kx++) {
+                        acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, src + kx * channels),
+                                              _mm512_maskz_loadu_ps(mask, tap + kx * channels), acc);
+                    }
+                }
+                if (relu) acc = _mm512_min_ps(top, _mm512_max_ps(zero, acc));
+                _mm512_mask_storeu_ps(out + ch, mask, acc);
             }
         }
     }

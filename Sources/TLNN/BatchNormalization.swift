@@ -61,6 +61,18 @@ public final class BatchNormalization: Layer {
         return inputShape
     }
 
+    /// The affine map of inference, `y = scale * x + shift` per channel, from the moving statistics
+    /// (nil before the layer is built).
+    public var inferenceScaleAndShift: (scale: [Float], shift: [Float])? {
+        guard let gamma, let beta, let movingMean, let movingVariance else { return nil }
+        let scale = (0..<gamma.count).map { gamma.value.scalars[$0] / (movingVariance.value.scalars[$0] + epsilon).squareRoot() }
+        let shift = (0..<gamma.count).map { beta.value.scalars[$0] - movingMean.value.scalars[$0] * scale[$0] }
+        return (scale, shift)
+    }
+
+    /// True when ``forward(_:mode:)`` in `mode` uses the moving statistics (inference, or a frozen layer).
+    public func usesMovingStatistics(in mode: ForwardMode) -> Bool { !(mode.training && trainable) }
+
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
         guard x.rank >= 2 else {
             throw ModelError("layer '\(name)' (BatchNormalization) expects a batch with a channel axis, got shape \(x.shape)")
@@ -71,7 +83,7 @@ public final class BatchNormalization: Layer {
         guard x.shape.last == channels else {
             throw ModelError("layer '\(name)' (BatchNormalization) expects \(channels) channels, got input of shape \(x.shape)")
         }
-        let useBatch = mode.training && trainable
+        let useBatch = !usesMovingStatistics(in: mode)
         let mean: [Float], variance: [Float]
         if useBatch {
             (mean, variance) = BatchNormalizationKernels.moments(x, channels: channels)

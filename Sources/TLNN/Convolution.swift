@@ -56,17 +56,14 @@ public final class Conv2D: Layer {
         WindowGeometry(batch: x, window: kernelSize, strides: strides, padding: padding)
     }
 
+    /// `min(max(conv(x, w) + b, 0), reluCeiling)`, or no clamp for a nil ceiling.
+    func convolve(_ x: Tensor, kernel w: Tensor, bias b: Tensor?, reluCeiling: Float?) -> Tensor {
+        ConvolutionKernels.forward(input: x, kernel: w, bias: b, geometry: geometry(for: x),
+                                   relu: reluCeiling != nil, reluCeiling: reluCeiling ?? .infinity)
+    }
+
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
-        try requireRank(x, 4, self)
-        try build(inputShape: [x.shape[1], x.shape[2], x.shape[3]])
-        guard let kernel, kernel.shape[2] == x.shape[3] else {
-            throw ModelError("layer '\(name)' (Conv2D) expects \(kernel?.shape[2] ?? 0) input channels, got input of shape \(x.shape)")
-        }
-        // ReLU is fused into the kernel's last pass; other activations run after it.
-        let fuseReLU = activation == .relu && !mode.logitsOutput
-        var y = ConvolutionKernels.forward(input: x, kernel: kernel.value, bias: bias?.value, geometry: geometry(for: x),
-                                           relu: fuseReLU)
-        if !mode.logitsOutput && !fuseReLU { activation.apply(&y) }
+        let y = try convolveActivated(x, mode: mode)
         tape.record(input: x, output: y, activation: activation, mode: mode)
         return y
     }

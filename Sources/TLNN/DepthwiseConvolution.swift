@@ -59,14 +59,14 @@ public final class DepthwiseConv2D: Layer {
         WindowGeometry(batch: x, window: kernelSize, strides: strides, padding: padding)
     }
 
+    /// `min(max(depthwise(x, w) + b, 0), reluCeiling)`, or no clamp for a nil ceiling.
+    func convolve(_ x: Tensor, kernel w: Tensor, bias b: Tensor?, reluCeiling: Float?) -> Tensor {
+        DepthwiseConvolutionKernels.forward(input: x, kernel: w, bias: b, geometry: geometry(for: x),
+                                            relu: reluCeiling != nil, reluCeiling: reluCeiling ?? .infinity)
+    }
+
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
-        try requireRank(x, 4, self)
-        try build(inputShape: [x.shape[1], x.shape[2], x.shape[3]])
-        guard let kernel, kernel.shape[2] == x.shape[3] else {
-            throw ModelError("layer '\(name)' (DepthwiseConv2D) expects \(kernel?.shape[2] ?? 0) input channels, got input of shape \(x.shape)")
-        }
-        var y = DepthwiseConvolutionKernels.forward(input: x, kernel: kernel.value, bias: bias?.value, geometry: geometry(for: x))
-        if !mode.logitsOutput { activation.apply(&y) }
+        let y = try convolveActivated(x, mode: mode)
         tape.record(input: x, output: y, activation: activation, mode: mode)
         return y
     }

@@ -39,6 +39,10 @@ public final class Functional: Layer {
     private var unkeptNodes: Set<Int> = []
     /// Batch shape of the last kept forward pass's input.
     private var lastInputShape: [Int]?
+    /// Convolution + batch normalisation (+ ReLU) runs, found once for the graph's current node count.
+    private var foldableRuns: (count: Int, runs: [Int: FoldableRun]) = (-1, [:])
+    /// How many runs the last forward pass folded (for tests).
+    private(set) var foldedRunsInLastForward = 0
 
     /// Starts a graph at an input of the given per-sample shape; `nil` dimensions take any size.
     public init(inputShape: FeatureShape, inputName: String? = nil, name: String? = nil, typeName: String = "Model") {
@@ -173,7 +177,11 @@ public final class Functional: Layer {
         var remainingUses = [Int](repeating: 0, count: nodes.count)
         for node in nodes { for i in node.inputs { remainingUses[i] += 1 } }
         var values = [Tensor?](repeating: nil, count: nodes.count)
+        if foldableRuns.count != nodes.count { foldableRuns = (nodes.count, FoldableRun.find(in: nodes)) }
+        var folded = [Bool](repeating: false, count: nodes.count)
+        foldedRunsInLastForward = 0
         for (i, node) in nodes.enumerated() {
+            if folded[i] { continue }   // computed by the folded convolution before it
             let nodeMode = ForwardMode(training: mode.training, keepForBackward: keep[i],
                                        logitsOutput: mode.logitsOutput && i == last)
             // An input read for the last time is moved out of `values`, so that a layer working in place
@@ -187,7 +195,17 @@ public final class Functional: Layer {
                     inputs.append(values[j]!)
                 }
             }
-            if i == 0 {
+            if let run = foldableRuns.runs[i], let normalization = nodes[run.normalization].layer as? BatchNormalization,
+               normalization.usesMovingStatistics(in: mode), let (scale, shift) = normalization.inferenceScaleAndShift,
+               !keep[i], !keep[run.normalization], !keep[run.last], !(mode.logitsOutput && run.last == last),
+               let convolution = node.layer as? ConvolutionLayer {
+                // Convolution, batch normalisation and activation in one pass (BatchNormalizationFolding.swift).
+                let activation = run.activation.flatMap { (nodes[$0].layer as? ActivationLayer)?.activation } ?? .linear
+                values[run.last] = try convolution.forwardFolded(inputs.removeFirst(), scale: scale, shift: shift, then: activation)
+                folded[run.normalization] = true
+                foldedRunsInLastForward += 1
+                if let k = run.activation { folded[k] = true }
+            } else if i == 0 {
                 values[0] = try node.layer.forward(x, mode: nodeMode)
             } else if let merge = node.layer as? MergeLayer {
                 values[i] = try merge.forward(inputs, mode: nodeMode)

@@ -22,6 +22,21 @@ public struct WindowGeometry: Equatable, Sendable {
                   window: window, strides: strides, padding: padding)
     }
 
+    /// Calls `body(pixel, tap)` for each tap of the window at output (oy, ox) that falls inside the input:
+    /// `pixel = iy * inputWidth + ix`, `tap = ky * windowWidth + kx`.
+    @inline(__always)
+    public func forEachTapInside(oy: Int, ox: Int, _ body: (_ pixel: Int, _ tap: Int) -> Void) {
+        for ky in 0..<windowHeight {
+            let iy = oy * strideY - padTop + ky
+            if iy < 0 || iy >= inputHeight { continue }
+            for kx in 0..<windowWidth {
+                let ix = ox * strideX - padLeft + kx
+                if ix < 0 || ix >= inputWidth { continue }
+                body(iy * inputWidth + ix, ky * windowWidth + kx)
+            }
+        }
+    }
+
     /// Output pixels per image.
     public var outputPixels: Int { outputHeight * outputWidth }
     /// Length of one im2col row: the window's values over all channels.
@@ -139,12 +154,14 @@ public enum ConvolutionKernels {
     }
 
     /// `y[n, oy, ox, f] = act(b[f] + sum_{ky,kx,c} x[n, oy*s - pad + ky, ox*s - pad + kx, c] * w[ky, kx, c, f])`,
-    /// with `act` ReLU when `relu` is set (fused into the kernel's last pass), identity otherwise.
+    /// with `act(v) = min(max(v, 0), reluCeiling)` when `relu` is set (ReLU, or ReLU6 with ceiling 6; fused into
+    /// the kernel's last pass), identity otherwise.
     ///
     /// Winograd (see ``Winograd``) for 3x3 stride-1 windows; else im2col + sgemm over blocks of output
     /// pixels, spread over the cores with one sgemm thread each.
     public static func forward(input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry,
-                               relu: Bool = false, algorithm: ConvolutionAlgorithm = .automatic) -> Tensor {
+                               relu: Bool = false, reluCeiling: Float = .infinity,
+                               algorithm: ConvolutionAlgorithm = .automatic) -> Tensor {
         let n = input.shape[0]
         let filters = kernel.shape[3]
         let shape = [n, g.outputHeight, g.outputWidth, filters]
@@ -158,11 +175,11 @@ public enum ConvolutionKernels {
                             precondition(Winograd.applies(to: g), "Winograd needs a 3x3 window at stride 1")
                             Winograd.convolve(input: x.baseAddress!, batch: n, height: g.inputHeight, width: g.inputWidth,
                                               channels: g.channels, kernel: w.baseAddress!, filters: filters, bias: b, relu: relu,
-                                              padTop: g.padTop, padLeft: g.padLeft, outputHeight: g.outputHeight,
+                                              reluCeiling: reluCeiling, padTop: g.padTop, padLeft: g.padLeft, outputHeight: g.outputHeight,
                                               outputWidth: g.outputWidth, tile: tile, output: y.baseAddress!)
                         default:
                             im2colForward(x.baseAddress!, batch: n, kernel: w.baseAddress!, filters: filters, bias: b,
-                                          relu: relu, geometry: g, output: y.baseAddress!)
+                                          relu: relu, reluCeiling: reluCeiling, geometry: g, output: y.baseAddress!)
                         }
                     }
                 }
@@ -173,7 +190,7 @@ public enum ConvolutionKernels {
     /// im2col + sgemm: blocks of output pixels (never crossing an image) go to the workers, each unrolling
     /// its block into its own scratch and multiplying it by the kernel matrix, then adding bias and ReLU.
     static func im2colForward(_ x: UnsafePointer<Float>, batch n: Int, kernel w: UnsafePointer<Float>, filters: Int,
-                              bias: UnsafePointer<Float>?, relu: Bool, geometry g: WindowGeometry,
+                              bias: UnsafePointer<Float>?, relu: Bool, reluCeiling: Float, geometry g: WindowGeometry,
                               output y: UnsafeMutablePointer<Float>) {
         let p = g.outputPixels, k = g.patchLength
         guard n > 0, p > 0, filters > 0 else { return }
@@ -196,7 +213,7 @@ public enum ConvolutionKernels {
                     source = UnsafePointer(cols[worker])
                 }
                 sgemmOnThisThread(m: rows.count, n: filters, k: k, a: source, lda: k, b: w, ldb: filters,
-                                  bias: bias, relu: relu, c: out, ldc: filters)
+                                  bias: bias, relu: relu, reluCeiling: reluCeiling, c: out, ldc: filters)
             }
         }
     }

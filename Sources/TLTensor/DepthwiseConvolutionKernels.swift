@@ -1,52 +1,69 @@
+import CTensorKernels
 import Dispatch
 
 /// Depthwise convolution kernels over NHWC batches (depth multiplier 1): each channel is filtered by its
 /// own `kh x kw` window, so the kernel has Keras's layout `(kh, kw, channels, 1)`.
 ///
 /// Direct loops: the innermost loop runs along the channels, which are contiguous both in the image and
-/// in the kernel. Images of a batch are processed concurrently.
+/// in the kernel. Images of a batch, and blocks of rows within them, are processed concurrently.
 public enum DepthwiseConvolutionKernels {
-    /// `y[n, oy, ox, c] = b[c] + sum_{ky,kx} x[n, oy*sy - pt + ky, ox*sx - pl + kx, c] * w[ky, kx, c, 0]`,
-    /// positions outside the image reading zero.
-    public static func forward(input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry) -> Tensor {
+    /// `y[n, oy, ox, c] = act(b[c] + sum_{ky,kx} x[n, oy*sy - pt + ky, ox*sx - pl + kx, c] * w[ky, kx, c, 0])`,
+    /// positions outside the image reading zero, `act(v) = min(max(v, 0), reluCeiling)` when `relu` (ReLU6:
+    /// ceiling 6), identity otherwise. Blocks of output rows go to the workers; with AVX-512 each block is
+    /// one call of `tl_depthwise_avx512`.
+    public static func forward(input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry,
+                               relu: Bool = false, reluCeiling: Float = .infinity) -> Tensor {
         let n = input.shape[0], c = g.channels
         let outputImage = g.outputPixels * c
         let inputImage = g.inputHeight * g.inputWidth * c
-        var output = Tensor(shape: [n, g.outputHeight, g.outputWidth, c])
-        input.scalars.withUnsafeBufferPointer { x in
+        let native = NativeKernels.avx512Enabled
+        // At least 4 blocks a worker, so that a worker slowed by another process takes fewer.
+        let blocksPerImage = max(1, min(g.outputHeight, (4 * ParallelFor.workerCount + n - 1) / max(n, 1)))
+        let rowBlocks = ParallelFor.ranges(g.outputHeight, parts: blocksPerImage)
+        return input.scalars.withUnsafeBufferPointer { x in
             kernel.scalars.withUnsafeBufferPointer { w in
-                output.scalars.withUnsafeMutableBufferPointer { y in
-                    let b = bias?.scalars
-                    let xBase = x.baseAddress!, wBase = w.baseAddress!, yBase = y.baseAddress!
-                    DispatchQueue.concurrentPerform(iterations: n) { i in
-                        let image = xBase + i * inputImage
-                        var out = yBase + i * outputImage
-                        for oy in 0..<g.outputHeight {
-                            for ox in 0..<g.outputWidth {
-                                if let b {
-                                    for ch in 0..<c { out[ch] = b[ch] }
-                                } else {
-                                    out.update(repeating: 0, count: c)
-                                }
-                                for ky in 0..<g.windowHeight {
-                                    let iy = oy * g.strideY - g.padTop + ky
-                                    if iy < 0 || iy >= g.inputHeight { continue }
-                                    for kx in 0..<g.windowWidth {
-                                        let ix = ox * g.strideX - g.padLeft + kx
-                                        if ix < 0 || ix >= g.inputWidth { continue }
-                                        let src = image + (iy * g.inputWidth + ix) * c
-                                        let tap = wBase + (ky * g.windowWidth + kx) * c
-                                        for ch in 0..<c { out[ch] += src[ch] * tap[ch] }
-                                    }
-                                }
-                                out += c
+                withOptionalPointer(bias?.scalars) { b in
+                    uninitializedTensor(shape: [n, g.outputHeight, g.outputWidth, c]) { y in
+                        let xBase = x.baseAddress!, wBase = w.baseAddress!, yBase = y.baseAddress!
+                        ParallelFor.run(n * rowBlocks.count) { item in
+                            let i = item / rowBlocks.count, rows = rowBlocks[item % rowBlocks.count]
+                            let image = xBase + i * inputImage, output = yBase + i * outputImage
+                            if native {
+                                tl_depthwise_avx512(image, g.inputHeight, g.inputWidth, c, wBase, g.windowHeight, g.windowWidth,
+                                                    g.strideY, g.strideX, g.padTop, g.padLeft, b, relu ? 1 : 0, reluCeiling,
+                                                    output, g.outputHeight, g.outputWidth, rows.lowerBound, rows.upperBound)
+                            } else {
+                                forwardRows(image, wBase, b, g, relu: relu, reluCeiling: reluCeiling, rows: rows, output: output)
                             }
                         }
                     }
                 }
             }
         }
-        return output
+    }
+
+    /// The portable loops of ``forward(input:kernel:bias:geometry:relu:reluCeiling:)`` for output rows `rows`
+    /// of one image.
+    static func forwardRows(_ image: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>?,
+                            _ g: WindowGeometry, relu: Bool, reluCeiling: Float, rows: Range<Int>,
+                            output: UnsafeMutablePointer<Float>) {
+        let c = g.channels
+        var out = output + rows.lowerBound * g.outputWidth * c
+        for oy in rows {
+            for ox in 0..<g.outputWidth {
+                if let b {
+                    out.update(from: b, count: c)
+                } else {
+                    out.update(repeating: 0, count: c)
+                }
+                g.forEachTapInside(oy: oy, ox: ox) { pixel, tap in
+                    let src = image + pixel * c, weights = w + tap * c
+                    for ch in 0..<c { out[ch] += src[ch] * weights[ch] }
+                }
+                if relu { for ch in 0..<c { out[ch] = clampReLU(out[ch], reluCeiling) } }
+                out += c
+            }
+        }
     }
 
     /// Gradients of ``forward(input:kernel:bias:geometry:)``:
@@ -86,22 +103,15 @@ public enum DepthwiseConvolutionKernels {
                                     for oy in 0..<g.outputHeight {
                                         for ox in 0..<g.outputWidth {
                                             if let db { for ch in 0..<c { db[ch] += grad[ch] } }
-                                            for ky in 0..<g.windowHeight {
-                                                let iy = oy * g.strideY - g.padTop + ky
-                                                if iy < 0 || iy >= g.inputHeight { continue }
-                                                for kx in 0..<g.windowWidth {
-                                                    let ix = ox * g.strideX - g.padLeft + kx
-                                                    if ix < 0 || ix >= g.inputWidth { continue }
-                                                    let offset = (iy * g.inputWidth + ix) * c
-                                                    let tap = (ky * g.windowWidth + kx) * c
-                                                    if let dw {
-                                                        let src = image + offset, acc = dw + tap
-                                                        for ch in 0..<c { acc[ch] += grad[ch] * src[ch] }
-                                                    }
-                                                    if let dx {
-                                                        let dst = dx + offset, weights = wBase + tap
-                                                        for ch in 0..<c { dst[ch] += grad[ch] * weights[ch] }
-                                                    }
+                                            g.forEachTapInside(oy: oy, ox: ox) { pixel, tap in
+                                                let offset = pixel * c
+                                                if let dw {
+                                                    let src = image + offset, acc = dw + tap * c
+                                                    for ch in 0..<c { acc[ch] += grad[ch] * src[ch] }
+                                                }
+                                                if let dx {
+                                                    let dst = dx + offset, weights = wBase + tap * c
+                                                    for ch in 0..<c { dst[ch] += grad[ch] * weights[ch] }
                                                 }
                                             }
                                             grad += c

@@ -20,15 +20,15 @@ public enum NativeKernels {
 }
 
 /// Row-major `C = act(A B + bias)`, or `C = act(C + A B + bias)` when `accumulate`, with A m x k, B k x n,
-/// `bias` n floats, `act` ReLU when `relu`, on the calling thread only: for callers that already spread
+/// `bias` n floats, `act(y) = min(max(y, 0), reluCeiling)` when `relu` (ReLU6: ceiling 6), on the calling thread only: for callers that already spread
 /// their work over the cores (``ParallelFor`` holds OpenBLAS to one thread).
 @inlinable
 public func sgemmOnThisThread(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                               accumulate: Bool = false, bias: UnsafePointer<Float>? = nil, relu: Bool = false,
-                              c: UnsafeMutablePointer<Float>, ldc: Int) {
+                              reluCeiling: Float = .infinity, c: UnsafeMutablePointer<Float>, ldc: Int) {
     guard m > 0, n > 0 else { return }
     if NativeKernels.avx512Enabled {
-        tl_sgemm_nn_avx512(m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0, bias, relu ? 1 : 0)
+        tl_sgemm_nn_avx512(m, n, k, a, lda, b, ldb, c, ldc, accumulate ? 1 : 0, bias, relu ? 1 : 0, reluCeiling)
         return
     }
     var accumulate = accumulate
@@ -43,7 +43,13 @@ public func sgemmOnThisThread(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, l
     if relu {
         for i in 0..<m {
             let row = c + i * ldc
-            for j in 0..<n where row[j] < 0 { row[j] = 0 }
+            for j in 0..<n { row[j] = clampReLU(row[j], reluCeiling) }
         }
     }
+}
+
+/// `min(max(y, 0), ceiling)`, NaN passing through (as the AVX-512 kernels do).
+@inline(__always) @inlinable
+public func clampReLU(_ y: Float, _ ceiling: Float) -> Float {
+    y < 0 ? 0 : (y > ceiling ? ceiling : y)
 }

@@ -65,12 +65,12 @@ public enum Winograd {
         }
     }
 
-    /// `y = act(b + conv3x3(x, w))` at stride 1, for NHWC `x` (n, H, W, C) and HWIO `w` (3, 3, C, F):
+    /// `y = act(b + conv3x3(x, w))` at stride 1 (`act(v) = min(max(v, 0), reluCeiling)` when `relu`), for NHWC `x` (n, H, W, C) and HWIO `w` (3, 3, C, F):
     /// `y[n, oy, ox, f] = b[f] + sum_{ky,kx,c} x[n, oy - padTop + ky, ox - padLeft + kx, c] w[ky, kx, c, f]`,
     /// zero outside the input, for `oy < outputHeight`, `ox < outputWidth`. Every output element is written.
     public static func convolve(
         input x: UnsafePointer<Float>, batch n: Int, height H: Int, width W: Int, channels C: Int,
-        kernel w: UnsafePointer<Float>, filters F: Int, bias: UnsafePointer<Float>?, relu: Bool,
+        kernel w: UnsafePointer<Float>, filters F: Int, bias: UnsafePointer<Float>?, relu: Bool, reluCeiling: Float = .infinity,
         padTop: Int, padLeft: Int, outputHeight OH: Int, outputWidth OW: Int, tile: WinogradTile,
         output y: UnsafeMutablePointer<Float>
     ) {
@@ -142,12 +142,12 @@ public enum Winograd {
                             let oy0 = (rest / tilesX) * m, ox0 = (rest % tilesX) * m
                             let dst = y + image * OH * OW * F
                             if native {
-                                tl_winograd_f4_output_avx512(mm + t * F, mStride, F, bias, relu ? 1 : 0, dst, OH, OW, oy0, ox0)
+                                tl_winograd_f4_output_avx512(mm + t * F, mStride, F, bias, relu ? 1 : 0, reluCeiling, dst, OH, OW, oy0, ox0)
                                 continue
                             }
                             for f in stride(from: 0, to: F, by: winogradLanes) {
                                 transformOutput(mm + t * F, positionStride: mStride, f: f, lanes: min(winogradLanes, F - f), F: F,
-                                                bias: bias, relu: relu, tile: tile, tmp: tmp.baseAddress!, y: dst,
+                                                bias: bias, relu: relu, reluCeiling: reluCeiling, tile: tile, tmp: tmp.baseAddress!, y: dst,
                                                 OH: OH, OW: OW, oy0: oy0, ox0: ox0)
                             }
                         }
@@ -191,7 +191,7 @@ public enum Winograd {
     /// Writes `relu(b + A^T M_t A)` for one tile's channels `f..<f+lanes`, clipped to the output's edge.
     @inline(__always)
     static func transformOutput(_ mt: UnsafePointer<Float>, positionStride: Int, f: Int, lanes: Int, F: Int,
-                                bias: UnsafePointer<Float>?, relu: Bool, tile: WinogradTile,
+                                bias: UnsafePointer<Float>?, relu: Bool, reluCeiling: Float, tile: WinogradTile,
                                 tmp: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
                                 OH: Int, OW: Int, oy0: Int, ox0: Int) {
         let alpha = tile.alpha, m = tile.m, run = winogradLanes
@@ -207,12 +207,12 @@ public enum Winograd {
                 let src = column + i * alpha * run, dst = y + ((oy0 + i) * OW + ox0 + j) * F + f
                 if lanes == run {
                     if relu {
-                        for l in 0..<run { let v = src[l] + b[l]; dst[l] = v < 0 ? 0 : v }
+                        for l in 0..<run { dst[l] = clampReLU(src[l] + b[l], reluCeiling) }
                     } else {
                         for l in 0..<run { dst[l] = src[l] + b[l] }
                     }
                 } else {
-                    for l in 0..<lanes { let v = src[l] + b[l]; dst[l] = relu && v < 0 ? 0 : v }
+                    for l in 0..<lanes { let v = src[l] + b[l]; dst[l] = relu ? clampReLU(v, reluCeiling) : v }
                 }
             }
         }

@@ -22,26 +22,34 @@ final class DepthwiseConv2DTests: XCTestCase {
     }
 
     /// A depthwise convolution is a full convolution whose kernel is zero off the channel diagonal:
-    /// `Wfull[u, v, c, f] = W[u, v, c, 0] * [c == f]`. Both must give the same output.
+    /// `Wfull[u, v, c, f] = W[u, v, c, 0] * [c == f]`. Both must give the same output, on the portable and
+    /// the AVX-512 kernels, with and without a ReLU6 clamped as the kernels write.
     func testMatchesConv2DWithDiagonalKernel() throws {
-        for (strides, size) in [((1, 1), 7), ((2, 2), 8), ((2, 2), 7)] {
-            let channels = 5
-            let depthwise = DepthwiseConv2D(kernelSize: (5, 5), strides: strides, padding: .same)
-            let full = Conv2D(filters: channels, kernelSize: (5, 5), strides: strides, padding: .same)
-            let x = fd.random([3, size, size, channels])
-            try depthwise.build(inputShape: [size, size, channels])
-            try full.build(inputShape: [size, size, channels])
-            let w = fd.random([5, 5, channels, 1])
-            let b = fd.random([channels])
-            depthwise.kernel!.value = w
-            depthwise.bias!.value = b
-            var wide = Tensor(shape: [5, 5, channels, channels])
-            for tap in 0..<25 { for c in 0..<channels { wide.scalars[(tap * channels + c) * channels + c] = w.scalars[tap * channels + c] } }
-            full.kernel!.value = wide
-            full.bias!.value = b
-            let a = try depthwise(x), e = try full(x)
-            XCTAssertEqual(a.shape, e.shape)
-            for i in 0..<a.count { XCTAssertEqual(a.scalars[i], e.scalars[i], accuracy: 1e-5, "strides \(strides) size \(size) [\(i)]") }
+        let saved = NativeKernels.avx512Enabled
+        defer { NativeKernels.avx512Enabled = saved }
+        for native in NativeKernels.avx512Available ? [false, true] : [false] {
+            NativeKernels.avx512Enabled = native
+            for (strides, size, channels, activation) in [((1, 1), 7, 5, Activation.linear), ((2, 2), 8, 21, .relu6), ((2, 2), 7, 5, .relu6),
+                                                          ((1, 1), 6, 33, .relu)] {
+                let depthwise = DepthwiseConv2D(kernelSize: (5, 5), strides: strides, padding: .same, activation: activation)
+                let full = Conv2D(filters: channels, kernelSize: (5, 5), strides: strides, padding: .same, activation: activation)
+                let x = fd.random([3, size, size, channels], scale: 4)
+                try depthwise.build(inputShape: [size, size, channels])
+                try full.build(inputShape: [size, size, channels])
+                let w = fd.random([5, 5, channels, 1])
+                let b = fd.random([channels])
+                depthwise.kernel!.value = w
+                depthwise.bias!.value = b
+                var wide = Tensor(shape: [5, 5, channels, channels])
+                for tap in 0..<25 { for c in 0..<channels { wide.scalars[(tap * channels + c) * channels + c] = w.scalars[tap * channels + c] } }
+                full.kernel!.value = wide
+                full.bias!.value = b
+                let a = try depthwise(x), e = try full(x)
+                XCTAssertEqual(a.shape, e.shape)
+                let label = "\(native ? "avx512" : "swift") strides \(strides) size \(size) channels \(channels) \(activation)"
+                for i in 0..<a.count { XCTAssertEqual(a.scalars[i], e.scalars[i], accuracy: 1e-5, "\(label) [\(i)]") }
+                if activation == .relu6 { XCTAssertTrue(a.scalars.contains(6), "ReLU6 never saturated: \(label)") }
+            }
         }
     }
 

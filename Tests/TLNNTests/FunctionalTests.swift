@@ -52,7 +52,11 @@ final class FunctionalTests: XCTestCase {
         let conv = try XCTUnwrap(model.layer(named: "conv") as? Conv2D)
         XCTAssertThrowsError(try conv.backward(r, needsInputGradient: false), "an untrained early layer must not keep its input")
         XCTAssertNil(try model.backward(r, needsInputGradient: false))
-        XCTAssertEqual(project.kernel!.gradient!, reference)
+        // Unkept, conv -> conv_bn and dw -> dw_bn ran folded into one convolution each: equal up to rounding.
+        let gradient = project.kernel!.gradient!
+        XCTAssertEqual(gradient.shape, reference.shape)
+        let scale = reference.scalars.map(abs).max()!
+        for i in 0..<reference.count { XCTAssertEqual(gradient.scalars[i], reference.scalars[i], accuracy: 1e-5 * scale) }
         XCTAssertThrowsError(try model.backward(r, needsInputGradient: true)) { error in
             XCTAssertTrue("\(error)".contains("'residual'"), "\(error)")
         }

@@ -22,15 +22,16 @@ int tl_cpu_has_avx512(void);
 
 /**
  * Row-major C = act(A B + bias) (accumulate = 0) or C = act(C + A B + bias) (accumulate = 1), A m x k
- * (row stride lda), B k x n (ldb), C m x n (ldc), bias n floats or NULL, act ReLU when relu != 0
- * (NaN passes through), identity otherwise. Requires tl_cpu_has_avx512().
+ * (row stride lda), B k x n (ldb), C m x n (ldc), bias n floats or NULL. act(y) = min(max(y, 0), ceiling)
+ * when relu != 0 (ceiling INFINITY for ReLU, 6 for ReLU6; NaN passes through), identity otherwise.
+ * Requires tl_cpu_has_avx512().
  *
  * Blocked as BLIS does: a k-block of B is packed into panels of 32 columns that stay in L2, each
  * 12-row panel of A is packed into L1, and a 12 x 32 micro-kernel keeps its 24 accumulators in zmm
  * registers. The scratch is per thread and reused across calls.
  */
 void tl_sgemm_nn_avx512(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
-                        float *c, long ldc, int accumulate, const float *bias, int relu);
+                        float *c, long ldc, int accumulate, const float *bias, int relu, float ceiling);
 
 /**
  * Winograd F(4x4, 3x3) input transform of one tile: V[p][ch] = (B^T d B)[p] for every channel ch < C,
@@ -45,10 +46,10 @@ void tl_winograd_f4_input_avx512(const float *image, long height, long width, lo
  * Winograd F(4x4, 3x3) output transform of one tile: y = act(bias + A^T M A) for every filter f < F,
  * M[p][f] read from mt[p * position_stride + f]; writes the rows oy0..oy0+3 and columns ox0..ox0+3 of
  * the NHWC output `output` (out_height x out_width x F) that exist. bias may be NULL; relu != 0 clamps
- * at zero. Requires tl_cpu_has_avx512().
+ * to [0, ceiling]. Requires tl_cpu_has_avx512().
  */
 void tl_winograd_f4_output_avx512(const float *mt, long position_stride, long filters,
-                                  const float *bias, int relu, float *output,
+                                  const float *bias, int relu, float ceiling, float *output,
                                   long out_height, long out_width, long oy0, long ox0);
 
 /**
@@ -58,6 +59,18 @@ void tl_winograd_f4_output_avx512(const float *mt, long position_stride, long fi
  */
 void tl_winograd_f4_kernel_avx512(const float *kernel, long channels, long filters, long first_channel,
                                   long end_channel, float *u, long position_stride);
+
+/**
+ * Depthwise convolution (depth multiplier 1) of output rows [first_row, end_row) of one NHWC image:
+ * out[oy][ox][c] = act(bias[c] + sum_{ky,kx} image[oy*sy - pad_top + ky][ox*sx - pad_left + kx][c]
+ * * kernel[ky][kx][c]), taps outside the image skipped, act as in tl_sgemm_nn_avx512. bias may be NULL.
+ * Requires tl_cpu_has_avx512().
+ */
+void tl_depthwise_avx512(const float *image, long height, long width, long channels,
+                         const float *kernel, long kernel_height, long kernel_width,
+                         long stride_y, long stride_x, long pad_top, long pad_left,
+                         const float *bias, int relu, float ceiling,
+                         float *output, long out_height, long out_width, long first_row, long end_row);
 
 /**
  * Serves large allocations from the heap instead of one mmap each, and never trims the heap: freed

@@ -1,0 +1,54 @@
+import TLTensor
+
+// Folding batch normalisation into the convolution before it, for inference.
+//
+// In inference, batch normalisation is the per-channel affine map `y = scale * z + shift` with
+// `scale = gamma / sqrt(moving_variance + epsilon)` and `shift = beta - moving_mean * scale`. For a
+// convolution `z = conv(x, W) + b`, that is the convolution with kernel `W * scale` (per output channel)
+// and bias `b * scale + shift` (ConvolutionLayer.forwardFolded), and a following ReLU or ReLU6 clamps the
+// output as the kernel writes it: three passes over the activations become one. Weights are folded on
+// every call (a few million multiplications for EfficientNet-Lite0), so nothing goes stale when they change.
+
+extension Activation {
+    /// The ceiling of a ReLU the convolution kernels clamp to as they write (nil: not a clamp).
+    var reluCeiling: Float? {
+        switch self {
+        case .relu: return .infinity
+        case .relu6: return 6
+        default: return nil
+        }
+    }
+}
+
+/// A convolution node whose only consumer is a batch normalisation, and that one's only consumer, when it
+/// is a ReLU or ReLU6 activation layer.
+struct FoldableRun: Equatable {
+    let convolution: Int
+    let normalization: Int
+    let activation: Int?
+    /// The node whose value the folded run produces.
+    var last: Int { activation ?? normalization }
+
+    /// Every such run in a graph, keyed by its convolution node. `consumers[i]` lists the nodes reading node i.
+    static func find(in nodes: [Functional.Node]) -> [Int: FoldableRun] {
+        var consumers = [[Int]](repeating: [], count: nodes.count)
+        for (i, node) in nodes.enumerated() { for j in node.inputs { consumers[j].append(i) } }
+        let output = nodes.count - 1
+        var runs: [Int: FoldableRun] = [:]
+        for (i, node) in nodes.enumerated() {
+            guard let conv = node.layer as? ConvolutionLayer, conv.activation == .linear, i != output,
+                  consumers[i].count == 1 else { continue }
+            let j = consumers[i][0]
+            guard nodes[j].layer is BatchNormalization, nodes[j].inputs == [i] else { continue }
+            var activation: Int?
+            if j != output, consumers[j].count == 1 {
+                let k = consumers[j][0]
+                if let layer = nodes[k].layer as? ActivationLayer, layer.activation.reluCeiling != nil, nodes[k].inputs == [j] {
+                    activation = k
+                }
+            }
+            runs[i] = FoldableRun(convolution: i, normalization: j, activation: activation)
+        }
+        return runs
+    }
+}
