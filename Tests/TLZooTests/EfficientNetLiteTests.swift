@@ -200,6 +200,36 @@ final class EfficientNetLiteTests: XCTestCase {
         }
     }
 
+    /// Lite1 and Lite2 with their own published weights (`weights: .imagenet`, fetched by the same resolver
+    /// when not cached) at their native sizes see cats and dogs in the golden photos, as their folders say. No Keras goldens exist for
+    /// them; the photos' content is the truth, and a wrong tensor mapping scrambles it.
+    func testLite1AndLite2ImageNetWeightsSeeCatsAndDogs() throws {
+        let files = ["test/cats/cat.0.jpg", "test/cats/cat.1.jpg", "test/dogs/dog.0.jpg", "test/dogs/dog.1.jpg"]
+        for variant in [EfficientNetLite.Variant.lite1, .lite2] {
+            let published = try XCTUnwrap(variant.publishedWeights)
+            XCTAssertTrue(published.fileName.contains(published.fileSHA256.prefix(8)), "torch.hub names files by their hash")
+            let model = try EfficientNetLite.load(variant, weights: .imagenet, includeTop: true, classifierActivation: .linear)
+            let size = variant.resolution
+            var values: [Float] = []
+            for file in files {
+                let image = try loadImage(path: SharedFiles.data.appendingPathComponent(file).path, targetSize: (size, size), interpolation: "bilinear")
+                values += image.pixels.map { (Float($0) - 127) / 128 }
+            }
+            let logits = try model.predict(x: Tensor(shape: [files.count, size, size, 3], scalars: values), batchSize: 4)
+            XCTAssertEqual(logits.shape, [files.count, 1000])
+            for (i, file) in files.enumerated() {
+                let row = Array(logits.scalars[(i * 1000)..<((i + 1) * 1000)])
+                let top5 = row.indices.sorted { row[$0] > row[$1] }.prefix(5)
+                // Cats: a domestic cat first. Dogs: a dog or wild dog first (dog.1 looks like a dingo, 273,
+                // Lite0's third guess for it too) and a domestic dog among the five.
+                let cat = file.contains("/cats/")
+                let first = cat ? 281...285 : 151...275, among = cat ? 281...285 : 151...268
+                XCTAssertTrue(first.contains(top5.first!), "\(variant.name): best class of \(file) is \(top5.first!), not in \(first)")
+                XCTAssertTrue(top5.contains { among.contains($0) }, "\(variant.name): top-5 of \(file) is \(Array(top5))")
+            }
+        }
+    }
+
     /// Offline and not cached: the error says what to run and where to put the file.
     func testOfflineErrorSaysHowToFetch() throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("tl-lite-offline-\(UUID().uuidString)").path
