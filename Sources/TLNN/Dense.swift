@@ -49,17 +49,13 @@ public final class Dense: Layer {
             throw ModelError("layer '\(name)' (Dense) expects \(kernel?.shape[0] ?? 0) input features, got input of shape \(x.shape)")
         }
         let rows = x.count / inputs
-        var y = Tensor(shape: Array(x.shape.dropLast()) + [units])
-        y.scalars.withUnsafeMutableBufferPointer { out in
-            if let bias {
-                bias.value.scalars.withUnsafeBufferPointer { b in
-                    for r in 0..<rows { (out.baseAddress! + r * units).update(from: b.baseAddress!, count: units) }
-                }
-            }
-            x.scalars.withUnsafeBufferPointer { a in
-                kernel.value.scalars.withUnsafeBufferPointer { w in
-                    sgemm(m: rows, n: units, k: inputs, a: a.baseAddress!, lda: inputs, b: w.baseAddress!, ldb: units,
-                          beta: bias == nil ? 0 : 1, c: out.baseAddress!, ldc: units)
+        var y = x.scalars.withUnsafeBufferPointer { a in
+            kernel.value.scalars.withUnsafeBufferPointer { w in
+                withOptionalPointer(bias?.value.scalars) { b in
+                    uninitializedTensor(shape: Array(x.shape.dropLast()) + [units]) { out in
+                        sgemmAcrossCores(m: rows, n: units, k: inputs, a: a.baseAddress!, lda: inputs, b: w.baseAddress!, ldb: units,
+                                         bias: b, c: out.baseAddress!, ldc: units)
+                    }
                 }
             }
         }
@@ -80,8 +76,17 @@ public final class Dense: Layer {
             if kernel.gradient != nil {
                 kernel.gradient!.scalars.withUnsafeMutableBufferPointer { dw in
                     x.scalars.withUnsafeBufferPointer { a in
-                        sgemm(transposeA: true, m: inputs, n: units, k: rows, a: a.baseAddress!, lda: inputs,
-                              b: g.baseAddress!, ldb: units, beta: 1, c: dw.baseAddress!, ldc: units)
+                        if NativeKernels.avx512Enabled {
+                            // x^T is small (inputs x a batch of rows): transposed once, the product is a plain one.
+                            let xT = transposed(a.baseAddress!, rows: rows, columns: inputs)
+                            xT.withUnsafeBufferPointer { t in
+                                sgemmAcrossCores(m: inputs, n: units, k: rows, a: t.baseAddress!, lda: rows, b: g.baseAddress!,
+                                                 ldb: units, accumulate: true, c: dw.baseAddress!, ldc: units)
+                            }
+                        } else {
+                            sgemm(transposeA: true, m: inputs, n: units, k: rows, a: a.baseAddress!, lda: inputs,
+                                  b: g.baseAddress!, ldb: units, beta: 1, c: dw.baseAddress!, ldc: units)
+                        }
                     }
                 }
             }
@@ -105,4 +110,12 @@ public final class Dense: Layer {
     }
 
     public func clearCache() { tape.clear() }
+}
+
+/// The `columns x rows` transpose of a row-major `rows x columns` matrix.
+func transposed(_ a: UnsafePointer<Float>, rows: Int, columns: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: rows * columns) { t, count in
+        for r in 0..<rows { for c in 0..<columns { t[c * rows + r] = a[r * columns + c] } }
+        count = rows * columns
+    }
 }

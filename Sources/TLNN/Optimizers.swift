@@ -33,22 +33,27 @@ public final class RMSprop: Optimizer {
         let learningRate = self.learningRate, rho = self.rho, epsilon = self.epsilon
         for p in parameters {
             guard let g = p.gradient else { continue }
-            var v = velocity[ObjectIdentifier(p)] ?? [Float](repeating: 0, count: p.count)
+            // Taken out of the dictionary while it changes, so that writing to it does not copy it.
+            var v = velocity.removeValue(forKey: ObjectIdentifier(p)) ?? [Float](repeating: 0, count: p.count)
             v.withUnsafeMutableBufferPointer { v in
                 g.scalars.withUnsafeBufferPointer { g in
                     p.value.scalars.withUnsafeMutableBufferPointer { w in
-                        // Eight lanes at a time: the square root and division dominate this loop.
-                        let n = w.count, whole = n / 8 * 8
+                        // Memory-bound for large kernels (five streams of the weights' size): both cores, in
+                        // pieces of whole runs of eight lanes.
+                        let n = w.count, runs = n / 8
+                        let pieces = ParallelFor.ranges(runs, parts: n >= 1 << 16 ? 4 * ParallelFor.workerCount : 1)
                         let (vp, gp, wp) = (UnsafeMutableRawPointer(v.baseAddress!), UnsafeRawPointer(g.baseAddress!),
                                             UnsafeMutableRawPointer(w.baseAddress!))
-                        for offset in stride(from: 0, to: whole * 4, by: 32) {
-                            let gi = gp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-                            let vi = rho * vp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) + (1 - rho) * gi * gi
-                            let wi = wp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) - learningRate * gi / (vi + epsilon).squareRoot()
-                            vp.storeBytes(of: vi, toByteOffset: offset, as: SIMD8<Float>.self)
-                            wp.storeBytes(of: wi, toByteOffset: offset, as: SIMD8<Float>.self)
+                        ParallelFor.run(pieces.count) { piece in
+                            for offset in stride(from: pieces[piece].lowerBound * 32, to: pieces[piece].upperBound * 32, by: 32) {
+                                let gi = gp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                                let vi = rho * vp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) + (1 - rho) * gi * gi
+                                let wi = wp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) - learningRate * gi / (vi + epsilon).squareRoot()
+                                vp.storeBytes(of: vi, toByteOffset: offset, as: SIMD8<Float>.self)
+                                wp.storeBytes(of: wi, toByteOffset: offset, as: SIMD8<Float>.self)
+                            }
                         }
-                        for i in whole..<n {
+                        for i in (runs * 8)..<n {
                             v[i] = rho * v[i] + (1 - rho) * g[i] * g[i]
                             w[i] -= learningRate * g[i] / (v[i] + epsilon).squareRoot()
                         }
@@ -87,7 +92,7 @@ public final class SGD: Optimizer {
                 }
                 continue
             }
-            var m = moments[ObjectIdentifier(p)] ?? [Float](repeating: 0, count: p.count)
+            var m = moments.removeValue(forKey: ObjectIdentifier(p)) ?? [Float](repeating: 0, count: p.count)
             m.withUnsafeMutableBufferPointer { m in
                 g.scalars.withUnsafeBufferPointer { g in
                     p.value.scalars.withUnsafeMutableBufferPointer { w in
@@ -130,7 +135,7 @@ public final class Adam: Optimizer {
         let beta1 = self.beta1, beta2 = self.beta2, epsilon = self.epsilon
         for p in parameters {
             guard let g = p.gradient else { continue }
-            var (m, v) = state[ObjectIdentifier(p)] ?? ([Float](repeating: 0, count: p.count), [Float](repeating: 0, count: p.count))
+            var (m, v) = state.removeValue(forKey: ObjectIdentifier(p)) ?? ([Float](repeating: 0, count: p.count), [Float](repeating: 0, count: p.count))
             m.withUnsafeMutableBufferPointer { m in
                 v.withUnsafeMutableBufferPointer { v in
                     g.scalars.withUnsafeBufferPointer { g in

@@ -53,3 +53,24 @@ public func sgemmOnThisThread(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, l
 public func clampReLU(_ y: Float, _ ceiling: Float) -> Float {
     y < 0 ? 0 : (y > ceiling ? ceiling : y)
 }
+
+/// Row-major `C = act(A B + bias)` (or `C = act(C + A B + bias)`), as ``sgemmOnThisThread``, spread over the
+/// cores: with AVX-512, bands of 32 columns of B and C go to the workers; otherwise OpenBLAS threads one
+/// call. For products too small for OpenBLAS's threads to pay (a batch of 20 rows through a Dense layer,
+/// where waking and parking them cost more than the arithmetic).
+public func sgemmAcrossCores(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                             accumulate: Bool = false, bias: UnsafePointer<Float>? = nil, relu: Bool = false,
+                             c: UnsafeMutablePointer<Float>, ldc: Int) {
+    guard m > 0, n > 0 else { return }
+    guard NativeKernels.avx512Enabled else {
+        sgemmOnThisThread(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, accumulate: accumulate, bias: bias, relu: relu, c: c, ldc: ldc)
+        return
+    }
+    let bands = (n + 31) / 32
+    let parts = ParallelFor.ranges(bands, parts: min(bands, ParallelFor.workerCount))
+    ParallelFor.run(parts.count) { part in
+        let first = parts[part].lowerBound * 32, end = min(n, parts[part].upperBound * 32)
+        tl_sgemm_nn_avx512(m, end - first, k, a, lda, b + first, ldb, c + first, ldc, accumulate ? 1 : 0,
+                           bias.map { $0 + first }, relu ? 1 : 0, .infinity)
+    }
+}
