@@ -68,8 +68,8 @@ extension Layer {
     public var isBuilt: Bool { true }
     public func build(inputShape: FeatureShape) throws {}
 
-    /// Inference: `layer(x)`.
-    public func callAsFunction(_ x: Tensor) throws -> Tensor { try forward(x, mode: .inference) }
+    /// Inference: `layer(x)` (in pieces of the batch when its activations would be large; see ``infer(_:)``).
+    public func callAsFunction(_ x: Tensor) throws -> Tensor { try infer(x) }
 
     /// Weights the optimizer updates: none if this layer or any it belongs to is frozen (Keras's rule).
     public var trainableWeights: [Parameter] {
