@@ -16,7 +16,8 @@ int tl_cpu_has_avx512(void) {
 
 // MARK: - sgemm
 
-enum { MR = 12, NR = 32, KC = 256 };
+// Register tile MR x NR; a packed block of B is KC x NC (512 KB, half of a core's L2).
+enum { MR = 12, NR = 32, KC = 256, NC = 512 };
 
 /// Per-thread scratch, one buffer per use (B's packed panels, the depthwise row ring), grown on demand and
 /// kept for the thread's life: the workers are long-lived and call these kernels thousands of times.
@@ -123,32 +124,36 @@ TL_AVX512 void tl_sgemm_nn_avx512(long m, long n, long k, const float *a, long l
         }
         return;
     }
-    long panels = (n + NR - 1) / NR;
+    long nc_max = n < NC ? n : NC;
+    long panels_max = (nc_max + NR - 1) / NR;
     long kc_max = k < KC ? k : KC;
     // B's packed block, then room for MR rows of A when the last row panel is short.
-    float *bp = thread_scratch(SCRATCH_PACKED_B, (size_t)(panels * NR * kc_max + MR * kc_max));
+    float *bp = thread_scratch(SCRATCH_PACKED_B, (size_t)(panels_max * NR * kc_max + MR * kc_max));
     if (bp == NULL) abort();
-    float *edge_a = bp + panels * NR * kc_max;
-    for (long pc = 0; pc < k; pc += KC) {
-        long kc = k - pc < KC ? k - pc : KC;
-        pack_b(kc, n, b + pc * ldb, ldb, bp);
-        int acc = accumulate || pc > 0, last = pc + kc >= k;
-        for (long i = 0; i < m; i += MR) {
-            long rows = m - i < MR ? m - i : MR;
-            const float *ai = a + i * lda + pc;
-            long lda_i = lda;
-            if (rows < MR) {
-                // Copy the short panel into zero-padded rows so that the kernel reads nothing outside A.
-                memset(edge_a, 0, (size_t)(MR * kc) * sizeof(float));
-                for (long r = 0; r < rows; r++) memcpy(edge_a + r * kc, ai + r * lda, (size_t)kc * sizeof(float));
-                ai = edge_a;
-                lda_i = kc;
-            }
-            for (long jp = 0; jp < panels; jp++) {
-                long j0 = jp * NR;
-                long cols = n - j0 < NR ? n - j0 : NR;
-                micro_kernel(kc, ai, lda_i, bp + jp * NR * kc, c + i * ldc + j0, ldc, acc,
-                             last && bias ? bias + j0 : NULL, last && relu, ceiling, rows, cols);
+    float *edge_a = bp + panels_max * NR * kc_max;
+    for (long jc = 0; jc < n; jc += NC) {
+        long nc = n - jc < NC ? n - jc : NC, panels = (nc + NR - 1) / NR;
+        for (long pc = 0; pc < k; pc += KC) {
+            long kc = k - pc < KC ? k - pc : KC;
+            pack_b(kc, nc, b + pc * ldb + jc, ldb, bp);
+            int acc = accumulate || pc > 0, last = pc + kc >= k;
+            for (long i = 0; i < m; i += MR) {
+                long rows = m - i < MR ? m - i : MR;
+                const float *ai = a + i * lda + pc;
+                long lda_i = lda;
+                if (rows < MR) {
+                    // Copy the short panel into zero-padded rows so that the kernel reads nothing outside A.
+                    memset(edge_a, 0, (size_t)(MR * kc) * sizeof(float));
+                    for (long r = 0; r < rows; r++) memcpy(edge_a + r * kc, ai + r * lda, (size_t)kc * sizeof(float));
+                    ai = edge_a;
+                    lda_i = kc;
+                }
+                for (long jp = 0; jp < panels; jp++) {
+                    long j0 = jc + jp * NR;
+                    long cols = n - j0 < NR ? n - j0 : NR;
+                    micro_kernel(kc, ai, lda_i, bp + jp * NR * kc, c + i * ldc + j0, ldc, acc,
+                                 last && bias ? bias + j0 : NULL, last && relu, ceiling, rows, cols);
+                }
             }
         }
     }

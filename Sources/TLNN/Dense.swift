@@ -111,11 +111,3 @@ public final class Dense: Layer {
 
     public func clearCache() { tape.clear() }
 }
-
-/// The `columns x rows` transpose of a row-major `rows x columns` matrix.
-func transposed(_ a: UnsafePointer<Float>, rows: Int, columns: Int) -> [Float] {
-    [Float](unsafeUninitializedCapacity: rows * columns) { t, count in
-        for r in 0..<rows { for c in 0..<columns { t[c * rows + r] = a[r * columns + c] } }
-        count = rows * columns
-    }
-}

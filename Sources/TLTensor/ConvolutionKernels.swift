@@ -267,11 +267,20 @@ public enum ConvolutionKernels {
             kernel.scalars.withUnsafeBufferPointer { w in
                 rotated.withUnsafeMutableBufferPointer { r in
                     let c = g.channels
-                    for ky in 0..<3 { for kx in 0..<3 {
-                        let from = w.baseAddress! + ((2 - ky) * 3 + (2 - kx)) * c * filters
-                        let to = r.baseAddress! + (ky * 3 + kx) * filters * c
-                        for ch in 0..<c { for f in 0..<filters { to[f * c + ch] = from[ch * filters + f] } }
-                    } }
+                    let (wBase, rBase) = (w.baseAddress!, r.baseAddress!)
+                    // Nine c x f transposes, in 32 x 32 blocks that stay in L1, spread over the cores.
+                    let blocks = (c + 31) / 32
+                    ParallelFor.run(9 * blocks) { item in
+                        let tap = item / blocks, ch0 = (item % blocks) * 32
+                        let (ky, kx) = (tap / 3, tap % 3)
+                        let from = wBase + ((2 - ky) * 3 + (2 - kx)) * c * filters
+                        let to = rBase + tap * filters * c
+                        for f0 in stride(from: 0, to: filters, by: 32) {
+                            for ch in ch0..<min(c, ch0 + 32) {
+                                for f in f0..<min(filters, f0 + 32) { to[f * c + ch] = from[ch * filters + f] }
+                            }
+                        }
+                    }
                 }
             }
             return dy.scalars.withUnsafeBufferPointer { d in
@@ -319,6 +328,10 @@ public enum ConvolutionKernels {
         let totalRows = n * p
         guard totalRows > 0 else { return }
         let imageSize = g.inputHeight * g.inputWidth * g.channels
+        if NativeKernels.avx512Enabled {
+            kernelGradientAccumulateNative(x, batch: n, dy: dy, filters: filters, geometry: g, into: dw)
+            return
+        }
         if g.isPointwise {
             sgemm(transposeA: true, m: k, n: filters, k: totalRows, a: x, lda: k, b: dy, ldb: filters,
                   beta: 1, c: dw, ldc: filters)
@@ -330,22 +343,70 @@ public enum ConvolutionKernels {
             var start = 0
             while start < totalRows {
                 let end = min(totalRows, start + blockRows)
-                // Unroll rows start..<end (they may span images) in parallel pieces.
-                let pieces = ParallelFor.ranges(end - start, parts: 4 * ParallelFor.workerCount)
-                ParallelFor.run(pieces.count) { piece in
-                    var row = start + pieces[piece].lowerBound
-                    let last = start + pieces[piece].upperBound
-                    while row < last {
-                        let image = row / p, pixel = row % p
-                        let upto = min(last, (image + 1) * p)
-                        im2col(x + image * imageSize, g, rows: pixel..<(pixel + upto - row), into: cols + (row - start) * k)
-                        row = upto
-                    }
-                }
+                im2colRows(x, g, rows: start..<end, into: cols)
                 sgemm(transposeA: true, m: k, n: filters, k: end - start, a: cols, lda: k, b: dy + start * filters,
                       ldb: filters, beta: 1, c: dw, ldc: filters)
                 start = end
             }
+        }
+    }
+}
+
+extension ConvolutionKernels {
+    /// ``kernelGradientAccumulate(_:batch:dy:filters:geometry:into:)`` on the AVX-512 kernel, which multiplies
+    /// plain (untransposed) matrices: `dW^T += dY^T cols(x)` block by block (`dY^T` is small: filters x
+    /// the block's rows), a `filters x k` product whose long side spreads over the cores, then
+    /// `dW += (dW^T)^T` once.
+    static func kernelGradientAccumulateNative(_ x: UnsafePointer<Float>, batch n: Int, dy: UnsafePointer<Float>, filters: Int,
+                                               geometry g: WindowGeometry, into dw: UnsafeMutablePointer<Float>) {
+        let p = g.outputPixels, k = g.patchLength
+        let totalRows = n * p
+        let imageSize = g.inputHeight * g.inputWidth * g.channels
+        var dwT = [Float](repeating: 0, count: filters * k)
+        let blockRows = g.isPointwise ? totalRows : max(1, min(totalRows, 4 * im2colBudget / max(1, k)))
+        dwT.withUnsafeMutableBufferPointer { t in
+            ScratchBuffer.withBuffers(1) { scratch in
+                let cols = g.isPointwise ? nil : scratch[0].reserve(blockRows * k)
+                var start = 0
+                while start < totalRows {
+                    let end = min(totalRows, start + blockRows)
+                    let source: UnsafePointer<Float>
+                    if let cols {
+                        im2colRows(x, g, rows: start..<end, into: cols)
+                        source = UnsafePointer(cols)
+                    } else {
+                        source = x + start * k
+                    }
+                    let dyT = transposed(dy + start * filters, rows: end - start, columns: filters)
+                    dyT.withUnsafeBufferPointer { d in
+                        sgemmAcrossCores(m: filters, n: k, k: end - start, a: d.baseAddress!, lda: end - start, b: source, ldb: k,
+                                         accumulate: true, c: t.baseAddress!, ldc: k)
+                    }
+                    start = end
+                }
+            }
+            let parts = ParallelFor.ranges(k, parts: 4 * ParallelFor.workerCount)
+            ParallelFor.run(parts.count) { part in
+                for i in parts[part] { for f in 0..<filters { dw[i * filters + f] += t[f * k + i] } }
+            }
+        }
+    }
+}
+
+/// Rows `rows` of the im2col matrix of a whole NHWC batch (row `image * outputPixels + pixel`; a range may
+/// span images), unrolled in parallel pieces into `cols`.
+func im2colRows(_ x: UnsafePointer<Float>, _ g: WindowGeometry, rows: Range<Int>, into cols: UnsafeMutablePointer<Float>) {
+    let p = g.outputPixels, k = g.patchLength
+    let imageSize = g.inputHeight * g.inputWidth * g.channels
+    let pieces = ParallelFor.ranges(rows.count, parts: 4 * ParallelFor.workerCount)
+    ParallelFor.run(pieces.count) { piece in
+        var row = rows.lowerBound + pieces[piece].lowerBound
+        let last = rows.lowerBound + pieces[piece].upperBound
+        while row < last {
+            let image = row / p, pixel = row % p
+            let upto = min(last, (image + 1) * p)
+            im2col(x + image * imageSize, g, rows: pixel..<(pixel + upto - row), into: cols + (row - rows.lowerBound) * k)
+            row = upto
         }
     }
 }

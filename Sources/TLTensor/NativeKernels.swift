@@ -74,3 +74,11 @@ public func sgemmAcrossCores(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, ld
                            bias.map { $0 + first }, relu ? 1 : 0, .infinity)
     }
 }
+
+/// The `columns x rows` transpose of a row-major `rows x columns` matrix.
+public func transposed(_ a: UnsafePointer<Float>, rows: Int, columns: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: rows * columns) { t, count in
+        for r in 0..<rows { for c in 0..<columns { t[c * rows + r] = a[r * columns + c] } }
+        count = rows * columns
+    }
+}

@@ -8,7 +8,8 @@ final class NativeKernelsTests: XCTestCase {
         var rng = RandomGenerator(seed: 5)
         let saved = NativeKernels.avx512Enabled
         defer { NativeKernels.avx512Enabled = saved }
-        let shapes = [(1, 1, 1), (12, 32, 256), (13, 33, 257), (11, 31, 5), (25, 64, 600), (40, 100, 27), (3, 17, 513), (7, 5, 0)]
+        let shapes = [(1, 1, 1), (12, 32, 256), (13, 33, 257), (11, 31, 5), (25, 64, 600), (40, 100, 27), (3, 17, 513), (7, 5, 0),
+                      (14, 1100, 300)]   // three 512-column blocks of B, the last one short
         for native in NativeKernels.avx512Available ? [false, true] : [false] {
             NativeKernels.avx512Enabled = native
             for (m, n, k) in shapes {

@@ -125,6 +125,7 @@ final class WinogradTests: XCTestCase {
     /// dX[n,iy,ix,c] = sum_{oy,ox,f} dY[n,oy,ox,f] W[iy - oy*s + pt, ix - ox*s + pl, c, f];
     /// dW[u,v,c,f] = sum_{n,oy,ox} x[n, oy*s - pt + u, ox*s - pl + v, c] dY[n,oy,ox,f]; db[f] = sum dY.
     func testGradientsMatchDefinitionsForBothAlgorithms() {
+        forEachKernelPath { path in
         for trial in 0..<10 {
             let h = Int.random(in: 2...12, using: &rng), w = Int.random(in: 2...12, using: &rng)
             let c = [8, 9, 16][trial % 3], f = [8, 12, 17][(trial / 3) % 3]
@@ -153,11 +154,12 @@ final class WinogradTests: XCTestCase {
                 var db: Tensor? = Tensor(shape: [f])
                 let dx = ConvolutionKernels.backward(input: x, kernel: k, outputGradient: dy, geometry: g, kernelGradient: &dw,
                                                      biasGradient: &db, computeInputGradient: true, algorithm: algorithm)
-                let label = "\(algorithm) h\(h) w\(w) c\(c) f\(f) \(padding)"
+                let label = "\(path) \(algorithm) h\(h) w\(w) c\(c) f\(f) \(padding)"
                 XCTAssertLessThan(relativeError(dx!.scalars, dxRef), 1e-5, label)
                 XCTAssertLessThan(relativeError(dw!.scalars.map { $0 - 1 }, dwRef), 1e-5, label)
                 XCTAssertLessThan(relativeError(db!.scalars, dbRef), 1e-6, label)
             }
+        }
         }
     }
 

@@ -26,9 +26,9 @@ int tl_cpu_has_avx512(void);
  * when relu != 0 (ceiling INFINITY for ReLU, 6 for ReLU6; NaN passes through), identity otherwise.
  * Requires tl_cpu_has_avx512().
  *
- * Blocked as BLIS does: a k-block of B is packed into panels of 32 columns that stay in L2, each
- * 12-row panel of A is packed into L1, and a 12 x 32 micro-kernel keeps its 24 accumulators in zmm
- * registers. The scratch is per thread and reused across calls.
+ * Blocked as BLIS does: a 256 x 512 block of B is packed into panels of 32 columns that stay in L2,
+ * each 12-row panel of A is read from L1 across them, and a 12 x 32 micro-kernel keeps its 24
+ * accumulators in zmm registers. The scratch is per thread and reused across calls.
  */
 void tl_sgemm_nn_avx512(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
                         float *c, long ldc, int accumulate, const float *bias, int relu, float ceiling);
