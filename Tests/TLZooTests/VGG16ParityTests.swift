@@ -28,10 +28,13 @@ final class VGG16ParityTests: XCTestCase {
         XCTAssertLessThan(conv1Error, 1e-4, "block1_conv1")
         let pool3 = try prefix(of: base, through: "block3_pool")(input)
         XCTAssertEqual(pool3.shape, Golden.array("vgg16_block3_pool").shape)
-        XCTAssertLessThan(Golden.relativeError(pool3.scalars, Golden.array("vgg16_block3_pool").values), 1e-4, "block3_pool")
+        let pool3Error = Golden.relativeError(pool3.scalars, Golden.array("vgg16_block3_pool").values)
+        XCTAssertLessThan(pool3Error, 1e-4, "block3_pool")
         let features = try base.predict(x: input, batchSize: 2)
         XCTAssertEqual(features.shape, [4, 4, 4, 512])
-        XCTAssertLessThan(Golden.relativeError(features.scalars, Golden.array("vgg16_block5_pool").values), 1e-4, "block5_pool")
+        let pool5Error = Golden.relativeError(features.scalars, Golden.array("vgg16_block5_pool").values)
+        XCTAssertLessThan(pool5Error, 1e-4, "block5_pool")
+        print("vgg16 relative errors: block1_conv1 \(conv1Error), block3_pool \(pool3Error), block5_pool \(pool5Error)")
     }
 
     /// Any input size: a base built without input_shape takes a 224x180 image.
