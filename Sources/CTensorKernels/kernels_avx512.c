@@ -288,6 +288,45 @@ TL_AVX512 void tl_winograd_f4_kernel_avx512(const float *kernel, long channels, 
     }
 }
 
+TL_AVX512 void tl_winograd_f4_output_pool_avx512(const float *mt, long position_stride, long filters,
+                                                 const float *bias, int relu, float ceiling, float *pooled,
+                                                 long pooled_height, long pooled_width, long oy0, long ox0) {
+    const __m512 zero = _mm512_setzero_ps(), top = _mm512_set1_ps(ceiling);
+    long py0 = oy0 / 2, px0 = ox0 / 2;
+    for (long f = 0; f < filters; f += 16) {
+        __mmask16 mask = lane_mask(filters - f);
+        __m512 t[6][4], y[4][4];
+        for (int i = 0; i < 6; i++) {
+            __m512 m[6];
+#pragma clang loop unroll(full)
+            for (int j = 0; j < 6; j++) m[j] = _mm512_maskz_loadu_ps(mask, mt + (i * 6 + j) * position_stride + f);
+            output_transform6(m, t[i]);                              // rows: M A
+        }
+#pragma clang loop unroll(full)
+        for (int j = 0; j < 4; j++) {
+            __m512 column[6], out[4];
+#pragma clang loop unroll(full)
+            for (int i = 0; i < 6; i++) column[i] = t[i][j];
+            output_transform6(column, out);                         // columns: A^T (M A)
+#pragma clang loop unroll(full)
+            for (int i = 0; i < 4; i++) y[i][j] = out[i];
+        }
+        // Bias and the ReLU clamp are monotonic, so they commute with the max: applied once per pooled value.
+        __m512 b = bias ? _mm512_maskz_loadu_ps(mask, bias + f) : zero;
+        for (int pi = 0; pi < 2; pi++) {
+            if (py0 + pi >= pooled_height) break;
+            for (int pj = 0; pj < 2; pj++) {
+                if (px0 + pj >= pooled_width) break;
+                __m512 v = _mm512_max_ps(_mm512_max_ps(y[2 * pi][2 * pj], y[2 * pi][2 * pj + 1]),
+                                         _mm512_max_ps(y[2 * pi + 1][2 * pj], y[2 * pi + 1][2 * pj + 1]));
+                v = _mm512_add_ps(v, b);
+                if (relu) v = _mm512_min_ps(top, _mm512_max_ps(zero, v));
+                _mm512_mask_storeu_ps(pooled + ((py0 + pi) * pooled_width + px0 + pj) * filters + f, mask, v);
+            }
+        }
+    }
+}
+
 // MARK: - Depthwise convolution
 
 /// One output row of one 16-channel block from k zero-padded input rows of 16-float pixels (`rows`), k a

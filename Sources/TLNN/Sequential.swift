@@ -99,13 +99,11 @@ public final class Sequential: Layer {
     }
 
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
-        var h = x
-        for (i, layer) in layers.enumerated() {
+        try LayerChain.run(layers, x) { i in
             var m = mode
             m.logitsOutput = mode.logitsOutput && i == layers.count - 1
-            h = try layer.forward(h, mode: m)
+            return m
         }
-        return h
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {

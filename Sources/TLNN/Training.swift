@@ -119,10 +119,8 @@ extension Sequential {
             for p in setup.trainableParameters { p.gradient = nil }
             for leaf in leaves { leaf.clearCache() }
         }
-        var h = x
-        for (i, leaf) in leaves.enumerated() {
-            let keep = firstTrainable.map { i >= $0 } ?? false
-            h = try leaf.forward(h, mode: ForwardMode(training: true, keepForBackward: keep, logitsOutput: fromLogits && i == last))
+        var h = try LayerChain.run(leaves, x) { i in
+            ForwardMode(training: true, keepForBackward: firstTrainable.map { i >= $0 } ?? false, logitsOutput: fromLogits && i == last)
         }
         let target = alignTargets(y, to: h, loss: setup.loss)
         let (perSample, gradient) = try setup.loss.evaluate(prediction: h, target: target, fromLogits: fromLogits)

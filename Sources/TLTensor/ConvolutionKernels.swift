@@ -187,6 +187,34 @@ public enum ConvolutionKernels {
         }
     }
 
+    /// ``forward(input:kernel:bias:geometry:relu:reluCeiling:algorithm:)`` followed by 2x2 max pooling at
+    /// stride 2 with no padding (Keras's `MaxPooling2D()`): `p[n, i, j, f] = max_{a,b<2} y[n, 2i+a, 2j+b, f]`.
+    /// Where Winograd F(4x4) runs on the AVX-512 kernels the pooling happens as tiles are written, so the
+    /// full-size map is never stored (VGG16's block ends); elsewhere it is the two passes.
+    public static func forwardMaxPooled(input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry,
+                                        relu: Bool = false, reluCeiling: Float = .infinity,
+                                        algorithm: ConvolutionAlgorithm = .automatic) -> Tensor {
+        let n = input.shape[0], filters = kernel.shape[3]
+        guard case .winograd(let tile) = resolve(algorithm, geometry: g, filters: filters, batch: n), Winograd.canPool(tile: tile) else {
+            let y = forward(input: input, kernel: kernel, bias: bias, geometry: g, relu: relu, reluCeiling: reluCeiling,
+                            algorithm: algorithm)
+            return PoolingKernels.maxForward(input: y, geometry: WindowGeometry(batch: y, window: (2, 2), strides: (2, 2), padding: .valid),
+                                             recordArgmax: false).output
+        }
+        return input.scalars.withUnsafeBufferPointer { x in
+            kernel.scalars.withUnsafeBufferPointer { w in
+                withOptionalPointer(bias?.scalars) { b in
+                    uninitializedTensor(shape: [n, g.outputHeight / 2, g.outputWidth / 2, filters]) { y in
+                        Winograd.convolve(input: x.baseAddress!, batch: n, height: g.inputHeight, width: g.inputWidth,
+                                          channels: g.channels, kernel: w.baseAddress!, filters: filters, bias: b, relu: relu,
+                                          reluCeiling: reluCeiling, padTop: g.padTop, padLeft: g.padLeft, outputHeight: g.outputHeight,
+                                          outputWidth: g.outputWidth, tile: tile, maxPool2x2: true, output: y.baseAddress!)
+                    }
+                }
+            }
+        }
+    }
+
     /// im2col + sgemm: blocks of output pixels (never crossing an image) go to the workers, each unrolling
     /// its block into its own scratch and multiplying it by the kernel matrix, then adding bias and ReLU.
     static func im2colForward(_ x: UnsafePointer<Float>, batch n: Int, kernel w: UnsafePointer<Float>, filters: Int,

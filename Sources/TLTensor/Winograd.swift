@@ -24,6 +24,10 @@ public enum Winograd {
     /// transform reads or writes would all fall in the same L1 set (their distance a multiple of 4 KB).
     @inlinable public static func positionStride(_ count: Int) -> Int { (count + 1023) / 1024 * 1024 + 16 }
 
+    /// ``convolve(input:batch:height:width:channels:kernel:filters:bias:relu:reluCeiling:padTop:padLeft:outputHeight:outputWidth:tile:maxPool2x2:output:)``
+    /// can apply 2x2 max pooling at stride 2 as it writes (then `output` is the pooled `OH/2 x OW/2` map).
+    public static func canPool(tile: WinogradTile) -> Bool { tile == .f4 && NativeKernels.avx512Enabled }
+
     /// A 3x3 kernel window at stride 1 can go through Winograd.
     public static func applies(to g: WindowGeometry) -> Bool {
         g.windowHeight == 3 && g.windowWidth == 3 && g.strideY == 1 && g.strideX == 1
@@ -68,13 +72,17 @@ public enum Winograd {
     /// `y = act(b + conv3x3(x, w))` at stride 1 (`act(v) = min(max(v, 0), reluCeiling)` when `relu`), for NHWC `x` (n, H, W, C) and HWIO `w` (3, 3, C, F):
     /// `y[n, oy, ox, f] = b[f] + sum_{ky,kx,c} x[n, oy - padTop + ky, ox - padLeft + kx, c] w[ky, kx, c, f]`,
     /// zero outside the input, for `oy < outputHeight`, `ox < outputWidth`. Every output element is written.
+    /// With `maxPool2x2` (see ``canPool(tile:)``) `y` is instead the 2x2 max pooling of that map at stride 2,
+    /// `OH/2 x OW/2` per image, and the full map is never stored.
     public static func convolve(
         input x: UnsafePointer<Float>, batch n: Int, height H: Int, width W: Int, channels C: Int,
         kernel w: UnsafePointer<Float>, filters F: Int, bias: UnsafePointer<Float>?, relu: Bool, reluCeiling: Float = .infinity,
         padTop: Int, padLeft: Int, outputHeight OH: Int, outputWidth OW: Int, tile: WinogradTile,
-        output y: UnsafeMutablePointer<Float>
+        maxPool2x2: Bool = false, output y: UnsafeMutablePointer<Float>
     ) {
         guard n > 0, OH > 0, OW > 0, F > 0 else { return }
+        precondition(!maxPool2x2 || canPool(tile: tile), "pooling inside Winograd needs F(4x4) on the AVX-512 kernels")
+        let pooledHeight = OH / 2, pooledWidth = OW / 2
         let alpha = tile.alpha, m = tile.m, positions = alpha * alpha
         let tilesY = (OH + m - 1) / m, tilesX = (OW + m - 1) / m
         let tilesPerImage = tilesY * tilesX, totalTiles = n * tilesPerImage
@@ -140,6 +148,12 @@ public enum Winograd {
                             let index = first + t
                             let image = index / tilesPerImage, rest = index % tilesPerImage
                             let oy0 = (rest / tilesX) * m, ox0 = (rest % tilesX) * m
+                            if maxPool2x2 {
+                                tl_winograd_f4_output_pool_avx512(mm + t * F, mStride, F, bias, relu ? 1 : 0, reluCeiling,
+                                                                  y + image * pooledHeight * pooledWidth * F,
+                                                                  pooledHeight, pooledWidth, oy0, ox0)
+                                continue
+                            }
                             let dst = y + image * OH * OW * F
                             if native {
                                 tl_winograd_f4_output_avx512(mm + t * F, mStride, F, bias, relu ? 1 : 0, reluCeiling, dst, OH, OW, oy0, ox0)

@@ -58,8 +58,10 @@ struct FeaturesBench: ParsableCommand {
     @Option(help: "VGG16 weights file (.h5), or 'imagenet'.") var weights = "imagenet"
     @Option(help: "vgg16 or lite0.") var base = "vgg16"
     @Option(help: "Batch size.") var batchSize = 20
+    @Flag(help: "Run each convolution and the max pooling after it as two passes.") var unfusedPooling = false
 
     func run() throws {
+        LayerChain.fusesPooling = !unfusedPooling
         let start = Date()
         let model: TLNN.Layer
         switch base {

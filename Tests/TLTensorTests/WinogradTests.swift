@@ -75,6 +75,29 @@ final class WinogradTests: XCTestCase {
         }
     }
 
+    /// Convolution then 2x2 max pooling in one pass (pooled as Winograd tiles are written) equals the two
+    /// passes exactly: bias and the clamp commute with the max. Odd sizes drop the last row or column as
+    /// Keras's floor does.
+    func testConvolutionWithMaxPoolingEqualsTheTwoPasses() {
+        forEachKernelPath { path in
+            for trial in 0..<12 {
+                let h = [9, 10, 15, 16, 7, 12][trial % 6], w = [11, 8, 13, 16, 6, 9][trial % 6]
+                let c = [8, 17, 32][trial % 3], f = [16, 24, 40][(trial / 3) % 3]
+                let g = WindowGeometry(inputHeight: h, inputWidth: w, channels: c, window: (3, 3), strides: (1, 1), padding: .same)
+                let x = random([2, h, w, c]), k = random([3, 3, c, f]), b = trial % 4 == 3 ? nil : random([f])
+                let (relu, ceiling): (Bool, Float) = [(true, .infinity), (true, 6), (false, .infinity)][trial % 3]
+                let pooled = ConvolutionKernels.forwardMaxPooled(input: x, kernel: k, bias: b, geometry: g, relu: relu, reluCeiling: ceiling,
+                                                                 algorithm: .winograd(.f4))
+                let y = ConvolutionKernels.forward(input: x, kernel: k, bias: b, geometry: g, relu: relu, reluCeiling: ceiling,
+                                                   algorithm: .winograd(.f4))
+                let expected = PoolingKernels.maxForward(input: y, geometry: WindowGeometry(batch: y, window: (2, 2), strides: (2, 2), padding: .valid),
+                                                         recordArgmax: false).output
+                XCTAssertEqual(pooled.shape, [2, h / 2, w / 2, f], path)
+                XCTAssertEqual(pooled, expected, "\(path) h\(h) w\(w) c\(c) f\(f) relu \(relu) ceiling \(ceiling)")
+            }
+        }
+    }
+
     /// Large-valued inputs over many channels (like VGG's deep layers): F(4x4)'s float32 error stays small.
     func testWinogradErrorOverManyChannels() {
         let g = WindowGeometry(inputHeight: 11, inputWidth: 9, channels: 256, window: (3, 3), strides: (1, 1), padding: .same)

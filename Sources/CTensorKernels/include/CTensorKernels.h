@@ -53,6 +53,16 @@ void tl_winograd_f4_output_avx512(const float *mt, long position_stride, long fi
                                   long out_height, long out_width, long oy0, long ox0);
 
 /**
+ * tl_winograd_f4_output_avx512 followed by 2x2 max pooling at stride 2 (no padding): the tile's 4x4
+ * outputs (oy0, ox0 multiples of 4) become the pooled values at (oy0/2 + 0..1, ox0/2 + 0..1) of `pooled`
+ * (pooled_height x pooled_width x F), those that exist. The full-size output is never written.
+ * Requires tl_cpu_has_avx512().
+ */
+void tl_winograd_f4_output_pool_avx512(const float *mt, long position_stride, long filters,
+                                       const float *bias, int relu, float ceiling, float *pooled,
+                                       long pooled_height, long pooled_width, long oy0, long ox0);
+
+/**
  * Winograd F(4x4, 3x3) kernel transform of input channels [first_channel, end_channel): for the HWIO
  * kernel (3, 3, C, F), U[p][c][f] = (G g_{c,f} G^T)[p] goes to u[p * position_stride + c * F + f].
  * Requires tl_cpu_has_avx512().
