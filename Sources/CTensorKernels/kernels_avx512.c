@@ -456,3 +456,22 @@ TL_AVX512 void tl_depthwise_avx512(const float *image, long height, long width, 
         }
     }
 }
+
+// MARK: - Optimizers
+
+TL_AVX512 void tl_rmsprop_avx512(float *weights, const float *gradients, float *velocity, long count,
+                                 float learning_rate, float rho, float epsilon) {
+    // Multiplications and additions kept separate (no FMA), in the order of the portable Swift loop, so
+    // both paths give the same bits.
+    const __m512 r = _mm512_set1_ps(rho), one_minus_r = _mm512_set1_ps(1 - rho);
+    const __m512 lr = _mm512_set1_ps(learning_rate), eps = _mm512_set1_ps(epsilon);
+    for (long i = 0; i < count; i += 16) {
+        __mmask16 mask = lane_mask(count - i);
+        __m512 g = _mm512_maskz_loadu_ps(mask, gradients + i);
+        __m512 v = _mm512_add_ps(_mm512_mul_ps(r, _mm512_maskz_loadu_ps(mask, velocity + i)),
+                                 _mm512_mul_ps(_mm512_mul_ps(one_minus_r, g), g));
+        __m512 step = _mm512_div_ps(_mm512_mul_ps(lr, g), _mm512_sqrt_ps(_mm512_add_ps(v, eps)));
+        _mm512_mask_storeu_ps(velocity + i, mask, v);
+        _mm512_mask_storeu_ps(weights + i, mask, _mm512_sub_ps(_mm512_maskz_loadu_ps(mask, weights + i), step));
+    }
+}

@@ -38,24 +38,14 @@ public final class RMSprop: Optimizer {
             v.withUnsafeMutableBufferPointer { v in
                 g.scalars.withUnsafeBufferPointer { g in
                     p.value.scalars.withUnsafeMutableBufferPointer { w in
-                        // Memory-bound for large kernels (five streams of the weights' size): both cores, in
-                        // pieces of whole runs of eight lanes.
-                        let n = w.count, runs = n / 8
-                        let pieces = ParallelFor.ranges(runs, parts: n >= 1 << 16 ? 4 * ParallelFor.workerCount : 1)
-                        let (vp, gp, wp) = (UnsafeMutableRawPointer(v.baseAddress!), UnsafeRawPointer(g.baseAddress!),
-                                            UnsafeMutableRawPointer(w.baseAddress!))
+                        // Five streams of the weights' size: both cores for large kernels.
+                        let n = w.count
+                        let pieces = ParallelFor.ranges(n, parts: n >= 1 << 16 ? 4 * ParallelFor.workerCount : 1)
                         ParallelFor.run(pieces.count) { piece in
-                            for offset in stride(from: pieces[piece].lowerBound * 32, to: pieces[piece].upperBound * 32, by: 32) {
-                                let gi = gp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-                                let vi = rho * vp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) + (1 - rho) * gi * gi
-                                let wi = wp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) - learningRate * gi / (vi + epsilon).squareRoot()
-                                vp.storeBytes(of: vi, toByteOffset: offset, as: SIMD8<Float>.self)
-                                wp.storeBytes(of: wi, toByteOffset: offset, as: SIMD8<Float>.self)
-                            }
-                        }
-                        for i in (runs * 8)..<n {
-                            v[i] = rho * v[i] + (1 - rho) * g[i] * g[i]
-                            w[i] -= learningRate * g[i] / (v[i] + epsilon).squareRoot()
+                            let first = pieces[piece].lowerBound
+                            rmspropStep(weights: w.baseAddress! + first, gradients: g.baseAddress! + first,
+                                        velocity: v.baseAddress! + first, count: pieces[piece].count,
+                                        learningRate: learningRate, rho: rho, epsilon: epsilon)
                         }
                     }
                 }

@@ -82,3 +82,28 @@ public func transposed(_ a: UnsafePointer<Float>, rows: Int, columns: Int) -> [F
         count = rows * columns
     }
 }
+
+/// One Keras 3 RMSprop step over `count` weights on the calling thread: `v = rho v + (1 - rho) g^2`,
+/// `w -= lr g / sqrt(v + epsilon)`. Both paths do the same float operations in the same order, so they
+/// agree to the bit.
+public func rmspropStep(weights w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
+                        velocity v: UnsafeMutablePointer<Float>, count: Int, learningRate: Float, rho: Float, epsilon: Float) {
+    if NativeKernels.avx512Enabled {
+        tl_rmsprop_avx512(w, g, v, count, learningRate, rho, epsilon)
+        return
+    }
+    // Eight lanes at a time: the square root and division dominate this loop.
+    let whole = count / 8 * 8
+    let (vp, gp, wp) = (UnsafeMutableRawPointer(v), UnsafeRawPointer(g), UnsafeMutableRawPointer(w))
+    for offset in stride(from: 0, to: whole * 4, by: 32) {
+        let gi = gp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+        let vi = rho * vp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) + (1 - rho) * gi * gi
+        let wi = wp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) - learningRate * gi / (vi + epsilon).squareRoot()
+        vp.storeBytes(of: vi, toByteOffset: offset, as: SIMD8<Float>.self)
+        wp.storeBytes(of: wi, toByteOffset: offset, as: SIMD8<Float>.self)
+    }
+    for i in whole..<count {
+        v[i] = rho * v[i] + (1 - rho) * g[i] * g[i]
+        w[i] -= learningRate * g[i] / (v[i] + epsilon).squareRoot()
+    }
+}

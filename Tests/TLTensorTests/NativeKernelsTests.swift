@@ -48,3 +48,33 @@ final class NativeKernelsTests: XCTestCase {
         }
     }
 }
+
+/// The AVX-512 RMSprop step does the portable loop's float operations in its order: the same bits, on a
+/// length that leaves a masked tail, with tiny and large gradients.
+final class RMSpropStepTests: XCTestCase {
+    func testBothPathsAgreeToTheBitAndFollowTheFormula() throws {
+        try XCTSkipUnless(NativeKernels.avx512Available, "no AVX-512 here: only the portable path exists")
+        var rng = RandomGenerator(seed: 9)
+        let n = 1037
+        let g = (0..<n).map { i in rng.uniform(-1, 1) * (i % 7 == 0 ? 1e-6 : 10) }
+        let w0 = (0..<n).map { _ in rng.uniform(-1, 1) }, v0 = (0..<n).map { _ in rng.uniform(0, 1) }
+        let saved = NativeKernels.avx512Enabled
+        defer { NativeKernels.avx512Enabled = saved }
+        var results: [[Float]] = []
+        for native in [false, true] {
+            NativeKernels.avx512Enabled = native
+            var w = w0, v = v0
+            w.withUnsafeMutableBufferPointer { wp in v.withUnsafeMutableBufferPointer { vp in g.withUnsafeBufferPointer { gp in
+                rmspropStep(weights: wp.baseAddress!, gradients: gp.baseAddress!, velocity: vp.baseAddress!, count: n,
+                            learningRate: 1e-3, rho: 0.9, epsilon: 1e-7)
+            } } }
+            results.append(w + v)
+        }
+        XCTAssertEqual(results[0].map(\.bitPattern), results[1].map(\.bitPattern))
+        for i in [0, 1, 500, n - 1] {
+            let v = 0.9 * Double(v0[i]) + 0.1 * Double(g[i]) * Double(g[i])
+            XCTAssertEqual(Double(results[1][i]), Double(w0[i]) - 1e-3 * Double(g[i]) / (v + 1e-7).squareRoot(), accuracy: 1e-6)
+            XCTAssertEqual(Double(results[1][n + i]), v, accuracy: 1e-5 * max(1, v))
+        }
+    }
+}

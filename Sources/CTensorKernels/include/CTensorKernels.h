@@ -83,6 +83,13 @@ void tl_depthwise_avx512(const float *image, long height, long width, long chann
                          float *output, long out_height, long out_width, long first_row, long end_row);
 
 /**
+ * One RMSprop step over `count` weights (Keras 3): v = rho v + (1 - rho) g^2, w -= lr g / sqrt(v + epsilon),
+ * with the same operations, in the same order, as the portable loop. Requires tl_cpu_has_avx512().
+ */
+void tl_rmsprop_avx512(float *weights, const float *gradients, float *velocity, long count,
+                       float learning_rate, float rho, float epsilon);
+
+/**
  * Serves large allocations from the heap instead of one mmap each, and never trims the heap: freed
  * activation memory is then reused by the next batch rather than unmapped and faulted in again.
  * A no-op outside glibc.
