@@ -77,14 +77,10 @@ struct FeaturesBench: ParsableCommand {
         var total = 0
         for split in ["train", "validation", "test"] {
             if let r = remaining, r <= 0 { break }
-            var config = ImageDataGeneratorConfig(rescale: 1 / 255)
-            if base == "lite0" {
-                config = ImageDataGeneratorConfig(rescale: nil, transform: { image, _, _ in
-                    var out = image
-                    for i in 0..<out.values.count { out.values[i] = (out.values[i] - 127) / 128 }
-                    return out
-                })
-            }
+            // What the walkthroughs use: rescale 1/255 for VGG16, preprocessing_function="efficientnet_lite" for Lite0
+            // (both prepared by the flow's background workers).
+            let config = base == "lite0" ? ImageDataGeneratorConfig(preprocessing: .efficientnetLite)
+                                         : ImageDataGeneratorConfig(rescale: 1 / 255)
             let (features, _) = try FeatureExtraction.extract(base: model, directory: data + "/" + split, count: remaining,
                                                               targetSize: (150, 150), batchSize: batchSize, config: config)
             total += features.shape[0]
