@@ -1,29 +1,22 @@
 import Foundation
 import Glibc
 import XCTest
+import TLTestSupport
 import TLScript
 @testable import TLREPL
 
-/// Drives `runREPL` in-process through a pseudo-terminal, typing as a user would.
-///
-/// Keys are typed only while libedit is reading keys, never ahead: after the prompt has appeared AND the
-/// terminal has left canonical mode (libedit may print the prompt a moment before it switches modes,
-/// and switches back when a line is entered). A key typed in canonical mode is handled by the kernel's
-/// line discipline instead: echoed a second time, and Ctrl-D turned into an end-of-file marker that
-/// libedit never sees as Ctrl-D, which is how "the session did not end on Ctrl-D" happened under load.
-/// `expect` reads the output pexpect-style: each match starts after the previous one, so a prompt
-/// redrawn by line editing or shown earlier cannot satisfy a later wait.
+/// Drives `runREPL` in-process through a pseudo-terminal, typing as a user would (``PseudoTerminal``
+/// explains when keys may be typed and how output is matched; typing ahead is how "the session did not
+/// end on Ctrl-D" happened under load).
 final class REPLTerminalTests: XCTestCase {
     /// Generous: the machines running the tests are often busy compiling.
     static let timeout: TimeInterval = 30
 
     private var master: Int32 = -1
     private var slave: Int32 = -1
-    private var output: [UInt8] = []
-    private var matchedUpTo = 0
-    private var timedOut = false
     private var historyPath = ""
     private var session: Session?
+    private var terminal: PseudoTerminal!
 
     /// A session running on another thread.
     final class Session: @unchecked Sendable {
@@ -50,6 +43,8 @@ final class REPLTerminalTests: XCTestCase {
     override func setUp() {
         setenv("TERM", "xterm", 1)
         XCTAssertEqual(openpty(&master, &slave, nil, nil, nil), 0)
+        terminal = PseudoTerminal(master: master, settingsDescriptor: slave, timeout: Self.timeout,
+                                  fail: { XCTFail($0, file: $1, line: $2) })
         historyPath = NSTemporaryDirectory() + "tl-history-\(UUID().uuidString)"
     }
 
@@ -67,83 +62,21 @@ final class REPLTerminalTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: historyPath)
     }
 
-    private var transcript: String { String(decoding: output, as: UTF8.self) }
-
-    private func type(_ text: String) {
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBufferPointer { write(master, $0.baseAddress!, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return XCTFail("could not type into the terminal: \(String(cString: strerror(errno)))") }
-            offset += written
-        }
-    }
-
-    /// Reads whatever output arrives within `milliseconds`.
-    private func readOutput(waitingUpTo milliseconds: Int32) {
-        var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
-        guard poll(&descriptor, 1, milliseconds) > 0 else { return }
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let count = read(master, &buffer, buffer.count)
-        if count > 0 { output += buffer[..<count] }
-    }
-
-    private func firstIndex(of needle: [UInt8], from start: Int) -> Int? {
-        guard output.count - start >= needle.count else { return nil }
-        return (start...(output.count - needle.count)).first { output[$0..<($0 + needle.count)].elementsEqual(needle) }
-    }
-
-    /// Reads terminal output until `text` appears after the previous match. After one timeout the
-    /// following calls fail at once, so a broken session costs one timeout, not one per step.
-    @discardableResult
-    private func expect(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> Bool {
-        let needle = Array(text.utf8)
-        let deadline = Date().addingTimeInterval(Self.timeout)
-        while !timedOut {
-            if let index = firstIndex(of: needle, from: matchedUpTo) {
-                matchedUpTo = index + needle.count
-                return true
-            }
-            if Date() > deadline {
-                timedOut = true
-                XCTFail("timed out waiting for \(text.debugDescription); transcript:\n\(transcript)", file: file, line: line)
-            } else {
-                readOutput(waitingUpTo: 100)
-            }
-        }
-        return false
-    }
-
-    /// Waits for `prompt`, then until libedit has put the terminal in character mode to read keys.
-    private func expectPrompt(_ prompt: String = ">>> ", file: StaticString = #filePath, line: UInt = #line) {
-        guard expect(prompt, file: file, line: line) else { return }
-        let deadline = Date().addingTimeInterval(Self.timeout)
-        var settings = termios()
-        while tcgetattr(slave, &settings) == 0 && settings.c_lflag & tcflag_t(ICANON) != 0 {
-            guard Date() < deadline else {
-                timedOut = true
-                return XCTFail("the terminal stayed in canonical mode after the prompt; transcript:\n\(transcript)", file: file, line: line)
-            }
-            usleep(200)
-        }
-    }
-
     /// Types a line, then waits for `outputs` (in order) and the next prompt.
     private func enter(_ line: String, expecting outputs: String..., prompt: String = ">>> ",
                        file: StaticString = #filePath, line sourceLine: UInt = #line) {
-        type(line + "\n")
-        for text in outputs { expect(text, file: file, line: sourceLine) }
-        expectPrompt(prompt, file: file, line: sourceLine)
+        terminal.type(line + "\n")
+        for text in outputs { terminal.expect(text, file: file, line: sourceLine) }
+        terminal.expectPrompt(prompt, file: file, line: sourceLine)
     }
 
     /// Ctrl-D at the prompt (after `expectPrompt`, so libedit is reading keys) ends the session with status 0.
     private func quit(file: StaticString = #filePath, line: UInt = #line) {
-        guard let session, !timedOut else { return }
-        type("\u{04}")
+        guard let session, !terminal.timedOut else { return }
+        terminal.type("\u{04}")
         guard session.waitForEnd(timeout: Self.timeout) else {
-            readOutput(waitingUpTo: 100)
-            return XCTFail("the session did not end on Ctrl-D; transcript:\n\(transcript)", file: file, line: line)
+            terminal.readOutput(waitingUpTo: 100)
+            return XCTFail("the session did not end on Ctrl-D; terminal.transcript:\n\(terminal.transcript)", file: file, line: line)
         }
         XCTAssertEqual(session.status, 0, file: file, line: line)
     }
@@ -165,8 +98,8 @@ final class REPLTerminalTests: XCTestCase {
             session.status = runREPL(interpreter: interpreter, banner: "tl test session", input: slave, output: slave, historyPath: history)
             session.finished.signal()
         }.start()
-        expect("tl test session")
-        expectPrompt()
+        terminal.expect("tl test session")
+        terminal.expectPrompt()
     }
 
     func testStatementsErrorsHistoryCompletionAndQuit() throws {
@@ -199,12 +132,12 @@ final class REPLTerminalTests: XCTestCase {
                 return .none
             })
         }
-        type("spin()\n")
-        expect("spinning\r\n")
+        terminal.type("spin()\n")
+        terminal.expect("spinning\r\n")
         // The pty is not this process's controlling terminal, so typing Ctrl-C would signal nobody.
         kill(getpid(), SIGINT)
-        expect("KeyboardInterrupt\r\n")
-        expectPrompt()
+        terminal.expect("KeyboardInterrupt\r\n")
+        terminal.expectPrompt()
         enter("1 + 1", expecting: "2\r\n")
         quit()
     }
@@ -221,15 +154,15 @@ final class REPLTerminalTests: XCTestCase {
                 return .none
             })
         }
-        type("hold()\n")
-        expect("holding\r\n")
-        type("\u{04}")
+        terminal.type("hold()\n")
+        terminal.expect("holding\r\n")
+        terminal.type("\u{04}")
         // Wait until the line discipline has taken the key: its end-of-file marker makes the terminal
         // readable in canonical mode. Only then let the statement finish and libedit read again.
         var descriptor = pollfd(fd: slave, events: Int16(POLLIN), revents: 0)
         XCTAssertEqual(poll(&descriptor, 1, Int32(Self.timeout * 1000)), 1, "the typed Ctrl-D never reached the terminal")
         gate.open()
-        expectPrompt()
+        terminal.expectPrompt()
         quit()
     }
 
@@ -245,8 +178,8 @@ final class REPLTerminalTests: XCTestCase {
         close(pipeEnds[0])
         XCTAssertEqual(printed, "3\n")
         XCTAssertEqual(status, 1)
-        expect("division by zero")
-        XCTAssertFalse(transcript.contains("ignored"))
+        terminal.expect("division by zero")
+        XCTAssertFalse(terminal.transcript.contains("ignored"))
     }
 
     func testCompleterOffersParametersAttributesAndNames() {
