@@ -5,11 +5,43 @@ import TLTensor
 protocol ConvolutionLayer: ActivatedLayer {
     var kernel: Parameter? { get }
     var bias: Parameter? { get }
+    /// The input and output a training forward pass keeps for backward.
+    var tape: ActivationTape { get set }
     /// `min(max(conv(x, w) + b, 0), reluCeiling)`, or no clamp for a nil ceiling.
     func convolve(_ x: Tensor, kernel w: Tensor, bias b: Tensor?, reluCeiling: Float?) -> Tensor
+    /// The gradients of `convolve` before its activation: weight gradients accumulated into the given
+    /// tensors, the input gradient returned when asked for.
+    func convolutionBackward(input x: Tensor, kernel: Tensor, outputGradient dz: Tensor, kernelGradient: inout Tensor?,
+                             biasGradient: inout Tensor?, computeInputGradient: Bool) -> Tensor?
 }
 
 extension ConvolutionLayer {
+    public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
+        let y = try convolveActivated(x, mode: mode)
+        tape.record(input: x, output: y, activation: activation, mode: mode)
+        return y
+    }
+
+    public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
+        guard let x = tape.input, let kernel else {
+            throw ModelError("layer '\(name)': backward called without a training forward pass")
+        }
+        let dz = tape.preActivationGradient(outputGradient, activation: activation)
+        var dw = kernel.gradient
+        var db = bias?.gradient
+        guard dw != nil || db != nil || needsInputGradient else { return nil }
+        // Hand the buffers to the kernels without a copy.
+        if dw != nil { kernel.gradient = nil }
+        if db != nil { bias?.gradient = nil }
+        let dx = convolutionBackward(input: x, kernel: kernel.value, outputGradient: dz, kernelGradient: &dw, biasGradient: &db,
+                                     computeInputGradient: needsInputGradient)
+        kernel.gradient = dw
+        bias?.gradient = db
+        return dx
+    }
+
+    public func clearCache() { tape.clear() }
+
     /// The kernel, built for `x`'s channels if need be; throws if `x` is not a batch of images with them.
     func kernel(for x: Tensor) throws -> Parameter {
         try requireRank(x, 4, self)

@@ -17,7 +17,7 @@ public final class DepthwiseConv2D: Layer {
     public private(set) var kernel: Parameter?
     public private(set) var bias: Parameter?
 
-    private var tape = ActivationTape()
+    var tape = ActivationTape()
 
     public init(kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
                 activation: Activation = .linear, useBias: Bool = true, name: String? = nil) {
@@ -65,28 +65,10 @@ public final class DepthwiseConv2D: Layer {
                                             relu: reluCeiling != nil, reluCeiling: reluCeiling ?? .infinity)
     }
 
-    public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
-        let y = try convolveActivated(x, mode: mode)
-        tape.record(input: x, output: y, activation: activation, mode: mode)
-        return y
+    /// The gradients of ``convolve(_:kernel:bias:reluCeiling:)`` before its activation.
+    func convolutionBackward(input x: Tensor, kernel: Tensor, outputGradient dz: Tensor, kernelGradient: inout Tensor?,
+                             biasGradient: inout Tensor?, computeInputGradient: Bool) -> Tensor? {
+        DepthwiseConvolutionKernels.backward(input: x, kernel: kernel, outputGradient: dz, geometry: geometry(for: x), kernelGradient: &kernelGradient,
+                          biasGradient: &biasGradient, computeInputGradient: computeInputGradient)
     }
-
-    public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
-        guard let x = tape.input, let kernel else {
-            throw ModelError("layer '\(name)': backward called without a training forward pass")
-        }
-        let dz = tape.preActivationGradient(outputGradient, activation: activation)
-        var dw = kernel.gradient
-        var db = bias?.gradient
-        guard dw != nil || db != nil || needsInputGradient else { return nil }
-        if dw != nil { kernel.gradient = nil }
-        if db != nil { bias?.gradient = nil }
-        let dx = DepthwiseConvolutionKernels.backward(input: x, kernel: kernel.value, outputGradient: dz, geometry: geometry(for: x),
-                                                      kernelGradient: &dw, biasGradient: &db, computeInputGradient: needsInputGradient)
-        kernel.gradient = dw
-        bias?.gradient = db
-        return dx
-    }
-
-    public func clearCache() { tape.clear() }
 }
