@@ -8,6 +8,12 @@
 #include <limits.h>
 #endif
 
+void tl_release_freed_memory(void) {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}
+
 void tl_keep_freed_memory(void) {
 #if defined(__GLIBC__)
     mallopt(M_MMAP_MAX, 0);

@@ -13,4 +13,10 @@ public enum MemoryReuse {
     public static func keepFreedMemory() {
         tl_keep_freed_memory()
     }
+
+    /// Gives the memory kept by ``keepFreedMemory()`` back to the system: between statements at the
+    /// prompt, so that an interactive session does not hold the peak of its largest statement.
+    public static func releaseFreedMemory() {
+        tl_release_freed_memory()
+    }
 }

@@ -96,6 +96,9 @@ void tl_rmsprop_avx512(float *weights, const float *gradients, float *velocity, 
  */
 void tl_keep_freed_memory(void);
 
+/** Returns the heap's free memory to the system (malloc_trim). A no-op outside glibc. */
+void tl_release_freed_memory(void);
+
 #ifdef __cplusplus
 }
 #endif
