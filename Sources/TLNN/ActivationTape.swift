@@ -23,6 +23,12 @@ struct ActivationTape {
         return dz
     }
 
+    /// The kept input and dL/dz, for `layer`'s backward pass; throws when no training forward pass kept them.
+    func inputAndPreActivationGradient(_ outputGradient: Tensor, activation: Activation, layer: String) throws -> (input: Tensor, dz: Tensor) {
+        guard let input else { throw ModelError("layer '\(layer)': backward called without a training forward pass") }
+        return (input, preActivationGradient(outputGradient, activation: activation))
+    }
+
     mutating func clear() {
         input = nil
         output = nil

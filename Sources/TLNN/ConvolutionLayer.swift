@@ -23,10 +23,8 @@ extension ConvolutionLayer {
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
-        guard let x = tape.input, let kernel else {
-            throw ModelError("layer '\(name)': backward called without a training forward pass")
-        }
-        let dz = tape.preActivationGradient(outputGradient, activation: activation)
+        let (x, dz) = try tape.inputAndPreActivationGradient(outputGradient, activation: activation, layer: name)
+        guard let kernel else { throw ModelError("layer '\(name)' (\(typeName)) has no weights yet: call it on a batch first") }
         var dw = kernel.gradient
         var db = bias?.gradient
         guard dw != nil || db != nil || needsInputGradient else { return nil }

@@ -66,10 +66,8 @@ public final class Dense: Layer {
 
     /// `dW = x^T dz`, `db = sum_rows dz`, `dx = dz W^T`, with `dz` the gradient before the activation.
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
-        guard let x = tape.input, let kernel else {
-            throw ModelError("layer '\(name)': backward called without a training forward pass")
-        }
-        let dz = tape.preActivationGradient(outputGradient, activation: activation)
+        let (x, dz) = try tape.inputAndPreActivationGradient(outputGradient, activation: activation, layer: name)
+        guard let kernel else { throw ModelError("layer '\(name)' (Dense) has no weights yet: call it on a batch first") }
         let inputs = kernel.shape[0]
         let rows = x.count / inputs
         dz.scalars.withUnsafeBufferPointer { g in
