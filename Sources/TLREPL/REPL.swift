@@ -12,10 +12,8 @@ public var defaultHistoryPath: String {
 ///
 /// On a terminal, lines are edited with libedit (prompt `>>> `, continuation `... `, history in
 /// `historyPath`, tab completion). Errors are printed and the session continues with its variables.
-/// `afterEachEntry` runs once each entry has finished (the executable gives memory back to the system there).
 public func runREPL(interpreter: Interpreter, banner: String, input: Int32 = STDIN_FILENO,
-                    output: Int32 = STDOUT_FILENO, historyPath: String? = defaultHistoryPath,
-                    afterEachEntry: () -> Void = {}) -> Int32 {
+                    output: Int32 = STDOUT_FILENO, historyPath: String? = defaultHistoryPath) -> Int32 {
     let isTerminal = isatty(input) == 1
     let write: (String) -> Void = { text in
         text.utf8CString.withUnsafeBufferPointer { buffer in
@@ -62,7 +60,6 @@ public func runREPL(interpreter: Interpreter, banner: String, input: Int32 = STD
             reader.addHistory(pending.filter { !$0.isEmpty }.joined(separator: "\n"))
             pending = []
             if !execute(text, interpreter: interpreter, write: write) { failed = true }
-            afterEachEntry()
         }
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import TLLang
 import TLREPL
-import TLTensor
 
 /// The interactive prompt: libedit line editing on a terminal, plain reads from a pipe.
 func runInteractive(_ session: Session) -> Int32 {
@@ -9,5 +8,5 @@ func runInteractive(_ session: Session) -> Int32 {
         tl — transfer learning on small image sets. help() lists the commands, help("fit") explains one.
         Ctrl-C cancels a line or stops a running fit at the next batch; Ctrl-D quits.
         """
-    return runREPL(interpreter: session.interpreter, banner: banner, afterEachEntry: MemoryReuse.releaseFreedMemory)
+    return runREPL(interpreter: session.interpreter, banner: banner)
 }

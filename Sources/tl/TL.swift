@@ -33,6 +33,8 @@ extension ScriptOptions {
     /// A session with `--set` values and `--report` applied.
     func makeSession() throws -> Session {
         let session = Session()
+        // Memory kept for reuse during a statement (MemoryReuse.keepFreedMemory) goes back between statements.
+        session.interpreter.afterEachTopLevelStatement = MemoryReuse.releaseFreedMemory
         do {
             session.interpreter.parameterOverrides = try ParameterOverrides(assignments: assignments)
         } catch {

@@ -38,3 +38,19 @@ final class REPLEvaluationTests: XCTestCase {
         for (value, expected) in cases { XCTAssertEqual(formatFloat(value), expected) }
     }
 }
+
+/// The host's hook after each top-level statement: once per statement of a script or REPL entry (a loop
+/// counts once, however many times its body runs), and after a failing statement too.
+final class TopLevelStatementHookTests: XCTestCase {
+    func testRunsOncePerTopLevelStatementEvenWhenOneFails() throws {
+        let interpreter = Interpreter(output: { _ in })
+        var calls = 0
+        interpreter.afterEachTopLevelStatement = { calls += 1 }
+        try interpreter.run(source: "a = 1\nfor i in range(5):\n    a += i\nprint(a)\n", fileName: "hook.tl")
+        XCTAssertEqual(calls, 3)
+        try interpreter.evaluate(line: "b = a * 2\nb")
+        XCTAssertEqual(calls, 5)
+        XCTAssertThrowsError(try interpreter.evaluate(line: "a / 0"))
+        XCTAssertEqual(calls, 6)
+    }
+}

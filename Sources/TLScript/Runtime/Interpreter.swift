@@ -83,6 +83,10 @@ public final class Interpreter {
 
     // MARK: Running
 
+    /// Runs after every top-level statement of a script or REPL entry, whether it succeeded or not (the
+    /// executable gives memory kept during the statement back to the system there).
+    public var afterEachTopLevelStatement: () -> Void = {}
+
     /// Runs a whole script. Stops at the first error, which is thrown located in the script.
     /// When a report is recording, every top-level statement is recorded and the report rewritten.
     public func run(source: String, fileName: String) throws {
@@ -133,7 +137,10 @@ public final class Interpreter {
         callDepth = 0
         let text = statement.lines.compactMap { source.line($0) }.joined(separator: "\n")
         report?.beginStatement(text)
-        defer { report?.endStatement() }
+        defer {
+            report?.endStatement()
+            afterEachTopLevelStatement()
+        }
         do {
             if let body {
                 try throwIfCancelled()
