@@ -42,6 +42,12 @@ static inline __mmask16 lane_mask(long lanes) {
     return lanes >= 16 ? (__mmask16)0xFFFF : (lanes <= 0 ? (__mmask16)0 : (__mmask16)((1u << lanes) - 1));
 }
 
+/// min(max(v, 0), top): ReLU with a ceiling (INFINITY for plain ReLU). NaN stays NaN: MAXPS and MINPS
+/// return their second operand when either is NaN.
+TL_AVX512 static inline __m512 clamp_relu(__m512 v, __m512 top) {
+    return _mm512_min_ps(top, _mm512_max_ps(_mm512_setzero_ps(), v));
+}
+
 /// Packs rows [0, kc) of B (columns [0, n)) into panels of NR columns: panel j holds kc runs of NR floats,
 /// zero beyond column n.
 TL_AVX512 static void pack_b(long kc, long n, const float *b, long ldb, float *dst) {
@@ -86,10 +92,7 @@ TL_AVX512 static inline void micro_kernel(long kc, const float *a, long lda, con
                 y0 = _mm512_add_ps(y0, _mm512_loadu_ps(row));
                 y1 = _mm512_add_ps(y1, _mm512_loadu_ps(row + 16));
             }
-            if (relu) {   // max(0, y), then min(ceiling, y): NaN stays NaN
-                y0 = _mm512_min_ps(top, _mm512_max_ps(zero, y0));
-                y1 = _mm512_min_ps(top, _mm512_max_ps(zero, y1));
-            }
+            if (relu) { y0 = clamp_relu(y0, top); y1 = clamp_relu(y1, top); }
             _mm512_storeu_ps(row, y0);
             _mm512_storeu_ps(row + 16, y1);
         }
@@ -103,10 +106,7 @@ TL_AVX512 static inline void micro_kernel(long kc, const float *a, long lda, con
             y0 = _mm512_add_ps(y0, _mm512_maskz_loadu_ps(m0, row));
             y1 = _mm512_add_ps(y1, _mm512_maskz_loadu_ps(m1, row + 16));
         }
-        if (relu) {
-            y0 = _mm512_min_ps(top, _mm512_max_ps(zero, y0));
-            y1 = _mm512_min_ps(top, _mm512_max_ps(zero, y1));
-        }
+        if (relu) { y0 = clamp_relu(y0, top); y1 = clamp_relu(y1, top); }
         _mm512_mask_storeu_ps(row, m0, y0);
         _mm512_mask_storeu_ps(row + 16, m1, y1);
     }
@@ -218,31 +218,68 @@ TL_AVX512 void tl_winograd_f4_input_avx512(const float *image, long height, long
     }
 }
 
+/// y[i][j] = (A^T M A)[i][j], the 4x4 outputs of one tile for the 16 channels at `f` (masked), M[p] read from
+/// mt[p * position_stride + f].
+TL_AVX512 static inline void output_tile(const float *mt, long position_stride, long f, __mmask16 mask, __m512 y[4][4]) {
+    __m512 t[6][4];
+    for (int i = 0; i < 6; i++) {
+        __m512 m[6];
+#pragma clang loop unroll(full)
+        for (int j = 0; j < 6; j++) m[j] = _mm512_maskz_loadu_ps(mask, mt + (i * 6 + j) * position_stride + f);
+        output_transform6(m, t[i]);                                  // rows: M A
+    }
+#pragma clang loop unroll(full)
+    for (int j = 0; j < 4; j++) {
+        __m512 column[6], out[4];
+#pragma clang loop unroll(full)
+        for (int i = 0; i < 6; i++) column[i] = t[i][j];
+        output_transform6(column, out);                             // columns: A^T (M A)
+#pragma clang loop unroll(full)
+        for (int i = 0; i < 4; i++) y[i][j] = out[i];
+    }
+}
+
 TL_AVX512 void tl_winograd_f4_output_avx512(const float *mt, long position_stride, long filters,
                                             const float *bias, int relu, float ceiling, float *output,
                                             long out_height, long out_width, long oy0, long ox0) {
-    const __m512 zero = _mm512_setzero_ps(), top = _mm512_set1_ps(ceiling);
+    const __m512 top = _mm512_set1_ps(ceiling);
     long rows = out_height - oy0 < 4 ? out_height - oy0 : 4;
     long cols = out_width - ox0 < 4 ? out_width - ox0 : 4;
     for (long f = 0; f < filters; f += 16) {
         __mmask16 mask = lane_mask(filters - f);
-        __m512 t[6][4];
-        for (int i = 0; i < 6; i++) {
-            __m512 m[6];
-#pragma clang loop unroll(full)
-            for (int j = 0; j < 6; j++) m[j] = _mm512_maskz_loadu_ps(mask, mt + (i * 6 + j) * position_stride + f);
-            output_transform6(m, t[i]);                              // rows: M A
-        }
+        __m512 y[4][4];
+        output_tile(mt, position_stride, f, mask, y);
         __m512 b = bias ? _mm512_maskz_loadu_ps(mask, bias + f) : _mm512_setzero_ps();
-        for (int j = 0; j < cols; j++) {
-            __m512 column[6], y[4];
-#pragma clang loop unroll(full)
-            for (int i = 0; i < 6; i++) column[i] = t[i][j];
-            output_transform6(column, y);                           // columns: A^T (M A)
-            for (int i = 0; i < rows; i++) {
-                __m512 value = _mm512_add_ps(y[i], b);
-                if (relu) value = _mm512_min_ps(top, _mm512_max_ps(zero, value));   // NaN stays NaN
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                __m512 value = _mm512_add_ps(y[i][j], b);
+                if (relu) value = clamp_relu(value, top);
                 _mm512_mask_storeu_ps(output + ((oy0 + i) * out_width + ox0 + j) * filters + f, mask, value);
+            }
+        }
+    }
+}
+
+TL_AVX512 void tl_winograd_f4_output_pool_avx512(const float *mt, long position_stride, long filters,
+                                                 const float *bias, int relu, float ceiling, float *pooled,
+                                                 long pooled_height, long pooled_width, long oy0, long ox0) {
+    const __m512 top = _mm512_set1_ps(ceiling);
+    long py0 = oy0 / 2, px0 = ox0 / 2;
+    for (long f = 0; f < filters; f += 16) {
+        __mmask16 mask = lane_mask(filters - f);
+        __m512 y[4][4];
+        output_tile(mt, position_stride, f, mask, y);
+        // Bias and the ReLU clamp are monotonic, so they commute with the max: applied once per pooled value.
+        __m512 b = bias ? _mm512_maskz_loadu_ps(mask, bias + f) : _mm512_setzero_ps();
+        for (int pi = 0; pi < 2; pi++) {
+            if (py0 + pi >= pooled_height) break;
+            for (int pj = 0; pj < 2; pj++) {
+                if (px0 + pj >= pooled_width) break;
+                __m512 v = _mm512_max_ps(_mm512_max_ps(y[2 * pi][2 * pj], y[2 * pi][2 * pj + 1]),
+                                         _mm512_max_ps(y[2 * pi + 1][2 * pj], y[2 * pi + 1][2 * pj + 1]));
+                v = _mm512_add_ps(v, b);
+                if (relu) v = clamp_relu(v, top);
+                _mm512_mask_storeu_ps(pooled + ((py0 + pi) * pooled_width + px0 + pj) * filters + f, mask, v);
             }
         }
     }
@@ -288,45 +325,6 @@ TL_AVX512 void tl_winograd_f4_kernel_avx512(const float *kernel, long channels, 
     }
 }
 
-TL_AVX512 void tl_winograd_f4_output_pool_avx512(const float *mt, long position_stride, long filters,
-                                                 const float *bias, int relu, float ceiling, float *pooled,
-                                                 long pooled_height, long pooled_width, long oy0, long ox0) {
-    const __m512 zero = _mm512_setzero_ps(), top = _mm512_set1_ps(ceiling);
-    long py0 = oy0 / 2, px0 = ox0 / 2;
-    for (long f = 0; f < filters; f += 16) {
-        __mmask16 mask = lane_mask(filters - f);
-        __m512 t[6][4], y[4][4];
-        for (int i = 0; i < 6; i++) {
-            __m512 m[6];
-#pragma clang loop unroll(full)
-            for (int j = 0; j < 6; j++) m[j] = _mm512_maskz_loadu_ps(mask, mt + (i * 6 + j) * position_stride + f);
-            output_transform6(m, t[i]);                              // rows: M A
-        }
-#pragma clang loop unroll(full)
-        for (int j = 0; j < 4; j++) {
-            __m512 column[6], out[4];
-#pragma clang loop unroll(full)
-            for (int i = 0; i < 6; i++) column[i] = t[i][j];
-            output_transform6(column, out);                         // columns: A^T (M A)
-#pragma clang loop unroll(full)
-            for (int i = 0; i < 4; i++) y[i][j] = out[i];
-        }
-        // Bias and the ReLU clamp are monotonic, so they commute with the max: applied once per pooled value.
-        __m512 b = bias ? _mm512_maskz_loadu_ps(mask, bias + f) : zero;
-        for (int pi = 0; pi < 2; pi++) {
-            if (py0 + pi >= pooled_height) break;
-            for (int pj = 0; pj < 2; pj++) {
-                if (px0 + pj >= pooled_width) break;
-                __m512 v = _mm512_max_ps(_mm512_max_ps(y[2 * pi][2 * pj], y[2 * pi][2 * pj + 1]),
-                                         _mm512_max_ps(y[2 * pi + 1][2 * pj], y[2 * pi + 1][2 * pj + 1]));
-                v = _mm512_add_ps(v, b);
-                if (relu) v = _mm512_min_ps(top, _mm512_max_ps(zero, v));
-                _mm512_mask_storeu_ps(pooled + ((py0 + pi) * pooled_width + px0 + pj) * filters + f, mask, v);
-            }
-        }
-    }
-}
-
 // MARK: - Depthwise convolution
 
 /// One output row of one 16-channel block from k zero-padded input rows of 16-float pixels (`rows`), k a
@@ -335,7 +333,7 @@ TL_AVX512 void tl_winograd_f4_output_pool_avx512(const float *mt, long position_
 TL_AVX512 static inline __attribute__((always_inline)) void depthwise_strip_row(
     float *const rows[5], const float *kernel, long kernel_stride, int k, long stride_x,
     long out_width, __m512 b, int relu, float ceiling, float *out, long channels, __mmask16 mask) {
-    const __m512 zero = _mm512_setzero_ps(), top = _mm512_set1_ps(ceiling);
+    const __m512 top = _mm512_set1_ps(ceiling);
     __m512 taps[25];
     for (int t = 0; t < k * k; t++) taps[t] = _mm512_maskz_loadu_ps(mask, kernel + t * kernel_stride);
     long ox = 0;
@@ -352,10 +350,10 @@ TL_AVX512 static inline __attribute__((always_inline)) void depthwise_strip_row(
             }
         }
         if (relu) {
-            a0 = _mm512_min_ps(top, _mm512_max_ps(zero, a0));
-            a1 = _mm512_min_ps(top, _mm512_max_ps(zero, a1));
-            a2 = _mm512_min_ps(top, _mm512_max_ps(zero, a2));
-            a3 = _mm512_min_ps(top, _mm512_max_ps(zero, a3));
+            a0 = clamp_relu(a0, top);
+            a1 = clamp_relu(a1, top);
+            a2 = clamp_relu(a2, top);
+            a3 = clamp_relu(a3, top);
         }
         _mm512_mask_storeu_ps(out + ox * channels, mask, a0);
         _mm512_mask_storeu_ps(out + (ox + 1) * channels, mask, a1);
@@ -368,7 +366,7 @@ TL_AVX512 static inline __attribute__((always_inline)) void depthwise_strip_row(
             const float *row = rows[ky] + ox * stride_x * 16;
             for (int kx = 0; kx < k; kx++) a = _mm512_fmadd_ps(_mm512_load_ps(row + kx * 16), taps[ky * k + kx], a);
         }
-        if (relu) a = _mm512_min_ps(top, _mm512_max_ps(zero, a));
+        if (relu) a = clamp_relu(a, top);
         _mm512_mask_storeu_ps(out + ox * channels, mask, a);
     }
 }
@@ -377,7 +375,7 @@ TL_AVX512 void tl_depthwise_avx512(const float *image, long height, long width, 
                                    const float *kernel, long kernel_height, long kernel_width,
                                    long stride_y, long stride_x, long pad_top, long pad_left,
                                    const float *bias, int relu, float ceiling,
-                                   float *output, long out_height, long out_width, long first_row, long end_row) {
+                                   float *output, long out_width, long first_row, long end_row) {
     const __m512 zero = _mm512_setzero_ps(), top = _mm512_set1_ps(ceiling);
     int square = kernel_height == kernel_width && (kernel_height == 3 || kernel_height == 5);
     long k = kernel_height;
@@ -450,7 +448,7 @@ TL_AVX512 void tl_depthwise_avx512(const float *image, long height, long width, 
                                               _mm512_maskz_loadu_ps(mask, tap + kx * channels), acc);
                     }
                 }
-                if (relu) acc = _mm512_min_ps(top, _mm512_max_ps(zero, acc));
+                if (relu) acc = clamp_relu(acc, top);
                 _mm512_mask_storeu_ps(out + ch, mask, acc);
             }
         }

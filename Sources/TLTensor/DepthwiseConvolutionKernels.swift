@@ -31,7 +31,7 @@ public enum DepthwiseConvolutionKernels {
                             if native {
                                 tl_depthwise_avx512(image, g.inputHeight, g.inputWidth, c, wBase, g.windowHeight, g.windowWidth,
                                                     g.strideY, g.strideX, g.padTop, g.padLeft, b, relu ? 1 : 0, reluCeiling,
-                                                    output, g.outputHeight, g.outputWidth, rows.lowerBound, rows.upperBound)
+                                                    output, g.outputWidth, rows.lowerBound, rows.upperBound)
                             } else {
                                 forwardRows(image, wBase, b, g, relu: relu, reluCeiling: reluCeiling, rows: rows, output: output)
                             }

@@ -80,7 +80,7 @@ void tl_depthwise_avx512(const float *image, long height, long width, long chann
                          const float *kernel, long kernel_height, long kernel_width,
                          long stride_y, long stride_x, long pad_top, long pad_left,
                          const float *bias, int relu, float ceiling,
-                         float *output, long out_height, long out_width, long first_row, long end_row);
+                         float *output, long out_width, long first_row, long end_row);
 
 /**
  * One RMSprop step over `count` weights (Keras 3): v = rho v + (1 - rho) g^2, w -= lr g / sqrt(v + epsilon),
