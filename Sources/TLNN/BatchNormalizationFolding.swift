@@ -9,17 +9,6 @@ import TLTensor
 // output as the kernel writes it: three passes over the activations become one. Weights are folded on
 // every call (a few million multiplications for EfficientNet-Lite0), so nothing goes stale when they change.
 
-extension Activation {
-    /// The ceiling of a ReLU the convolution kernels clamp to as they write (nil: not a clamp).
-    var reluCeiling: Float? {
-        switch self {
-        case .relu: return .infinity
-        case .relu6: return 6
-        default: return nil
-        }
-    }
-}
-
 /// A convolution node whose only consumer is a batch normalisation, and that one's only consumer, when it
 /// is a ReLU or ReLU6 activation layer.
 struct FoldableRun: Equatable {

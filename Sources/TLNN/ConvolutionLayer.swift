@@ -79,5 +79,16 @@ extension ConvolutionLayer {
     }
 }
 
+extension Activation {
+    /// The ceiling of a ReLU the convolution kernels clamp to as they write (nil: not a clamp).
+    var reluCeiling: Float? {
+        switch self {
+        case .relu: return .infinity
+        case .relu6: return 6
+        default: return nil
+        }
+    }
+}
+
 extension Conv2D: ConvolutionLayer {}
 extension DepthwiseConv2D: ConvolutionLayer {}

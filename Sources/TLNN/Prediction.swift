@@ -22,13 +22,11 @@ public enum Inference {
             return largest
         }
         if let graph = layer as? Functional {
-            var shapes: [FeatureShape] = [], largest = 0
-            for (index, node) in graph.nodes.enumerated() {
-                guard index > 0 else { shapes.append(input); continue }
+            let shapes = try graph.nodeShapes(for: input)
+            var largest = 0
+            for (index, node) in graph.nodes.enumerated() where !node.inputs.isEmpty {
                 let inputs = node.inputs.map { shapes[$0] }
-                let out = try (node.layer as? MergeLayer)?.outputShape(for: inputs) ?? node.layer.outputShape(for: inputs[0])
-                shapes.append(out)
-                let inner = node.layer is MergeLayer ? inputs.map(count).reduce(count(out), +)
+                let inner = node.layer is MergeLayer ? inputs.map(count).reduce(count(shapes[index]), +)
                     : try largestActivationPair(of: node.layer, input: inputs[0])
                 largest = max(largest, inner)
             }

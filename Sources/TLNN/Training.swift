@@ -119,7 +119,7 @@ extension Sequential {
             for p in setup.trainableParameters { p.gradient = nil }
             for leaf in leaves { leaf.clearCache() }
         }
-        var h = try LayerChain.run(leaves, x) { i in
+        let h = try LayerChain.run(leaves, x) { i in
             ForwardMode(training: true, keepForBackward: firstTrainable.map { i >= $0 } ?? false, logitsOutput: fromLogits && i == last)
         }
         let target = alignTargets(y, to: h, loss: setup.loss)

@@ -79,14 +79,10 @@ public struct TrainingMemoryEstimate {
     static func perSampleElements(of layer: Layer, input: FeatureShape) throws -> (kept: Int, workingSet: Int) {
         func count(_ shape: FeatureShape) -> Int { shape.reduce(1) { $0.saturatingMultiply($1 ?? 1) } }
         if let graph = layer as? Functional {
-            var shapes: [FeatureShape] = []
+            let shapes = try graph.nodeShapes(for: input)
             var kept = 0, largest = 0
             for (index, node) in graph.nodes.enumerated() {
-                let out: FeatureShape
-                if index == 0 { out = input }
-                else if let merge = node.layer as? MergeLayer { out = try merge.outputShape(for: node.inputs.map { shapes[$0] }) }
-                else { out = try node.layer.outputShape(for: shapes[node.inputs[0]]) }
-                shapes.append(out)
+                let out = shapes[index]
                 let inner = index == 0 ? (kept: count(out), workingSet: count(out))
                     : try perSampleElements(of: node.layer, input: node.inputs.first.map { shapes[$0] } ?? out)
                 kept = kept.saturatingAdd(inner.kept)

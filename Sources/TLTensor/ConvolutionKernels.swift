@@ -355,7 +355,6 @@ public enum ConvolutionKernels {
         let p = g.outputPixels, k = g.patchLength
         let totalRows = n * p
         guard totalRows > 0 else { return }
-        let imageSize = g.inputHeight * g.inputWidth * g.channels
         if NativeKernels.avx512Enabled {
             kernelGradientAccumulateNative(x, batch: n, dy: dy, filters: filters, geometry: g, into: dw)
             return
@@ -389,7 +388,6 @@ extension ConvolutionKernels {
                                                geometry g: WindowGeometry, into dw: UnsafeMutablePointer<Float>) {
         let p = g.outputPixels, k = g.patchLength
         let totalRows = n * p
-        let imageSize = g.inputHeight * g.inputWidth * g.channels
         var dwT = [Float](repeating: 0, count: filters * k)
         let blockRows = g.isPointwise ? totalRows : max(1, min(totalRows, 4 * im2colBudget / max(1, k)))
         dwT.withUnsafeMutableBufferPointer { t in

@@ -24,9 +24,13 @@ public enum Winograd {
     /// transform reads or writes would all fall in the same L1 set (their distance a multiple of 4 KB).
     @inlinable public static func positionStride(_ count: Int) -> Int { (count + 1023) / 1024 * 1024 + 16 }
 
+    /// The tile's transforms run on the AVX-512 kernels (F(4x4) only; F(2x2) stays on the portable loops).
+    static func runsNative(_ tile: WinogradTile) -> Bool { tile == .f4 && NativeKernels.avx512Enabled }
+
     /// ``convolve(input:batch:height:width:channels:kernel:filters:bias:relu:reluCeiling:padTop:padLeft:outputHeight:outputWidth:tile:maxPool2x2:output:)``
-    /// can apply 2x2 max pooling at stride 2 as it writes (then `output` is the pooled `OH/2 x OW/2` map).
-    public static func canPool(tile: WinogradTile) -> Bool { tile == .f4 && NativeKernels.avx512Enabled }
+    /// can apply 2x2 max pooling at stride 2 as it writes (then `output` is the pooled `OH/2 x OW/2` map):
+    /// only the AVX-512 output transform pools.
+    public static func canPool(tile: WinogradTile) -> Bool { runsNative(tile) }
 
     /// A 3x3 kernel window at stride 1 can go through Winograd.
     public static func applies(to g: WindowGeometry) -> Bool {
@@ -40,7 +44,7 @@ public enum Winograd {
         let alpha = tile.alpha, positions = alpha * alpha
         let stride = positionStride(C * F)
         let parts = ParallelFor.ranges(C, parts: 4 * ParallelFor.workerCount)
-        if tile == .f4 && NativeKernels.avx512Enabled {
+        if runsNative(tile) {
             ParallelFor.run(parts.count) { part in
                 tl_winograd_f4_kernel_avx512(w, C, F, parts[part].lowerBound, parts[part].upperBound, u, stride)
             }
@@ -87,7 +91,7 @@ public enum Winograd {
         let tilesY = (OH + m - 1) / m, tilesX = (OW + m - 1) / m
         let tilesPerImage = tilesY * tilesX, totalTiles = n * tilesPerImage
         let workers = ParallelFor.workerCount
-        let native = tile == .f4 && NativeKernels.avx512Enabled      // AVX-512 transforms (CTensorKernels)
+        let native = runsNative(tile)
         var groupSize = max(16, groupBudget / (positions * (C + F)))
         var groups = (totalTiles + groupSize - 1) / groupSize
         groupSize = (totalTiles + groups - 1) / groups   // equal groups
