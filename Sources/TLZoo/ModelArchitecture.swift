@@ -18,6 +18,14 @@ public enum ModelArchitecture {
 
     public static func describe(_ layer: Layer) throws -> [String: Any] {
         var config: [String: Any] = ["name": layer.name, "trainable": layer.trainable]
+        // What Conv2D and DepthwiseConv2D record alike.
+        func addWindow(_ kernelSize: (Int, Int), _ strides: (Int, Int), _ padding: Padding, activation: Activation, useBias: Bool) {
+            config["kernel_size"] = [kernelSize.0, kernelSize.1]
+            config["strides"] = [strides.0, strides.1]
+            config["padding"] = padding.rawValue
+            config["activation"] = activation.rawValue
+            config["use_bias"] = useBias
+        }
         let className: String
         switch layer {
         case let model as Sequential:
@@ -49,18 +57,10 @@ public enum ModelArchitecture {
         case let conv as Conv2D:
             className = "Conv2D"
             config["filters"] = conv.filters
-            config["kernel_size"] = [conv.kernelSize.0, conv.kernelSize.1]
-            config["strides"] = [conv.strides.0, conv.strides.1]
-            config["padding"] = conv.padding.rawValue
-            config["activation"] = conv.activation.rawValue
-            config["use_bias"] = conv.useBias
+            addWindow(conv.kernelSize, conv.strides, conv.padding, activation: conv.activation, useBias: conv.useBias)
         case let conv as DepthwiseConv2D:
             className = "DepthwiseConv2D"
-            config["kernel_size"] = [conv.kernelSize.0, conv.kernelSize.1]
-            config["strides"] = [conv.strides.0, conv.strides.1]
-            config["padding"] = conv.padding.rawValue
-            config["activation"] = conv.activation.rawValue
-            config["use_bias"] = conv.useBias
+            addWindow(conv.kernelSize, conv.strides, conv.padding, activation: conv.activation, useBias: conv.useBias)
         case let pool as MaxPooling2D:
             className = "MaxPooling2D"
             config["pool_size"] = [pool.poolSize.0, pool.poolSize.1]

@@ -122,14 +122,7 @@ final class CheckpointResumeTests: ScriptSessionTestCase {
              + "\nsave_weights(model, \"\(path("final.h5"))\")\n").write(toFile: file, atomically: true, encoding: .utf8)
 
         // First run: wait for epoch 3 to start (epochs 1 and 2 are checkpointed by then), kill it mid-epoch.
-        let first = Process()
-        first.executableURL = tl
-        first.arguments = ["run", file]
-        let pipe = Pipe()
-        first.standardOutput = pipe
-        first.standardError = pipe
-        let output = OutputCollector(pipe.fileHandleForReading)
-        try first.run()
+        let (first, output) = try OutputCollector.start(tl, arguments: ["run", file])
         let epoch2Started = try output.waitFor("Epoch 2/\(epochs)", timeout: 60)
         _ = try output.waitFor("Epoch 3/\(epochs)", timeout: 60)
         let epochDuration = Date().timeIntervalSince(epoch2Started)
@@ -142,14 +135,7 @@ final class CheckpointResumeTests: ScriptSessionTestCase {
         XCTAssertTrue((2..<epochs).contains(saved), "killed after \(saved) epochs; the test wants it mid-run\n\(output.text)")
 
         // Second run of the same script: resumes and finishes.
-        let second = Process()
-        second.executableURL = tl
-        second.arguments = ["run", file]
-        let secondPipe = Pipe()
-        second.standardOutput = secondPipe
-        second.standardError = secondPipe
-        let secondOutput = OutputCollector(secondPipe.fileHandleForReading)
-        try second.run()
+        let (second, secondOutput) = try OutputCollector.start(tl, arguments: ["run", file])
         second.waitUntilExit()
         XCTAssertEqual(second.terminationStatus, 0, secondOutput.text)
         XCTAssertTrue(secondOutput.text.contains("resuming from '\(folder)': \(saved) of \(epochs) epochs were done"), secondOutput.text)
@@ -174,6 +160,19 @@ final class OutputCollector: @unchecked Sendable {
             self?.collected.append(data)
             self?.lock.unlock()
         }
+    }
+
+    /// Starts `executable` with its standard output and error collected together.
+    static func start(_ executable: URL, arguments: [String]) throws -> (Process, OutputCollector) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        let collector = OutputCollector(pipe.fileHandleForReading)
+        try process.run()
+        return (process, collector)
     }
 
     var text: String {
