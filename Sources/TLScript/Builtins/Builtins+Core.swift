@@ -24,7 +24,7 @@ extension Interpreter {
                              doc: "repr(value): the value as Python would echo it.") { args, _ in .string(args["value"].repr) })
         register(CommandSpec(name: "int", parameters: [ParameterSpec("value", default: 0)],
                              doc: "int(value): converts a number or numeric string to an integer (truncating).") { args, _ in
-            let value = args["value"]
+            let value = try args["value"].scalarOrSelf()
             switch value {
             case .int, .bool: return .int(value.asInt!)
             case .float(let d):
@@ -41,7 +41,7 @@ extension Interpreter {
         })
         register(CommandSpec(name: "float", parameters: [ParameterSpec("value", default: 0.0)],
                              doc: "float(value): converts a number or numeric string to a float.") { args, _ in
-            let value = args["value"]
+            let value = try args["value"].scalarOrSelf()
             if let d = value.asDouble { return .float(d) }
             if case .string(let s) = value {
                 let text = s.trimmingCharacters(in: .whitespaces).lowercased()

@@ -83,5 +83,7 @@ func describeForError(_ value: Value) -> String {
     case .dict(let d): return "dict of \(d.count) item\(d.count == 1 ? "" : "s")"
     case .command(let spec): return "function \(spec.name)"
     case .object(let object): return "\(object.typeName) object"
+    case .slice: return "slice"
+    case .ellipsis: return "Ellipsis"
     }
 }

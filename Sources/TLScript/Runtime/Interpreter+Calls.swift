@@ -36,6 +36,15 @@ extension Interpreter {
         return try callCommand(spec, arguments, at: location)
     }
 
+    /// Calls a function value (a command, a bound method or a user `def`/`lambda`) from the host, e.g. a
+    /// `LearningRateScheduler`'s schedule or a `key=` function: `try interpreter.call(f, [.int(epoch)])`.
+    public func call(_ function: Value, _ arguments: [Value], keywords: [(String, Value)] = []) throws -> Value {
+        let location = currentLocation ?? SourceLocation(line: 1, column: 1)
+        let passed = arguments.map { PassedArgument(value: $0, location: location) }
+            + keywords.map { PassedArgument(keyword: $0.0, value: $0.1, location: location) }
+        return try invoke(function, passed, at: location)
+    }
+
     /// Calls a function value.
     func invoke(_ function: Value, _ arguments: [PassedArgument], at location: SourceLocation) throws -> Value {
         guard case .command(let spec) = function else {

@@ -46,8 +46,15 @@ extension Interpreter {
             var left = try evaluate(operands[0])
             for (index, op) in operators.enumerated() {
                 let right = try evaluate(operands[index + 1])
-                let holds = try located(operands[index + 1].location) { try Operators.compare(op, left, right) }
-                if !holds { return .bool(false) }
+                // Objects may answer a comparison with a value of their own (an array of bools).
+                if ["<", "<=", ">", ">=", "==", "!="].contains(op),
+                   let result = try located(operands[index + 1].location, { try Operators.objectBinary(op, left, right) }) {
+                    if operators.count == 1 { return result }
+                    if !result.isTruthy { return result }
+                } else {
+                    let holds = try located(operands[index + 1].location) { try Operators.compare(op, left, right) }
+                    if !holds { return .bool(false) }
+                }
                 left = right
             }
             return .bool(true)

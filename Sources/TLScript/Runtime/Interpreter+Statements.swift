@@ -37,6 +37,10 @@ extension Interpreter {
         case .augmentedAssign(let target, let op, let expression):
             let current = try evaluate(target)
             let operand = try evaluate(expression)
+            if case .object(let object) = current,
+               try located(expression.location, { try object.inPlaceOperation(op, operand) }) {
+                break
+            }
             let result = try located(expression.location) { try Operators.binary(op, current, operand) }
             try assign(result, to: target)
         case .ifChain(let branches, let otherwise):
@@ -45,8 +49,8 @@ extension Interpreter {
             }
             if let otherwise { return try execute(otherwise) }
         case .forLoop(let target, let iterable, let body):
-            let items = try located(iterable.location) { try iterate(try evaluate(iterable)) }
-            for item in items {
+            let iterator = try located(iterable.location) { try makeIterator(try evaluate(iterable)) }
+            while let item = try located(iterable.location, { try iterator.next() }) {
                 try throwIfCancelled()
                 try assign(item, to: target)
                 switch try execute(body) {
@@ -90,7 +94,24 @@ extension Interpreter {
         return .normal
     }
 
-    /// The values a `for` loop visits.
+    /// A lazy iterator over what a `for` loop visits: objects may be endless (flows).
+    func makeIterator(_ value: Value) throws -> ValueIterator {
+        if case .object(let object) = value {
+            guard let iterator = try object.makeIterator() else {
+                throw ScriptError(.type, "'\(object.typeName)' object is not iterable")
+            }
+            return iterator
+        }
+        let items = try iterate(value)
+        var position = 0
+        return ValueIterator {
+            guard position < items.count else { return nil }
+            defer { position += 1 }
+            return items[position]
+        }
+    }
+
+    /// The values a finite iterable holds.
     func iterate(_ value: Value) throws -> [Value] {
         switch value {
         case .list(let items), .tuple(let items): return items

@@ -3,6 +3,7 @@ import Foundation
 /// Python's arithmetic, comparison, indexing and slicing on values.
 enum Operators {
     static func unary(_ op: String, _ value: Value) throws -> Value {
+        if op != "not", case .object(let object) = value, let result = try object.unaryOperation(op) { return result }
         switch (op, value) {
         case ("not", _): return .bool(!value.isTruthy)
         case ("-", .int(let i)):
@@ -16,7 +17,16 @@ enum Operators {
         }
     }
 
+    /// `lhs op rhs` when an operand is an object that handles it (the left one first, as Python asks
+    /// `__add__` before `__radd__`); nil when neither does.
+    static func objectBinary(_ op: String, _ lhs: Value, _ rhs: Value) throws -> Value? {
+        if case .object(let object) = lhs, let result = try object.binaryOperation(op, rhs, reflected: false) { return result }
+        if case .object(let object) = rhs, let result = try object.binaryOperation(op, lhs, reflected: true) { return result }
+        return nil
+    }
+
     static func binary(_ op: String, _ lhs: Value, _ rhs: Value) throws -> Value {
+        if let result = try objectBinary(op, lhs, rhs) { return result }
         if let i = lhs.asInt, let j = rhs.asInt, let result = try integer(op, i, j) {
             return result
         }
@@ -195,16 +205,13 @@ enum Operators {
 
     // MARK: Indexing and slicing
 
-    /// Slices travel as a marker tuple (`slice`, start, stop, step) from the parser to `item(of:at:)`.
-    private static let sliceMarker = "\u{0}slice"
-
     static func makeSlice(_ start: Value?, _ stop: Value?, _ step: Value?) -> Value {
-        .tuple([.string(sliceMarker), start ?? .none, stop ?? .none, step ?? .none])
+        .slice(start: start ?? .none, stop: stop ?? .none, step: step ?? .none)
     }
 
     private static func sliceParts(_ value: Value) -> (Value, Value, Value)? {
-        guard case .tuple(let parts) = value, parts.count == 4, parts[0] == .string(sliceMarker) else { return nil }
-        return (parts[1], parts[2], parts[3])
+        guard case .slice(let start, let stop, let step) = value else { return nil }
+        return (start, stop, step)
     }
 
     /// Python's slice indices for a sequence of `count` elements.
@@ -260,8 +267,8 @@ enum Operators {
             }
             return value
         case .object(let object):
-            if slice != nil { throw ScriptError(.type, "'\(object.typeName)' object does not support slicing") }
             guard let value = try object.element(at: index) else {
+                if slice != nil { throw ScriptError(.type, "'\(object.typeName)' object does not support slicing") }
                 throw ScriptError(.type, "'\(object.typeName)' object is not subscriptable")
             }
             return value
@@ -281,6 +288,11 @@ enum Operators {
             guard let key = index.asString else { throw ScriptError(.type, "dict keys must be strings, got \(describeForError(index))") }
             dict[key] = value
             return .dict(dict)
+        case .object(let object):
+            guard try object.setElement(at: index, to: value) else {
+                throw ScriptError(.type, "'\(object.typeName)' object does not support item assignment")
+            }
+            return container
         default:
             throw ScriptError(.type, "'\(container.typeName)' object does not support item assignment")
         }

@@ -3,9 +3,13 @@
 /// Errors render like a compiler's: `file:line:col: message`, then the source line and a caret under
 /// the column, so a user can find the fault in a long script at a glance.
 public struct ScriptError: Error, CustomStringConvertible, Sendable {
-    /// What went wrong, broadly; tests and the CLI use it, users read `message`.
+    /// What went wrong, broadly; tests and the CLI use it, users read `message`. Each kind stands for a
+    /// Python exception class (`value` is ValueError, `overflow` OverflowError, `memory` MemoryError,
+    /// `fileNotFound` FileNotFoundError, `stopIteration` StopIteration, `assertion` AssertionError,
+    /// `notImplemented` NotImplementedError), so scripts can catch tl's errors by their Python names.
     public enum Kind: String, Sendable {
         case syntax, name, type, value, argument, zeroDivision, index, key, attribute, runtime, cancelled, limit
+        case overflow, memory, fileNotFound, stopIteration, assertion, notImplemented
     }
 
     public var kind: Kind

@@ -13,6 +13,10 @@ public enum Value {
     case command(CommandSpec)
     /// An engine object supplied by the host (model, layer, generator, history...).
     case object(HostObject)
+    /// `start:stop:step` inside a subscript (`a[1:3]`, `x[:, ::-1]`); each part is None when omitted.
+    indirect case slice(start: Value, stop: Value, step: Value)
+    /// `...` (Python's Ellipsis), meaningful inside a subscript (`x[..., 0]`).
+    case ellipsis
 
     /// The Python-like type name used in error messages.
     public var typeName: String {
@@ -27,6 +31,8 @@ public enum Value {
         case .dict: return "dict"
         case .command: return "function"
         case .object(let object): return object.typeName
+        case .slice: return "slice"
+        case .ellipsis: return "ellipsis"
         }
     }
 
@@ -40,8 +46,10 @@ public enum Value {
         case .string(let s): return !s.isEmpty
         case .list(let items), .tuple(let items): return !items.isEmpty
         case .dict(let dict): return !dict.isEmpty
-        case .command: return true
-        case .object(let object): return object.count.map { $0 > 0 } ?? true
+        case .command, .slice, .ellipsis: return true
+        case .object(let object):
+            if let truth = try? object.truthValue() { return truth }
+            return object.count.map { $0 > 0 } ?? true
         }
     }
 
@@ -82,6 +90,12 @@ public enum Value {
         return nil
     }
 
+    /// The Python number an object stands for (a NumPy scalar, a one-element array), else the value itself.
+    public func scalarOrSelf() throws -> Value {
+        if case .object(let object) = self, let scalar = try object.scalarValue() { return scalar }
+        return self
+    }
+
     public var isNone: Bool {
         if case .none = self { return true }
         return false
@@ -102,6 +116,8 @@ extension Value: Equatable {
         case (.dict(let a), .dict(let b)): return a == b
         case (.command(let a), .command(let b)): return a.name == b.name && a.identity == b.identity
         case (.object(let a), .object(let b)): return a === b
+        case (.slice(let a0, let a1, let a2), .slice(let b0, let b1, let b2)): return a0 == b0 && a1 == b1 && a2 == b2
+        case (.ellipsis, .ellipsis): return true
         default:
             if let x = lhs.asDouble, let y = rhs.asDouble {
                 if let i = lhs.asInt, let j = rhs.asInt { return i == j }

@@ -60,12 +60,16 @@ extension Value {
             return "{" + dict.entries.map { quoteString($0.key) + ": " + $0.value.repr }.joined(separator: ", ") + "}"
         case .command(let spec): return "<function \(spec.name)>"
         case .object(let object): return object.summaryDescription
+        case .slice(let start, let stop, let step): return "slice(\(start.repr), \(stop.repr), \(step.repr))"
+        case .ellipsis: return "Ellipsis"
         }
     }
 
-    /// Python's `str`: like `repr` except strings print bare.
+    /// Python's `str`: like `repr` except strings print bare and objects may print differently
+    /// (`str(array)` is NumPy's `[0. 1.]`, its repr `array([0., 1.])`).
     public var str: String {
         if case .string(let s) = self { return s }
+        if case .object(let object) = self, let text = object.printDescription { return text }
         return repr
     }
 }
