@@ -27,21 +27,7 @@ final class WalkthroughScriptTests: XCTestCase {
     }
 
     /// A tiny cats/dogs folder: `count` real photos per class and split, copied from the shared set.
-    func makeDataSet(count: Int) throws -> URL {
-        let root = directory.appendingPathComponent("data")
-        for split in ["train", "validation", "test"] {
-            for label in ["cats", "dogs"] {
-                let folder = root.appendingPathComponent("\(split)/\(label)")
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                let source = SharedFiles.data.appendingPathComponent("\(split)/\(label)")
-                let files = try FileManager.default.contentsOfDirectory(atPath: source.path).sorted().prefix(count)
-                for file in files {
-                    try FileManager.default.copyItem(at: source.appendingPathComponent(file), to: folder.appendingPathComponent(file))
-                }
-            }
-        }
-        return root
-    }
+    func makeDataSet(count: Int) throws -> URL { try SharedFiles.makeSmallCatsAndDogs(in: directory, count: count) }
 
     func testKerasStyleModelSummaryFreezingAndTrainableCounts() throws {
         let out = try run("""
