@@ -16,6 +16,11 @@ enum GnuplotSyntax {
         value.isFinite ? "\(value)" : "NaN"
     }
 
+    /// A size, width or position rounded to four decimals, so `6 * 0.15` reads `0.9`.
+    static func short(_ value: Double) -> String {
+        number((value * 10_000).rounded() / 10_000)
+    }
+
     /// The absolute, normalised form of `path`, so saved scripts work from any working folder.
     static func absolutePath(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.path
