@@ -2,9 +2,9 @@
 extension Axes {
     func gnuplotLines(sources: AxesSources) -> [String] {
         var lines: [String] = []
-        lines.append(title.map { "set title \($0.gnuplotQuoted) font ',12'" } ?? "unset title")
-        lines.append(xLabel.map { "set xlabel \($0.gnuplotQuoted)" }.flatMap { showsAxis ? $0 : nil } ?? "unset xlabel")
-        lines.append(yLabel.map { "set ylabel \($0.gnuplotQuoted)" }.flatMap { showsAxis ? $0 : nil } ?? "unset ylabel")
+        lines.append(title.map { "set title \($0.gnuplotQuoted) font ',\(GnuplotSyntax.points(fontSizes.title ?? 12))'" } ?? "unset title")
+        lines.append(xLabel.map { "set xlabel \($0.gnuplotQuoted)" + Self.font(fontSizes.xLabel) }.flatMap { showsAxis ? $0 : nil } ?? "unset xlabel")
+        lines.append(yLabel.map { "set ylabel \($0.gnuplotQuoted)" + Self.font(fontSizes.yLabel) }.flatMap { showsAxis ? $0 : nil } ?? "unset ylabel")
         // matplotlib look: data fills the axes with a 5% margin (bars rest on 0), ticks point outwards, no grid.
         lines += [
             "set autoscale fix",
@@ -14,8 +14,10 @@ extension Axes {
             gridLine,
         ]
         if equalAspect && position == .whole { lines.append("set size ratio -1") }
+        if xLogarithmic { lines.append("set logscale x") }
+        if yLogarithmic { lines.append("set logscale y") }
         lines += rangeLines
-        lines += tickLines(xTicks, axis: "x") + tickLines(yTicks, axis: "y")
+        lines += tickLines(xTicks, axis: "x", fontSize: fontSizes.xTicks) + tickLines(yTicks, axis: "y", fontSize: fontSizes.yTicks)
         lines.append(legendLine)
         if let plot = plotCommand(sources: sources) { lines.append(plot) }
         return lines
@@ -55,9 +57,14 @@ extension Axes {
         return [line("x", x), line("y", y)].compactMap { $0 }
     }
 
-    private func tickLines(_ ticks: Ticks?, axis: String) -> [String] {
+    /// ` font ',N'` for a size set by `fontsize=`, else nothing (the terminal's 10 points).
+    static func font(_ size: Double?) -> String {
+        size.map { " font ',\(GnuplotSyntax.points($0))'" } ?? ""
+    }
+
+    private func tickLines(_ ticks: Ticks?, axis: String, fontSize: Double?) -> [String] {
         guard showsAxis else { return ["unset \(axis)tics"] }
-        guard let ticks else { return [] }
+        guard let ticks else { return fontSize.map { ["set \(axis)tics" + Self.font($0)] } ?? [] }
         if let positions = ticks.positions, positions.isEmpty { return ["unset \(axis)tics"] }
         var line = "set \(axis)tics"
         if let positions = ticks.positions {
@@ -70,14 +77,14 @@ extension Axes {
         if let rotation = ticks.rotation, rotation != 0 {
             line += " rotate by \(GnuplotSyntax.number(rotation))" + (axis == "x" ? " right" : "")
         }
-        return [line]
+        return [line + Self.font(fontSize)]
     }
 
     private var legendLine: String {
         guard showsLegend, series.contains(where: { $0.label != nil }) else { return "unset key" }
         // reverse Left: sample first, then left-aligned text, as matplotlib lays out legends.
         let position = legendLocation.gnuplotPosition(best: legendCorner)
-        return "set key \(position) reverse Left \(legendHasFrame ? "box" : "nobox") opaque samplen 3 spacing 1.2"
+        return "set key \(position) reverse Left \(legendHasFrame ? "box" : "nobox") opaque samplen 3 spacing 1.2" + Self.font(fontSizes.legend)
     }
 
     /// One `plot` with the images first (under the data) and a clause per series; an empty axes plots

@@ -39,6 +39,17 @@ public struct Ticks: Equatable, Sendable {
     }
 }
 
+/// Font sizes in points set by `fontsize=` (nil: matplotlib's defaults, 12 for titles, 10 elsewhere).
+public struct FontSizes: Equatable, Sendable {
+    public var title: Double?
+    public var xLabel: Double?
+    public var yLabel: Double?
+    public var legend: Double?
+    public var xTicks: Double?
+    public var yTicks: Double?
+    public init() {}
+}
+
 /// Grid lines (`grid(True)`): which axes, colour and line style; defaults are matplotlib's.
 public struct GridLines: Equatable, Sendable {
     public enum Axis: String, Sendable { case x, y, both }
@@ -68,6 +79,10 @@ public final class Axes {
     public var xTicks: Ticks?
     public var yTicks: Ticks?
     public var grid: GridLines?
+    public var fontSizes = FontSizes()
+    /// Logarithmic axes (`xscale('log')`, `ax.set_yscale('log')`).
+    public var xLogarithmic = false
+    public var yLogarithmic = false
     /// False after `axis('off')`: no frame, ticks or axis labels.
     public var showsAxis = true
     /// One data unit as long on both axes (`axis('equal')`, and `imshow`'s default aspect).
@@ -104,6 +119,7 @@ public final class Axes {
         showsLegend = false; legendLocation = .best; legendHasFrame = true
         xLimits = AxisLimits(); yLimits = AxisLimits()
         xTicks = nil; yTicks = nil; grid = nil
+        fontSizes = FontSizes(); xLogarithmic = false; yLogarithmic = false
         showsAxis = true; equalAspect = false
     }
 

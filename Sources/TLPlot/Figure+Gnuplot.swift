@@ -45,7 +45,7 @@ extension Figure {
         // A grid of subplots: each axes in its cell, gnuplot fitting labels and ticks inside the cell,
         // as matplotlib's tight_layout does; the suptitle takes a band at the top.
         let top = suptitle == nil ? 1.0 : 1 - 36 / Double(canvas.height)
-        lines.append(suptitle.map { "set multiplot title \($0.gnuplotQuoted) font ',14'" } ?? "set multiplot")
+        lines.append(suptitle.map { "set multiplot title \($0.gnuplotQuoted) font ',\(GnuplotSyntax.points(suptitleFontSize ?? 14))'" } ?? "set multiplot")
         for item in axes {
             let position = item.position
             let cellWidth = 1 / Double(position.columns), cellHeight = top / Double(position.rows)

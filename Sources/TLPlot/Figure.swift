@@ -22,6 +22,8 @@ public final class Figure {
     private var currentAxesIndex: Int?
     /// The title above all subplots (`fig.suptitle`).
     public var suptitle: String?
+    /// The suptitle's size in points (`suptitle(t, fontsize=)`); nil: 14.
+    public var suptitleFontSize: Double?
     /// The size in pixels at `dpi`.
     public var width: Int
     public var height: Int
@@ -78,6 +80,7 @@ public final class Figure {
         axes = []
         currentAxesIndex = nil
         suptitle = nil
+        suptitleFontSize = nil
     }
 
     /// Whether nothing has been drawn in any axes.

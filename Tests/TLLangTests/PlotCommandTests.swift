@@ -385,3 +385,29 @@ final class PlotCommandTests: ScriptSessionTestCase {
         XCTAssertTrue(out.contains("cmap='gray'"), out)
     }
 }
+
+extension PlotCommandTests {
+    func testFontSizesLogScalesAndAxesSet() throws {
+        try run("""
+            fig, ax = plt.subplots()
+            ax.plot([1, 2, 3], [1, 10, 100], label='growth')
+            ax.set(title='Growth', xlabel='step', ylabel='value', xlim=(0, 4), yscale='log')
+            ax.legend(fontsize='small')
+            plt.xticks([1, 2, 3], fontsize=8)
+            plt.title('Growth', fontsize=16)
+            plt.ylabel('value', fontsize='x-large')
+            fig.suptitle('All', fontsize=18)
+            fig.savefig('\(path("plot.png"))')
+            """)
+        let gp = try script("plot.gp")
+        for expected in ["set title 'Growth' font ',16'", "set xlabel 'step'\n", "set ylabel 'value' font ',14.4'",
+                         "set logscale y", "set xrange [0.0:4.0]", "set xtics (1.0, 2.0, 3.0) font ',8'",
+                         "spacing 1.2 font ',8.3'", "set multiplot title 'All' font ',18'"] {
+            XCTAssertTrue(gp.contains(expected), "script lacks \(expected):\n\(gp)")
+        }
+        XCTAssertFalse(gp.contains("set logscale x"))
+        XCTAssertNotNil(try? ImageDecoder.decode(path: path("plot.png")))
+        XCTAssertTrue(failure("plt.yscale('symlog')").contains("yscale('symlog') is not supported"))
+        XCTAssertTrue(failure("plt.title('x', fontsize='huge')").contains("'xx-large'"))
+    }
+}

@@ -30,6 +30,9 @@ struct AxesCommand {
 
     static let all: [AxesCommand] = drawing + labels + layout
 
+    /// `fontsize=`: points or a name such as `'large'`.
+    static let fontSize = ParameterSpec("fontsize", default: .none, keywordOnly: true)
+
     /// Style keywords shared by `plot` and friends, matplotlib's long and short spellings.
     static let lineStyleParameters: [ParameterSpec] = [
         "label", "color", "c", "linestyle", "ls", "linewidth", "lw", "marker", "markersize", "ms", "alpha",
@@ -66,26 +69,36 @@ struct AxesCommand {
     ]
 
     private static let labels: [AxesCommand] = [
-        AxesCommand(method: "set_title", pyplotName: "title", parameters: [ParameterSpec("label", kind: .string)]) { args, axes, _ in
-            axes.title = try args.string("label"); return .none
+        AxesCommand(method: "set_title", pyplotName: "title", parameters: [ParameterSpec("label", kind: .string), fontSize]) { args, axes, _ in
+            axes.title = try args.string("label")
+            axes.fontSizes.title = try PlotArguments.fontSize(args) ?? axes.fontSizes.title
+            return .none
         },
-        AxesCommand(method: "set_xlabel", pyplotName: "xlabel", parameters: [ParameterSpec("xlabel", kind: .string)]) { args, axes, _ in
-            axes.xLabel = try args.string("xlabel"); return .none
+        AxesCommand(method: "set_xlabel", pyplotName: "xlabel", parameters: [ParameterSpec("xlabel", kind: .string), fontSize]) { args, axes, _ in
+            axes.xLabel = try args.string("xlabel")
+            axes.fontSizes.xLabel = try PlotArguments.fontSize(args) ?? axes.fontSizes.xLabel
+            return .none
         },
-        AxesCommand(method: "set_ylabel", pyplotName: "ylabel", parameters: [ParameterSpec("ylabel", kind: .string)]) { args, axes, _ in
-            axes.yLabel = try args.string("ylabel"); return .none
+        AxesCommand(method: "set_ylabel", pyplotName: "ylabel", parameters: [ParameterSpec("ylabel", kind: .string), fontSize]) { args, axes, _ in
+            axes.yLabel = try args.string("ylabel")
+            axes.fontSizes.yLabel = try PlotArguments.fontSize(args) ?? axes.fontSizes.yLabel
+            return .none
         },
         AxesCommand(method: "legend", pyplotName: "legend", parameters: [
             ParameterSpec("labels", default: .none, kind: .list), ParameterSpec("loc", default: "best"),
-            ParameterSpec("frameon", default: true, kind: .bool),
+            ParameterSpec("frameon", default: true, kind: .bool), fontSize,
         ]) { args, axes, _ in
             try PlotArguments.legend(args, on: axes); return .none
         },
-        AxesCommand(method: "set_xticks", pyplotName: "xticks", parameters: PlotArguments.tickParameters) { args, axes, _ in
-            axes.xTicks = try PlotArguments.ticks(args, current: axes.xTicks); return .none
+        AxesCommand(method: "set_xticks", pyplotName: "xticks", parameters: PlotArguments.tickParameters + [fontSize]) { args, axes, _ in
+            axes.xTicks = try PlotArguments.ticks(args, current: axes.xTicks)
+            axes.fontSizes.xTicks = try PlotArguments.fontSize(args) ?? axes.fontSizes.xTicks
+            return .none
         },
-        AxesCommand(method: "set_yticks", pyplotName: "yticks", parameters: PlotArguments.tickParameters) { args, axes, _ in
-            axes.yTicks = try PlotArguments.ticks(args, current: axes.yTicks); return .none
+        AxesCommand(method: "set_yticks", pyplotName: "yticks", parameters: PlotArguments.tickParameters + [fontSize]) { args, axes, _ in
+            axes.yTicks = try PlotArguments.ticks(args, current: axes.yTicks)
+            axes.fontSizes.yTicks = try PlotArguments.fontSize(args) ?? axes.fontSizes.yTicks
+            return .none
         },
     ]
 
@@ -112,6 +125,17 @@ struct AxesCommand {
             ParameterSpec("alpha", default: .none, kind: .number, keywordOnly: true),
         ]) { args, axes, _ in
             try PlotArguments.grid(args, on: axes); return .none
+        },
+        AxesCommand(method: "set_xscale", pyplotName: "xscale", parameters: [ParameterSpec("value", kind: .string)]) { args, axes, _ in
+            axes.xLogarithmic = try PlotArguments.isLogarithmic(args); return .none
+        },
+        AxesCommand(method: "set_yscale", pyplotName: "yscale", parameters: [ParameterSpec("value", kind: .string)]) { args, axes, _ in
+            axes.yLogarithmic = try PlotArguments.isLogarithmic(args); return .none
+        },
+        AxesCommand(method: "set", pyplotName: nil, parameters: [
+            "title", "xlabel", "ylabel", "xlim", "ylim", "xscale", "yscale",
+        ].map { ParameterSpec($0, default: .none, keywordOnly: true) }) { args, axes, interpreter in
+            try PlotArguments.setProperties(args, on: axes, interpreter: interpreter); return .none
         },
         AxesCommand(method: "set_axis_off", pyplotName: nil, parameters: []) { _, axes, _ in
             axes.showsAxis = false; return .none

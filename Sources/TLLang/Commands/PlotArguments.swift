@@ -361,6 +361,7 @@ extension PlotArguments {
         }
         axes.legendLocation = location
         axes.legendHasFrame = try args.bool("frameon")
+        axes.fontSizes.legend = try fontSize(args) ?? axes.fontSizes.legend
         if !args["labels"].isNone {
             let labels = try args.list("labels").map { item -> String in
                 guard let text = item.asString else { throw args.typeError("labels", expected: "a list of strings") }
@@ -453,5 +454,52 @@ extension PlotArguments {
         style.lineWidth = try optionalNumber(args, "linewidth")
         if !args["alpha"].isNone { style.alpha = try fraction(args, "alpha") }
         axes.grid = GridLines(axis: axis, style: style)
+    }
+}
+
+// MARK: fonts, scales and ax.set
+
+extension PlotArguments {
+    /// matplotlib's named font sizes, relative to its 10-point default.
+    private static let namedFontSizes: [String: Double] = [
+        "xx-small": 5.79, "x-small": 6.94, "small": 8.33, "medium": 10, "large": 12, "x-large": 14.4, "xx-large": 17.28,
+    ]
+
+    /// `fontsize=`: a number of points or one of matplotlib's names; nil when not given.
+    static func fontSize(_ args: CallArguments) throws -> Double? {
+        let value = try args["fontsize"].scalarOrSelf()
+        if value.isNone { return nil }
+        if let points = value.asDouble, points > 0 { return points }
+        if let name = value.asString, let points = namedFontSizes[name] { return points }
+        throw args.typeError("fontsize", expected: "a size in points or one of "
+            + namedFontSizes.sorted { $0.value < $1.value }.map { "'\($0.key)'" }.joined(separator: ", "))
+    }
+
+    static let suptitleParameters = [ParameterSpec("t", kind: .string), AxesCommand.fontSize]
+
+    /// `suptitle(t, fontsize=)` on `figure`.
+    static func suptitle(_ args: CallArguments, on figure: Figure) throws {
+        figure.suptitle = try args.string("t")
+        figure.suptitleFontSize = try fontSize(args) ?? figure.suptitleFontSize
+    }
+
+    /// `xscale('log')` / `'linear'`; matplotlib's other scales are not drawn by tl.
+    static func isLogarithmic(_ args: CallArguments) throws -> Bool {
+        switch try args.string("value") {
+        case "log": return true
+        case "linear": return false
+        case let other:
+            throw ScriptError(.value, "\(args.commandName)('\(other)') is not supported: tl draws 'linear' and 'log' axes")
+        }
+    }
+
+    /// `ax.set(title=, xlabel=, ylabel=, xlim=, ylim=, xscale=, yscale=)`: each through its own command.
+    static func setProperties(_ args: CallArguments, on axes: Axes, interpreter: Interpreter) throws {
+        let commands = ["title": "set_title", "xlabel": "set_xlabel", "ylabel": "set_ylabel", "xlim": "set_xlim",
+                        "ylim": "set_ylim", "xscale": "set_xscale", "yscale": "set_yscale"]
+        for (property, method) in commands.sorted(by: { $0.key < $1.key }) where !args[property].isNone {
+            guard let command = AxesCommand.named(method) else { continue }
+            try interpreter.callCommand(command.spec(name: "Axes.set") { axes }, [PassedArgument(value: args[property])])
+        }
     }
 }

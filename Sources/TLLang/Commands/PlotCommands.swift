@@ -58,9 +58,9 @@ extension Session {
         register(CommandSpec(name: "gca", aliases: Self.pyplotAliases("gca")) { [unowned self] _, _ in
             .object(AxesObject(self.plots.current.currentAxes))
         })
-        register(CommandSpec(name: "suptitle", parameters: [ParameterSpec("t", kind: .string)],
+        register(CommandSpec(name: "suptitle", parameters: PlotArguments.suptitleParameters,
                              aliases: Self.pyplotAliases("suptitle")) { [unowned self] args, _ in
-            self.plots.current.suptitle = try args.string("t"); return .none
+            try PlotArguments.suptitle(args, on: self.plots.current); return .none
         })
         register(CommandSpec(name: "tight_layout", aliases: Self.pyplotAliases("tight_layout")) { _, _ in
             .none   // every subplot already gets its own cell with room for its labels

@@ -42,8 +42,8 @@ final class FigureObject: HostObject {
         let figure = self.figure
         switch name {
         case "suptitle":
-            return CommandSpec(name: "Figure.suptitle", parameters: [ParameterSpec("t", kind: .string)]) { args, _ in
-                figure.suptitle = try args.string("t"); return .none
+            return CommandSpec(name: "Figure.suptitle", parameters: PlotArguments.suptitleParameters) { args, _ in
+                try PlotArguments.suptitle(args, on: figure); return .none
             }
         case "savefig":
             return CommandSpec(name: "Figure.savefig", parameters: Self.savefigParameters) { [weak self] args, interpreter in
