@@ -111,6 +111,10 @@ final class PlotCommandTests: ScriptSessionTestCase {
             text = str(fig)
             fig2, ax = plt.subplots()
             row_fig, row = plt.subplots(1, 3)
+            pair_fig, (left, right) = plt.subplots(1, 2)
+            grid_fig, ((a, b), (c, d)) = plt.subplots(2, 2)
+            d.set_title('last')
+            last_title = str(grid_fig.axes[3])
             """, session: session)
         let red = pixels(in: image, near: (255, 0, 0), tolerance: 30), blue = pixels(in: image, near: (0, 0, 255), tolerance: 30)
         // Below the suptitle's 36-pixel band, each row of cells is (600 - 36) / 2 = 282 pixels high.
@@ -122,6 +126,8 @@ final class PlotCommandTests: ScriptSessionTestCase {
         XCTAssertEqual(variables[variable: "first_row"]?.asObject?.count, 2)
         XCTAssertTrue(variables[variable: "ax"]?.asObject is AxesObject, "1x1 gives one Axes")
         XCTAssertEqual(variables[variable: "row"]?.asObject?.count, 3, "one row gives a 1-D array")
+        XCTAssertTrue(variables[variable: "right"]?.asObject is AxesObject, "a 1-D array unpacks into axes")
+        XCTAssertEqual(variables[variable: "last_title"], .string("<Axes: title={'center': 'last'}>"))
         let gp = try script("plot.gp")
         for expected in ["set multiplot title 'Grid'", "set title 'Top right'", "set xlabel 'x'", "set grid xtics ytics"] {
             XCTAssertTrue(gp.contains(expected), "script lacks \(expected):\n\(gp)")

@@ -8,7 +8,7 @@ extension Session {
     func registerPlotCommands() {
         for command in AxesCommand.all {
             guard let pyplotName = command.pyplotName else { continue }
-            register(command.spec(name: pyplotName, aliases: Self.pyplotAliases(pyplotName)) { [unowned self] in
+            register(command.spec(name: pyplotName, aliases: Self.pyplotAliases(pyplotName)) {
                 self.plots.current.currentAxes
             })
         }
@@ -24,7 +24,7 @@ extension Session {
     private func registerFigureCommands() {
         register(CommandSpec(name: "figure", parameters: [
             ParameterSpec("num", default: .none), ParameterSpec("figsize", default: .none), ParameterSpec("dpi", default: .none),
-        ], aliases: Self.pyplotAliases("figure")) { [unowned self] args, _ in
+        ], aliases: Self.pyplotAliases("figure"))  { args, _ in
             let make = { try PlotArguments.figure(args, figsize: "figsize", dpi: "dpi") }
             switch args["num"] {
             case .none: return .object(FigureObject(self.plots.open(try make()), session: self))
@@ -37,7 +37,7 @@ extension Session {
             }
         })
         register(CommandSpec(name: "subplot", parameters: [], acceptsExtraPositional: true,
-                             aliases: Self.pyplotAliases("subplot")) { [unowned self] args, _ in
+                             aliases: Self.pyplotAliases("subplot"))  { args, _ in
             let (rows, columns, index) = try PlotArguments.subplotGrid(args.extraPositional, command: "subplot")
             return .object(AxesObject(try self.plots.subplot(rows: rows, columns: columns, index: index)))
         })
@@ -45,31 +45,31 @@ extension Session {
             ParameterSpec("nrows", default: 1, kind: .int), ParameterSpec("ncols", default: 1, kind: .int),
             ParameterSpec("figsize", default: .none, keywordOnly: true), ParameterSpec("dpi", default: .none, keywordOnly: true),
             ParameterSpec("squeeze", default: true, kind: .bool, keywordOnly: true),
-        ], aliases: Self.pyplotAliases("subplots")) { [unowned self] args, _ in
+        ], aliases: Self.pyplotAliases("subplots"))  { args, _ in
             let rows = try args.int("nrows"), columns = try args.int("ncols")
             let figure = try PlotArguments.figure(args, figsize: "figsize", dpi: "dpi")
             let grid = try self.plots.subplots(rows: rows, columns: columns, figure: figure)
             let axes = AxesGridObject.value(grid, squeeze: try args.bool("squeeze"))
             return .tuple([.object(FigureObject(figure, session: self)), axes])
         })
-        register(CommandSpec(name: "gcf", aliases: Self.pyplotAliases("gcf")) { [unowned self] _, _ in
+        register(CommandSpec(name: "gcf", aliases: Self.pyplotAliases("gcf")) { _, _ in
             .object(FigureObject(self.plots.current, session: self))
         })
-        register(CommandSpec(name: "gca", aliases: Self.pyplotAliases("gca")) { [unowned self] _, _ in
+        register(CommandSpec(name: "gca", aliases: Self.pyplotAliases("gca")) { _, _ in
             .object(AxesObject(self.plots.current.currentAxes))
         })
         register(CommandSpec(name: "suptitle", parameters: PlotArguments.suptitleParameters,
-                             aliases: Self.pyplotAliases("suptitle")) { [unowned self] args, _ in
+                             aliases: Self.pyplotAliases("suptitle"))  { args, _ in
             try PlotArguments.suptitle(args, on: self.plots.current); return .none
         })
         register(CommandSpec(name: "tight_layout", aliases: Self.pyplotAliases("tight_layout")) { _, _ in
             .none   // every subplot already gets its own cell with room for its labels
         })
-        register(CommandSpec(name: "clf", aliases: Self.pyplotAliases("clf")) { [unowned self] _, _ in
+        register(CommandSpec(name: "clf", aliases: Self.pyplotAliases("clf")) { _, _ in
             self.plots.current.clear(); return .none
         })
         register(CommandSpec(name: "close", parameters: [ParameterSpec("fig", default: .none)],
-                             aliases: Self.pyplotAliases("close")) { [unowned self] args, _ in
+                             aliases: Self.pyplotAliases("close"))  { args, _ in
             try self.closeFigure(args); return .none
         })
     }
@@ -86,7 +86,7 @@ extension Session {
     }
 
     private func registerDrawingCommands() {
-        register(CommandSpec(name: "show", aliases: Self.pyplotAliases("show")) { [unowned self] _, interpreter in
+        register(CommandSpec(name: "show", aliases: Self.pyplotAliases("show")) { _, interpreter in
             do {
                 for path in try self.plots.show(directory: self.outputDirectory) { self.announce(path, interpreter) }
             } catch let error as PlotError {
@@ -97,7 +97,7 @@ extension Session {
             return .none
         })
         register(CommandSpec(name: "savefig", parameters: FigureObject.savefigParameters,
-                             aliases: Self.pyplotAliases("savefig")) { [unowned self] args, interpreter in
+                             aliases: Self.pyplotAliases("savefig"))  { args, interpreter in
             try self.savefig(self.plots.current, args, interpreter)
         })
     }
@@ -124,7 +124,7 @@ extension Session {
         register(CommandSpec(name: "plot_history", parameters: [
             ParameterSpec("history", kind: .object), ParameterSpec("metric", default: "acc", kind: .string),
             ParameterSpec("smooth", default: .none), ParameterSpec("output", default: .none),
-        ]) { [unowned self] args, interpreter in
+        ])  { args, interpreter in
             guard case .object(let object as HistoryObject) = args["history"] else {
                 throw args.typeError("history", expected: "the History returned by fit()")
             }
