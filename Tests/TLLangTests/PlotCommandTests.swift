@@ -262,6 +262,13 @@ final class PlotCommandTests: ScriptSessionTestCase {
         XCTAssertTrue(gp.contains("set xrange [0.0:3.0]") && gp.contains("set yrange [0.0:3.0]"), gp)
     }
 
+    func testSavefigAddsPNGAndLegendWithoutLabelsWarns() throws {
+        let printed = try run("plt.plot([1, 2])\nplt.legend()\nplt.savefig('\(path("noext"))')")
+        XCTAssertTrue(printed.contains("warning: No artists with labels found to put in legend"), printed)
+        XCTAssertTrue(printed.contains("saved plot to \(path("noext.png"))"), printed)
+        XCTAssertNotNil(try? ImageDecoder.decode(path: path("noext.png")))
+    }
+
     func testFigureSizeDpiAndSavefigDpi() throws {
         var image = try draw("plt.figure(figsize=(3, 2))\nplt.plot([1, 2])\nplt.savefig('OUT/plot.png')")
         XCTAssertEqual([image.width, image.height], [300, 200])
@@ -378,6 +385,8 @@ final class PlotCommandTests: ScriptSessionTestCase {
             ("plt.axis('square')", "axis('square') is not supported"),
             ("plt.imshow([[[1, 2]]])", "invalid shape (1, 1, 2)"),
             ("plt.plot([1, 2], [1])", "x and y must have the same length"),
+            ("plt.hist([1, 2], bins='auto')", "bins='auto' is not supported"),
+            ("plt.plot([1])\nplt.savefig('figure.pdf')", "tl saves figures as PNG only, not '.pdf': name the file figure.png"),
         ]
         for (source, message) in cases {
             let error = failure(source)

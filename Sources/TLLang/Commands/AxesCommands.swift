@@ -87,8 +87,13 @@ struct AxesCommand {
         AxesCommand(method: "legend", pyplotName: "legend", parameters: [
             ParameterSpec("labels", default: .none, kind: .list), ParameterSpec("loc", default: "best"),
             ParameterSpec("frameon", default: true, kind: .bool), fontSize,
-        ]) { args, axes, _ in
-            try PlotArguments.legend(args, on: axes); return .none
+        ]) { args, axes, interpreter in
+            try PlotArguments.legend(args, on: axes)
+            if !axes.series.contains(where: { $0.label != nil }) {
+                interpreter.write("warning: No artists with labels found to put in legend: give plot(..., label='...') "
+                    + "or legend(['name', ...])\n")
+            }
+            return .none
         },
         AxesCommand(method: "set_xticks", pyplotName: "xticks", parameters: PlotArguments.tickParameters + [fontSize]) { args, axes, _ in
             axes.xTicks = try PlotArguments.ticks(args, current: axes.xTicks)

@@ -280,6 +280,9 @@ extension PlotArguments {
     static func hist(_ args: CallArguments, on axes: Axes) throws -> Value {
         let values = try numbers(args["x"], argument: "x", command: "hist")
         let bins: Histogram.Bins
+        if let rule = args["bins"].asString {
+            throw ScriptError(.value, "hist(): bins='\(rule)' is not supported: give a number of bins or a list of edges")
+        }
         if let count = args["bins"].asInt { bins = .count(count) } else {
             bins = .edges(try numbers(args["bins"], argument: "bins", command: "hist"))
         }

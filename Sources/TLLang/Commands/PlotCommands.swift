@@ -104,7 +104,7 @@ extension Session {
 
     /// Draws `figure` into `fname` at `dpi=`; like `show`, a missing gnuplot is a warning.
     func savefig(_ figure: Figure, _ args: CallArguments, _ interpreter: Interpreter) throws -> Value {
-        let path = outputPath(try args.string("fname"))
+        let path = outputPath(try pngPath(args.string("fname")))
         let dpi = try args.optional("dpi", CallArguments.double)
         if let dpi, !(dpi > 0) { throw ScriptError(.value, "savefig(): dpi must be positive, got \(dpi)") }
         if let bbox = try args.optionalString("bbox_inches"), bbox != "tight" {
@@ -118,6 +118,16 @@ extension Session {
             interpreter.write("warning: \(error.description); the run goes on without this plot\n")
         }
         return .none
+    }
+
+    /// matplotlib picks the format from the extension; tl writes PNG: `NAME` becomes `NAME.png`.
+    private func pngPath(_ name: String) throws -> String {
+        let suffix = (name as NSString).pathExtension
+        if suffix.isEmpty { return name + ".png" }
+        guard suffix.lowercased() == "png" else {
+            throw ScriptError(.value, "savefig(): tl saves figures as PNG only, not '.\(suffix)': name the file \((name as NSString).deletingPathExtension).png")
+        }
+        return name
     }
 
     private func registerHistoryPlotCommand() {
