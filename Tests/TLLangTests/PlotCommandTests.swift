@@ -303,6 +303,8 @@ final class PlotCommandTests: ScriptSessionTestCase {
         for expected in ["set key bottom right reverse Left nobox", "title 'first'", "title 'second'", "unset border"] {
             XCTAssertTrue(second.contains(expected), "script lacks \(expected):\n\(second)")
         }
+        try run("plt.plot([1, 2], label=0.001)\nplt.legend()\nplt.savefig('\(path("number.png"))')")
+        XCTAssertTrue(try script("number.gp").contains("title '0.001'"))
         let limits = try run("plt.plot([0, 10], [0, 1])\nprint(plt.xlim())\nprint(plt.axis([1, 2, 3, 4]))")
         XCTAssertEqual(limits, "(-0.5, 10.5)\n(1.0, 2.0, 3.0, 4.0)\n")
     }

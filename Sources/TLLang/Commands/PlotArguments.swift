@@ -108,10 +108,12 @@ enum PlotArguments {
         return number
     }
 
+    /// `label=`: a string, or a number shown as Python's `str` shows it (matplotlib calls `str` too).
     static func label(_ args: CallArguments) throws -> String? {
-        switch args["label"] {
+        switch try args["label"].scalarOrSelf() {
         case .none: return nil
         case .string(let text): return text
+        case let number where number.asDouble != nil: return number.repr
         default: throw args.typeError("label", expected: "a string")
         }
     }
