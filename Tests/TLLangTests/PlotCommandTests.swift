@@ -170,21 +170,18 @@ final class PlotCommandTests: ScriptSessionTestCase {
     func testImshowShowsARealCat() throws {
         let cat = SharedFiles.data.appendingPathComponent("train/cats/cat.0.jpg").path
         try XCTSkipUnless(FileManager.default.fileExists(atPath: cat), "no shared cat photo at \(cat)")
-        let session = Session(output: { _ in })
-        try run("x = load_img('\(cat)', target_size=(150, 150))", session: session)
-        guard case .object(let loaded as ArrayObject)? = session.interpreter[variable: "x"] else { return XCTFail("no array") }
-        // The 0-255 pixels as integers, as a uint8 array of them would be.
-        let values = loaded.tensor.scalars.map { Value.int(Int($0)) }
-        let rows: [Value] = (0..<150).map { row in .list((0..<150).map { column in
-            .list(Array(values[(row * 150 + column) * 3..<(row * 150 + column) * 3 + 3]))
-        }) }
-        session.interpreter[variable: "pixels"] = .list(rows)
+        var printed = ""
+        let session = Session(output: { printed += $0 })
+        // As a notebook shows a picture: load_img's array holds whole 0-255 values, shown as bytes.
         let image = try draw("""
+            x = load_img('\(cat)', target_size=(150, 150))
             plt.figure(figsize=(3, 3))
-            plt.imshow(pixels)
+            plt.imshow(x)
             plt.axis('off')
             plt.savefig('OUT/plot.png')
             """, session: session)
+        guard case .object(let loaded as ArrayObject)? = session.interpreter[variable: "x"] else { return XCTFail("no array") }
+        XCTAssertFalse(printed.contains("Clipping"), printed)
         XCTAssertEqual([image.width, image.height], [300, 300])
         // The photo is drawn where the PNG is not white; the middle of that square has the photo's colours.
         let drawn = pixels(in: image, near: (255, 255, 255), tolerance: 0)
@@ -213,11 +210,16 @@ final class PlotCommandTests: ScriptSessionTestCase {
                 XCTAssertEqual(shown, photo, accuracy: 4, "rows \(rows), channel \(channel)")
             }
         }
-        // The float array load_img returns holds 0-255 values: matplotlib clips it, and says so.
+    }
+
+    func testImshowClipsFloatsOutsideTheirRangeAsMatplotlibDoes() throws {
         var printed = ""
-        let warned = Session(output: { printed += $0 })
-        try run("x = load_img('\(cat)', target_size=(30, 30))\nplt.imshow(x)", session: warned)
+        let session = Session(output: { printed += $0 })
+        let image = try draw("plt.imshow([[[0.5, 2.5, 300.2], [0.0, 1.0, 0.0]]])\nplt.savefig('OUT/plot.png')", session: session)
         XCTAssertTrue(printed.contains("Clipping input data to the valid range for imshow with RGB data"), printed)
+        // (0.5, 2.5, 300.2) as fractions: 127 and two clipped to 255.
+        XCTAssertGreaterThan(pixels(in: image, near: (127, 255, 255), tolerance: 1).count, 1000)
+        XCTAssertGreaterThan(pixels(in: image, near: (0, 255, 0), tolerance: 1).count, 1000)
     }
 
     func testHistDrawsBarsProportionalToTheCounts() throws {

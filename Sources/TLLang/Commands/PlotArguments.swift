@@ -310,7 +310,7 @@ extension PlotArguments {
     static func imshow(_ args: CallArguments, on axes: Axes, interpreter: Interpreter) throws {
         let value = args["X"]
         let (values, shape) = try array(value, argument: "X", command: "imshow")
-        let image = try PlotImage(values: values.map(Float.init), shape: shape, integerValued: holdsIntegers(value),
+        let image = try PlotImage(values: values.map(Float.init), shape: shape, integerValued: holdsBytes(value, values),
                                   colormap: try colormap(args["cmap"], command: "imshow"),
                                   vmin: try optionalNumber(args, "vmin"), vmax: try optionalNumber(args, "vmax"))
         if image.wasClipped {
@@ -326,24 +326,28 @@ extension PlotArguments {
         }
     }
 
-    /// Whether an image holds integers (0-255) rather than floats (0-1), as its NumPy dtype says, or
-    /// for lists, as its Python numbers are.
-    private static func holdsIntegers(_ value: Value) -> Bool {
-        if case .object(let object) = value {
-            guard let dtype = try? object.attribute("dtype") else { return false }
+    /// Whether RGB values are bytes (0-255) rather than fractions (0-1). As matplotlib decides: an integer
+    /// dtype, or Python ints in lists. And as Keras's images arrive in a notebook: tl's `load_img`,
+    /// `img_to_array` and `array_to_img` give float32 arrays of whole 0-255 values where Keras gives PIL
+    /// images or uint8 arrays, so whole numbers within 0...255 that go above 1 are bytes too; other
+    /// floats are fractions, clipped with matplotlib's warning.
+    private static func holdsBytes(_ value: Value, _ values: [Double]) -> Bool {
+        if case .object(let object) = value, let dtype = try? object.attribute("dtype") {
             let name: String
             switch dtype {
             case .string(let text): name = text
             case .object(let type): name = type.printDescription ?? type.summaryDescription
-            default: return false
+            default: name = ""
             }
-            return name.contains("int") || name.contains("bool")
+            if name.contains("int") || name.contains("bool") { return true }
         }
         func integers(_ item: Value) -> Bool {
             if case .int = item { return true }
             return item.asSequence?.allSatisfy(integers) ?? false
         }
-        return integers(value)
+        if integers(value) { return true }
+        let wholeBytes = values.allSatisfy { (0...255).contains($0) && $0 == $0.rounded() }
+        return wholeBytes && values.contains { $0 > 1 }
     }
 }
 
