@@ -344,7 +344,7 @@ final class PlotCommandTests: ScriptSessionTestCase {
             ax.legend(['diagonal'])
             ax2 = fig.add_subplot(2, 1, 2)
             ax2.imshow([[0, 255]], cmap='Greys')
-            ax2.set_axis_off()
+            ax2.axis('off')
             count = len(fig.axes)
             current = plt.gca()
             fig.savefig('OUT/plot.png')
@@ -353,7 +353,11 @@ final class PlotCommandTests: ScriptSessionTestCase {
         let red = pixels(in: image, near: (255, 0, 0), tolerance: 30)
         XCTAssertTrue(!red.isEmpty && red.allSatisfy { $0.y < 200 }, "add_subplot(211) is the top half")
         XCTAssertGreaterThan(pixels(in: image, near: (0, 0, 0), tolerance: 5).filter { $0.y > 200 }.count, 500)
-        XCTAssertTrue(try script("plot.gp").contains("set xtics (0.0, 0.5, 1.0)"))
+        let gp = try script("plot.gp")
+        for expected in ["set xtics (0.0, 0.5, 1.0)", "set xrange [0.0:1.0]", "set yrange [0.0:1.0]", "title 'diagonal'",
+                         "set origin 0.0,0.5", "set origin 0.0,0.0", "unset border"] {
+            XCTAssertTrue(gp.contains(expected), "script lacks \(expected):\n\(gp)")
+        }
     }
 
     func testTheBooksAugmentationLoopWritesOneFigureEach() throws {
@@ -428,5 +432,23 @@ extension PlotCommandTests {
         XCTAssertNotNil(try? ImageDecoder.decode(path: path("plot.png")))
         XCTAssertTrue(failure("plt.yscale('symlog')").contains("yscale('symlog') is not supported"))
         XCTAssertTrue(failure("plt.title('x', fontsize='huge')").contains("'xx-large'"))
+    }
+}
+
+extension PlotCommandTests {
+    func testAxisOffOnAndClearingAxes() throws {
+        let session = Session(output: { _ in })
+        try run("""
+            fig, ax = plt.subplots()
+            ax.plot([1, 2])
+            ax.set_axis_off()
+            fig.savefig('\(path("off.png"))')
+            ax.set_axis_on()
+            fig.savefig('\(path("on.png"))')
+            ax.cla()
+            """, session: session)
+        XCTAssertTrue(try script("off.gp").contains("unset border"))
+        XCTAssertTrue(try script("on.gp").contains("set border 15"))
+        XCTAssertTrue(session.plots.current.isEmpty, "cla() removes what was drawn")
     }
 }
