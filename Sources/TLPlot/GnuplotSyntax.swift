@@ -16,6 +16,17 @@ enum GnuplotSyntax {
         value.isFinite ? "\(value)" : "NaN"
     }
 
+    /// A size, width or position rounded to four decimals, so `6 * 0.15` reads `0.9`.
+    static func short(_ value: Double) -> String {
+        number((value * 10_000).rounded() / 10_000)
+    }
+
+    /// A font size in points: whole sizes without a decimal point (`12`), others to a tenth (`10.5`).
+    static func points(_ size: Double) -> String {
+        let tenths = (size * 10).rounded() / 10
+        return tenths == tenths.rounded() ? String(Int(tenths)) : String(tenths)
+    }
+
     /// The absolute, normalised form of `path`, so saved scripts work from any working folder.
     static func absolutePath(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.path

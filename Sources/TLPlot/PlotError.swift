@@ -22,6 +22,8 @@ public enum PlotError: Error, Equatable, CustomStringConvertible {
     case invalidArgument(String)
     /// Writing or renaming a file failed.
     case fileWriteFailed(path: String, reason: String)
+    /// A colour, marker, line style, colormap or legend location that tl does not know.
+    case unsupportedStyle(what: String, value: String, supported: String)
 
     public var description: String {
         switch self {
@@ -48,6 +50,8 @@ public enum PlotError: Error, Equatable, CustomStringConvertible {
             return message
         case let .fileWriteFailed(path, reason):
             return "could not write \(path): \(reason). Check that the folder exists and is writable."
+        case let .unsupportedStyle(what, value, supported):
+            return "unsupported \(what) '\(value)': tl supports \(supported)"
         }
     }
 }

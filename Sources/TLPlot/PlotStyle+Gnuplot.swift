@@ -8,14 +8,14 @@ extension PlotStyle {
         case (_?, nil): parts.append("with points")
         case (_?, _?): parts.append("with linespoints")
         }
-        parts.append("lc rgb '\(color.hex)'")
+        parts.append("lc rgb '\(color.gnuplotHex(alpha: alpha))'")
         if let line = effectiveLine {
             // matplotlib's default line width is 1.5 points.
-            parts.append("lw 1.5")
+            parts.append("lw \(lineWidth.map(GnuplotSyntax.short) ?? "1.5")")
             parts.append("dt \(line.gnuplotDashType)")
         }
         if let marker {
-            parts.append("pt \(marker.gnuplotPointType) ps \(marker.gnuplotPointSize)")
+            parts.append("pt \(marker.gnuplotPointType) ps \(marker.gnuplotPointSize(markerSize: markerSize))")
         }
         return parts.joined(separator: " ")
     }
@@ -25,7 +25,7 @@ extension PlotStyle.LineStyle {
     /// Dash patterns in the spirit of matplotlib's (dash and gap lengths relative to the line width).
     var gnuplotDashType: String {
         switch self {
-        case .solid: return "solid"
+        case .solid, .none: return "solid"
         case .dashed: return "(7,4)"
         case .dashDot: return "(7,3,1,3)"
         case .dotted: return "(1,3)"
@@ -50,12 +50,16 @@ extension PlotStyle.Marker {
         }
     }
 
-    /// Sizes that match matplotlib's 6-point markers at 100 dpi; `.` and `,` are small dots.
-    var gnuplotPointSize: String {
+    /// gnuplot's point size for a marker `points` wide: matplotlib's default 6-point marker is `ps 0.9`.
+    static let pointSizePerPoint = 0.15
+
+    /// Sizes that match matplotlib's markers at 100 dpi (6 points unless `markerSize` says otherwise);
+    /// `.` is drawn at half the size, `,` is always a pixel.
+    func gnuplotPointSize(markerSize: Double?) -> String {
         switch self {
         case .pixel: return "0.2"
-        case .point: return "0.45"
-        default: return "0.9"
+        case .point: return GnuplotSyntax.short((markerSize ?? 6) * Self.pointSizePerPoint / 2)
+        default: return GnuplotSyntax.short((markerSize ?? 6) * Self.pointSizePerPoint)
         }
     }
 }

@@ -27,16 +27,25 @@ public struct PlotStyle: Equatable, Sendable {
         case diamond = "D", thinDiamond = "d", star = "*", pentagon = "p", hexagon = "h"
     }
 
+    /// matplotlib's line styles; `.none` (`linestyle='None'`) draws no connecting line.
     public enum LineStyle: String, CaseIterable, Sendable {
-        case solid = "-", dashed = "--", dashDot = "-.", dotted = ":"
+        case solid = "-", dashed = "--", dashDot = "-.", dotted = ":", none = "None"
     }
 
     public var color: Color?
     public var marker: Marker?
     public var line: LineStyle?
+    /// Line width in points (`linewidth=`/`lw=`); nil: matplotlib's 1.5.
+    public var lineWidth: Double?
+    /// Marker size in points (`markersize=`/`ms=`); nil: matplotlib's 6.
+    public var markerSize: Double?
+    /// Opacity from 0 (invisible) to 1 (`alpha=`); nil: opaque.
+    public var alpha: Double?
 
-    public init(color: Color? = nil, marker: Marker? = nil, line: LineStyle? = nil) {
+    public init(color: Color? = nil, marker: Marker? = nil, line: LineStyle? = nil,
+                lineWidth: Double? = nil, markerSize: Double? = nil, alpha: Double? = nil) {
         self.color = color; self.marker = marker; self.line = line
+        self.lineWidth = lineWidth; self.markerSize = markerSize; self.alpha = alpha
     }
 
     /// matplotlib's single-letter colours (`matplotlib.colors.BASE_COLORS`).
@@ -71,6 +80,12 @@ public struct PlotStyle: Equatable, Sendable {
                 index += 2
                 continue
             }
+            // "C0".."C9": a colour of the default cycle, as in "C1--".
+            if character == "C", index + 1 < characters.count, let digit = characters[index + 1].wholeNumberValue {
+                try style.set(\.color, Self.defaultCycle[digit], format: format, what: "colour")
+                index += 2
+                continue
+            }
             if let line = LineStyle(rawValue: String(character)) {
                 try style.set(\.line, line, format: format, what: "line style")
             } else if let marker = Marker(rawValue: String(character)) {
@@ -94,6 +109,9 @@ public struct PlotStyle: Equatable, Sendable {
     /// Whether a connecting line is drawn: explicitly asked for, or implied by the absence of a marker.
     public var drawsLine: Bool { line != nil || marker == nil }
 
-    /// The line style actually drawn, `nil` when only markers are drawn.
-    public var effectiveLine: LineStyle? { drawsLine ? (line ?? .solid) : nil }
+    /// The line style actually drawn, `nil` when only markers (or nothing) are drawn.
+    public var effectiveLine: LineStyle? {
+        guard drawsLine, line != LineStyle.none else { return nil }
+        return line ?? .solid
+    }
 }

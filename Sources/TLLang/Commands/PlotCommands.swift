@@ -3,41 +3,90 @@ import TLPlot
 import TLScript
 
 extension Session {
+    /// matplotlib's pyplot: `plt.NAME` draws into the current figure's current axes (the axes commands,
+    /// shared with `ax.NAME`), plus the figure-level calls and the walkthrough's `plot_history`.
     func registerPlotCommands() {
-        register(CommandSpec(name: "plot", parameters: [
-            ParameterSpec("x"), ParameterSpec("y", default: .none), ParameterSpec("fmt", default: .none), ParameterSpec("label", default: .none),
-        ], aliases: ["plt.plot", "pyplot.plot"]) { args, _ in
-            // matplotlib's plot(y), plot(y, fmt), plot(x, y) and plot(x, y, fmt).
-            var x: [Double]? = try args.doubles("x")
-            var y: [Double]
-            var fmt = try args.optionalString("fmt") ?? ""
-            switch args["y"] {
-            case .none: y = x!; x = nil
-            case .string(let style): y = x!; x = nil; fmt = style
-            default: y = try args.doubles("y")
+        for command in AxesCommand.all {
+            guard let pyplotName = command.pyplotName else { continue }
+            register(command.spec(name: pyplotName, aliases: Self.pyplotAliases(pyplotName)) {
+                self.plots.current.currentAxes
+            })
+        }
+        registerFigureCommands()
+        registerDrawingCommands()
+        registerHistoryPlotCommand()
+        registerUnsupportedPyplotCalls()
+    }
+
+    /// `plt.NAME` and `pyplot.NAME` (`import matplotlib.pyplot as plt`).
+    static func pyplotAliases(_ name: String) -> [String] { ["plt.\(name)", "pyplot.\(name)"] }
+
+    private func registerFigureCommands() {
+        register(CommandSpec(name: "figure", parameters: [
+            ParameterSpec("num", default: .none), ParameterSpec("figsize", default: .none), ParameterSpec("dpi", default: .none),
+        ], aliases: Self.pyplotAliases("figure"))  { args, _ in
+            let make = { try PlotArguments.figure(args, figsize: "figsize", dpi: "dpi") }
+            switch args["num"] {
+            case .none: return .object(FigureObject(self.plots.open(try make()), session: self))
+            case .object(let object as FigureObject):
+                self.plots.makeCurrent(object.figure)
+                return .object(object)
+            default:
+                let number = try args.int("num")
+                return .object(FigureObject(try self.plots.figure(number: number, make: make).figure, session: self))
             }
-            if let xs = x, xs.count != y.count {
-                throw ScriptError(.value, "plot(): x and y must have the same length, got \(xs.count) and \(y.count)")
-            }
-            try self.plots.plot(x: x, y: y, style: fmt, label: try args.optionalString("label"))
-            return .none
         })
-        register(CommandSpec(name: "title", parameters: [ParameterSpec("text", kind: .string)], aliases: ["plt.title"]) { args, _ in
-            self.plots.title(try args.string("text")); return .none
+        register(CommandSpec(name: "subplot", parameters: [], acceptsExtraPositional: true,
+                             aliases: Self.pyplotAliases("subplot"))  { args, _ in
+            let (rows, columns, index) = try PlotArguments.subplotGrid(args.extraPositional, command: "subplot")
+            return .object(AxesObject(try self.plots.subplot(rows: rows, columns: columns, index: index)))
         })
-        register(CommandSpec(name: "xlabel", parameters: [ParameterSpec("text", kind: .string)], aliases: ["plt.xlabel"]) { args, _ in
-            self.plots.xlabel(try args.string("text")); return .none
+        register(CommandSpec(name: "subplots", parameters: [
+            ParameterSpec("nrows", default: 1, kind: .int), ParameterSpec("ncols", default: 1, kind: .int),
+            ParameterSpec("figsize", default: .none, keywordOnly: true), ParameterSpec("dpi", default: .none, keywordOnly: true),
+            ParameterSpec("squeeze", default: true, kind: .bool, keywordOnly: true),
+        ], aliases: Self.pyplotAliases("subplots"))  { args, _ in
+            let rows = try args.int("nrows"), columns = try args.int("ncols")
+            let figure = try PlotArguments.figure(args, figsize: "figsize", dpi: "dpi")
+            let grid = try self.plots.subplots(rows: rows, columns: columns, figure: figure)
+            let axes = AxesGridObject.value(grid, squeeze: try args.bool("squeeze"))
+            return .tuple([.object(FigureObject(figure, session: self)), axes])
         })
-        register(CommandSpec(name: "ylabel", parameters: [ParameterSpec("text", kind: .string)], aliases: ["plt.ylabel"]) { args, _ in
-            self.plots.ylabel(try args.string("text")); return .none
+        register(CommandSpec(name: "gcf", aliases: Self.pyplotAliases("gcf")) { _, _ in
+            .object(FigureObject(self.plots.current, session: self))
         })
-        register(CommandSpec(name: "legend", aliases: ["plt.legend"]) { _, _ in
-            self.plots.legend(); return .none
+        register(CommandSpec(name: "gca", aliases: Self.pyplotAliases("gca")) { _, _ in
+            .object(AxesObject(self.plots.current.currentAxes))
         })
-        register(CommandSpec(name: "figure", acceptsExtraKeywords: true, aliases: ["plt.figure"]) { _, _ in
-            self.plots.figure(); return .none
+        register(CommandSpec(name: "suptitle", parameters: PlotArguments.suptitleParameters,
+                             aliases: Self.pyplotAliases("suptitle"))  { args, _ in
+            try PlotArguments.suptitle(args, on: self.plots.current); return .none
         })
-        register(CommandSpec(name: "show", aliases: ["plt.show"]) { _, interpreter in
+        register(CommandSpec(name: "tight_layout", aliases: Self.pyplotAliases("tight_layout")) { _, _ in
+            .none   // every subplot already gets its own cell with room for its labels
+        })
+        register(CommandSpec(name: "clf", aliases: Self.pyplotAliases("clf")) { _, _ in
+            self.plots.current.clear(); return .none
+        })
+        register(CommandSpec(name: "close", parameters: [ParameterSpec("fig", default: .none)],
+                             aliases: Self.pyplotAliases("close"))  { args, _ in
+            try self.closeFigure(args); return .none
+        })
+    }
+
+    /// `plt.close()`, `plt.close('all')`, `plt.close(2)`, `plt.close(fig)`.
+    private func closeFigure(_ args: CallArguments) throws {
+        switch args["fig"] {
+        case .none: plots.closeCurrent()
+        case .string("all"): plots.closeAll()
+        case .object(let object as FigureObject): plots.close(object.figure)
+        case .int(let number): plots.close(number: number)
+        default: throw args.typeError("fig", expected: "'all', a figure number or a figure")
+        }
+    }
+
+    private func registerDrawingCommands() {
+        register(CommandSpec(name: "show", aliases: Self.pyplotAliases("show")) { _, interpreter in
             do {
                 for path in try self.plots.show(directory: self.outputDirectory) { self.announce(path, interpreter) }
             } catch let error as PlotError {
@@ -47,20 +96,45 @@ extension Session {
             }
             return .none
         })
-        register(CommandSpec(name: "savefig", parameters: [ParameterSpec("path", kind: .string)], aliases: ["plt.savefig"]) { args, interpreter in
-            let path = self.outputPath(try args.string("path"))
-            do {
-                try self.plots.savefig(path)
-                self.announce(path, interpreter)
-            } catch let error as PlotError {
-                interpreter.write("warning: \(error.description); the run goes on without this plot\n")
-            }
-            return .none
+        register(CommandSpec(name: "savefig", parameters: FigureObject.savefigParameters,
+                             aliases: Self.pyplotAliases("savefig"))  { args, interpreter in
+            try self.savefig(self.plots.current, args, interpreter)
         })
+    }
+
+    /// Draws `figure` into `fname` at `dpi=`; like `show`, a missing gnuplot is a warning.
+    func savefig(_ figure: Figure, _ args: CallArguments, _ interpreter: Interpreter) throws -> Value {
+        let path = outputPath(try pngPath(args.string("fname")))
+        let dpi = try args.optional("dpi", CallArguments.double)
+        if let dpi, !(dpi > 0) { throw ScriptError(.value, "savefig(): dpi must be positive, got \(dpi)") }
+        if let bbox = try args.optionalString("bbox_inches"), bbox != "tight" {
+            throw ScriptError(.value, "savefig(): bbox_inches must be 'tight' or None, got '\(bbox)'")
+        }
+        do {
+            try figure.render(to: path, gnuplot: plots.gnuplot, dpi: dpi)
+            announce(path, interpreter)
+        } catch let error as PlotError {
+            if case .nothingToPlot = error { throw ScriptError(.value, "savefig(): \(error.description)") }
+            interpreter.write("warning: \(error.description); the run goes on without this plot\n")
+        }
+        return .none
+    }
+
+    /// matplotlib picks the format from the extension; tl writes PNG: `NAME` becomes `NAME.png`.
+    private func pngPath(_ name: String) throws -> String {
+        let suffix = (name as NSString).pathExtension
+        if suffix.isEmpty { return name + ".png" }
+        guard suffix.lowercased() == "png" else {
+            throw ScriptError(.value, "savefig(): tl saves figures as PNG only, not '.\(suffix)': name the file \((name as NSString).deletingPathExtension).png")
+        }
+        return name
+    }
+
+    private func registerHistoryPlotCommand() {
         register(CommandSpec(name: "plot_history", parameters: [
             ParameterSpec("history", kind: .object), ParameterSpec("metric", default: "acc", kind: .string),
             ParameterSpec("smooth", default: .none), ParameterSpec("output", default: .none),
-        ]) { args, interpreter in
+        ])  { args, interpreter in
             guard case .object(let object as HistoryObject) = args["history"] else {
                 throw args.typeError("history", expected: "the History returned by fit()")
             }
@@ -94,6 +168,17 @@ extension Session {
             }
             return .none
         })
+    }
+
+    /// matplotlib calls tl does not draw: each says so by name instead of "not defined".
+    private func registerUnsupportedPyplotCalls() {
+        for name in PlotArguments.unsupportedPyplotCalls {
+            register(CommandSpec(name: "plt.\(name)", acceptsExtraPositional: true, acceptsExtraKeywords: true,
+                                 doc: "matplotlib's \(name) is not supported by tl.", aliases: ["pyplot.\(name)"]) { _, _ in
+                throw ScriptError(.notImplemented, "plt.\(name)() is not supported by tl: its plots are drawn with "
+                    + "plot, scatter, hist and imshow (see \"matplotlib in tl\" in docs/LANGUAGE.md)")
+            })
+        }
     }
 
     func announce(_ path: String, _ interpreter: Interpreter) {
