@@ -123,11 +123,15 @@ public final class DirectoryIterator {
                 warnings.append("class folder \(directory)/\(name) does not exist; class \"\(name)\" has no images.")
             }
             let found = ImageFileListing.imageFiles(in: directory, className: name)
+            if found.isEmpty && ImageFileListing.isDirectory(directory + "/" + name) {
+                warnings.append("class folder \(directory)/\(name) holds no images; class \"\(name)\" gets no samples.")
+            }
             files += found
             labels += [Int](repeating: label, count: found.count)
         }
         filenames = files
         self.classes = labels
+        warnings += DirectoryIterator.layoutWarnings(directory: directory, classNames: names, classMode: classMode)
         var global = GlobalRandom.makeGenerator()
         cursor = FlowCursor(samples: files.count, batchSize: batchSize, shuffle: shuffle, seed: seed,
                             random: MersenneTwister(seed: UInt32(truncatingIfNeeded: seed ?? global.next())))
@@ -137,6 +141,28 @@ public final class DirectoryIterator {
     }
 
     deinit { pool?.shutdown() }
+
+    /// What is wrong with the folder's layout for this class mode: images lying directly in the folder
+    /// without class sub-folders, or `binary` labels over more than two classes (Keras gives them labels
+    /// 0, 1, 2, ... without a word, which binary cross-entropy cannot use).
+    static func layoutWarnings(directory: String, classNames: [String], classMode: ClassMode) -> [String] {
+        var found: [String] = []
+        if classNames.isEmpty {
+            let loose = ((try? ImageFileListing.entries(of: directory)) ?? [])
+                .filter { ImageFileListing.isImageName($0) && !ImageFileListing.isDirectory(directory + "/" + $0) }
+            if !loose.isEmpty {
+                found.append("\(directory) holds \(loose.count) image\(loose.count == 1 ? "" : "s") but no class sub-folders; "
+                    + "flow_from_directory expects one sub-folder per class, e.g. \(directory)/cats/cat.1.jpg and \(directory)/dogs/dog.1.jpg "
+                    + "(for images without labels, put them in one sub-folder and use class_mode=None).")
+            }
+        }
+        if classMode == .binary && classNames.count > 2 {
+            let listed = classNames.enumerated().map { "\($1)=\($0)" }.joined(separator: ", ")
+            found.append("class_mode='binary' over \(classNames.count) classes (\(listed)): labels above 1 mean nothing to "
+                + "binary cross-entropy; use class_mode='categorical', or classes=[...] to keep two.")
+        }
+        return found
+    }
 
     /// The next batch (Keras `next(iterator)`): images [n, height, width, 3] and labels per `classMode`.
     public func next() throws -> (images: Tensor, labels: Tensor?) {

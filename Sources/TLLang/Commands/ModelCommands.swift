@@ -213,8 +213,14 @@ final class PendingLayer: LayerBacked {
     }
     var typeName: String { layer.typeName }
     var summaryDescription: String { "\(layer.typeName) '\(layer.name)'\(layer.isBuilt ? ", \(groupedThousands(layer.parameterCount)) parameters" : " (weights created when added to a model)")" }
-    var attributeNames: [String] { ["name", "trainable", "weights"] }
-    func attribute(_ name: String) throws -> Value? { layerAttribute(name) }
+    var attributeNames: [String] { commonAttributeNames + ["input_shape", "output_shape"] }
+    func attribute(_ name: String) throws -> Value? {
+        switch name {
+        case "input_shape": return kerasShapeValue(inputShape)
+        case "output_shape": return kerasShapeValue(inputShape.flatMap { try? layer.outputShape(for: $0) })
+        default: return layerAttribute(name)
+        }
+    }
     func setAttribute(_ name: String, _ value: Value) throws -> Bool { try setLayerAttribute(name, value) }
 }
 
