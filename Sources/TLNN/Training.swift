@@ -400,7 +400,7 @@ public final class ProgressBar {
     }
 
     public func update(step: Int, elapsed: TimeInterval, metrics: [(String, Double)]) {
-        guard options.verbose == 1, options.interactive, step < steps else { return }
+        guard options.verbose == 1, options.interactive, step > 0, step < steps else { return }
         let now = Date()
         guard now.timeIntervalSince(lastDraw) > 0.1 else { return }
         lastDraw = now

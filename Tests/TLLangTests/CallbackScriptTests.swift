@@ -90,5 +90,11 @@ final class CallbackScriptTests: ScriptSessionTestCase {
         XCTAssertTrue(bar.contains("3/3 [==============================]") && bar.contains(" - loss: ") && bar.contains(" - acc: "), bar)
         let line = try run(base + "r = model.evaluate(x, y, batch_size=2, verbose=2)")
         XCTAssertTrue(line.hasPrefix("3/3 - ") && !line.contains("[") && line.contains(" - acc: "), line)
+        // On a terminal the bar is redrawn in place while batches run, ending on the full bar.
+        var terminal = ""
+        let session = Session(output: { terminal += $0 })
+        session.interactiveOutput = true
+        try run(base + "r = model.evaluate(x, y, batch_size=1)\np = model.predict(x, batch_size=1, verbose=1)", session: session)
+        XCTAssertEqual(terminal.components(separatedBy: "6/6 [==============================]").count, 3, terminal)
     }
 }

@@ -186,10 +186,8 @@ extension Session {
                                             afterBatch: bar.update)
             } else {
                 guard !args["y"].isNone else { throw ScriptError(.value, "evaluate(model, x, y): y (the labels) is missing") }
-                let x = try args.tensor("x")
-                let batchSize = try args.optionalInt("batch_size") ?? 32
-                result = try model.evaluate(x: x, y: try args.tensor("y"), batchSize: batchSize, checkCancelled: stop)
-                bar.update(done: 0, total: max(1, ((x.shape.first ?? 0) + batchSize - 1) / batchSize))
+                result = try model.evaluate(x: try args.tensor("x"), y: try args.tensor("y"), batchSize: try args.optionalInt("batch_size") ?? 32,
+                                            checkCancelled: stop, afterBatch: bar.update)
             }
             let names = ["loss"] + (model.compiled?.metrics ?? [])
             var evaluation: [String: Double] = [:]
