@@ -129,7 +129,8 @@ final class AUCAccumulator: MetricAccumulator {
     init(thresholdCount: Int) {
         let n = max(thresholdCount, 3)
         let epsilon: Float = 1e-7
-        thresholds = [-epsilon] + (1...(n - 2)).map { Float($0) / Float(n - 1) } + [1 + epsilon]
+        // Keras computes (i + 1) / (n - 1) in double precision, then stores it as float32.
+        thresholds = [-epsilon] + (1...(n - 2)).map { Float(Double($0) / Double(n - 1)) } + [1 + epsilon]
         truePositives = Array(repeating: 0, count: n)
         falsePositives = truePositives
         trueNegatives = truePositives
