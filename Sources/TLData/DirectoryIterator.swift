@@ -152,8 +152,9 @@ public final class DirectoryIterator {
                 .filter { ImageFileListing.isImageName($0) && !ImageFileListing.isDirectory(directory + "/" + $0) }
             if !loose.isEmpty {
                 found.append("\(directory) holds \(loose.count) image\(loose.count == 1 ? "" : "s") but no class sub-folders; "
-                    + "flow_from_directory expects one sub-folder per class, e.g. \(directory)/cats/cat.1.jpg and \(directory)/dogs/dog.1.jpg "
-                    + "(for images without labels, put them in one sub-folder and use class_mode=None).")
+                    + "flow_from_directory expects one sub-folder per class (FOLDER/cats/*.jpg, FOLDER/dogs/*.jpg): if this is "
+                    + "one class's folder, give the folder above it; for images without labels, move them into one "
+                    + "sub-folder and use class_mode=None.")
             }
         }
         if classMode == .binary && classNames.count > 2 {

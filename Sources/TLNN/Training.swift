@@ -412,7 +412,7 @@ public final class ProgressBar {
         guard options.verbose > 0 else { return }
         let perStep = elapsed / Double(max(steps, 1))
         let timing = perStep >= 1 ? "\(String(format: "%.0f", perStep))s/step" : "\(Int((perStep * 1000).rounded()))ms/step"
-        let prefix = options.verbose == 1 ? "\(options.interactive ? "\r" : "")\(bar(steps)) - " : " - "
+        let prefix = options.verbose == 1 ? "\(options.interactive ? "\r" : "")\(bar(steps)) - " : "\(steps)/\(steps) - "
         options.write("\(prefix)\(Int(elapsed.rounded()))s \(timing)\(Self.format(metrics))\(options.interactive ? "\u{1B}[K" : "")\n")
     }
 
@@ -444,14 +444,7 @@ public final class InferenceProgress {
     /// The closing line with the results.
     public func finish(_ metrics: [(String, Double)]) {
         let elapsed = Date().timeIntervalSince(start)
-        switch options.verbose {
-        case 0: return
-        case 1: (bar ?? ProgressBar(steps: total, options: options)).finish(elapsed: elapsed, metrics: metrics)
-        default:
-            let perStep = elapsed / Double(total)
-            let timing = perStep >= 1 ? "\(String(format: "%.0f", perStep))s/step" : "\(Int((perStep * 1000).rounded()))ms/step"
-            let figures = metrics.map { " - \($0.0): \(String(format: "%.4f", $0.1))" }.joined()
-            options.write("\(total)/\(total) - \(Int(elapsed.rounded()))s \(timing)\(figures)\n")
-        }
+        guard options.verbose > 0 else { return }
+        (bar ?? ProgressBar(steps: total, options: options)).finish(elapsed: elapsed, metrics: metrics)
     }
 }
