@@ -1,3 +1,4 @@
+import Foundation
 import TLTensor
 
 /// One metric given to `compile`, as Keras defines it, and the History key it records under.
@@ -45,6 +46,48 @@ public struct MetricDefinition: Equatable, Sendable {
     /// The names `init(kerasName:)` knows, for messages.
     public static let knownNames = ["acc", "accuracy", "binary_accuracy", "categorical_accuracy",
                                     "sparse_categorical_accuracy", "AUC", "Precision", "Recall"]
+
+    /// How a saved model's `training_config` records the metric, as Keras 2 does: the name alone when it
+    /// means the metric (`"acc"`, `"auc"`), else the class and its settings
+    /// (`{"class_name": "Recall", "config": {"name": "rec", "thresholds": 0.5}}`).
+    public var savedForm: Any {
+        if let byName = MetricDefinition(kerasName: name), byName == self { return name }
+        var config: [String: Any] = ["name": name]
+        let className: String
+        switch kind {
+        case .accuracyForLoss: className = "Accuracy"
+        case .binaryAccuracy(let threshold): className = "BinaryAccuracy"; config["threshold"] = threshold
+        case .categoricalAccuracy: className = "CategoricalAccuracy"
+        case .sparseCategoricalAccuracy: className = "SparseCategoricalAccuracy"
+        case .auc(let thresholds): className = "AUC"; config["num_thresholds"] = thresholds
+        case .precision(let threshold): className = "Precision"; config["thresholds"] = threshold
+        case .recall(let threshold): className = "Recall"; config["thresholds"] = threshold
+        }
+        return ["class_name": className, "config": config] as [String: Any]
+    }
+
+    /// The metric `savedForm` describes; nil when tl does not know it.
+    public init?(savedForm: Any) {
+        if let name = savedForm as? String {
+            self.init(kerasName: name)
+            return
+        }
+        guard let described = savedForm as? [String: Any], let className = described["class_name"] as? String else { return nil }
+        let config = described["config"] as? [String: Any] ?? [:]
+        func number(_ key: String) -> Double? { (config[key] as? NSNumber)?.doubleValue }
+        let kind: Kind
+        switch className {
+        case "Accuracy": kind = .accuracyForLoss
+        case "BinaryAccuracy": kind = .binaryAccuracy(threshold: number("threshold") ?? 0.5)
+        case "CategoricalAccuracy": kind = .categoricalAccuracy
+        case "SparseCategoricalAccuracy": kind = .sparseCategoricalAccuracy
+        case "AUC": kind = .auc(thresholds: Int(number("num_thresholds") ?? 200))
+        case "Precision": kind = .precision(threshold: number("thresholds") ?? 0.5)
+        case "Recall": kind = .recall(threshold: number("thresholds") ?? 0.5)
+        default: return nil
+        }
+        self.init(kind: kind, name: config["name"] as? String ?? className.lowercased())
+    }
 
     /// A fresh accumulator for one epoch or one evaluation.
     public func makeAccumulator(loss: Loss) -> MetricAccumulator {

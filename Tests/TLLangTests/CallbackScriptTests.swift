@@ -98,3 +98,20 @@ final class CallbackScriptTests: ScriptSessionTestCase {
         XCTAssertEqual(terminal.components(separatedBy: "6/6 [==============================]").count, 3, terminal)
     }
 }
+
+extension CallbackScriptTests {
+    /// A model compiled with named or configured metrics reloads with the same metrics under the same keys.
+    func testSavedModelKeepsItsMetrics() throws {
+        let file = path("metrics.h5")
+        let out = try run(model + """
+            model.compile(optimizer='sgd', loss='binary_crossentropy',
+                          metrics=['acc', 'AUC', metrics.AUC(num_thresholds=50, name='coarse'), metrics.Recall(name='rec', thresholds=0.3)])
+            model.save("\(file)")
+            again = load_model("\(file)")
+            print(again.metrics_names)
+            print("same", again.evaluate(x, y, verbose=0) == model.evaluate(x, y, verbose=0))
+            """)
+        XCTAssertTrue(out.contains("['loss', 'acc', 'auc', 'coarse', 'rec']"), out)
+        XCTAssertTrue(out.contains("same True"), out)
+    }
+}
