@@ -97,17 +97,21 @@ def callback_fixtures(out):
     out.append(f"    static let valAcc: [Double] = {swift_doubles(accs)}")
     logs = [{"loss": l + 0.05, "val_loss": l, "val_acc": a} for l, a in zip(losses, accs)]
 
-    out.append("    /// EarlyStopping(monitor, patience, min_delta, restore_best_weights, mode): epochs run, final weight (an epoch number).")
+    out.append("    /// EarlyStopping(monitor, patience, min_delta, restore_best_weights, mode, baseline (nan: None), start_from_epoch):")
+    out.append("    /// epochs run, final weight (an epoch number).")
     rows = []
-    for monitor, patience, min_delta, restore, mode in [("val_loss", 2, 0.0, True, "auto"), ("val_loss", 1, 0.0, False, "auto"),
-                                                         ("val_loss", 2, 0.01, True, "min"), ("val_acc", 1, 0.0, True, "max"),
-                                                         ("val_acc", 3, 0.005, True, "max"), ("val_loss", 0, 0.0, True, "auto"),
-                                                         ("val_loss", 20, 0.0, True, "auto")]:
+    for monitor, patience, min_delta, restore, mode, baseline, start in [
+            ("val_loss", 2, 0.0, True, "auto", None, 0), ("val_loss", 1, 0.0, False, "auto", None, 0),
+            ("val_loss", 2, 0.01, True, "min", None, 0), ("val_acc", 1, 0.0, True, "max", None, 0),
+            ("val_acc", 3, 0.005, True, "max", None, 0), ("val_loss", 0, 0.0, True, "auto", None, 0),
+            ("val_loss", 20, 0.0, True, "auto", None, 0), ("val_loss", 2, 0.0, True, "auto", 0.6, 0),
+            ("val_acc", 1, 0.0, False, "max", 0.65, 0), ("val_loss", 1, 0.0, True, "auto", None, 3)]:
         cb = keras.callbacks.EarlyStopping(monitor=monitor, patience=patience, min_delta=min_delta,
-                                           restore_best_weights=restore, mode=mode)
+                                           restore_best_weights=restore, mode=mode, baseline=baseline, start_from_epoch=start)
         epochs, weight, _, _ = drive(cb, logs)
-        rows.append(f'        ("{monitor}", {patience}, {min_delta!r}, {"true" if restore else "false"}, "{mode}", {epochs}, {weight!r}),')
-    out.append("    static let earlyStopping: [(monitor: String, patience: Int, minDelta: Double, restore: Bool, mode: String, epochs: Int, weight: Double)] = [")
+        shown = ".nan" if baseline is None else repr(baseline)
+        rows.append(f'        ("{monitor}", {patience}, {min_delta!r}, {"true" if restore else "false"}, "{mode}", {shown}, {start}, {epochs}, {weight!r}),')
+    out.append("    static let earlyStopping: [(monitor: String, patience: Int, minDelta: Double, restore: Bool, mode: String, baseline: Double, startFromEpoch: Int, epochs: Int, weight: Double)] = [")
     out += rows
     out.append("    ]")
 

@@ -101,11 +101,14 @@ public struct MonitorRule: Sendable {
 }
 
 /// Keras 3's `EarlyStopping`: stops when `monitor` has not improved for `patience` epochs; with
-/// `restoreBestWeights`, puts back the weights of the best epoch when training ends.
+/// `restoreBestWeights`, puts back the weights of the best epoch when training ends. With a `baseline`,
+/// patience restarts only when the value also beats it; epochs before `startFromEpoch` are not watched.
 public final class EarlyStopping: TrainingCallback {
     public let rule: MonitorRule
     public let patience: Int
     public let restoreBestWeights: Bool
+    public let baseline: Double?
+    public let startFromEpoch: Int
     public let verbose: Int
     public private(set) var wait = 0
     /// The epoch training was stopped after (0-based); 0 when it was not stopped.
@@ -114,10 +117,13 @@ public final class EarlyStopping: TrainingCallback {
     public private(set) var bestEpoch = 0
     private var bestWeights: [Tensor]?
 
-    public init(rule: MonitorRule, patience: Int = 0, restoreBestWeights: Bool = false, verbose: Int = 0) {
+    public init(rule: MonitorRule, patience: Int = 0, restoreBestWeights: Bool = false, baseline: Double? = nil,
+                startFromEpoch: Int = 0, verbose: Int = 0) {
         self.rule = rule
         self.patience = patience
         self.restoreBestWeights = restoreBestWeights
+        self.baseline = baseline
+        self.startFromEpoch = startFromEpoch
         self.verbose = verbose
     }
 
@@ -126,7 +132,7 @@ public final class EarlyStopping: TrainingCallback {
     }
 
     public func epochDidEnd(_ epoch: Int, logs: inout EpochLogs, _ training: TrainingContext) throws {
-        guard let current = rule.value(in: logs, callback: "EarlyStopping", training: training) else { return }
+        guard let current = rule.value(in: logs, callback: "EarlyStopping", training: training), epoch >= startFromEpoch else { return }
         if restoreBestWeights && bestWeights == nil {
             bestWeights = training.weightValues()
             bestEpoch = epoch
@@ -136,7 +142,7 @@ public final class EarlyStopping: TrainingCallback {
             best = current
             bestEpoch = epoch
             if restoreBestWeights { bestWeights = training.weightValues() }
-            wait = 0
+            if baseline.map({ rule.isImprovement(current, over: $0) }) ?? true { wait = 0 }
             return
         }
         if wait >= patience && epoch > 0 {

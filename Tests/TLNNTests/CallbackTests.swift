@@ -42,10 +42,12 @@ final class CallbackTests: XCTestCase {
     }
 
     func testEarlyStoppingStopsAndRestoresAsKeras() throws {
-        for case let (monitor, patience, minDelta, restore, mode, epochs, weight) in K.earlyStopping {
+        for case let (monitor, patience, minDelta, restore, mode, baseline, start, epochs, weight) in K.earlyStopping {
             let rule = try MonitorRule(monitor: monitor, mode: MonitorRule.Mode(rawValue: mode)!, minDelta: minDelta)
-            let run = try drive([EarlyStopping(rule: rule, patience: patience, restoreBestWeights: restore)], scriptedLogs())
-            let label = "\(monitor) patience=\(patience) min_delta=\(minDelta) restore=\(restore)"
+            let stopper = EarlyStopping(rule: rule, patience: patience, restoreBestWeights: restore,
+                                        baseline: baseline.isNaN ? nil : baseline, startFromEpoch: start)
+            let run = try drive([stopper], scriptedLogs())
+            let label = "\(monitor) patience=\(patience) min_delta=\(minDelta) restore=\(restore) baseline=\(baseline) start=\(start)"
             XCTAssertEqual(run.epochs, epochs, label)
             XCTAssertEqual(Double(run.weight), weight, label)
         }

@@ -78,12 +78,15 @@ extension Session {
         let stopping = [ParameterSpec("monitor", default: "val_loss", kind: .string), ParameterSpec("min_delta", default: 0, kind: .number),
                         ParameterSpec("patience", default: 0, kind: .int), ParameterSpec("verbose", default: 0, kind: .int),
                         ParameterSpec("mode", default: "auto", kind: .string),
-                        ParameterSpec("restore_best_weights", default: false, kind: .bool)]
+                        ParameterSpec("baseline", default: .none), ParameterSpec("restore_best_weights", default: false, kind: .bool),
+                        ParameterSpec("start_from_epoch", default: 0, kind: .int)]
         register(CommandSpec(name: "early_stopping", parameters: stopping,
                              aliases: ["EarlyStopping", "callbacks.EarlyStopping", "keras.callbacks.EarlyStopping"]) { args, _ in
             let callback = EarlyStopping(rule: try self.monitorRule(args, minDelta: try args.double("min_delta")),
                                          patience: try args.int("patience"),
-                                         restoreBestWeights: try args.bool("restore_best_weights"), verbose: try args.int("verbose"))
+                                         restoreBestWeights: try args.bool("restore_best_weights"),
+                                         baseline: args["baseline"].isNone ? nil : try args.double("baseline"),
+                                         startFromEpoch: try args.int("start_from_epoch"), verbose: try args.int("verbose"))
             return .object(CallbackObject(callback, typeName: "EarlyStopping", arguments: self.givenArguments(args, stopping)))
         })
 

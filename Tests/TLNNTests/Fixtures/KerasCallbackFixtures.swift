@@ -14,15 +14,19 @@ enum KerasCallbackFixtures {
     /// Scripted validation loss and accuracy per epoch.
     static let valLoss: [Double] = [0.8999999761581421, 0.699999988079071, 0.6899999976158142, 0.6949999928474426, 0.5, 0.5199999809265137, 0.5149999856948853, 0.5099999904632568, 0.6000000238418579, 0.4000000059604645]
     static let valAcc: [Double] = [0.5, 0.6000000238418579, 0.6100000143051147, 0.6000000238418579, 0.699999988079071, 0.7200000286102295, 0.7099999785423279, 0.699999988079071, 0.6899999976158142, 0.800000011920929]
-    /// EarlyStopping(monitor, patience, min_delta, restore_best_weights, mode): epochs run, final weight (an epoch number).
-    static let earlyStopping: [(monitor: String, patience: Int, minDelta: Double, restore: Bool, mode: String, epochs: Int, weight: Double)] = [
-        ("val_loss", 2, 0.0, true, "auto", 7, 4.0),
-        ("val_loss", 1, 0.0, false, "auto", 4, 3.0),
-        ("val_loss", 2, 0.01, true, "min", 4, 1.0),
-        ("val_acc", 1, 0.0, true, "max", 4, 2.0),
-        ("val_acc", 3, 0.005, true, "max", 9, 5.0),
-        ("val_loss", 0, 0.0, true, "auto", 4, 2.0),
-        ("val_loss", 20, 0.0, true, "auto", 10, 9.0),
+    /// EarlyStopping(monitor, patience, min_delta, restore_best_weights, mode, baseline (nan: None), start_from_epoch):
+    /// epochs run, final weight (an epoch number).
+    static let earlyStopping: [(monitor: String, patience: Int, minDelta: Double, restore: Bool, mode: String, baseline: Double, startFromEpoch: Int, epochs: Int, weight: Double)] = [
+        ("val_loss", 2, 0.0, true, "auto", .nan, 0, 7, 4.0),
+        ("val_loss", 1, 0.0, false, "auto", .nan, 0, 4, 3.0),
+        ("val_loss", 2, 0.01, true, "min", .nan, 0, 4, 1.0),
+        ("val_acc", 1, 0.0, true, "max", .nan, 0, 4, 2.0),
+        ("val_acc", 3, 0.005, true, "max", .nan, 0, 9, 5.0),
+        ("val_loss", 0, 0.0, true, "auto", .nan, 0, 4, 2.0),
+        ("val_loss", 20, 0.0, true, "auto", .nan, 0, 10, 9.0),
+        ("val_loss", 2, 0.0, true, "auto", 0.6, 0, 4, 2.0),
+        ("val_acc", 1, 0.0, false, "max", 0.65, 0, 4, 3.0),
+        ("val_loss", 1, 0.0, true, "auto", .nan, 3, 6, 4.0),
     ]
     /// ReduceLROnPlateau(monitor, factor, patience, min_lr, cooldown, min_delta) from lr 0.1: the learning rate after each epoch.
     static let reduceOnPlateau: [(monitor: String, factor: Double, patience: Int, minLR: Double, cooldown: Int, minDelta: Double, rates: [Double], logged: [Double])] = [
