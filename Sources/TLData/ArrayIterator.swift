@@ -18,13 +18,27 @@ public final class ArrayIterator {
     /// - Parameters:
     ///   - images: `[samples, height, width, channels]`; augmentation and preprocessing functions need 3 channels.
     ///   - seed: makes shuffling and augmentation reproducible; nil draws one from `GlobalRandom`.
+    ///   - subset: with the config's `validationSplit`, the first `int(split * n)` samples (validation) or the
+    ///     rest (training), as Keras cuts them.
     public init(images: Tensor, labels: Tensor?, batchSize: Int = 32, shuffle: Bool = true, seed: UInt64? = nil,
-                config: ImageDataGeneratorConfig = ImageDataGeneratorConfig()) throws {
+                config: ImageDataGeneratorConfig = ImageDataGeneratorConfig(), subset: Subset? = nil) throws {
         guard batchSize >= 1 else { throw DirectoryIteratorError.invalidBatchSize(batchSize) }
         guard images.rank == 4 else { throw ArrayIteratorError.notImages(shape: images.shape) }
         if let labels, labels.shape.first != images.shape[0] {
             throw ArrayIteratorError.labelCountMismatch(images: images.shape[0], labels: labels.shape.first ?? 0)
         }
+        let kept = config.range(of: subset, among: images.shape[0])
+        if let subset, kept.isEmpty { throw ArrayIteratorError.emptySubset(subset, split: config.validationSplit) }
+        if subset != nil, let labels {
+            // Keras refuses a split whose two sides hold different label values (np.unique of each side).
+            let cut = config.range(of: .validation, among: labels.shape[0]).upperBound
+            let stride = labels.count / max(labels.shape[0], 1)
+            if Set(labels.scalars[..<(cut * stride)]) != Set(labels.scalars[(cut * stride)...]) {
+                throw ArrayIteratorError.classesDifferAcrossSplit
+            }
+        }
+        let images = kept.count == images.shape[0] ? images : images.slice(kept)
+        let labels = labels.map { kept.count == $0.shape[0] ? $0 : $0.slice(kept) }
         let channels = images.shape[3]
         if channels != 3 && (config.augmentation != nil || config.preprocessing != nil) {
             throw ArrayIteratorError.needsThreeChannels(channels)
@@ -88,6 +102,8 @@ public enum ArrayIteratorError: Error, Equatable, CustomStringConvertible {
     case labelCountMismatch(images: Int, labels: Int)
     case needsThreeChannels(Int)
     case empty
+    case emptySubset(Subset, split: Double)
+    case classesDifferAcrossSplit
 
     public var description: String {
         switch self {
@@ -100,6 +116,10 @@ public enum ArrayIteratorError: Error, Equatable, CustomStringConvertible {
             return "augmentation and preprocessing functions take RGB images (3 channels), got \(channels) channels"
         case .empty:
             return "flow() was given no images, so there is no batch to draw"
+        case .classesDifferAcrossSplit:
+            return "Training and validation subsets have different number of classes after the split. If your numpy arrays are sorted by the label, you might want to shuffle them."
+        case let .emptySubset(subset, split):
+            return "subset='\(subset.rawValue)' holds no images with validation_split=\(split); give the generator a validation_split between 0 and 1 that leaves images on both sides"
         }
     }
 }

@@ -76,13 +76,15 @@ public final class DirectoryIterator {
     ///   - seed: makes shuffling and augmentation (and the generator handed to transforms) reproducible;
     ///     nil draws a seed from `GlobalRandom`, so `set_seed` still makes runs repeatable.
     ///   - workers: background threads preparing batches (default `defaultWorkers`).
+    ///   - subset: with the config's `validationSplit`, the part of each class's files to use (Keras's
+    ///     `subset=`): validation the first `int(split * n)` of a class's n files, training the rest.
     ///   - prefetch: batches prepared ahead (default 2); 0 prepares each batch when asked. A config with a
     ///     `transform` hook always prepares batches when asked (the hook runs on the caller's thread).
     public init(directory: String, targetSize: (height: Int, width: Int) = (256, 256), batchSize: Int = 32,
                 classMode: ClassMode = .categorical, classes: [String]? = nil, shuffle: Bool = true,
                 seed: UInt64? = nil, interpolation: Interpolation = .nearest,
                 onBadImage: BadImagePolicy = .error, config: ImageDataGeneratorConfig = ImageDataGeneratorConfig(),
-                workers: Int = DirectoryIterator.defaultWorkers, prefetch: Int = 2) throws {
+                subset: Subset? = nil, workers: Int = DirectoryIterator.defaultWorkers, prefetch: Int = 2) throws {
         guard batchSize >= 1 else { throw DirectoryIteratorError.invalidBatchSize(batchSize) }
         guard workers >= 1 else { throw InputPipelineError.invalidWorkers(workers) }
         guard prefetch >= 0 else { throw InputPipelineError.invalidPrefetch(prefetch) }
@@ -122,8 +124,9 @@ public final class DirectoryIterator {
             if !ImageFileListing.isDirectory(directory + "/" + name) {
                 warnings.append("class folder \(directory)/\(name) does not exist; class \"\(name)\" has no images.")
             }
-            let found = ImageFileListing.imageFiles(in: directory, className: name)
-            if found.isEmpty && ImageFileListing.isDirectory(directory + "/" + name) {
+            let listed = ImageFileListing.imageFiles(in: directory, className: name)
+            let found = Array(listed[config.range(of: subset, among: listed.count)])
+            if listed.isEmpty && ImageFileListing.isDirectory(directory + "/" + name) {
                 warnings.append("class folder \(directory)/\(name) holds no images; class \"\(name)\" gets no samples.")
             }
             files += found

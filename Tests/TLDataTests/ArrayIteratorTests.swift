@@ -33,6 +33,22 @@ final class ArrayIteratorTests: XCTestCase {
         XCTAssertEqual(try flow.batch(at: 1).images.scalars, [30])
     }
 
+    /// `validation_split=0.4` with `subset=`: validation takes the first int(0.4 * 5) = 2 samples, training the rest.
+    func testSubsetsCutAsKeras() throws {
+        let config = ImageDataGeneratorConfig(validationSplit: 0.4)
+        let images = Tensor(shape: [5, 1, 1, 1], scalars: [10, 20, 30, 40, 50])
+        let labels = Tensor(shape: [5], scalars: [0, 1, 0, 1, 1])
+        let validation = try ArrayIterator(images: images, labels: labels, batchSize: 5, shuffle: false, config: config, subset: .validation)
+        let training = try ArrayIterator(images: images, labels: labels, batchSize: 5, shuffle: false, config: config, subset: .training)
+        XCTAssertEqual(try validation.next().images.scalars, [10, 20])
+        XCTAssertEqual(try training.next().labels?.scalars, [0, 1, 1])
+        XCTAssertThrowsError(try ArrayIterator(images: images, labels: Tensor(shape: [5], scalars: [0, 0, 1, 1, 1]), config: config,
+                                               subset: .training)) { error in
+            XCTAssertEqual(error as? ArrayIteratorError, .classesDifferAcrossSplit)
+        }
+        XCTAssertThrowsError(try ArrayIterator(images: images, labels: nil, subset: .validation))
+    }
+
     func testRefusesWhatKerasRefuses() {
         XCTAssertThrowsError(try ArrayIterator(images: Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6]), labels: nil))
         XCTAssertThrowsError(try ArrayIterator(images: Tensor(shape: [2, 1, 1, 1], scalars: [1, 2]),

@@ -47,6 +47,21 @@ final class FlowAndModelSurfaceTests: ScriptSessionTestCase {
         XCTAssertTrue(out.contains("after reset 4"), out)
     }
 
+    /// Keras's `validation_split` with `subset=`: each class's first int(split * n) files validate, the rest train.
+    func testValidationSplitSubsets() throws {
+        let data = try makeFolder("data", classes: ["cats", "dogs"], count: 4)
+        let out = try run("""
+            datagen = ImageDataGenerator(rescale=1./255, validation_split=0.25)
+            train = datagen.flow_from_directory("\(data)", target_size=(6, 6), batch_size=2, class_mode='binary', subset='training')
+            val = datagen.flow_from_directory("\(data)", target_size=(6, 6), batch_size=2, class_mode='binary', subset='validation')
+            print("val", val.filenames)
+            """)
+        XCTAssertTrue(out.contains("Found 6 images belonging to 2 classes.\nFound 2 images belonging to 2 classes."), out)
+        XCTAssertTrue(out.contains("val ['cats/cats.0.png', 'dogs/dogs.0.png']"), out)
+        XCTAssertTrue(failure("ImageDataGenerator(validation_split=1.5)").contains("strictly between 0 and 1"))
+        XCTAssertTrue(failure("ImageDataGenerator().flow_from_directory('\(data)', subset='test')").contains("Invalid `subset`"))
+    }
+
     func testClassModeNoneYieldsImagesAlone() throws {
         let data = try makeFolder("data", classes: ["all"], count: 3)
         let out = try run("""
@@ -95,6 +110,7 @@ final class FlowAndModelSurfaceTests: ScriptSessionTestCase {
             print("top", top.units, top.activation, top.input_shape, top.output_shape, top.count_params())
             conv = model.get_layer(index=0)
             print("conv", conv.filters, conv.kernel_size, conv.strides, conv.padding, conv.output_shape)
+            print("config", top.get_config())
             print("last", model.layers[-1].name, model.layers[3].rate, model.layers[1].pool_size)
             print("params", model.count_params(), len(model.trainable_weights), model.trainable_weights[0].name, model.weights[3].shape)
             print("numpy", model.weights[1].numpy().shape)
@@ -109,6 +125,7 @@ final class FlowAndModelSurfaceTests: ScriptSessionTestCase {
         XCTAssertTrue(out.contains("weights 4 (3, 3, 3, 4) (4,) (36, 2) (2,)"), out)
         XCTAssertTrue(out.contains("top 2 sigmoid (None, 36) (None, 2) 74"), out)
         XCTAssertTrue(out.contains("conv 4 (3, 3) (1, 1) valid (None, 6, 6, 4)"), out)
+        XCTAssertTrue(out.contains("config {'name': 'top', 'trainable': True, 'units': 2, 'activation': 'sigmoid'}"), out)
         XCTAssertTrue(out.contains("last top 0.5 (2, 2)"), out)
         XCTAssertTrue(out.contains("params 186 4 conv/kernel:0 (2,)"), out)
         XCTAssertTrue(out.contains("numpy (4,)"), out)

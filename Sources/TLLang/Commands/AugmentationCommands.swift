@@ -40,8 +40,9 @@ extension Session {
                 var global = GlobalRandom.makeGenerator()
                 random = MersenneTwister(seed: UInt32(truncatingIfNeeded: global.next()))
             }
-            let images = (0..<count).map { _ in
-                displayBytes(augmentation.randomTransform(picture, random: &random))
+            let images = try (0..<count).map { _ in
+                try interpreter.throwIfCancelled()
+                return displayBytes(augmentation.randomTransform(picture, random: &random))
             }
             let output = self.outputPath(try args.string("output"))
             do {

@@ -20,7 +20,7 @@ extension Session {
             ParameterSpec("zoom_range", default: .float(0)), ParameterSpec("channel_shift_range", default: .float(0), kind: .number),
             ParameterSpec("fill_mode", default: "nearest", kind: .string), ParameterSpec("cval", default: .float(0), kind: .number),
             ParameterSpec("horizontal_flip", default: false, kind: .bool), ParameterSpec("vertical_flip", default: false, kind: .bool),
-            ParameterSpec("preprocessing_function", default: .none),
+            ParameterSpec("preprocessing_function", default: .none), ParameterSpec("validation_split", default: 0.0, kind: .number),
         ], aliases: ["ImageDataGenerator", "image.ImageDataGenerator", "preprocessing.image.ImageDataGenerator"]) { args, _ in
             let (config, given) = try self.generatorConfig(args)
             return .object(GeneratorObject(config: config, arguments: given))
@@ -36,6 +36,7 @@ extension Session {
             ParameterSpec("seed", default: .none), ParameterSpec("interpolation", default: "nearest", kind: .string),
             ParameterSpec("on_bad_image", default: "error", kind: .string),
             ParameterSpec("workers", default: .none), ParameterSpec("prefetch", default: 2, kind: .int),
+            ParameterSpec("subset", default: .none),
         ]) { args, interpreter in
             guard case .object(let generator as GeneratorObject) = args["generator"] else {
                 throw args.typeError("generator", expected: "an image_data_generator(...)")
@@ -51,7 +52,7 @@ extension Session {
         register(CommandSpec(name: "flow", parameters: [
             ParameterSpec("generator", kind: .object), ParameterSpec("x"), ParameterSpec("y", default: .none),
             ParameterSpec("batch_size", default: 32, kind: .int), ParameterSpec("shuffle", default: true, kind: .bool),
-            ParameterSpec("seed", default: .none),
+            ParameterSpec("seed", default: .none), ParameterSpec("subset", default: .none),
         ]) { args, _ in
             guard case .object(let generator as GeneratorObject) = args["generator"] else {
                 throw args.typeError("generator", expected: "an image_data_generator(...)")
@@ -61,7 +62,7 @@ extension Session {
             do {
                 return .object(ArrayFlowObject(try ArrayIterator(
                     images: try args.tensor("x"), labels: labels, batchSize: try args.int("batch_size"),
-                    shuffle: try args.bool("shuffle"), seed: seed, config: generator.config)))
+                    shuffle: try args.bool("shuffle"), seed: seed, config: generator.config, subset: try self.subset(args))))
             } catch let error as ArrayIteratorError {
                 throw ScriptError(.value, error.description)
             }
@@ -124,8 +125,13 @@ extension Session {
         let given = args.values.keys.filter { args.isProvided($0) }
         let order = ["rescale", "rotation_range", "width_shift_range", "height_shift_range", "brightness_range", "shear_range",
                      "zoom_range", "channel_shift_range", "fill_mode", "cval", "horizontal_flip", "vertical_flip",
-                     "preprocessing_function"]
+                     "preprocessing_function", "validation_split"]
         let arguments = order.filter { given.contains($0) }.map { ($0, args[$0]) }
+        let split = try args.double("validation_split")
+        guard split >= 0 && split < 1 else {
+            throw ScriptError(.value, "`validation_split` must be strictly between 0 and 1. Received: \(split)")
+        }
+        config.validationSplit = split
         if !args["rescale"].isNone { config.rescale = Float(try args.double("rescale")) }
         if !args["preprocessing_function"].isNone {
             guard let function = args["preprocessing_function"].asString else {
@@ -135,7 +141,7 @@ extension Session {
             }
             config.preprocessing = try augmentationArgument { try PreprocessingFunction(name: function) }
         }
-        let augmentationArguments = order.filter { !["rescale", "preprocessing_function"].contains($0) }
+        let augmentationArguments = order.filter { !["rescale", "preprocessing_function", "validation_split"].contains($0) }
         guard augmentationArguments.contains(where: { args.isProvided($0) }) else { return (config, arguments) }
 
         func shiftRange(_ argument: String) throws -> ShiftRange {
@@ -187,6 +193,15 @@ extension Session {
         }
     }
 
+    /// `subset="training"` or `"validation"` (with the generator's `validation_split`), or None.
+    func subset(_ args: CallArguments) throws -> Subset? {
+        guard let name = try args.optionalString("subset") else { return nil }
+        guard let subset = Subset(rawValue: name) else {
+            throw ScriptError(.value, "Invalid `subset` argument: \(name). Expected \"training\" or \"validation\".")
+        }
+        return subset
+    }
+
     /// `workers=None`: one background thread per core (at most 4).
     func workers(_ args: CallArguments) throws -> Int {
         guard let n = try args.optionalInt("workers") else { return DirectoryIterator.defaultWorkers }
@@ -226,7 +241,7 @@ extension Session {
         return try DirectoryIterator(directory: try args.string("directory"), targetSize: (size.0, size.1),
                                      batchSize: try args.int("batch_size"), classMode: mode, classes: classes,
                                      shuffle: try args.bool("shuffle"), seed: seed, interpolation: interpolation,
-                                     onBadImage: policy, config: config,
+                                     onBadImage: policy, config: config, subset: try self.subset(args),
                                      workers: try self.workers(args), prefetch: try self.prefetch(args))
     }
 }

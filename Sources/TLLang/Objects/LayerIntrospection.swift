@@ -61,7 +61,7 @@ func weightObjects(of layer: Layer, _ selection: String) -> Value {
     })
 }
 
-/// `get_weights()` / `set_weights(list)` / `count_params()`, shared by layers and models.
+/// `get_weights()` / `set_weights(list)` / `get_config()` / `count_params()`, shared by layers and models.
 func weightMethod(_ name: String, of layer: Layer) -> Value? {
     switch name {
     case "get_weights":
@@ -70,6 +70,11 @@ func weightMethod(_ name: String, of layer: Layer) -> Value? {
         return method("set_weights", [ParameterSpec("weights", kind: .list)]) { args, _ in
             try setWeights(of: layer, to: try args.list("weights"))
             return .none
+        }
+    case "get_config":
+        return method("get_config") { _, _ in
+            let settings = configurationNames(of: layer).compactMap { key in configurationAttribute(key, of: layer).map { (key, $0) } }
+            return .dict(ValueDictionary([("name", .string(layer.name)), ("trainable", .bool(layer.trainable))] + settings))
         }
     case "count_params":
         return method("count_params") { _, _ in

@@ -27,7 +27,7 @@ extension LayerBacked {
     /// Attribute names every layer and model answers, then the layer's configuration.
     var commonAttributeNames: [String] {
         ["name", "trainable", "trainable_weights", "non_trainable_weights", "weights", "get_weights", "set_weights",
-         "count_params"] + configurationNames(of: layer)
+         "get_config", "count_params"] + configurationNames(of: layer)
     }
 
     func setLayerAttribute(_ name: String, _ value: Value) throws -> Bool {
