@@ -25,7 +25,11 @@ public final class TrainingContext {
     public let model: Sequential
     public let optimizer: Optimizer
     public let write: (String) -> Void
-    public var stopTraining = false
+    /// The model's `stop_training` switch.
+    public var stopTraining: Bool {
+        get { model.stopTraining }
+        set { model.stopTraining = newValue }
+    }
 
     public init(model: Sequential, optimizer: Optimizer, write: @escaping (String) -> Void) {
         self.model = model
@@ -238,4 +242,26 @@ public final class LearningRateScheduler: TrainingCallback {
     public func epochDidEnd(_ epoch: Int, logs: inout EpochLogs, _ training: TrainingContext) throws {
         logs["learning_rate"] = Double(training.optimizer.learningRate)
     }
+}
+
+/// Keras's `LambdaCallback`: functions called at the start and end of training and of each epoch
+/// (`onEpochEnd` sees the epoch's logs).
+public final class LambdaCallback: TrainingCallback {
+    public let onTrainBegin: (() throws -> Void)?
+    public let onTrainEnd: (() throws -> Void)?
+    public let onEpochBegin: ((Int) throws -> Void)?
+    public let onEpochEnd: ((Int, EpochLogs) throws -> Void)?
+
+    public init(onTrainBegin: (() throws -> Void)? = nil, onTrainEnd: (() throws -> Void)? = nil,
+                onEpochBegin: ((Int) throws -> Void)? = nil, onEpochEnd: ((Int, EpochLogs) throws -> Void)? = nil) {
+        self.onTrainBegin = onTrainBegin
+        self.onTrainEnd = onTrainEnd
+        self.onEpochBegin = onEpochBegin
+        self.onEpochEnd = onEpochEnd
+    }
+
+    public func trainingWillBegin(_ training: TrainingContext) throws { try onTrainBegin?() }
+    public func epochWillBegin(_ epoch: Int, _ training: TrainingContext) throws { try onEpochBegin?(epoch) }
+    public func epochDidEnd(_ epoch: Int, logs: inout EpochLogs, _ training: TrainingContext) throws { try onEpochEnd?(epoch, logs) }
+    public func trainingDidEnd(_ training: TrainingContext) throws { try onTrainEnd?() }
 }

@@ -264,6 +264,7 @@ extension Sequential {
         }
         let progress = plan.progress
         let training = TrainingContext(model: self, optimizer: plan.setup.optimizer, write: progress.write)
+        training.stopTraining = false
         for callback in plan.callbacks { try callback.trainingWillBegin(training) }
         for epoch in firstEpoch..<max(plan.epochs, firstEpoch) {
             for callback in plan.callbacks { try callback.epochWillBegin(epoch, training) }

@@ -115,3 +115,29 @@ extension CallbackScriptTests {
         XCTAssertTrue(out.contains("same True"), out)
     }
 }
+
+extension CallbackScriptTests {
+    /// LambdaCallback calls the user's functions with Keras's arguments; `model.stop_training = True` ends
+    /// fit after that epoch, as in Keras.
+    func testLambdaCallbackAndStopTraining() throws {
+        let out = try run(model + """
+            def at_end(epoch, logs):
+                print("end", epoch, sorted(logs.keys()))
+                if epoch == 1:
+                    model.stop_training = True
+            def at_start(logs):
+                print("start", logs)
+            model.compile(optimizer='sgd', loss='binary_crossentropy', metrics=['acc'])
+            history = model.fit(x, y, epochs=5, verbose=0,
+                                callbacks=[callbacks.LambdaCallback(on_epoch_end=at_end, on_train_begin=at_start)])
+            print("ran", len(history.history['loss']), model.stop_training)
+            print(model.evaluate(x, y, verbose=0, return_dict=True).keys())
+            """)
+        XCTAssertTrue(out.contains("start None"), out)
+        XCTAssertTrue(out.contains("end 0 ['acc', 'loss']"), out)
+        XCTAssertTrue(out.contains("end 1 ['acc', 'loss']") && !out.contains("end 2"), out)
+        XCTAssertTrue(out.contains("ran 2 True"), out)
+        XCTAssertTrue(out.contains("['loss', 'acc']"), out)
+        XCTAssertTrue(failure(model + "LambdaCallback(on_batch_end=print)").contains("on_batch_end"))
+    }
+}

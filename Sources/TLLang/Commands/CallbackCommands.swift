@@ -55,6 +55,7 @@ final class MetricObject: HostObject {
 extension Session {
     func registerCallbackCommands() {
         registerMonitoringCallbacks()
+        registerLambdaCallback()
         registerFileCallbacks()
         registerMetricConstructors()
     }
@@ -131,6 +132,31 @@ extension Session {
             throw ScriptError(.value, "The output of the `schedule` function should be a float. Got: \(result.repr)")
         }
         return number
+    }
+
+    private func registerLambdaCallback() {
+        let hooks = ["on_epoch_begin", "on_epoch_end", "on_train_begin", "on_train_end"]
+        let parameters = hooks.map { ParameterSpec($0, default: .none) }
+        register(CommandSpec(name: "lambda_callback", parameters: parameters,
+                             aliases: ["LambdaCallback", "callbacks.LambdaCallback", "keras.callbacks.LambdaCallback"]) { args, interpreter in
+            for hook in hooks where !args[hook].isNone {
+                guard case .command = args[hook] else { throw args.typeError(hook, expected: "a function (a def or a lambda)") }
+            }
+            // Not a ternary with `nil`: Value is ExpressibleByNilLiteral, so `nil` there would be Value.none.
+            func function(_ hook: String) -> Value? {
+                if args[hook].isNone { return Optional<Value>.none }
+                return args[hook]
+            }
+            let callback = LambdaCallback(
+                onTrainBegin: function("on_train_begin").map { f in { _ = try interpreter.call(f, [.none]) } },
+                onTrainEnd: function("on_train_end").map { f in { _ = try interpreter.call(f, [.none]) } },
+                onEpochBegin: function("on_epoch_begin").map { f in { epoch in _ = try interpreter.call(f, [.int(epoch), .none]) } },
+                onEpochEnd: function("on_epoch_end").map { f in { epoch, logs in
+                    let values = Value.dict(ValueDictionary(logs.entries.map { ($0.0, Value.float($0.1)) }))
+                    _ = try interpreter.call(f, [.int(epoch), values])
+                } })
+            return .object(CallbackObject(callback, typeName: "LambdaCallback", arguments: self.givenArguments(args, parameters)))
+        })
     }
 
     private func registerFileCallbacks() {

@@ -157,7 +157,7 @@ extension Session {
         if case .object(let single as CallbackObject) = args["callbacks"] { return [single.callback] }
         return try args.list("callbacks").map { item in
             guard case .object(let object as CallbackObject) = item else {
-                throw ScriptError(.type, "fit(): each callback must be one of tl's Keras callbacks (EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, CSVLogger, LearningRateScheduler), got \(item.typeName)")
+                throw ScriptError(.type, "fit(): each callback must be one of tl's Keras callbacks (EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, CSVLogger, LearningRateScheduler, LambdaCallback), got \(item.typeName)")
             }
             return object.callback
         }
@@ -176,6 +176,7 @@ extension Session {
         register(CommandSpec(name: "evaluate", parameters: [
             ParameterSpec("model", kind: .object), ParameterSpec("x"), ParameterSpec("y", default: .none),
             ParameterSpec("batch_size", default: .none), ParameterSpec("steps", default: .none), ParameterSpec("verbose", default: 1, kind: .int),
+            ParameterSpec("return_dict", default: false, kind: .bool),
         ], aliases: ["evaluate_generator"]) { args, interpreter in
             let model = try args.model("model")
             let bar = self.inferenceBar(verbose: try args.int("verbose"), interpreter: interpreter)
@@ -194,6 +195,7 @@ extension Session {
             for (name, value) in zip(names, result) { evaluation[name] = value }
             interpreter.report?.addEvaluation(evaluation)
             bar.finish(Array(zip(names, result)))
+            if try args.bool("return_dict") { return .dict(ValueDictionary(zip(names, result).map { ($0, .float($1)) })) }
             return result.count == 1 ? .float(result[0]) : .list(result.map { .float($0) })
         })
     }

@@ -91,7 +91,7 @@ public final class ModelObject: LayerBacked {
         return "\(layer.typeName) '\(layer.name)': \(layer.sublayers.count) layers, \(groupedThousands(layer.parameterCount)) parameters (\(groupedThousands(trainable)) trainable), output \(shape)\(sequential?.compiled == nil ? "" : ", compiled")"
     }
     public var attributeNames: [String] {
-        commonAttributeNames + ["layers", "get_layer", "input_shape", "output_shape", "optimizer", "metrics_names"]
+        commonAttributeNames + ["layers", "get_layer", "input_shape", "output_shape", "optimizer", "metrics_names", "stop_training"]
     }
 
     public func attribute(_ name: String) throws -> Value? {
@@ -106,6 +106,7 @@ public final class ModelObject: LayerBacked {
         case "output_shape": return kerasShapeValue(outputShape)
         case "optimizer": return sequential?.compiled.map { .object(OptimizerObject($0.optimizer)) } ?? Value.none
         case "metrics_names": return sequential?.compiled.map { .list((["loss"] + $0.metrics).map(Value.string)) } ?? .list([])
+        case "stop_training": return sequential.map { .bool($0.stopTraining) }
         default: return nil
         }
     }
@@ -132,7 +133,13 @@ public final class ModelObject: LayerBacked {
         }
     }
 
-    public func setAttribute(_ name: String, _ value: Value) throws -> Bool { try setLayerAttribute(name, value) }
+    public func setAttribute(_ name: String, _ value: Value) throws -> Bool {
+        if name == "stop_training", let sequential {
+            sequential.stopTraining = value.isTruthy
+            return true
+        }
+        return try setLayerAttribute(name, value)
+    }
 
     /// Keras 2's summary text for either kind of model.
     var summary: String {
