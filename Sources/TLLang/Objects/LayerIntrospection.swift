@@ -9,7 +9,8 @@ func method(_ name: String, _ parameters: [ParameterSpec] = [],
 }
 
 /// One weight of a layer as Keras shows it (`model.trainable_weights[0]`): `.name` ("dense_1/kernel:0",
-/// Keras 2's), `.shape`, `.dtype`, `.trainable` and `.numpy()` (a copy, as a float32 array).
+/// Keras 2's), `.shape`, `.dtype`, `.trainable` and `.numpy()` (a copy, as a float32 array); indexing,
+/// `len` and arithmetic read its values as the array's.
 final class WeightObject: HostObject {
     let parameter: Parameter
     let layerName: String
@@ -39,6 +40,16 @@ final class WeightObject: HostObject {
         default: return nil
         }
     }
+
+    // Like a Keras variable, it reads as its array in indexing, iteration and arithmetic (each on a copy).
+    private var array: ArrayObject { ArrayObject(parameter.value) }
+    var count: Int? { array.count }
+    func element(at index: Value) throws -> Value? { try array.element(at: index) }
+    func makeIterator() throws -> ValueIterator? { try array.makeIterator() }
+    func binaryOperation(_ op: String, _ other: Value, reflected: Bool) throws -> Value? {
+        try array.binaryOperation(op, other, reflected: reflected)
+    }
+    func unaryOperation(_ op: String) throws -> Value? { try array.unaryOperation(op) }
 }
 
 /// The weights of `layer` as Keras lists them: every weight in layer order (`weights`), or the ones the
