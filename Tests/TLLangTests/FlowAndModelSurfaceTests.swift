@@ -117,6 +117,10 @@ final class FlowAndModelSurfaceTests: ScriptSessionTestCase {
             kernel, bias = top.get_weights()
             top.set_weights([kernel, [0.5, -0.5]])
             print("bias", top.get_weights()[1])
+            twin = Sequential()
+            twin.add(Dense(2, input_dim=36))
+            twin.set_weights(top.weights)
+            print("twin", twin.get_weights()[1][1])
             model.set_weights(w)
             print("restored", model.get_weights()[3][0] == w[3][0])
             conv.trainable = False
@@ -132,6 +136,7 @@ final class FlowAndModelSurfaceTests: ScriptSessionTestCase {
         XCTAssertTrue(out.contains("bias array([ 0.5, -0.5], dtype=float32)") || out.contains("bias [ 0.5 -0.5]")
                       || out.contains("bias array([0.5, -0.5], dtype=float32)"), out)
         XCTAssertTrue(out.contains("restored True"), out)
+        XCTAssertTrue(out.contains("twin -0.5"), out)
         XCTAssertTrue(out.contains("frozen 2 2"), out)
     }
 

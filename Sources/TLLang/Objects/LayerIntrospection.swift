@@ -106,7 +106,8 @@ func setWeights(of layer: Layer, to values: [Value]) throws {
         throw ScriptError(.value, "You called `set_weights(weights)` on layer '\(layer.name)' with a weight list of length \(values.count), but the layer was expecting \(weights.count) weights.")
     }
     let tensors = try values.enumerated().map { index, value in
-        try value.toTensor(argument: "weights[\(index)]", command: "set_weights")
+        if case .object(let variable as WeightObject) = value { return variable.parameter.value }
+        return try value.toTensor(argument: "weights[\(index)]", command: "set_weights")
     }
     for (weight, tensor) in zip(weights, tensors) where weight.shape != tensor.shape {
         throw ScriptError(.value, "Layer '\(layer.name)' weight shape \(shapeText(weight.shape)) is not compatible with provided weight shape \(shapeText(tensor.shape)).")
