@@ -170,10 +170,11 @@ final class AUCAccumulator: MetricAccumulator {
     private var truePositives: [Double], falsePositives: [Double], trueNegatives: [Double], falseNegatives: [Double]
 
     init(thresholdCount: Int) {
-        let n = max(thresholdCount, 3)
+        let n = max(thresholdCount, 2)
         let epsilon: Float = 1e-7
         // Keras computes (i + 1) / (n - 1) in double precision, then stores it as float32.
-        thresholds = [-epsilon] + (1...(n - 2)).map { Float(Double($0) / Double(n - 1)) } + [1 + epsilon]
+        let inner = n > 2 ? (1...(n - 2)).map { Float(Double($0) / Double(n - 1)) } : []
+        thresholds = [-epsilon] + inner + [1 + epsilon]
         truePositives = Array(repeating: 0, count: n)
         falsePositives = truePositives
         trueNegatives = truePositives

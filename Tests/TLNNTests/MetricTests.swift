@@ -50,6 +50,10 @@ final class MetricTests: XCTestCase {
         }
         XCTAssertEqual(auc([0.1, 0.2, 0.8, 0.9], [0, 0, 1, 1]), 1, accuracy: 1e-9)
         XCTAssertEqual(auc([0.9, 0.8, 0.2, 0.1], [0, 0, 1, 1]), 0, accuracy: 1e-9)
+        // Two thresholds (-eps and 1+eps) see only "all positive" and "none positive": the diagonal.
+        let diagonal = MetricDefinition(kind: .auc(thresholds: 2), name: "auc").makeAccumulator(loss: .binaryCrossentropy)
+        diagonal.update(prediction: Tensor(shape: [4], scalars: [0.1, 0.2, 0.8, 0.9]), target: Tensor(shape: [4], scalars: [0, 0, 1, 1]))
+        XCTAssertEqual(diagonal.result, 0.5, accuracy: 1e-9)
     }
 
     /// fit records every compiled metric per epoch and for validation, under Keras's keys.

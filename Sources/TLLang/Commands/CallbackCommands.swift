@@ -201,9 +201,8 @@ extension Session {
                     let count = try args.int("num_thresholds")
                     guard count > 1 else { throw ScriptError(.value, "Argument `num_thresholds` must be an integer > 1. Received: num_thresholds=\(count)") }
                     definition.kind = .auc(thresholds: count)
-                case .precision, .recall:
-                    let threshold = args["thresholds"].isNone ? 0.5 : try args.double("thresholds")
-                    definition.kind = definition.kind == .precision(threshold: 0.5) ? .precision(threshold: threshold) : .recall(threshold: threshold)
+                case .precision: definition.kind = .precision(threshold: args["thresholds"].isNone ? 0.5 : try args.double("thresholds"))
+                case .recall: definition.kind = .recall(threshold: args["thresholds"].isNone ? 0.5 : try args.double("thresholds"))
                 case .binaryAccuracy: definition.kind = .binaryAccuracy(threshold: try args.double("threshold"))
                 default: break
                 }
