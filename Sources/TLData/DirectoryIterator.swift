@@ -76,13 +76,15 @@ public final class DirectoryIterator {
     ///   - seed: makes shuffling and augmentation (and the generator handed to transforms) reproducible;
     ///     nil draws a seed from `GlobalRandom`, so `set_seed` still makes runs repeatable.
     ///   - workers: background threads preparing batches (default `defaultWorkers`).
+    ///   - subset: with the config's `validationSplit`, the part of each class's files to use (Keras's
+    ///     `subset=`): validation the first `int(split * n)` of a class's n files, training the rest.
     ///   - prefetch: batches prepared ahead (default 2); 0 prepares each batch when asked. A config with a
     ///     `transform` hook always prepares batches when asked (the hook runs on the caller's thread).
     public init(directory: String, targetSize: (height: Int, width: Int) = (256, 256), batchSize: Int = 32,
                 classMode: ClassMode = .categorical, classes: [String]? = nil, shuffle: Bool = true,
                 seed: UInt64? = nil, interpolation: Interpolation = .nearest,
                 onBadImage: BadImagePolicy = .error, config: ImageDataGeneratorConfig = ImageDataGeneratorConfig(),
-                workers: Int = DirectoryIterator.defaultWorkers, prefetch: Int = 2) throws {
+                subset: Subset? = nil, workers: Int = DirectoryIterator.defaultWorkers, prefetch: Int = 2) throws {
         guard batchSize >= 1 else { throw DirectoryIteratorError.invalidBatchSize(batchSize) }
         guard workers >= 1 else { throw InputPipelineError.invalidWorkers(workers) }
         guard prefetch >= 0 else { throw InputPipelineError.invalidPrefetch(prefetch) }
@@ -122,12 +124,17 @@ public final class DirectoryIterator {
             if !ImageFileListing.isDirectory(directory + "/" + name) {
                 warnings.append("class folder \(directory)/\(name) does not exist; class \"\(name)\" has no images.")
             }
-            let found = ImageFileListing.imageFiles(in: directory, className: name)
+            let listed = ImageFileListing.imageFiles(in: directory, className: name)
+            let found = Array(listed[config.range(of: subset, among: listed.count)])
+            if listed.isEmpty && ImageFileListing.isDirectory(directory + "/" + name) {
+                warnings.append("class folder \(directory)/\(name) holds no images; class \"\(name)\" gets no samples.")
+            }
             files += found
             labels += [Int](repeating: label, count: found.count)
         }
         filenames = files
         self.classes = labels
+        warnings += DirectoryIterator.layoutWarnings(directory: directory, classNames: names, classMode: classMode)
         var global = GlobalRandom.makeGenerator()
         cursor = FlowCursor(samples: files.count, batchSize: batchSize, shuffle: shuffle, seed: seed,
                             random: MersenneTwister(seed: UInt32(truncatingIfNeeded: seed ?? global.next())))
@@ -137,6 +144,29 @@ public final class DirectoryIterator {
     }
 
     deinit { pool?.shutdown() }
+
+    /// What is wrong with the folder's layout for this class mode: images lying directly in the folder
+    /// without class sub-folders, or `binary` labels over more than two classes (Keras gives them labels
+    /// 0, 1, 2, ... without a word, which binary cross-entropy cannot use).
+    static func layoutWarnings(directory: String, classNames: [String], classMode: ClassMode) -> [String] {
+        var found: [String] = []
+        if classNames.isEmpty {
+            let loose = ((try? ImageFileListing.entries(of: directory)) ?? [])
+                .filter { ImageFileListing.isImageName($0) && !ImageFileListing.isDirectory(directory + "/" + $0) }
+            if !loose.isEmpty {
+                found.append("\(directory) holds \(loose.count) image\(loose.count == 1 ? "" : "s") but no class sub-folders; "
+                    + "flow_from_directory expects one sub-folder per class (FOLDER/cats/*.jpg, FOLDER/dogs/*.jpg): if this is "
+                    + "one class's folder, give the folder above it; for images without labels, move them into one "
+                    + "sub-folder and use class_mode=None.")
+            }
+        }
+        if classMode == .binary && classNames.count > 2 {
+            let listed = classNames.enumerated().map { "\($1)=\($0)" }.joined(separator: ", ")
+            found.append("class_mode='binary' over \(classNames.count) classes (\(listed)): labels above 1 mean nothing to "
+                + "binary cross-entropy; use class_mode='categorical', or classes=[...] to keep two.")
+        }
+        return found
+    }
 
     /// The next batch (Keras `next(iterator)`): images [n, height, width, 3] and labels per `classMode`.
     public func next() throws -> (images: Tensor, labels: Tensor?) {

@@ -23,15 +23,33 @@ public struct ImageDataGeneratorConfig: Sendable {
     public var preprocessing: PreprocessingFunction?
     /// Per-image transform hook for engine code; nil for none.
     public var transform: ImageTransform?
+    /// Keras's `validation_split`: the share of each class (or of an array) that `subset: .validation`
+    /// takes, the rest going to `.training`; 0 for no split.
+    public var validationSplit: Double
 
     public init(rescale: Float? = nil, augmentation: ImageAugmentation? = nil,
-                preprocessing: PreprocessingFunction? = nil, transform: ImageTransform? = nil) {
+                preprocessing: PreprocessingFunction? = nil, transform: ImageTransform? = nil,
+                validationSplit: Double = 0) {
         self.rescale = rescale
         self.augmentation = augmentation
         self.preprocessing = preprocessing
         self.transform = transform
+        self.validationSplit = validationSplit
+    }
+
+    /// The part of `count` items (in listing order) a subset takes, as Keras cuts it: validation the
+    /// first `int(split * count)`, training the rest; everything without a subset.
+    public func range(of subset: Subset?, among count: Int) -> Range<Int> {
+        guard let subset else { return 0..<count }
+        let cut = Int(validationSplit * Double(count))
+        return subset == .validation ? 0..<cut : cut..<count
     }
 
     /// `rescale` when it changes values (Keras skips a rescale of None or 0).
     var effectiveRescale: Float? { rescale == nil || rescale == 0 ? nil : rescale }
+}
+
+/// Keras's `subset=` of a flow over a generator with `validation_split`.
+public enum Subset: String, Sendable {
+    case training, validation
 }

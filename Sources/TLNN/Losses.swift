@@ -144,9 +144,9 @@ public enum AccuracyKind: Sendable {
         }
     }
 
-    /// Number of correctly classified samples in a batch (binary: `p > 0.5` equals the label, element-wise,
+    /// Number of correctly classified samples in a batch (binary: `p > threshold` equals the label, element-wise,
     /// averaged over outputs per sample; otherwise the argmax matches).
-    public func correct(prediction: Tensor, target: Tensor) -> Double {
+    public func correct(prediction: Tensor, target: Tensor, threshold: Float = 0.5) -> Double {
         let n = prediction.shape.first ?? 0
         guard n > 0 else { return 0 }
         let width = prediction.count / n
@@ -156,7 +156,7 @@ public enum AccuracyKind: Sendable {
             switch self {
             case .binary:
                 var hits = 0
-                for j in 0..<width where (p[i * width + j] > 0.5 ? 1 : 0) == Int(y[i * width + j].rounded()) { hits += 1 }
+                for j in 0..<width where (p[i * width + j] > threshold ? 1 : 0) == Int(y[i * width + j].rounded()) { hits += 1 }
                 total += Double(hits) / Double(width)
             case .categorical, .sparseCategorical:
                 var best = 0

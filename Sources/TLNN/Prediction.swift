@@ -55,9 +55,20 @@ extension Layer {
     }
 
     /// Keras `predict` on arrays: the model in inference mode over batches of `batchSize` rows.
-    public func predict(x: Tensor, batchSize: Int = 32) throws -> Tensor {
+    /// `checkCancelled` runs before every batch (and may throw to stop); `afterBatch` is told each batch done.
+    public func predict(x: Tensor, batchSize: Int = 32, checkCancelled: () throws -> Void = {},
+                        afterBatch: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> Tensor {
         guard batchSize >= 1 else { throw ModelError("batch_size must be at least 1, got \(batchSize)") }
-        return try inPieces(x, of: batchSize, infer)
+        let n = x.shape.first ?? 0
+        let total = max(1, (n + batchSize - 1) / batchSize)
+        var done = 0
+        return try inPieces(x, of: batchSize) { batch in
+            try checkCancelled()
+            let output = try infer(batch)
+            done += 1
+            afterBatch(done, total)
+            return output
+        }
     }
 }
 

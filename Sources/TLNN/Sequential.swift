@@ -12,6 +12,9 @@ public final class Sequential: Layer {
     private var ownTrainable = true
     /// What `compile` fixed: optimizer, loss, metrics and the trainable weights at that moment.
     public var compiled: CompiledSetup?
+    /// Keras's `model.stop_training`: `fit` clears it when it starts and ends after the epoch in which a
+    /// callback set it.
+    public var stopTraining = false
 
     public init(name: String? = nil, typeName: String = "Sequential", inputShape: FeatureShape? = nil) {
         self.name = name ?? LayerNames.next("sequential")

@@ -6,9 +6,15 @@ import TLTensor
 public struct CompiledSetup {
     public let optimizer: Optimizer
     public let loss: Loss
-    /// Metric names as the user gave them (`acc` or `accuracy`), used as History keys.
-    public let metrics: [String]
+    /// The metrics, in the order given; their names are the History keys.
+    public let metricDefinitions: [MetricDefinition]
     public let trainableParameters: [Parameter]
+
+    /// Metric History keys as Keras records them (`acc`, `accuracy`, `auc`, `precision`, ...).
+    public var metrics: [String] { metricDefinitions.map(\.name) }
+
+    /// Fresh accumulators for the metrics, one epoch's or one evaluation's worth.
+    func makeAccumulators() -> [MetricAccumulator] { metricDefinitions.map { $0.makeAccumulator(loss: loss) } }
 }
 
 /// A stream of (inputs, targets) batches that `fit`, `evaluate` and `predict` can draw from.
@@ -70,10 +76,23 @@ public struct ProgressOptions {
 extension Sequential {
     /// Keras `compile`: fixes the optimizer, loss and metrics, and snapshots which weights are trainable.
     public func compile(optimizer: Optimizer, loss: Loss, metrics: [String]) throws {
-        for m in metrics where !["acc", "accuracy"].contains(m) {
-            throw ModelError("unknown metric '\(m)'; tl supports 'acc' (or 'accuracy')")
+        let definitions = try metrics.map { name in
+            guard let definition = MetricDefinition(kerasName: name) else {
+                throw ModelError("unknown metric '\(name)'; tl knows \(MetricDefinition.knownNames.map { "'\($0)'" }.joined(separator: ", "))")
+            }
+            return definition
         }
-        compiled = CompiledSetup(optimizer: optimizer, loss: loss, metrics: metrics, trainableParameters: trainableWeights)
+        try compile(optimizer: optimizer, loss: loss, metricDefinitions: definitions)
+    }
+
+    /// `compile` with metrics already resolved (`metrics.AUC(name="roc")` objects as well as names).
+    public func compile(optimizer: Optimizer, loss: Loss, metricDefinitions: [MetricDefinition]) throws {
+        var seen = Set<String>()
+        for definition in metricDefinitions where !seen.insert(definition.name).inserted {
+            throw ModelError("the metric name '\(definition.name)' is given twice; give each metric its own name=")
+        }
+        compiled = CompiledSetup(optimizer: optimizer, loss: loss, metricDefinitions: metricDefinitions,
+                                 trainableParameters: trainableWeights)
     }
 
     /// True when layers were frozen or unfrozen after `compile`, which then does not see the change.
@@ -107,7 +126,8 @@ extension Sequential {
     ///
     /// Leaves before the first trainable one run forward only and keep nothing; backpropagation stops at
     /// the first trainable leaf.
-    public func trainStep(_ x: Tensor, _ y: Tensor, setup: CompiledSetup, epoch: Int, batch: Int) throws -> (loss: Double, correct: Double) {
+    public func trainStep(_ x: Tensor, _ y: Tensor, setup: CompiledSetup, epoch: Int, batch: Int,
+                          metrics: [MetricAccumulator] = []) throws -> (loss: Double, correct: Double) {
         let leaves = executionLeaves
         let trainableIDs = Set(setup.trainableParameters.map(ObjectIdentifier.init))
         let firstTrainable = leaves.firstIndex { leaf in leaf.weights.contains { trainableIDs.contains(ObjectIdentifier($0)) } }
@@ -129,6 +149,7 @@ extension Sequential {
         var probabilities = h
         if fromLogits { setup.loss.logitsActivation!.apply(&probabilities) }
         let correct = accuracyKind(setup, outputWidth: h.shape.last ?? 1).correct(prediction: probabilities, target: target)
+        for metric in metrics { metric.update(prediction: probabilities, target: target) }
         if let firstTrainable {
             var g = gradient
             for i in stride(from: last, through: firstTrainable, by: -1) {
@@ -143,12 +164,14 @@ extension Sequential {
         return (loss, correct)
     }
 
-    /// Loss and correct count of a batch in inference mode.
-    public func evaluateBatch(_ x: Tensor, _ y: Tensor, setup: CompiledSetup) throws -> (loss: Double, correct: Double) {
+    /// Loss and correct count of a batch in inference mode; `metrics` see the batch too.
+    public func evaluateBatch(_ x: Tensor, _ y: Tensor, setup: CompiledSetup,
+                              metrics: [MetricAccumulator] = []) throws -> (loss: Double, correct: Double) {
         let output = try forward(x, mode: .inference)
         let target = alignTargets(y, to: output, loss: setup.loss)
         let (perSample, _) = try setup.loss.evaluate(prediction: output, target: target, fromLogits: false)
         let correct = accuracyKind(setup, outputWidth: output.shape.last ?? 1).correct(prediction: output, target: target)
+        for metric in metrics { metric.update(prediction: output, target: target) }
         return (perSample.reduce(0.0) { $0 + Double($1) } / Double(max(perSample.count, 1)), correct)
     }
 
@@ -158,7 +181,7 @@ extension Sequential {
     /// the shuffling and dropout generators), and a run it restores continues where that one stopped.
     public func fit(x: Tensor, y: Tensor, epochs: Int, batchSize: Int = 32, validationData: (Tensor, Tensor)? = nil,
                     shuffle: Bool = true, progress: ProgressOptions = ProgressOptions(),
-                    checkpointer: TrainingCheckpointer? = nil) throws -> History {
+                    checkpointer: TrainingCheckpointer? = nil, callbacks: [TrainingCallback] = []) throws -> History {
         let setup = try requireCompiled()
         try checkFitArguments(epochs: epochs, batchSize: batchSize)
         let n = x.shape.first ?? 0
@@ -171,14 +194,18 @@ extension Sequential {
         try checkMemory(setup: setup, batchSize: min(batchSize, n), sampleShape: Array(x.shape.dropFirst()), prefetchedBatches: 0,
                         progress: progress)
         let resumption = Resumption(checkpointer: checkpointer, shuffle: shuffleStream, replay: nil)
-        return try trainLoop(setup: setup, epochs: epochs, steps: steps, progress: progress, resumption: resumption, nextEpoch: {
+        let plan = TrainingPlan(setup: setup, epochs: epochs, steps: steps, progress: progress, resumption: resumption,
+                                callbacks: callbacks)
+        return try trainLoop(plan, nextEpoch: {
             var order = Array(0..<n)
             if shuffle { order.shuffle(using: &shuffleStream.generator) }
             return { step in
                 let rows = Array(order[(step * batchSize)..<min(n, (step + 1) * batchSize)])
                 return (x.gather(rows), y.gather(rows))
             }
-        }, validate: validationData.map { data in { try self.evaluate(x: data.0, y: data.1, batchSize: batchSize) } })
+        }, validate: validationData.map { data in { stop in
+            try self.evaluate(x: data.0, y: data.1, batchSize: batchSize, checkCancelled: stop)
+        } })
     }
 
     /// Keras `fit` on a batch source (`fit_generator`): `stepsPerEpoch` batches an epoch.
@@ -187,7 +214,7 @@ extension Sequential {
     /// without training) so that the source's shuffling and augmentation continue exactly.
     public func fit(source: BatchSource, stepsPerEpoch: Int? = nil, epochs: Int, validation: BatchSource? = nil,
                     validationSteps: Int? = nil, progress: ProgressOptions = ProgressOptions(),
-                    checkpointer: TrainingCheckpointer? = nil) throws -> History {
+                    checkpointer: TrainingCheckpointer? = nil, callbacks: [TrainingCallback] = []) throws -> History {
         let setup = try requireCompiled()
         let steps = stepsPerEpoch ?? source.batchesPerEpoch
         try checkFitArguments(epochs: epochs, batchSize: 1)
@@ -206,7 +233,9 @@ extension Sequential {
             }
         }
         let resumption = Resumption(checkpointer: checkpointer, shuffle: nil, replay: replay)
-        return try trainLoop(setup: setup, epochs: epochs, steps: steps, progress: progress, resumption: resumption, nextEpoch: {
+        let plan = TrainingPlan(setup: setup, epochs: epochs, steps: steps, progress: progress, resumption: resumption,
+                                callbacks: callbacks)
+        return try trainLoop(plan, nextEpoch: {
             return { _ in
                 let batch = try source.nextBatch()
                 guard let targets = batch.targets else {
@@ -214,7 +243,7 @@ extension Sequential {
                 }
                 return (batch.inputs, targets)
             }
-        }, validate: validation.map { v in { try self.evaluate(source: v, steps: validationSteps) } })
+        }, validate: validation.map { v in { stop in try self.evaluate(source: v, steps: validationSteps, checkCancelled: stop) } })
     }
 
     private func checkFitArguments(epochs: Int, batchSize: Int) throws {
@@ -222,113 +251,136 @@ extension Sequential {
         guard batchSize >= 1 else { throw ModelError("batch_size must be at least 1, got \(batchSize)") }
     }
 
-    private func trainLoop(setup: CompiledSetup, epochs: Int, steps: Int, progress: ProgressOptions,
-                           resumption: Resumption,
-                           nextEpoch: () -> (Int) throws -> (Tensor, Tensor),
-                           validate: (() throws -> [Double])?) throws -> History {
+    /// The loop of every `fit`: epochs of `steps` batches, validation, callbacks and checkpoints. An
+    /// interruption (between any two batches, after the last one, or during validation) or a non-finite
+    /// loss ends it with the History of the finished epochs.
+    private func trainLoop(_ plan: TrainingPlan, nextEpoch: () -> (Int) throws -> (Tensor, Tensor),
+                           validate: ((@escaping () throws -> Void) throws -> [Double])?) throws -> History {
         var history = History()
         var firstEpoch = 0
-        if let restored = try resumption.restore(into: self, setup: setup) {
+        if let restored = try plan.resumption.restore(into: self, setup: plan.setup) {
             history = restored.history
-            firstEpoch = min(restored.completedEpochs, epochs)
+            firstEpoch = min(restored.completedEpochs, plan.epochs)
         }
-        let metricName = setup.metrics.first
-        let bar = ProgressBar(steps: steps, options: progress)
-        for epoch in firstEpoch..<max(epochs, firstEpoch) {
-            if progress.verbose > 0 { progress.write("Epoch \(epoch + 1)/\(epochs)\n") }
-            let batchFor = nextEpoch()
-            var lossSum = 0.0, correct = 0.0, seen = 0
+        let progress = plan.progress
+        let training = TrainingContext(model: self, optimizer: plan.setup.optimizer, write: progress.write)
+        training.stopTraining = false
+        for callback in plan.callbacks { try callback.trainingWillBegin(training) }
+        for epoch in firstEpoch..<max(plan.epochs, firstEpoch) {
+            for callback in plan.callbacks { try callback.epochWillBegin(epoch, training) }
+            if progress.verbose > 0 { progress.write("Epoch \(epoch + 1)/\(plan.epochs)\n") }
+            let bar = ProgressBar(steps: plan.steps, options: progress)
             let start = Date()
-            for step in 0..<steps {
-                if progress.shouldStop() {
-                    bar.abandon()
-                    history.stopReason = TrainingStop.interrupted(epoch: epoch + 1, batch: step + 1).description
-                    progress.write("\(history.stopReason!)\n")
-                    return history
+            var logs: EpochLogs
+            do {
+                logs = try trainEpoch(epoch, plan, bar: bar, start: start, batchFor: nextEpoch())
+                if let validate {
+                    let stop = { if progress.shouldStop() { throw TrainingStop.interrupted(epoch: epoch + 1, batch: plan.steps) } }
+                    let values = try validate(stop)
+                    for (name, value) in zip(["loss"] + plan.setup.metrics, values) { logs["val_" + name] = value }
                 }
-                let (x, y) = try batchFor(step)
-                let result: (loss: Double, correct: Double)
-                do {
-                    result = try trainStep(x, y, setup: setup, epoch: epoch + 1, batch: step + 1)
-                } catch let stop as TrainingStop {
-                    bar.abandon()
-                    history.stopReason = stop.description
-                    progress.write("\(stop.description)\n")
-                    return history
-                }
-                let count = x.shape[0]
-                lossSum += result.loss * Double(count)
-                correct += result.correct
-                seen += count
-                var running = [("loss", lossSum / Double(seen))]
-                if let metricName { running.append((metricName, correct / Double(seen))) }
-                bar.update(step: step + 1, elapsed: Date().timeIntervalSince(start), metrics: running)
+            } catch let stop as TrainingStop {
+                bar.abandon()
+                history.stopReason = stop.description
+                progress.write("\(stop.description)\n")
+                return history
             }
-            var metrics = [("loss", lossSum / Double(max(seen, 1)))]
-            if let metricName { metrics.append((metricName, correct / Double(max(seen, 1)))) }
-            if let validate {
-                let v = try validate()
-                metrics.append(("val_loss", v[0]))
-                if let metricName, v.count > 1 { metrics.append(("val_" + metricName, v[1])) }
-            }
-            history.record(epoch: epoch, metrics)
-            bar.finish(elapsed: Date().timeIntervalSince(start), metrics: metrics)
-            try resumption.save(after: epoch, epochs: epochs, history: history, model: self, setup: setup)
+            bar.finish(elapsed: Date().timeIntervalSince(start), metrics: logs.entries)
+            for callback in plan.callbacks { try callback.epochDidEnd(epoch, logs: &logs, training) }
+            history.record(epoch: epoch, logs.entries)
+            try plan.resumption.save(after: epoch, epochs: plan.epochs, history: history, model: self, setup: plan.setup)
+            if training.stopTraining { break }
         }
+        for callback in plan.callbacks { try callback.trainingDidEnd(training) }
         return history
     }
 
-    /// Keras `evaluate` on arrays: `[loss, acc]` over all samples.
-    public func evaluate(x: Tensor, y: Tensor, batchSize: Int = 32) throws -> [Double] {
+    /// One epoch's batches: trains on each, updates the bar, returns the epoch's loss and metrics. Throws
+    /// `TrainingStop` when interrupted (checked before every batch and after the last) or on a bad loss.
+    private func trainEpoch(_ epoch: Int, _ plan: TrainingPlan, bar: ProgressBar, start: Date,
+                            batchFor: (Int) throws -> (Tensor, Tensor)) throws -> EpochLogs {
+        let metrics = plan.setup.makeAccumulators()
+        var lossSum = 0.0, seen = 0
+        func logs() -> EpochLogs {
+            EpochLogs([("loss", lossSum / Double(max(seen, 1)))] + zip(plan.setup.metrics, metrics).map { ($0, $1.result) })
+        }
+        for step in 0..<plan.steps {
+            if plan.progress.shouldStop() { throw TrainingStop.interrupted(epoch: epoch + 1, batch: step + 1) }
+            let (x, y) = try batchFor(step)
+            let result = try trainStep(x, y, setup: plan.setup, epoch: epoch + 1, batch: step + 1, metrics: metrics)
+            let count = x.shape[0]
+            lossSum += result.loss * Double(count)
+            seen += count
+            bar.update(step: step + 1, elapsed: Date().timeIntervalSince(start), metrics: logs().entries)
+        }
+        if plan.progress.shouldStop() { throw TrainingStop.interrupted(epoch: epoch + 1, batch: plan.steps) }
+        return logs()
+    }
+
+    /// Keras `evaluate` on arrays: `[loss, metrics...]` over all samples. `checkCancelled` runs before
+    /// every batch and may throw to stop.
+    public func evaluate(x: Tensor, y: Tensor, batchSize: Int = 32, checkCancelled: () throws -> Void = {},
+                         afterBatch: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> [Double] {
         let setup = try requireCompiled()
         let n = x.shape.first ?? 0
         guard y.shape.first == n else { throw ModelError("x has \(n) samples but y has \(y.shape.first ?? 0); they must match") }
         guard batchSize >= 1 else { throw ModelError("batch_size must be at least 1, got \(batchSize)") }
-        var lossSum = 0.0, correct = 0.0
+        let metrics = setup.makeAccumulators()
+        var lossSum = 0.0
         var start = 0
         while start < n {
+            try checkCancelled()
             let range = start..<min(n, start + batchSize)
-            let r = try evaluateBatch(x.slice(range), y.slice(range), setup: setup)
+            let r = try evaluateBatch(x.slice(range), y.slice(range), setup: setup, metrics: metrics)
             lossSum += r.loss * Double(range.count)
-            correct += r.correct
             start = range.upperBound
+            afterBatch((start + batchSize - 1) / batchSize, (n + batchSize - 1) / batchSize)
         }
-        return metricsList(setup, loss: lossSum, correct: correct, count: n)
+        return [lossSum / Double(max(n, 1))] + metrics.map(\.result)
     }
 
     /// Keras `evaluate` on a batch source (`evaluate_generator`), over `steps` batches (default: one pass).
-    public func evaluate(source: BatchSource, steps: Int? = nil) throws -> [Double] {
+    /// `afterBatch` is told each batch done (for a progress bar).
+    public func evaluate(source: BatchSource, steps: Int? = nil, checkCancelled: () throws -> Void = {},
+                         afterBatch: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> [Double] {
         let setup = try requireCompiled()
         let count = steps ?? source.batchesPerEpoch
         guard count >= 1 else { throw ModelError("steps must be at least 1, got \(count)") }
-        var lossSum = 0.0, correct = 0.0, seen = 0
-        for _ in 0..<count {
+        let metrics = setup.makeAccumulators()
+        var lossSum = 0.0, seen = 0
+        for step in 0..<count {
+            try checkCancelled()
             let batch = try source.nextBatch()
             guard let targets = batch.targets else {
                 throw ModelError("evaluate needs labels, but the flow yields none (class_mode=None)")
             }
-            let r = try evaluateBatch(batch.inputs, targets, setup: setup)
+            let r = try evaluateBatch(batch.inputs, targets, setup: setup, metrics: metrics)
             let n = batch.inputs.shape[0]
             lossSum += r.loss * Double(n)
-            correct += r.correct
             seen += n
+            afterBatch(step + 1, count)
         }
-        return metricsList(setup, loss: lossSum, correct: correct, count: seen)
-    }
-
-    private func metricsList(_ setup: CompiledSetup, loss: Double, correct: Double, count: Int) -> [Double] {
-        let n = Double(max(count, 1))
-        return setup.metrics.isEmpty ? [loss / n] : [loss / n, correct / n]
+        return [lossSum / Double(max(seen, 1))] + metrics.map(\.result)
     }
 }
 
+/// What one `fit` call runs: its compiled setup, epochs, batches per epoch, reporting, checkpointing and callbacks.
+struct TrainingPlan {
+    let setup: CompiledSetup
+    let epochs: Int
+    let steps: Int
+    let progress: ProgressOptions
+    let resumption: Resumption
+    let callbacks: [TrainingCallback]
+}
+
 /// Keras 2's progress bar: `37/100 [==========>...................] - ETA: 5s - loss: 0.6021 - acc: 0.6750`.
-final class ProgressBar {
+public final class ProgressBar {
     let steps: Int
     let options: ProgressOptions
     private var lastDraw = Date.distantPast
 
-    init(steps: Int, options: ProgressOptions) {
+    public init(steps: Int, options: ProgressOptions) {
         self.steps = steps
         self.options = options
     }
@@ -348,8 +400,8 @@ final class ProgressBar {
         metrics.map { " - \($0.0): \(String(format: "%.4f", $0.1))" }.joined()
     }
 
-    func update(step: Int, elapsed: TimeInterval, metrics: [(String, Double)]) {
-        guard options.verbose == 1, options.interactive, step < steps else { return }
+    public func update(step: Int, elapsed: TimeInterval, metrics: [(String, Double)]) {
+        guard options.verbose == 1, options.interactive, step > 0, step < steps else { return }
         let now = Date()
         guard now.timeIntervalSince(lastDraw) > 0.1 else { return }
         lastDraw = now
@@ -357,15 +409,43 @@ final class ProgressBar {
         options.write("\r\(bar(step)) - ETA: \(Int(eta.rounded()))s\(Self.format(metrics))\u{1B}[K")
     }
 
-    func finish(elapsed: TimeInterval, metrics: [(String, Double)]) {
+    public func finish(elapsed: TimeInterval, metrics: [(String, Double)]) {
         guard options.verbose > 0 else { return }
         let perStep = elapsed / Double(max(steps, 1))
         let timing = perStep >= 1 ? "\(String(format: "%.0f", perStep))s/step" : "\(Int((perStep * 1000).rounded()))ms/step"
-        let prefix = options.verbose == 1 ? "\(options.interactive ? "\r" : "")\(bar(steps)) - " : " - "
+        let prefix = options.verbose == 1 ? "\(options.interactive ? "\r" : "")\(bar(steps)) - " : "\(steps)/\(steps) - "
         options.write("\(prefix)\(Int(elapsed.rounded()))s \(timing)\(Self.format(metrics))\(options.interactive ? "\u{1B}[K" : "")\n")
     }
 
-    func abandon() {
+    public func abandon() {
         if options.verbose == 1 && options.interactive { options.write("\n") }
+    }
+}
+
+/// `evaluate` and `predict` progress as Keras shows it: nothing with `verbose=0`; with 1 a bar (redrawn on a
+/// terminal) ending `50/50 [==============================] - 3s 52ms/step - loss: 0.2500 - acc: 0.9000`;
+/// with 2 only that last line's figures (`50/50 - 3s 52ms/step - loss: ...`).
+public final class InferenceProgress {
+    let options: ProgressOptions
+    private let start = Date()
+    private var bar: ProgressBar?
+    private var total = 1
+
+    public init(verbose: Int, interactive: Bool, write: @escaping (String) -> Void) {
+        options = ProgressOptions(verbose: verbose, interactive: interactive, write: write)
+    }
+
+    /// After each batch: `done` of `total`.
+    public func update(done: Int, total: Int) {
+        self.total = max(total, 1)
+        if bar == nil { bar = ProgressBar(steps: self.total, options: options) }
+        bar!.update(step: done, elapsed: Date().timeIntervalSince(start), metrics: [])
+    }
+
+    /// The closing line with the results.
+    public func finish(_ metrics: [(String, Double)]) {
+        let elapsed = Date().timeIntervalSince(start)
+        guard options.verbose > 0 else { return }
+        (bar ?? ProgressBar(steps: total, options: options)).finish(elapsed: elapsed, metrics: metrics)
     }
 }

@@ -17,11 +17,13 @@ public enum FeatureExtraction {
     /// Features and binary labels for `count` images (nil: every image found, each once), in the flow's
     /// (shuffled, as in the walkthrough) order.
     ///
-    /// The last batch is trimmed to `count`, as the walkthrough's loop does. `progress` is called after
-    /// each batch with (images done, images in total); returning false stops early (Ctrl-C).
+    /// The last batch is trimmed to `count`, as the walkthrough's loop does. `checkCancelled` runs before
+    /// each batch and may throw to stop (Ctrl-C); `progress` is called after each batch with (images done,
+    /// images in total); returning false stops early.
     public static func extract(
         base: Layer, directory: String, count: Int?, targetSize: (height: Int, width: Int), batchSize: Int,
         config: ImageDataGeneratorConfig, seed: UInt64? = nil,
+        checkCancelled: () throws -> Void = {},
         progress: (_ done: Int, _ total: Int) -> Bool = { _, _ in true },
         announce: (String) -> Void = { _ in }
     ) throws -> (features: Tensor, labels: Tensor) {
@@ -37,6 +39,7 @@ public enum FeatureExtraction {
         var labelParts: [Tensor] = []
         var done = 0
         while done < total {
+            try checkCancelled()
             let (images, labels) = try flow.next()
             let take = min(images.shape[0], total - done)
             let inputs = take < images.shape[0] ? images.slice(0..<take) : images
@@ -51,4 +54,14 @@ public enum FeatureExtraction {
         }
         return (Tensor.concatenate(featureParts), Tensor.concatenate(labelParts))
     }
+}
+
+/// `ImageDataGenerator.flow(x, y)` feeds `fit`, `evaluate` and `predict` as a directory flow does.
+extension ArrayIterator: BatchSource {
+    public func nextBatch() throws -> (inputs: Tensor, targets: Tensor?) {
+        let batch = try next()
+        return (batch.images, batch.labels)
+    }
+
+    public var batchesPerEpoch: Int { batchCount }
 }

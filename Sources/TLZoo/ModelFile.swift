@@ -81,7 +81,7 @@ public enum ModelFile {
         return [
             "optimizer_config": ["class_name": setup.optimizer.typeName, "config": optimizer] as [String: Any],
             "loss": setup.loss.rawValue,
-            "metrics": setup.metrics,
+            "metrics": setup.metricDefinitions.map(\.savedForm),
         ]
     }
 
@@ -101,8 +101,13 @@ public enum ModelFile {
         guard let loss = Loss(kerasName: lossName) else {
             throw ZooError("'\(source)': the model was compiled with loss '\(lossName)', which tl does not have; compile it again after loading")
         }
-        let metrics = (training["metrics"] as? [Any] ?? []).compactMap { $0 as? String }
-        try model.compile(optimizer: optimizer, loss: loss, metrics: metrics)
+        let metrics = try (training["metrics"] as? [Any] ?? []).map { saved in
+            guard let metric = MetricDefinition(savedForm: saved) else {
+                throw ZooError("'\(source)': the model was compiled with metric \(saved), which tl does not have; compile it again after loading")
+            }
+            return metric
+        }
+        try model.compile(optimizer: optimizer, loss: loss, metricDefinitions: metrics)
     }
 
     // MARK: Writing

@@ -38,13 +38,29 @@ final class TrainingBehaviourTests: XCTestCase {
         let x = Tensor(shape: [6, 2], scalars: [0, 0, 0, 1, 1, 0, 1, 1, 0.5, 0.5, 0.2, 0.8])
         let y = Tensor(shape: [6], scalars: [0, 1, 1, 0, 1, 0])
         var calls = 0
-        // Stop when asked before the 8th batch: 3 batches an epoch, so 2 epochs finish, the 3rd does not.
+        // fit asks before each of the 3 batches of an epoch and once after the last: stopping at the 10th
+        // question (before batch 2 of epoch 3) keeps 2 epochs.
         let history = try model.fit(x: x, y: y, epochs: 5, batchSize: 2, progress: ProgressOptions(verbose: 0, shouldStop: {
             calls += 1
-            return calls == 8
+            return calls == 10
         }))
         XCTAssertEqual(history["loss"]?.count, 2)
         XCTAssertTrue(history.stopReason?.contains("interrupted at epoch 3, batch 2") ?? false, history.stopReason ?? "")
+    }
+
+    /// Ctrl-C during the last batch of an epoch stops before validation: that epoch is not recorded.
+    func testInterruptionDuringTheLastBatchIsHonoured() throws {
+        let model = try makeModel()
+        try model.compile(optimizer: SGD(learningRate: 0.1), loss: .binaryCrossentropy, metrics: ["acc"])
+        let x = Tensor(shape: [4, 2], scalars: [0, 0, 0, 1, 1, 0, 1, 1])
+        let y = Tensor(shape: [4], scalars: [0, 1, 1, 0])
+        var calls = 0
+        let history = try model.fit(x: x, y: y, epochs: 3, batchSize: 2, validationData: (x, y), progress: ProgressOptions(verbose: 0, shouldStop: {
+            calls += 1
+            return calls == 3   // asked after the epoch's second and last batch
+        }))
+        XCTAssertEqual(history.epochs, [])
+        XCTAssertTrue(history.stopReason?.contains("interrupted at epoch 1, batch 2") ?? false, history.stopReason ?? "")
     }
 
     func testCompileSnapshotsTrainability() throws {

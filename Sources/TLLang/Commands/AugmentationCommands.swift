@@ -40,8 +40,9 @@ extension Session {
                 var global = GlobalRandom.makeGenerator()
                 random = MersenneTwister(seed: UInt32(truncatingIfNeeded: global.next()))
             }
-            let images = (0..<count).map { _ in
-                displayBytes(augmentation.randomTransform(picture, random: &random))
+            let images = try (0..<count).map { _ in
+                try interpreter.throwIfCancelled()
+                return displayBytes(augmentation.randomTransform(picture, random: &random))
             }
             let output = self.outputPath(try args.string("output"))
             do {
@@ -60,10 +61,12 @@ extension Session {
 /// Keras's `array_to_img(x)` (scale=True), as the walkthrough shows its augmented cats: the values
 /// stretched to 0...255 by their minimum and maximum, then truncated to bytes.
 func displayBytes(_ image: FloatImage) -> [UInt8] {
-    guard let low = image.values.min(), let high = image.values.max() else { return [] }
+    let finite = image.values.filter(\.isFinite)
+    guard let low = finite.min(), let high = finite.max() else { return image.values.map { _ in 0 } }
     let range = high - low
     return image.values.map { value in
+        guard value.isFinite else { return 0 }
         let stretched = range == 0 ? 0 : (value - low) / range * 255
-        return UInt8(clamping: Int(stretched))
+        return UInt8(clamping: Int(max(0, min(255, stretched))))
     }
 }

@@ -7,6 +7,12 @@ import TLScript
 
 extension Session {
     func registerDataCommands() {
+        registerGeneratorCommand()
+        registerFlowCommands()
+        registerExtractFeatures()
+    }
+
+    private func registerGeneratorCommand() {
         register(CommandSpec(name: "image_data_generator", parameters: [
             ParameterSpec("rescale", default: .none), ParameterSpec("rotation_range", default: 0, kind: .number),
             ParameterSpec("width_shift_range", default: .float(0)), ParameterSpec("height_shift_range", default: .float(0)),
@@ -14,12 +20,14 @@ extension Session {
             ParameterSpec("zoom_range", default: .float(0)), ParameterSpec("channel_shift_range", default: .float(0), kind: .number),
             ParameterSpec("fill_mode", default: "nearest", kind: .string), ParameterSpec("cval", default: .float(0), kind: .number),
             ParameterSpec("horizontal_flip", default: false, kind: .bool), ParameterSpec("vertical_flip", default: false, kind: .bool),
-            ParameterSpec("preprocessing_function", default: .none),
+            ParameterSpec("preprocessing_function", default: .none), ParameterSpec("validation_split", default: 0.0, kind: .number),
         ], aliases: ["ImageDataGenerator", "image.ImageDataGenerator", "preprocessing.image.ImageDataGenerator"]) { args, _ in
             let (config, given) = try self.generatorConfig(args)
             return .object(GeneratorObject(config: config, arguments: given))
         })
+    }
 
+    private func registerFlowCommands() {
         register(CommandSpec(name: "flow_from_directory", parameters: [
             ParameterSpec("generator", kind: .object), ParameterSpec("directory", kind: .string),
             ParameterSpec("target_size", default: .tuple([256, 256])), ParameterSpec("color_mode", default: "rgb", kind: .string),
@@ -28,6 +36,7 @@ extension Session {
             ParameterSpec("seed", default: .none), ParameterSpec("interpolation", default: "nearest", kind: .string),
             ParameterSpec("on_bad_image", default: "error", kind: .string),
             ParameterSpec("workers", default: .none), ParameterSpec("prefetch", default: 2, kind: .int),
+            ParameterSpec("subset", default: .none),
         ]) { args, interpreter in
             guard case .object(let generator as GeneratorObject) = args["generator"] else {
                 throw args.typeError("generator", expected: "an image_data_generator(...)")
@@ -40,18 +49,41 @@ extension Session {
             return .object(FlowObject(flow, report: { interpreter.write($0) }))
         })
 
-        register(CommandSpec(name: "next", parameters: [ParameterSpec("flow", kind: .object)]) { args, _ in
-            guard case .object(let flow as FlowObject) = args["flow"] else {
-                throw args.typeError("flow", expected: "a flow from flow_from_directory()")
+        register(CommandSpec(name: "flow", parameters: [
+            ParameterSpec("generator", kind: .object), ParameterSpec("x"), ParameterSpec("y", default: .none),
+            ParameterSpec("batch_size", default: 32, kind: .int), ParameterSpec("shuffle", default: true, kind: .bool),
+            ParameterSpec("seed", default: .none), ParameterSpec("subset", default: .none),
+        ]) { args, _ in
+            guard case .object(let generator as GeneratorObject) = args["generator"] else {
+                throw args.typeError("generator", expected: "an image_data_generator(...)")
             }
-            let batch = try flow.source.nextBatch()
-            return flow.batchValue((batch.inputs, batch.targets))
+            let labels = args["y"].isNone ? nil : try args.tensor("y")
+            let seed = try args.optionalInt("seed").map { UInt64(bitPattern: Int64($0)) }
+            do {
+                return .object(ArrayFlowObject(try ArrayIterator(
+                    images: try args.tensor("x"), labels: labels, batchSize: try args.int("batch_size"),
+                    shuffle: try args.bool("shuffle"), seed: seed, config: generator.config, subset: try self.subset(args))))
+            } catch let error as ArrayIteratorError {
+                throw ScriptError(.value, error.description)
+            }
         })
 
+        // `next(flow)`; an interpreter with its own `next` (over any iterator) keeps it: flows answer it too.
+        guard interpreter.command(named: "next") == nil else { return }
+        register(CommandSpec(name: "next", parameters: [ParameterSpec("flow", kind: .object)]) { args, _ in
+            guard case .object(let object) = args["flow"], let flow = object as? any StreamingFlow else {
+                throw ScriptError(.type, "'\(args["flow"].typeName)' object is not an iterator")
+            }
+            return flow.batchValue(try flow.takeBatch())
+        })
+    }
+
+    private func registerExtractFeatures() {
         register(CommandSpec(name: "extract_features", parameters: [
             ParameterSpec("conv_base", kind: .object), ParameterSpec("directory", kind: .string),
             ParameterSpec("count", default: .none), ParameterSpec("target_size", default: .tuple([150, 150])),
             ParameterSpec("batch_size", default: 20, kind: .int), ParameterSpec("generator", default: .none),
+            ParameterSpec("verbose", default: 1, kind: .int),
         ]) { args, interpreter in
             let base = try args.layer("conv_base")
             var config = ImageDataGeneratorConfig(rescale: 1 / 255)
@@ -60,20 +92,27 @@ extension Session {
             let size = try args.pair("target_size")
             let batchSize = try args.int("batch_size")
             guard batchSize >= 1 else { throw ScriptError(.value, "argument 'batch_size' of extract_features() must be at least 1, got \(batchSize)") }
+            let verbose = try args.int("verbose")
+            let showsProgress = verbose == 1 && self.interactiveOutput
             let started = Date()
             let (features, labels) = try FeatureExtraction.extract(
                 base: base, directory: try args.string("directory"), count: try args.optionalInt("count"),
                 targetSize: (size.0, size.1), batchSize: batchSize, config: config,
+                checkCancelled: {
+                    if interpreter.isCancelled && showsProgress { interpreter.write("\r\u{1B}[K") }
+                    try interpreter.throwIfCancelled()
+                },
                 progress: { done, total in
-                    if self.interactiveOutput { interpreter.write("\r  \(done)/\(total) images\u{1B}[K") }
-                    return !interpreter.isCancelled
+                    if showsProgress { interpreter.write("\r  \(done)/\(total) images\u{1B}[K") }
+                    return true
                 },
                 announce: { interpreter.write($0 + "\n") })
-            try interpreter.throwIfCancelled()
             let seconds = Date().timeIntervalSince(started)
             let n = labels.shape[0]
-            if self.interactiveOutput { interpreter.write("\r\u{1B}[K") }
-            interpreter.write("extracted features \(shapeText(features.shape)) from \(n) images in \(String(format: "%.1f", seconds))s (\(String(format: "%.1f", Double(n) / max(seconds, 1e-9))) images/s)\n")
+            if showsProgress { interpreter.write("\r\u{1B}[K") }
+            if verbose > 0 {
+                interpreter.write("extracted features \(shapeText(features.shape)) from \(n) images in \(String(format: "%.1f", seconds))s (\(String(format: "%.1f", Double(n) / max(seconds, 1e-9))) images/s)\n")
+            }
             return .tuple([.object(ArrayObject(features)), .object(ArrayObject(labels))])
         })
     }
@@ -86,8 +125,13 @@ extension Session {
         let given = args.values.keys.filter { args.isProvided($0) }
         let order = ["rescale", "rotation_range", "width_shift_range", "height_shift_range", "brightness_range", "shear_range",
                      "zoom_range", "channel_shift_range", "fill_mode", "cval", "horizontal_flip", "vertical_flip",
-                     "preprocessing_function"]
+                     "preprocessing_function", "validation_split"]
         let arguments = order.filter { given.contains($0) }.map { ($0, args[$0]) }
+        let split = try args.double("validation_split")
+        guard split >= 0 && split < 1 else {
+            throw ScriptError(.value, "`validation_split` must be strictly between 0 and 1. Received: \(split)")
+        }
+        config.validationSplit = split
         if !args["rescale"].isNone { config.rescale = Float(try args.double("rescale")) }
         if !args["preprocessing_function"].isNone {
             guard let function = args["preprocessing_function"].asString else {
@@ -97,7 +141,7 @@ extension Session {
             }
             config.preprocessing = try augmentationArgument { try PreprocessingFunction(name: function) }
         }
-        let augmentationArguments = order.filter { !["rescale", "preprocessing_function"].contains($0) }
+        let augmentationArguments = order.filter { !["rescale", "preprocessing_function", "validation_split"].contains($0) }
         guard augmentationArguments.contains(where: { args.isProvided($0) }) else { return (config, arguments) }
 
         func shiftRange(_ argument: String) throws -> ShiftRange {
@@ -149,6 +193,15 @@ extension Session {
         }
     }
 
+    /// `subset="training"` or `"validation"` (with the generator's `validation_split`), or None.
+    func subset(_ args: CallArguments) throws -> Subset? {
+        guard let name = try args.optionalString("subset") else { return nil }
+        guard let subset = Subset(rawValue: name) else {
+            throw ScriptError(.value, "Invalid `subset` argument: \(name). Expected \"training\" or \"validation\".")
+        }
+        return subset
+    }
+
     /// `workers=None`: one background thread per core (at most 4).
     func workers(_ args: CallArguments) throws -> Int {
         guard let n = try args.optionalInt("workers") else { return DirectoryIterator.defaultWorkers }
@@ -188,7 +241,7 @@ extension Session {
         return try DirectoryIterator(directory: try args.string("directory"), targetSize: (size.0, size.1),
                                      batchSize: try args.int("batch_size"), classMode: mode, classes: classes,
                                      shuffle: try args.bool("shuffle"), seed: seed, interpolation: interpolation,
-                                     onBadImage: policy, config: config,
+                                     onBadImage: policy, config: config, subset: try self.subset(args),
                                      workers: try self.workers(args), prefetch: try self.prefetch(args))
     }
 }

@@ -6,6 +6,15 @@ import TLScript
 
 extension Session {
     func registerModelCommands() {
+        registerPretrainedBases()
+        registerModelBuilding()
+        registerLayerConstructors()
+        registerAddShorthands()
+        registerTrainabilityCommands()
+    }
+
+    /// VGG16 and EfficientNet-Lite, with Keras's arguments.
+    private func registerPretrainedBases() {
         register(CommandSpec(name: "load_vgg16", parameters: [
             ParameterSpec("weights", default: "imagenet"),
             ParameterSpec("include_top", default: true, kind: .bool),
@@ -56,6 +65,10 @@ extension Session {
             })
         }
 
+    }
+
+    /// `summary`, `sequential` and `add`.
+    private func registerModelBuilding() {
         register(CommandSpec(name: "summary", parameters: [ParameterSpec("model", kind: .object)]) { args, interpreter in
             guard case .object(let object as ModelObject) = args["model"] else {
                 throw args.typeError("model", expected: "a model (from sequential(), load_vgg16() or load_efficientnet_lite0())")
@@ -86,7 +99,10 @@ extension Session {
             return .none
         })
 
-        // Layer constructors; input_shape / input_dim are remembered and applied when added first.
+    }
+
+    /// Layer constructors; input_shape / input_dim are remembered and applied when added first.
+    private func registerLayerConstructors() {
         register(CommandSpec(name: "dense", parameters: [
             ParameterSpec("units", kind: .int), ParameterSpec("activation", default: Value.none),
             ParameterSpec("input_dim", default: .none), ParameterSpec("input_shape", default: .none), ParameterSpec("name", default: .none),
@@ -130,6 +146,10 @@ extension Session {
             .object(PendingLayer(GlobalAveragePooling2D(name: try args.optionalString("name"))))
         })
 
+    }
+
+    /// The `add_*` shorthands of `add(model, layer(...))`.
+    private func registerAddShorthands() {
         register(CommandSpec(name: "add_dense", parameters: [
             ParameterSpec("model", kind: .object), ParameterSpec("units", kind: .int), ParameterSpec("activation", default: Value.none),
             ParameterSpec("input_dim", default: .none), ParameterSpec("name", default: .none),
@@ -153,6 +173,10 @@ extension Session {
             return .none
         })
 
+    }
+
+    /// Freezing, unfreezing and seeding.
+    private func registerTrainabilityCommands() {
         register(CommandSpec(name: "freeze", parameters: [ParameterSpec("model", kind: .object)]) { args, interpreter in
             let layer = try args.layer("model")
             layer.trainable = false
@@ -213,8 +237,14 @@ final class PendingLayer: LayerBacked {
     }
     var typeName: String { layer.typeName }
     var summaryDescription: String { "\(layer.typeName) '\(layer.name)'\(layer.isBuilt ? ", \(groupedThousands(layer.parameterCount)) parameters" : " (weights created when added to a model)")" }
-    var attributeNames: [String] { ["name", "trainable", "weights"] }
-    func attribute(_ name: String) throws -> Value? { layerAttribute(name) }
+    var attributeNames: [String] { commonAttributeNames + ["input_shape", "output_shape"] }
+    func attribute(_ name: String) throws -> Value? {
+        switch name {
+        case "input_shape": return kerasShapeValue(inputShape)
+        case "output_shape": return kerasShapeValue(inputShape.flatMap { try? layer.outputShape(for: $0) })
+        default: return layerAttribute(name)
+        }
+    }
     func setAttribute(_ name: String, _ value: Value) throws -> Bool { try setLayerAttribute(name, value) }
 }
 

@@ -43,6 +43,25 @@ extension Session {
                                          beta2: Float(try args.double("beta_2")), epsilon: Float(try args.double("epsilon")))))
         })
 
+        registerCompile()
+        registerFit()
+        registerEvaluate()
+        registerPredict()
+        register(CommandSpec(name: "save_weights", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("path", kind: .string)]) { args, interpreter in
+            let path = self.outputPath(try args.string("path"))
+            try KerasWeights.save(try args.layer("model"), path: path)
+            interpreter.write("saved weights to \(path)\n")
+            return .none
+        })
+        register(CommandSpec(name: "load_weights", parameters: [
+            ParameterSpec("model", kind: .object), ParameterSpec("path", kind: .string), ParameterSpec("by_name", default: false, kind: .bool),
+        ]) { args, _ in
+            try KerasWeights.load(into: try args.layer("model"), path: try args.string("path"), byName: try args.bool("by_name"))
+            return .none
+        })
+    }
+
+    private func registerCompile() {
         register(CommandSpec(name: "compile", parameters: [
             ParameterSpec("model", kind: .object), ParameterSpec("optimizer", default: "rmsprop"),
             ParameterSpec("loss", kind: .string), ParameterSpec("metrics", default: .list([])),
@@ -64,20 +83,43 @@ extension Session {
             guard let loss = Loss(kerasName: lossName) else {
                 throw ScriptError(.value, "unknown loss '\(lossName)'\(closest(lossName, Loss.allCases.map(\.rawValue))); tl knows: \(Loss.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            try model.compile(optimizer: optimizer, loss: loss, metrics: try args.strings("metrics"))
+            do {
+                try model.compile(optimizer: optimizer, loss: loss, metricDefinitions: try self.metricDefinitions(args))
+            } catch let error as ModelError {
+                throw ScriptError(.value, error.description)
+            }
             return .none
         })
+    }
 
+    /// `metrics=["acc", "AUC", metrics.Precision(name="p")]`: names Keras knows, or metric objects.
+    private func metricDefinitions(_ args: CallArguments) throws -> [MetricDefinition] {
+        let items = try args["metrics"].asString.map { [Value.string($0)] } ?? args.list("metrics")
+        return try items.map { item in
+            if case .object(let object as MetricObject) = item { return object.definition }
+            guard let name = item.asString else {
+                throw ScriptError(.type, "compile(): each metric must be a name such as \"acc\" or a metric such as metrics.AUC(), got \(item.typeName)")
+            }
+            guard let definition = MetricDefinition(kerasName: name) else {
+                throw ScriptError(.value, "unknown metric '\(name)'\(closest(name, MetricDefinition.knownNames)); tl knows \(MetricDefinition.knownNames.map { "'\($0)'" }.joined(separator: ", "))")
+            }
+            return definition
+        }
+    }
+
+    private func registerFit() {
         register(CommandSpec(name: "fit", parameters: [
             ParameterSpec("model", kind: .object), ParameterSpec("x"), ParameterSpec("y", default: .none),
             ParameterSpec("batch_size", default: .none), ParameterSpec("epochs", default: 1, kind: .int),
-            ParameterSpec("verbose", default: 1, kind: .int), ParameterSpec("validation_data", default: .none),
+            ParameterSpec("verbose", default: 1, kind: .int), ParameterSpec("callbacks", default: .none),
+            ParameterSpec("validation_data", default: .none),
             ParameterSpec("shuffle", default: true, kind: .bool), ParameterSpec("steps_per_epoch", default: .none),
             ParameterSpec("validation_steps", default: .none),
             ParameterSpec("checkpoint", default: .none), ParameterSpec("resume", default: false, kind: .bool),
         ], aliases: ["fit_generator"]) { args, interpreter in
             let model = try args.model("model")
             let checkpointer = try self.checkpointer(args, interpreter: interpreter)
+            let callbacks = try self.callbacks(args)
             if model.trainabilityChangedSinceCompile {
                 interpreter.write("warning: layers were frozen or unfrozen after compile(); as in Keras, fit trains the weights that were trainable at compile time. Call compile() again to apply the change.\n")
             }
@@ -93,84 +135,101 @@ extension Session {
                 history = try model.fit(source: object.batchSource, stepsPerEpoch: try args.optionalInt("steps_per_epoch"),
                                         epochs: try args.int("epochs"), validation: validation,
                                         validationSteps: try args.optionalInt("validation_steps"), progress: progress,
-                                        checkpointer: checkpointer)
+                                        checkpointer: checkpointer, callbacks: callbacks)
             } else {
                 let x = try args.tensor("x")
                 guard !args["y"].isNone else {
                     throw ScriptError(.value, "fit(model, x, y): y (the labels) is missing; pass y, or a flow from flow_from_directory as x")
                 }
-                let y = try args.tensor("y")
-                var validation: (Tensor, Tensor)?
-                if !args["validation_data"].isNone {
-                    guard let pair = args["validation_data"].asSequence, pair.count == 2 else {
-                        throw args.typeError("validation_data", expected: "a pair (x_val, y_val)")
-                    }
-                    validation = (try pair[0].toTensor(argument: "validation_data", command: "fit"),
-                                  try pair[1].toTensor(argument: "validation_data", command: "fit"))
-                }
-                history = try model.fit(x: x, y: y, epochs: try args.int("epochs"), batchSize: try args.optionalInt("batch_size") ?? 32,
-                                        validationData: validation, shuffle: try args.bool("shuffle"), progress: progress,
-                                        checkpointer: checkpointer)
+                history = try model.fit(x: x, y: try args.tensor("y"), epochs: try args.int("epochs"),
+                                        batchSize: try args.optionalInt("batch_size") ?? 32,
+                                        validationData: try self.validationArrays(args), shuffle: try args.bool("shuffle"),
+                                        progress: progress, checkpointer: checkpointer, callbacks: callbacks)
             }
             interpreter.report?.addHistory(Dictionary(uniqueKeysWithValues: history.entries.map { ($0.0, $0.1) }))
             return .object(HistoryObject(history))
         })
+    }
 
+    /// `callbacks=[EarlyStopping(...), ...]` (a single callback is accepted too).
+    private func callbacks(_ args: CallArguments) throws -> [TrainingCallback] {
+        if args["callbacks"].isNone { return [] }
+        if case .object(let single as CallbackObject) = args["callbacks"] { return [single.callback] }
+        return try args.list("callbacks").map { item in
+            guard case .object(let object as CallbackObject) = item else {
+                throw ScriptError(.type, "fit(): each callback must be one of tl's Keras callbacks (EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, CSVLogger, LearningRateScheduler, LambdaCallback), got \(item.typeName)")
+            }
+            return object.callback
+        }
+    }
+
+    private func validationArrays(_ args: CallArguments) throws -> (Tensor, Tensor)? {
+        if args["validation_data"].isNone { return nil }
+        guard let pair = args["validation_data"].asSequence, pair.count == 2 else {
+            throw args.typeError("validation_data", expected: "a pair (x_val, y_val)")
+        }
+        return (try pair[0].toTensor(argument: "validation_data", command: "fit"),
+                try pair[1].toTensor(argument: "validation_data", command: "fit"))
+    }
+
+    private func registerEvaluate() {
         register(CommandSpec(name: "evaluate", parameters: [
             ParameterSpec("model", kind: .object), ParameterSpec("x"), ParameterSpec("y", default: .none),
             ParameterSpec("batch_size", default: .none), ParameterSpec("steps", default: .none), ParameterSpec("verbose", default: 1, kind: .int),
+            ParameterSpec("return_dict", default: false, kind: .bool),
         ], aliases: ["evaluate_generator"]) { args, interpreter in
             let model = try args.model("model")
+            let bar = self.inferenceBar(verbose: try args.int("verbose"), interpreter: interpreter)
+            let stop = { try interpreter.throwIfCancelled() }
             let result: [Double]
             if case .object(let object as BatchSourceObject) = args["x"] {
-                result = try model.evaluate(source: object.batchSource, steps: try args.optionalInt("steps"))
+                result = try model.evaluate(source: object.batchSource, steps: try args.optionalInt("steps"), checkCancelled: stop,
+                                            afterBatch: bar.update)
             } else {
                 guard !args["y"].isNone else { throw ScriptError(.value, "evaluate(model, x, y): y (the labels) is missing") }
-                result = try model.evaluate(x: try args.tensor("x"), y: try args.tensor("y"), batchSize: try args.optionalInt("batch_size") ?? 32)
+                result = try model.evaluate(x: try args.tensor("x"), y: try args.tensor("y"), batchSize: try args.optionalInt("batch_size") ?? 32,
+                                            checkCancelled: stop, afterBatch: bar.update)
             }
             let names = ["loss"] + (model.compiled?.metrics ?? [])
             var evaluation: [String: Double] = [:]
             for (name, value) in zip(names, result) { evaluation[name] = value }
             interpreter.report?.addEvaluation(evaluation)
-            if try args.int("verbose") > 0 {
-                interpreter.write(zip(names, result).map { "\($0): \(formatMetric($1))" }.joined(separator: " - ") + "\n")
-            }
+            bar.finish(Array(zip(names, result)))
+            if try args.bool("return_dict") { return .dict(ValueDictionary(zip(names, result).map { ($0, .float($1)) })) }
             return result.count == 1 ? .float(result[0]) : .list(result.map { .float($0) })
         })
+    }
 
+    private func registerPredict() {
         register(CommandSpec(name: "predict", parameters: [
-            ParameterSpec("model", kind: .object), ParameterSpec("x"), ParameterSpec("batch_size", default: .none), ParameterSpec("steps", default: .none),
-        ], aliases: ["predict_generator"]) { args, interpreter in
+            ParameterSpec("model", kind: .object), ParameterSpec("x"), ParameterSpec("batch_size", default: .none),
+            ParameterSpec("steps", default: .none), ParameterSpec("verbose", default: 0, kind: .int),
+        ], aliases: ["predict_generator", "predict_on_batch"]) { args, interpreter in
             let model = try args.layer("model")
+            let bar = self.inferenceBar(verbose: try args.int("verbose"), interpreter: interpreter)
             if case .object(let object as BatchSourceObject) = args["x"] {
                 let source = object.batchSource
                 let steps = try args.optionalInt("steps") ?? source.batchesPerEpoch
+                guard steps >= 1 else { throw ScriptError(.value, "argument 'steps' of predict() must be at least 1, got \(steps)") }
                 var parts: [Tensor] = []
-                for _ in 0..<steps {
+                for step in 0..<steps {
                     try interpreter.throwIfCancelled()
                     parts.append(try model(try source.nextBatch().inputs))
+                    bar.update(done: step + 1, total: steps)
                 }
+                bar.finish([])
                 return .object(ArrayObject(Tensor.concatenate(parts)))
             }
-            let x = try args.tensor("x")
-            if let sequential = model as? Sequential {
-                return .object(ArrayObject(try sequential.predict(x: x, batchSize: try args.optionalInt("batch_size") ?? 32)))
-            }
-            return .object(ArrayObject(try model(x)))
+            let output = try model.predict(x: try args.tensor("x"), batchSize: try args.optionalInt("batch_size") ?? 32,
+                                           checkCancelled: { try interpreter.throwIfCancelled() }, afterBatch: bar.update)
+            bar.finish([])
+            return .object(ArrayObject(output))
         })
+    }
 
-        register(CommandSpec(name: "save_weights", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("path", kind: .string)]) { args, interpreter in
-            let path = self.outputPath(try args.string("path"))
-            try KerasWeights.save(try args.layer("model"), path: path)
-            interpreter.write("saved weights to \(path)\n")
-            return .none
-        })
-        register(CommandSpec(name: "load_weights", parameters: [
-            ParameterSpec("model", kind: .object), ParameterSpec("path", kind: .string), ParameterSpec("by_name", default: false, kind: .bool),
-        ]) { args, _ in
-            try KerasWeights.load(into: try args.layer("model"), path: try args.string("path"), byName: try args.bool("by_name"))
-            return .none
-        })
+    /// Keras's progress for `evaluate` and `predict`: nothing (`verbose=0`), a bar (1) or one line (2).
+    func inferenceBar(verbose: Int, interpreter: Interpreter) -> InferenceProgress {
+        InferenceProgress(verbose: verbose, interactive: interactiveOutput, write: { interpreter.write($0) })
     }
 
     /// `fit(..., checkpoint="dir", resume=True)`: the folder fit saves into after every epoch, and whether

@@ -2,10 +2,11 @@ import TLTensor
 import TLNN
 import TLScript
 
-/// Wraps an engine layer for scripts; models get ``ModelObject``.
-func wrap(_ layer: Layer) -> Value {
+/// Wraps an engine layer for scripts; models get ``ModelObject``. `inputShape` is the shape reaching the
+/// layer in its model, when known (for `layer.input_shape` / `layer.output_shape`).
+func wrap(_ layer: Layer, inputShape: FeatureShape? = nil) -> Value {
     if layer is Sequential || layer is Functional { return .object(ModelObject(layer)) }
-    return .object(LayerObject(layer))
+    return .object(LayerObject(layer, inputShape: inputShape))
 }
 
 /// Attributes every layer and model shares: name, trainable, weights.
@@ -18,12 +19,15 @@ extension LayerBacked {
         switch name {
         case "name": return .string(layer.name)
         case "trainable": return .bool(layer.trainable)
-        case "trainable_weights": return .list(layer.trainableWeights.map { .object(ArrayObject($0.value)) })
-        case "non_trainable_weights": return .list(layer.nonTrainableWeights.map { .object(ArrayObject($0.value)) })
-        case "weights": return .list(layer.weights.map { .object(ArrayObject($0.value)) })
-        case "count_params": return .int(layer.parameterCount)
-        default: return nil
+        case "trainable_weights", "non_trainable_weights", "weights": return weightObjects(of: layer, name)
+        default: return weightMethod(name, of: layer) ?? configurationAttribute(name, of: layer)
         }
+    }
+
+    /// Attribute names every layer and model answers, then the layer's configuration.
+    var commonAttributeNames: [String] {
+        ["name", "trainable", "trainable_weights", "non_trainable_weights", "weights", "get_weights", "set_weights",
+         "get_config", "count_params"] + configurationNames(of: layer)
     }
 
     func setLayerAttribute(_ name: String, _ value: Value) throws -> Bool {
@@ -44,17 +48,28 @@ extension LayerBacked {
     }
 }
 
-/// A single layer (`conv_base.layers[3]`, `dense(256)`).
+/// A single layer (`conv_base.layers[3]`, `model.get_layer("fc1")`).
 public final class LayerObject: LayerBacked {
     public let layer: Layer
-    init(_ layer: Layer) { self.layer = layer }
+    /// The shape reaching the layer in the model it came from, when known.
+    let inputShape: FeatureShape?
+    init(_ layer: Layer, inputShape: FeatureShape? = nil) {
+        self.layer = layer
+        self.inputShape = inputShape
+    }
 
     public var typeName: String { layer.typeName }
     public var summaryDescription: String {
         "\(layer.typeName) '\(layer.name)'\(layer.isBuilt ? ", \(groupedThousands(layer.parameterCount)) parameters" : ", not built yet")\(layer.trainable ? "" : ", frozen")"
     }
-    public var attributeNames: [String] { ["name", "trainable", "trainable_weights", "non_trainable_weights", "weights", "count_params"] }
-    public func attribute(_ name: String) throws -> Value? { layerAttribute(name) }
+    public var attributeNames: [String] { commonAttributeNames + ["input_shape", "output_shape"] }
+    public func attribute(_ name: String) throws -> Value? {
+        switch name {
+        case "input_shape": return kerasShapeValue(inputShape)
+        case "output_shape": return kerasShapeValue(inputShape.flatMap { try? layer.outputShape(for: $0) })
+        default: return layerAttribute(name)
+        }
+    }
     public func setAttribute(_ name: String, _ value: Value) throws -> Bool { try setLayerAttribute(name, value) }
 }
 
@@ -76,24 +91,55 @@ public final class ModelObject: LayerBacked {
         return "\(layer.typeName) '\(layer.name)': \(layer.sublayers.count) layers, \(groupedThousands(layer.parameterCount)) parameters (\(groupedThousands(trainable)) trainable), output \(shape)\(sequential?.compiled == nil ? "" : ", compiled")"
     }
     public var attributeNames: [String] {
-        ["name", "layers", "trainable", "trainable_weights", "non_trainable_weights", "weights", "input_shape", "output_shape", "count_params", "optimizer"]
+        commonAttributeNames + ["layers", "get_layer", "input_shape", "output_shape", "optimizer", "metrics_names", "stop_training"]
     }
 
     public func attribute(_ name: String) throws -> Value? {
         if let common = layerAttribute(name) { return common }
-        func shapeValue(_ shape: FeatureShape?) -> Value {
-            shape.map { .tuple([Value.none] + $0.map { $0.map(Value.int) ?? Value.none }) } ?? Value.none
-        }
         switch name {
-        case "layers": return .list(layer.sublayers.map(wrap))
-        case "input_shape": return shapeValue(inputShape)
-        case "output_shape": return shapeValue(outputShape)
+        case "layers": return .list(zip(layer.sublayers, sublayerInputShapes(of: layer)).map { wrap($0, inputShape: $1) })
+        case "get_layer":
+            return method("get_layer", [ParameterSpec("name", default: .none), ParameterSpec("index", default: .none)]) { args, _ in
+                try self.getLayer(name: try args.optionalString("name"), index: try args.optionalInt("index"))
+            }
+        case "input_shape": return kerasShapeValue(inputShape)
+        case "output_shape": return kerasShapeValue(outputShape)
         case "optimizer": return sequential?.compiled.map { .object(OptimizerObject($0.optimizer)) } ?? Value.none
+        case "metrics_names": return sequential?.compiled.map { .list((["loss"] + $0.metrics).map(Value.string)) } ?? .list([])
+        case "stop_training": return sequential.map { .bool($0.stopTraining) }
         default: return nil
         }
     }
 
-    public func setAttribute(_ name: String, _ value: Value) throws -> Bool { try setLayerAttribute(name, value) }
+    /// Keras's `model.get_layer(name=None, index=None)`: by name (searched in the model's own layers),
+    /// or by position in `model.layers`.
+    func getLayer(name: String?, index: Int?) throws -> Value {
+        let layers = layer.sublayers
+        let shapes = sublayerInputShapes(of: layer)
+        switch (name, index) {
+        case (let name?, nil):
+            guard let position = layers.firstIndex(where: { $0.name == name }) else {
+                let names = layers.map(\.name)
+                throw ScriptError(.value, "No such layer: \(name)\(closest(name, names)). Existing layers are: \(names.joined(separator: ", ")).")
+            }
+            return wrap(layers[position], inputShape: shapes[position])
+        case (nil, let index?):
+            guard index >= 0 && index < layers.count else {
+                throw ScriptError(.value, "Was asked to retrieve layer at index \(index) but model only has \(layers.count) layers.")
+            }
+            return wrap(layers[index], inputShape: shapes[index])
+        default:
+            throw ScriptError(.value, "get_layer() takes either name= or index=, exactly one of them")
+        }
+    }
+
+    public func setAttribute(_ name: String, _ value: Value) throws -> Bool {
+        if name == "stop_training", let sequential {
+            sequential.stopTraining = value.isTruthy
+            return true
+        }
+        return try setLayerAttribute(name, value)
+    }
 
     /// Keras 2's summary text for either kind of model.
     var summary: String {
