@@ -6,6 +6,9 @@ import TLScript
 public enum CellOutput: Equatable {
     /// Printed text (`name` is "stdout" or "stderr").
     case stream(name: String, text: String)
+    /// A new state of the line being redrawn in place (fit's progress bar, which a terminal redraws
+    /// after "\r"); `finished` when the line is complete and the next output starts a new one.
+    case progress(line: String, finished: Bool)
     /// A figure, as PNG bytes.
     case image(png: Data)
     /// The value of the cell's last expression, as tl shows it (`repr`).

@@ -19,9 +19,7 @@ final class CellRunner {
         session.interpreter.output = { [weak self] text in
             echo?(text)
             if let hiddenAnnouncement, text.hasPrefix(hiddenAnnouncement), text.hasSuffix("\n") { return }
-            // fit redraws its progress bar with "\u{1B}[K" (erase to end of line); notebooks redraw on "\r".
-            let cleaned = text.replacingOccurrences(of: "\u{1B}[K", with: "")
-            if !cleaned.isEmpty { self?.sink?(.stream(name: "stdout", text: cleaned)) }
+            self?.sink?(CellRunner.classify(text))
         }
         session.imageObserver = { [weak self] path in
             guard let png = FileManager.default.contents(atPath: path), CellRunner.isPNG(png) else { return }
@@ -55,6 +53,19 @@ final class CellRunner {
         } catch {
             return .failure(CellError(error))
         }
+    }
+
+    /// Text starting with "\r" redraws the current line (fit's progress bar, extraction counts), with
+    /// "\u{1B}[K" erasing the rest of it: a notebook shows such a line as one display updated in place,
+    /// so a saved notebook holds its last state rather than every redraw.
+    static func classify(_ text: String) -> CellOutput {
+        let cleaned = text.replacingOccurrences(of: "\u{1B}[K", with: "")
+        guard cleaned.hasPrefix("\r"), !cleaned.dropFirst().dropLast().contains("\n") else {
+            return .stream(name: "stdout", text: cleaned)
+        }
+        let finished = cleaned.hasSuffix("\n")
+        let line = cleaned.dropFirst().dropLast(finished ? 1 : 0)
+        return .progress(line: String(line.split(separator: "\r", omittingEmptySubsequences: false).last ?? ""), finished: finished)
     }
 
     private static func isPNG(_ data: Data) -> Bool {

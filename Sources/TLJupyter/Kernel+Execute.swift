@@ -16,8 +16,9 @@ extension Kernel {
         if storeHistory { history.append((count, code)) }
         // An interrupt that arrived while the kernel was idle must not stop this cell.
         interpreter.cancellation.reset()
+        var progress = ProgressDisplay()
         let error = runner.run(code, cellName: "In[\(count)]") { [self] output in
-            if !silent { publish(output, count: count, parent: request) }
+            if !silent { publish(output, count: count, parent: request, progress: &progress) }
         }
         var reply: JSON
         if let error = error.map(CellError.init) {
@@ -32,16 +33,24 @@ extension Kernel {
     }
 
     /// One output of a cell as its iopub message.
-    private func publish(_ output: CellOutput, count: Int, parent: JupyterMessage) {
+    private func publish(_ output: CellOutput, count: Int, parent: JupyterMessage, progress: inout ProgressDisplay) {
         switch output {
+        case .progress(let line, let finished):
+            let (type, content) = progress.show(line, finished: finished)
+            channels.publish(type, content, parent: parent)
         case .stream(let name, let text):
+            // A newline that only ends an interrupted progress line is already implied by the display.
+            if progress.end(), text == "\n" { return }
             channels.publish("stream", ["name": .string(name), "text": .string(text)], parent: parent)
         case .image(let png):
+            progress.end()
             channels.publish("display_data", ["data": Kernel.imageBundle(png), "metadata": [:], "transient": [:]], parent: parent)
         case .result(let text):
+            progress.end()
             channels.publish("execute_result", ["execution_count": .int(count), "data": ["text/plain": .string(text)],
                                                 "metadata": [:]], parent: parent)
         case .error(let error):
+            progress.end()
             channels.publish("error", ["ename": .string(error.name), "evalue": .string(error.message),
                                        "traceback": .array(error.traceback.map(JSON.string))], parent: parent)
         }
@@ -88,5 +97,27 @@ extension Kernel {
                 }
             }
         }
+    }
+}
+
+/// The line a cell redraws in place (fit's progress bar), shown in the notebook as one display that
+/// update_display_data messages change, as Jupyter's own progress widgets do.
+struct ProgressDisplay {
+    private var displayID: String?
+
+    /// The message showing `line`: a new display, or an update of the live one; a finished line ends it.
+    mutating func show(_ line: String, finished: Bool) -> (type: String, content: JSON) {
+        let isUpdate = displayID != nil
+        let id = displayID ?? UUID().uuidString.lowercased()
+        displayID = finished ? nil : id
+        return (isUpdate ? "update_display_data" : "display_data",
+                ["data": ["text/plain": .string(line)], "metadata": [:], "transient": ["display_id": .string(id)]])
+    }
+
+    /// Ends the live display, if any (other output follows it); returns whether there was one.
+    @discardableResult
+    mutating func end() -> Bool {
+        defer { displayID = nil }
+        return displayID != nil
     }
 }

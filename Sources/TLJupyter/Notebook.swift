@@ -90,7 +90,12 @@ public struct Notebook {
     /// (the progress bar's redraws collapse to their last state).
     private static func outputs(_ outputs: [CellOutput], executionCount: Int?) -> [JSON] {
         var merged: [CellOutput] = []
-        for output in outputs {
+        // A saved notebook keeps a redrawn line as a terminal would leave it: its last state.
+        let streamed = outputs.map { output -> CellOutput in
+            guard case .progress(let line, let finished) = output else { return output }
+            return .stream(name: "stdout", text: "\r" + line + (finished ? "\n" : ""))
+        }
+        for output in streamed {
             if case .stream(let name, let text) = output, case .stream(name, let previous)? = merged.last {
                 merged[merged.count - 1] = .stream(name: name, text: previous + text)
             } else {
@@ -101,6 +106,8 @@ public struct Notebook {
             switch output {
             case .stream(let name, let text):
                 return ["output_type": "stream", "name": .string(name), "text": lines(terminalText(text))]
+            case .progress(let line, _):
+                return ["output_type": "stream", "name": "stdout", "text": lines(line)]
             case .image(let png):
                 return ["output_type": "display_data", "data": Kernel.imageBundle(png), "metadata": [:]]
             case .result(let text):

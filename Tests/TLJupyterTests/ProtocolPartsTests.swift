@@ -81,6 +81,13 @@ final class ProtocolPartsTests: XCTestCase {
         XCTAssertEqual(terminalText("Epoch 1/1\n\r 1/2 [==>...]\u{1B}[K\r 2/2 [=====] - 1s\n"), "Epoch 1/1\n 2/2 [=====] - 1s\n")
     }
 
+    func testLinesRedrawnAfterACarriageReturnAreProgressNotStreams() {
+        XCTAssertEqual(CellRunner.classify("\r 37/100 [==>...] - ETA: 5s\u{1B}[K"), .progress(line: " 37/100 [==>...] - ETA: 5s", finished: false))
+        XCTAssertEqual(CellRunner.classify("\r100/100 [=====] - 2s\u{1B}[K\n"), .progress(line: "100/100 [=====] - 2s", finished: true))
+        XCTAssertEqual(CellRunner.classify("Epoch 2/3\n"), .stream(name: "stdout", text: "Epoch 2/3\n"))
+        XCTAssertEqual(CellRunner.classify("\rtwo\nlines\n"), .stream(name: "stdout", text: "\rtwo\nlines\n"))
+    }
+
     func testTheNameAtTheCursorIsTheWholeDottedName() {
         XCTAssertEqual(Introspection.name(in: "model.fit(x)", at: 7), "model.fit")
         XCTAssertEqual(Introspection.name(in: "model.fit(", at: 10), "model.fit")

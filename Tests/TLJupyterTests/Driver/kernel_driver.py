@@ -70,7 +70,7 @@ def interrupt_long_fit(km, kc):
         if msg["parent_header"].get("msg_id") != msg_id:
             continue
         outputs.append({"type": msg["msg_type"], "content": msg["content"]})
-        redraws = sum(o["content"].get("text", "").count("\r") for o in outputs if o["type"] == "stream")
+        redraws = sum(1 for o in outputs if o["type"] in ("display_data", "update_display_data"))
         if interrupted_at is None and redraws >= 3:
             km.interrupt_kernel()
             interrupted_at = time.time()
