@@ -17,8 +17,11 @@ extension Kernel {
         // An interrupt that arrived while the kernel was idle must not stop this cell.
         interpreter.cancellation.reset()
         var progress = ProgressDisplay()
-        let error = runner.run(code, cellName: "In[\(count)]") { [self] output in
-            if !silent { publish(output, count: count, parent: request, progress: &progress) }
+        var error: Error?
+        whileRunning(request) {
+            error = runner.run(code, cellName: "In[\(count)]") { [self] output in
+                if !silent { publish(output, count: count, parent: request, progress: &progress) }
+            }
         }
         var reply: JSON
         if let error = error.map(CellError.init) {

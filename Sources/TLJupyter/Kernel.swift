@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TLLang
 import TLScript
 
@@ -13,6 +14,10 @@ public final class Kernel {
     let runner: CellRunner
     /// Where `plt.show()` draws figures before they are sent to the notebook; removed at shutdown.
     let figureDirectory: URL
+    /// The request whose cell is running, the parent of what its stray output produces; nil when idle.
+    private let runningRequest = Mutex<JupyterMessage?>(nil)
+    /// Standard output and error forwarded to the notebook (kept alive with the kernel).
+    private var captures: [OutputCapture] = []
     var executionCount = 0
     /// The cells run in this kernel, for history_request: (execution count, code).
     var history: [(count: Int, code: String)] = []
@@ -48,6 +53,7 @@ public final class Kernel {
 
     /// Serves requests until a shutdown request ends the process.
     public func run() -> Never {
+        captureStandardOutputs()
         channels.startHeartbeat()
         channels.publish("status", ["execution_state": "starting"], parent: nil)
         let control = Thread { [self] in serve(channels.control, handle: handleControl) }
@@ -71,7 +77,35 @@ public final class Kernel {
 
     /// Diagnostics for whoever started Jupyter (its terminal), never the notebook.
     static func log(_ text: String) {
-        FileHandle.standardError.write(Data("tl kernel: \(text)\n".utf8))
+        logHandle.write(Data("tl kernel: \(text)\n".utf8))
+    }
+
+    /// The terminal's standard error, kept before `captureStandardOutputs` redirects descriptor 2.
+    private static let logHandle = FileHandle(fileDescriptor: dup(STDERR_FILENO), closeOnDealloc: true)
+
+    /// Forwards what is written to descriptors 1 and 2 to the running cell as stdout and stderr streams.
+    private func captureStandardOutputs() {
+        _ = Kernel.logHandle
+        for (descriptor, name) in [(STDOUT_FILENO, "stdout"), (STDERR_FILENO, "stderr")] {
+            do {
+                captures.append(try OutputCapture(descriptor: descriptor, name: name) { [self] name, text in
+                    let parent = runningRequest.withLock { $0 }
+                    channels.publish("stream", ["name": .string(name), "text": .string(text)], parent: parent)
+                })
+            } catch {
+                Kernel.log("\(error); such output goes to the terminal instead")
+            }
+        }
+    }
+
+    /// Runs a cell's request with its stray output attributed to it; flushes C's buffered stdout after.
+    func whileRunning(_ request: JupyterMessage, _ body: () throws -> Void) rethrows {
+        runningRequest.withLock { $0 = request }
+        defer {
+            fflush(stdout)
+            runningRequest.withLock { $0 = nil }
+        }
+        try body()
     }
 
     /// Publishes busy, runs `body`, publishes idle, as the protocol asks around every request.

@@ -1,4 +1,6 @@
 import Foundation
+import Glibc
+import Synchronization
 @testable import TLJupyter
 import XCTest
 
@@ -86,6 +88,27 @@ final class ProtocolPartsTests: XCTestCase {
         XCTAssertEqual(CellRunner.classify("\r100/100 [=====] - 2s\u{1B}[K\n"), .progress(line: "100/100 [=====] - 2s", finished: true))
         XCTAssertEqual(CellRunner.classify("Epoch 2/3\n"), .stream(name: "stdout", text: "Epoch 2/3\n"))
         XCTAssertEqual(CellRunner.classify("\rtwo\nlines\n"), .stream(name: "stdout", text: "\rtwo\nlines\n"))
+    }
+
+    func testWhatIsWrittenToACapturedDescriptorIsForwardedWholeCharacterByCharacter() throws {
+        let descriptor = open("/dev/null", O_WRONLY)
+        defer { close(descriptor) }
+        let received = Mutex<String>("")
+        let capture = try OutputCapture(descriptor: descriptor, name: "stderr") { name, text in
+            received.withLock { $0 += "\(name): \(text)" }
+        }
+        // "é" split across two writes must arrive as one character.
+        let bytes = Array("HDF5-DIAG: é\n".utf8)
+        _ = bytes[..<12].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        usleep(50_000)
+        _ = bytes[12...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let deadline = Date().addingTimeInterval(5)
+        while !received.withLock({ $0.hasSuffix("\n") }) && Date() < deadline { usleep(10_000) }
+        XCTAssertEqual(received.withLock { $0 }.replacingOccurrences(of: "stderr: ", with: ""), "HDF5-DIAG: é\n")
+        withExtendedLifetime(capture) {}
+        XCTAssertEqual(OutputCapture.completeUTF8Prefix([0x61, 0xC3]), 1)
+        XCTAssertEqual(OutputCapture.completeUTF8Prefix([0x61, 0xC3, 0xA9]), 3)
+        XCTAssertEqual(OutputCapture.completeUTF8Prefix([0xE2, 0x82]), 0)
     }
 
     func testTheNameAtTheCursorIsTheWholeDottedName() {
