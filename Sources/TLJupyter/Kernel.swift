@@ -26,14 +26,16 @@ public final class Kernel {
     /// top-level statement of a cell (the executable gives memory kept during it back to the system).
     public init(connectionFile: String, afterEachStatement: @escaping () -> Void = {}) throws {
         let connection = try ConnectionInfo(contentsOf: connectionFile)
+        let overrides = try Kernel.parameterOverrides()
         channels = try KernelChannels(connection: connection)
         figureDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("tl-kernel-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: figureDirectory, withIntermediateDirectories: true)
         let session = Session()
-        session.interactiveOutput = true   // fit redraws one progress line with "\r", as on a terminal
+        // fit draws its progress bar (which the notebook shows as one display updated in place).
+        session.interactiveOutput = true
         session.figureDirectory = figureDirectory.path
         session.interpreter.afterEachTopLevelStatement = afterEachStatement
-        session.interpreter.parameterOverrides = try Kernel.parameterOverrides()
+        session.interpreter.parameterOverrides = overrides
         runner = CellRunner(session: session, privateFigureFolder: figureDirectory.path)
         InterruptSignal.route(to: session.interpreter.cancellation)
     }
