@@ -107,7 +107,9 @@ extension JSON: Codable {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
         case .int(let value): try container.encode(value)
-        case .double(let value): try container.encode(value.isFinite ? value : 0)
+        case .double(let value):
+            // JSON has no NaN or infinity; null says "no number" rather than inventing one.
+            if value.isFinite { try container.encode(value) } else { try container.encodeNil() }
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)

@@ -96,6 +96,13 @@ final class KernelSessionTests: XCTestCase {
         XCTAssertEqual(after.object("reply").string("status"), "ok")
         XCTAssertTrue(outputs(after, "execute_result").first?.object("data").string("text/plain")?.contains("History") == true, "\(after)")
 
+        // The same through an interrupt_request on the control channel.
+        let byMessage = session.object("interrupt_request")
+        XCTAssertLessThan(try XCTUnwrap(byMessage["seconds_to_stop"] as? Double, "\(byMessage)"), 20)
+        XCTAssertEqual(byMessage.object("control_reply").string("type"), "interrupt_reply")
+        XCTAssertEqual(byMessage.object("control_reply")["answers"] as? Bool, true)
+        XCTAssertTrue(byMessage.list("outputs").contains { $0.object("content").string("text")?.contains("interrupted at epoch 1") == true })
+
         // A restart gives a fresh session.
         XCTAssertEqual(session.object("after_restart_old_variable").object("reply").string("ename"), "NameError")
         XCTAssertEqual(outputs(session.object("after_restart"), "execute_result").first?.object("data").string("text/plain"), "42")

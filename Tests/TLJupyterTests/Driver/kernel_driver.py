@@ -60,9 +60,18 @@ h = m.fit(x, y, epochs=10, batch_size=1)
 """
 
 
-def interrupt_long_fit(km, kc):
-    """Starts a fit of a million steps (100,000 an epoch), interrupts it once its progress bar shows, and times the stop."""
+def interrupt_by_message(kc):
+    """An interrupt_request on the control channel, as clients of kernels without signals send it."""
+    msg = kc.session.msg("interrupt_request", {})
+    kc.control_channel.send(msg)
+    return msg["header"]["msg_id"]
+
+
+def interrupt_long_fit(km, kc, by_message=False):
+    """Starts a fit of a million steps (100,000 an epoch), interrupts it once its progress bar shows
+    (SIGINT, as Jupyter does for "interrupt_mode": "signal", or an interrupt_request), and times the stop."""
     msg_id = kc.execute(LONG_FIT)
+    interrupt_id = None
     outputs, interrupted_at = [], None
     deadline = time.time() + TIMEOUT
     while time.time() < deadline:
@@ -72,12 +81,20 @@ def interrupt_long_fit(km, kc):
         outputs.append({"type": msg["msg_type"], "content": msg["content"]})
         redraws = sum(1 for o in outputs if o["type"] in ("display_data", "update_display_data"))
         if interrupted_at is None and redraws >= 3:
-            km.interrupt_kernel()
+            if by_message:
+                interrupt_id = interrupt_by_message(kc)
+            else:
+                km.interrupt_kernel()
             interrupted_at = time.time()
         if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
             break
     reply = shell_reply(kc, msg_id)
-    return {"reply": reply, "outputs": outputs,
+    control_reply = None
+    if interrupt_id is not None:
+        control = kc.get_control_msg(timeout=TIMEOUT)
+        control_reply = {"type": control["msg_type"], "content": control["content"],
+                         "answers": control["parent_header"].get("msg_id") == interrupt_id}
+    return {"reply": reply, "outputs": outputs, "control_reply": control_reply,
             "seconds_to_stop": None if interrupted_at is None else time.time() - interrupted_at}
 
 
@@ -102,6 +119,7 @@ def session():
         results["history"] = request(kc, "history", hist_access_type="tail", n=2)
         results["interrupt"] = interrupt_long_fit(km, kc)
         results["after_interrupt"] = execute(kc, "h")
+        results["interrupt_request"] = interrupt_long_fit(km, kc, by_message=True)
         km.restart_kernel(now=False)
         kc.wait_for_ready(timeout=60)
         results["after_restart_old_variable"] = execute(kc, "a")
