@@ -44,6 +44,11 @@ final class KernelSessionTests: XCTestCase {
         XCTAssertEqual(outputs(session.object("magic"), "execute_result").first?.object("data").string("text/plain"), "5")
         XCTAssertEqual(session.object("shell_escape").object("reply").string("status"), "error")
         XCTAssertTrue(session.object("shell_escape").object("reply").string("evalue")?.contains("not tl") == true)
+        // A cell queued behind a failing one is aborted, as IPython does after an error.
+        let queued = session.object("queued_after_error")
+        XCTAssertEqual(queued.object("first").string("ename"), "NameError")
+        XCTAssertEqual(queued.object("second").string("status"), "aborted", "\(queued)")
+        XCTAssertFalse((queued["second_outputs"] as? [String] ?? []).contains("stream"), "\(queued)")
         try checkIntrospection(session)
         try checkInterruptAndRestart(session)
     }
@@ -68,8 +73,8 @@ final class KernelSessionTests: XCTestCase {
         XCTAssertEqual(session.object("is_complete_line").string("status"), "complete")
 
         let history = try XCTUnwrap(session.object("history")["history"] as? [[Any]])
-        XCTAssertEqual(history.map { $0[1] as? Int }, [5, 6])
-        XCTAssertEqual(history.last?[2] as? String, "!ls")
+        XCTAssertEqual(history.map { $0[1] as? Int }, [6, 7])
+        XCTAssertEqual(history.first?[2] as? String, "!ls")
     }
 
     private func checkInterruptAndRestart(_ session: [String: Any]) throws {

@@ -98,6 +98,15 @@ def interrupt_long_fit(km, kc, by_message=False):
             "seconds_to_stop": None if interrupted_at is None else time.time() - interrupted_at}
 
 
+def queued_after_error(kc):
+    """Two cells sent at once, as "Run All" does: the first fails after a while, so the second, already
+    queued, must not run."""
+    first = kc.execute("x = 0\nfor i in range(100000):\n    x = x + 1\nundefined_name")
+    second = kc.execute("print('should not run')")
+    return {"first": shell_reply(kc, first), "second": shell_reply(kc, second),
+            "second_outputs": [t for t, _ in collect(kc, second)]}
+
+
 def session():
     km, kc = start_new_kernel(kernel_name="tl", startup_timeout=60)
     results = {}
@@ -110,6 +119,7 @@ def session():
         results["error"] = execute(kc, "a = 1\nundefined_name + 1")
         results["magic"] = execute(kc, "%matplotlib inline\nb = 5\nb")
         results["shell_escape"] = execute(kc, "!ls")
+        results["queued_after_error"] = queued_after_error(kc)
         results["complete"] = request(kc, "complete", "fi", 2)
         results["complete_keyword"] = request(kc, "complete", "m = sequential()\nfit(m, epo", 26)
         results["inspect"] = request(kc, "inspect", "model.fit(", 9)
