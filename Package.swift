@@ -23,8 +23,8 @@ let package = Package(
         .systemLibrary(name: "CEditLine", path: "Sources/CShims/CEditLine", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
         // The Jupyter kernel's transport (ZeroMQ) and message signing (HMAC-SHA256 from libcrypto).
-        .systemLibrary(name: "CZeroMQ", path: "Sources/CShims/CZeroMQ", pkgConfig: "libzmq",
-                       providers: [.apt(["libzmq3-dev"])]),
+        // (No pkgConfig: libzmq's .pc adds Kerberos -isystem flags SwiftPM refuses; zmq.h is in /usr/include.)
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CShims/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CShims/CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
         // Small C wrappers: libjpeg/libpng longjmp out of their error callbacks, HDF5 exposes its
