@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // tl: transfer learning on small image data sets. The folders show the layers of the house:
 // C shims, TLFileSystem -> TLTensor (kernels) -> TLNN (layers, models, optimizers) -> TLData (images, flows)
-// -> TLFormats (HDF5, .pth, .npy) -> TLZoo (pretrained bases) -> TLPlot -> TLLang (the language) -> tl.
+// -> TLFormats (HDF5, .pth, .npy) -> TLZoo (pretrained bases) -> TLPlot -> TLLang (the language)
+// -> TLREPL, TLJupyter (front ends) -> tl.
 import PackageDescription
 
 let package = Package(
@@ -21,6 +22,11 @@ let package = Package(
                        providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CEditLine", path: "Sources/CShims/CEditLine", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
+        // The Jupyter kernel's transport (ZeroMQ) and message signing (HMAC-SHA256 from libcrypto).
+        // (No pkgConfig: libzmq's .pc adds Kerberos -isystem flags SwiftPM refuses; zmq.h is in /usr/include.)
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CShims/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CCrypto", path: "Sources/CShims/CCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
         // Small C wrappers: libjpeg/libpng longjmp out of their error callbacks, HDF5 exposes its
         // native types as macros; both need C to reach Swift safely.
         .target(name: "CImageCodecs", path: "Sources/CShims/CImageCodecs",
@@ -44,8 +50,10 @@ let package = Package(
         .target(name: "TLScript", dependencies: ["TLFileSystem"]),
         .target(name: "TLLang", dependencies: ["TLScript", "TLZoo", "TLPlot"]),
         .target(name: "TLREPL", dependencies: ["TLScript", "CEditLine"]),
+        // tl in Jupyter: the kernel (messaging protocol over ZeroMQ) and .ipynb notebooks.
+        .target(name: "TLJupyter", dependencies: ["TLLang", "TLScript", "TLREPL", "TLFileSystem", "CZeroMQ", "CCrypto"]),
         .executableTarget(name: "tl", dependencies: [
-            "TLLang", "TLREPL",
+            "TLLang", "TLREPL", "TLJupyter",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -61,6 +69,8 @@ let package = Package(
         .testTarget(name: "TLREPLTests", dependencies: ["TLREPL", "TLScript", "TLTestSupport"]),
         .testTarget(name: "TLLangTests", dependencies: ["TLLang", "TLTestSupport"]),
         .testTarget(name: "TLCLITests", dependencies: ["TLTestSupport"]),
+        // Driver/ is the Python script that talks to the kernel through Jupyter's own client.
+        .testTarget(name: "TLJupyterTests", dependencies: ["TLJupyter", "TLTestSupport"], exclude: ["Driver"]),
     ],
     swiftLanguageModes: [.v5]
 )

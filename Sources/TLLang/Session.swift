@@ -11,6 +11,12 @@ public final class Session {
     public let plots = PlotState()
     /// Whether fit may redraw its progress bar in place (a terminal), or prints one line per epoch.
     public var interactiveOutput = false
+    /// Where `show()` writes figures when no report is recording (nil: the current folder). The Jupyter
+    /// kernel gives it a folder of its own, so running a notebook does not fill the notebook's folder.
+    public var figureDirectory: String?
+    /// Receives the path of every image a command writes (plots, augmentation previews), so a host can
+    /// show it: the Jupyter kernel sends each one to the notebook as it is made.
+    public var imageObserver: ((String) -> Void)?
 
     public init(output: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) {
         interpreter = Interpreter(output: output)
@@ -35,7 +41,7 @@ public final class Session {
 
     /// Where `show()` writes figures.
     var outputDirectory: String {
-        interpreter.report?.directory.path ?? FileManager.default.currentDirectoryPath
+        interpreter.report?.directory.path ?? figureDirectory ?? FileManager.default.currentDirectoryPath
     }
 
     func register(_ spec: CommandSpec) { interpreter.register(spec) }

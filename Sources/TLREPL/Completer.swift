@@ -2,11 +2,15 @@ import TLScript
 
 /// Tab completion candidates: commands and variables; attributes after `obj.`; a command's
 /// parameter names (with `=`) inside its argument list.
-struct Completer {
-    let interpreter: Interpreter
+public struct Completer {
+    public let interpreter: Interpreter
+
+    public init(interpreter: Interpreter) {
+        self.interpreter = interpreter
+    }
 
     /// Candidates for `word`, the text being completed, given everything typed before it on the line.
-    func candidates(for word: String, after prefix: String) -> [String] {
+    public func candidates(for word: String, after prefix: String) -> [String] {
         var names: [String] = []
         if let dot = word.lastIndex(of: ".") {
             let base = String(word[..<dot])

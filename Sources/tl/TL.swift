@@ -11,7 +11,7 @@ struct TL: ParsableCommand {
         commandName: "tl",
         abstract: "Transfer learning on small image sets: a Keras-like language over a fast Swift engine.",
         discussion: "Run `tl` for the interactive prompt (help() lists the commands), `tl run FILE.tl` for a script.",
-        subcommands: [Interactive.self, Run.self, Bench.self],
+        subcommands: [Interactive.self, Run.self, Bench.self, KernelCommand.self],
         defaultSubcommand: Interactive.self)
 
     static func main() {
@@ -92,7 +92,7 @@ struct Run: ParsableCommand {
         if let title = options.report.map({ _ in "tl run \(file)" }) { session.interpreter.report?.title = title }
         session.interpreter[variable: "__file__"] = .string(file)   // as Python, so scripts find files beside them
         InterruptHandling.install(for: session.interpreter)
-        let status = options.execute(session) { try session.interpreter.run(contentsOf: file) }
+        let status = options.execute(session) { file.hasSuffix(".ipynb") ? try runNotebook(file, in: session) : try session.interpreter.run(contentsOf: file) }
         if status != 0 { throw ExitCode(status) }
     }
 }

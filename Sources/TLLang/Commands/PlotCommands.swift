@@ -184,6 +184,7 @@ extension Session {
     func announce(_ path: String, _ interpreter: Interpreter) {
         interpreter.write("saved plot to \(path)\n")
         interpreter.report?.addImage(path)
+        imageObserver?(path)
     }
 }
 

@@ -19,7 +19,7 @@ extension Interpreter {
     }
 
     /// The help shown for `help(value)`: documentation index first, then the command's own doc.
-    func helpText(for subject: Value) -> String {
+    public func helpText(for subject: Value) -> String {
         let name: String
         switch subject {
         case .none:

@@ -130,7 +130,7 @@ public final class Interpreter {
     }
 
     @discardableResult
-    private func runTopLevel(_ statement: LocatedStatement, in source: SourceFile,
+    func runTopLevel(_ statement: LocatedStatement, in source: SourceFile,
                              _ body: (() throws -> Value)? = nil) throws -> Value? {
         currentSource = source
         frames = []
