@@ -43,7 +43,7 @@ let package = Package(
         // TLLang binds the engine's commands to it, TLREPL is the line-editing front end.
         .target(name: "TLScript", dependencies: ["TLFileSystem"]),
         .target(name: "TLLang", dependencies: ["TLScript", "TLZoo", "TLPlot"]),
-        .target(name: "TLREPL", dependencies: ["TLScript", "CEditLine"]),
+        .target(name: "TLREPL", dependencies: ["TLScript", "TLFileSystem", "CEditLine"]),
         .executableTarget(name: "tl", dependencies: [
             "TLLang", "TLREPL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

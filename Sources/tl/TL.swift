@@ -46,29 +46,36 @@ extension ScriptOptions {
         return session
     }
 
-    /// Runs `body`, writes the report (also after a failure), reports unused --set names.
-    /// Returns the exit code: 0, or 1 after a script error.
+    /// Runs `body`, writes the report (also after a failure, saying how the run ended), reports unused
+    /// --set names. Returns the exit code: 0, 1 after a script error, 130 after Ctrl-C.
     func execute(_ session: Session, _ body: () throws -> Void) -> Int32 {
         var status: Int32 = 0
+        let recorder = session.interpreter.report
         do {
             try body()
+        } catch let error as ScriptError where error.kind == .cancelled {
+            FileHandle.standardError.write(Data("KeyboardInterrupt: the run was interrupted\n".utf8))
+            recorder?.recordInterruption()
+            status = InterruptHandling.interruptedStatus
         } catch let error as ScriptError {
             FileHandle.standardError.write(Data((error.rendered + "\n").utf8))
+            recorder?.recordFailure(error)
             status = 1
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            recorder?.recordFailure(message: "\(error)")
             status = 1
         }
         for warning in session.interpreter.parameterOverrides.unusedWarnings {
             FileHandle.standardError.write(Data("\(warning)\n".utf8))
         }
-        if let recorder = session.interpreter.report {
+        if let recorder {
             recorder.write()
             if let error = recorder.writeError {
                 FileHandle.standardError.write(Data("error: could not write the report: \(error)\n".utf8))
                 status = status == 0 ? 1 : status
             } else {
-                FileHandle.standardError.write(Data("report written to \(recorder.directory.path)/report.md\n".utf8))
+                FileHandle.standardError.write(Data("report written to \(recorder.directory.path)/report.md (and report.html)\n".utf8))
             }
         }
         return status

@@ -1,0 +1,61 @@
+import Foundation
+import Glibc
+import TLScript
+
+/// Runs each REPL statement on a worker thread while the prompt's thread waits, so that a statement
+/// which ignores Ctrl-C (a command stuck between its checks) can be left behind: after a second
+/// Ctrl-C within a second the prompt returns at once. The abandoned statement keeps its cancellation
+/// flag raised and ends at its next check; the next statement waits for it first, because the
+/// interpreter runs one statement at a time.
+final class StatementRunner {
+    enum Outcome {
+        case finished
+        case failed(Error)
+        /// Ended hard by a second Ctrl-C: still running in the background, its result discarded.
+        case abandoned
+    }
+
+    /// Large enough for the interpreter's deepest recursion (nested expressions, 200 user frames).
+    static let workerStackSize = 256 << 20
+    private var abandoned: DispatchSemaphore?
+
+    /// Runs `body` with Ctrl-C routed to `cancellation`.
+    func run(cancellation: CancellationFlag, notify: (String) -> Void, _ body: @escaping () throws -> Void) -> Outcome {
+        waitForAbandonedStatement(notify: notify)
+        let done = DispatchSemaphore(value: 0)
+        let result = ResultBox()
+        SignalHandling.beginRunning(cancellation)
+        defer { SignalHandling.endRunning() }
+        let worker = Thread {
+            do { try body(); result.set(.finished) } catch { result.set(.failed(error)) }
+            done.signal()
+        }
+        worker.stackSize = StatementRunner.workerStackSize
+        worker.start()
+        while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+            if SignalHandling.hardInterruptRequested.load(ordering: .relaxed) {
+                abandoned = done
+                return .abandoned
+            }
+        }
+        return result.get() ?? .finished
+    }
+
+    /// Blocks until a statement abandoned earlier has ended (it was cancelled, so it ends at its next check).
+    func waitForAbandonedStatement(notify: (String) -> Void) {
+        guard let abandoned else { return }
+        if abandoned.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
+            notify("(waiting for the interrupted command to reach its next check...)\n")
+            abandoned.wait()
+        }
+        self.abandoned = nil
+    }
+
+    /// The worker's outcome, handed to the waiting thread.
+    private final class ResultBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var outcome: Outcome?
+        func set(_ value: Outcome) { lock.withLock { outcome = value } }
+        func get() -> Outcome? { lock.withLock { outcome } }
+    }
+}
