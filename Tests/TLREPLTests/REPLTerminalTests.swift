@@ -142,6 +142,37 @@ final class REPLTerminalTests: XCTestCase {
         quit()
     }
 
+    /// A command that never checks the flag: a second Ctrl-C within a second returns to the prompt at
+    /// once; the abandoned statement ends at its next check, and the next statement waits for it.
+    func testASecondCtrlCReturnsToThePromptWhenACommandIgnoresTheFirst() {
+        let gate = Gate()
+        startSession { interpreter in
+            interpreter.register(CommandSpec(name: "stubborn") { _, interpreter in
+                interpreter.write("ignoring Ctrl-C\n")
+                while !gate.isOpen { usleep(1_000) }
+                try interpreter.throwIfCancelled()
+                interpreter[variable: "finished"] = .bool(true)
+                return .none
+            })
+        }
+        terminal.type("stubborn()\n")
+        terminal.expect("ignoring Ctrl-C\r\n")
+        kill(getpid(), SIGINT)
+        usleep(200_000)
+        kill(getpid(), SIGINT)
+        terminal.expect("the command did not stop at the first Ctrl-C")
+        terminal.expectPrompt()
+        XCTAssertFalse(gate.isOpen, "the prompt came back while the command was still running")
+        terminal.type("1 + 1\n")
+        terminal.expect("waiting for the interrupted command")
+        gate.open()
+        terminal.expect("2\r\n")
+        terminal.expectPrompt()
+        // The abandoned statement saw the cancellation at its check and did not finish.
+        enter("finished", expecting: "is not defined")
+        quit()
+    }
+
     /// A Ctrl-D typed while a statement runs reaches the kernel in canonical mode and becomes an
     /// end-of-file marker, which libedit later reads as a NUL byte. It must not turn the next key into
     /// a literal (libedit's default for NUL), or the Ctrl-D pressed at the prompt would not quit.

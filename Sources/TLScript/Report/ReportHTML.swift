@@ -15,17 +15,12 @@ extension ReportRecorder {
                 body += imageElement(name) + "\n"
             }
         }
-        switch ending {
-        case .error(let message, let location)?:
-            body += "<section class=\"ending error\"><h2>The run stopped with an error</h2>\n"
-            body += "<p>" + (location.map { "It stopped at <code>\(HTMLText.escape($0))</code>; the statements after it did not run." }
-                ?? "It stopped here; the statements after it did not run.") + "</p>\n"
-            body += "<pre class=\"output\">\(HTMLText.escape(message))</pre></section>\n"
-        case .interrupted?:
-            body += "<section class=\"ending interrupted\"><h2>The run was interrupted</h2>\n"
-            body += "<p>Ctrl-C stopped it here; this report holds what finished before.</p></section>\n"
-        case nil:
-            break
+        if let summary = endingSummary {
+            let kind = ending.map { if case .interrupted = $0 { return "interrupted" } else { return "error" } } ?? "error"
+            body += "<section class=\"ending \(kind)\"><h2>\(HTMLText.escape(summary.heading))</h2>\n"
+            body += "<p>\(HTMLText.inlineCode(summary.sentence))</p>\n"
+            if let details = summary.details { body += "<pre class=\"output\">\(HTMLText.escape(details))</pre>\n" }
+            body += "</section>\n"
         }
         return """
             <!DOCTYPE html>
@@ -72,6 +67,13 @@ enum HTMLText {
             }
         }
         return out
+    }
+
+    /// Escapes `text` and turns Markdown's `code` spans into `<code>` elements.
+    static func inlineCode(_ text: String) -> String {
+        text.components(separatedBy: "`").enumerated().map { index, part in
+            index % 2 == 1 ? "<code>\(escape(part))</code>" : escape(part)
+        }.joined()
     }
 
     static let styleSheet = """

@@ -169,6 +169,32 @@ public final class ReportRecorder {
         }
     }
 
+    /// How the run ended, in words, for the last section of the reports; nil when it simply finished.
+    /// `details` is the error's text when no statement's output shows it already.
+    var endingSummary: (heading: String, sentence: String, details: String?)? {
+        switch ending {
+        case .error(let message, let location)?:
+            let place = location.map { " at `\($0)`" } ?? ""
+            if entries.isEmpty {
+                return ("The script did not run", "It has an error\(place), found before any statement ran.", message)
+            }
+            if errorIsShownInTheLastStatement(message) {
+                return ("The run stopped with an error", "It stopped\(place), with the error shown above; the statements after it did not run.", nil)
+            }
+            return ("The run stopped with an error", "It stopped\(place); the statements after it did not run.", message)
+        case .interrupted?:
+            return ("The run was interrupted", "Ctrl-C stopped it here; this report holds what finished before.", nil)
+        case nil:
+            return nil
+        }
+    }
+
+    /// Whether the failing statement's own output already holds the error (runtime errors do; a syntax
+    /// error stops the run before any statement, so the ending section shows it).
+    func errorIsShownInTheLastStatement(_ message: String) -> Bool {
+        entries.last.map { ReportRecorder.finalText(of: $0.output).contains(message) } ?? false
+    }
+
     static let reportFileNames = ["report.md", "report.html", "metrics.json"]
 
     /// The report as markdown.
@@ -182,16 +208,9 @@ public final class ReportRecorder {
             case .image(let name): text += "\n![](\(name))\n"
             }
         }
-        switch ending {
-        case .error(let message, let location)?:
-            text += "\n## The run stopped with an error\n\n"
-            text += location.map { "It stopped at `\($0)`; the statements after it did not run.\n" }
-                ?? "It stopped here; the statements after it did not run.\n"
-            text += "\n```\n\(message)\n```\n"
-        case .interrupted?:
-            text += "\n## The run was interrupted\n\nCtrl-C stopped it here; this report holds what finished before.\n"
-        case nil:
-            break
+        if let summary = endingSummary {
+            text += "\n## \(summary.heading)\n\n\(summary.sentence)\n"
+            if let details = summary.details { text += "\n```\n\(details)\n```\n" }
         }
         return text
     }
