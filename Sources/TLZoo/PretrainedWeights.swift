@@ -1,4 +1,5 @@
 import Foundation
+import TLFormats
 import TLNN
 
 /// A published weights file: where Keras keeps it and how to check it.
@@ -53,6 +54,8 @@ public struct WeightsResolver {
             guard sum == weights.md5 else {
                 throw ZooError("'\(candidate)' is not Keras's \(weights.fileName): its MD5 is \(sum), Keras publishes \(weights.md5). Delete it (it may be a partial download) or put the genuine file there.")
             }
+            // Checked against Keras's published MD5: safe to read in process.
+            HDF5Isolation.vouch(forFileAt: candidate)
             return candidate
         }
         try FileManager.default.createDirectory(atPath: kerasCache, withIntermediateDirectories: true)
@@ -75,6 +78,7 @@ public struct WeightsResolver {
             throw ZooError("downloaded '\(weights.url)' but its MD5 is \(sum), not the published \(weights.md5); nothing was kept. Try again.")
         }
         try FileManager.default.moveItem(atPath: partial, toPath: destination)
+        HDF5Isolation.vouch(forFileAt: destination)
         return destination
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TLFormats
 import TLLang
 import TLScript
 import TLTensor
@@ -11,7 +12,7 @@ struct TL: ParsableCommand {
         commandName: "tl",
         abstract: "Transfer learning on small image sets: a Keras-like language over a fast Swift engine.",
         discussion: "Run `tl` for the interactive prompt (help() lists the commands), `tl run FILE.tl` for a script.",
-        subcommands: [Interactive.self, Run.self, Bench.self],
+        subcommands: [Interactive.self, Run.self, Bench.self, ReadHDF5InChild.self],
         defaultSubcommand: Interactive.self)
 
     static func main() {
@@ -32,6 +33,7 @@ struct ScriptOptions: ParsableArguments {
 extension ScriptOptions {
     /// A session with `--set` values and `--report` applied.
     func makeSession() throws -> Session {
+        enableHDF5Isolation()
         let session = Session()
         // Memory kept for reuse during a statement (MemoryReuse.keepFreedMemory) goes back between statements.
         session.interpreter.afterEachTopLevelStatement = MemoryReuse.releaseFreedMemory
@@ -124,5 +126,28 @@ struct Interactive: ParsableCommand {
         var replStatus: Int32 = 0
         let status = options.execute(session) { replStatus = runInteractive(session) }
         if status != 0 || replStatus != 0 { throw ExitCode(max(status, replStatus)) }
+    }
+}
+
+/// HDF5 files no one vouches for are read by a child `tl` (HDF5Isolation), unless `TL_HDF5_ISOLATION=0`.
+func enableHDF5Isolation() {
+    guard ProcessInfo.processInfo.environment["TL_HDF5_ISOLATION"] != "0",
+          let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return }
+    HDF5Isolation.enableChildReading(executable: executable)
+}
+
+/// The hidden subcommand a session starts to read one HDF5 file for it (see HDF5Isolation).
+struct ReadHDF5InChild: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: HDF5Isolation.childCommandName,
+        abstract: "Read an HDF5 weight file for a parent tl process and hand the arrays back on stdout.",
+        shouldDisplay: false)
+
+    @ArgumentParser.Argument(help: "The HDF5 file to read.")
+    var path: String
+
+    func run() throws {
+        let status = HDF5Isolation.serveChild(path: path)
+        if status != 0 { throw ExitCode(status) }
     }
 }
