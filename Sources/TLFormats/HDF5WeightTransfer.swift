@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// The bytes a child reading an HDF5 file hands back to its parent: a Keras weight file's layers and
 /// arrays, or the error the read met. Little-endian, lengths before contents:
@@ -9,22 +10,51 @@ enum HDF5WeightTransfer {
     static let magic = Array("TLH5W1".utf8)
 
     static func encode(_ file: KerasWeightFile) -> Data {
-        var data = Data(magic)
-        data.append(0)
-        data.append(file.layout == .legacy ? 0 : 1)
-        append(UInt32(file.layers.count), to: &data)
+        var data = Data()
+        serialize(file) { data.append(contentsOf: $0) }
+        return data
+    }
+
+    /// Writes the encoding of `file` to `descriptor` piece by piece: the arrays go straight from their
+    /// storage to the file, without a 58 MB copy in between.
+    static func write(_ file: KerasWeightFile, to descriptor: Int32) throws {
+        try serialize(file) { try writeAll($0, to: descriptor) }
+    }
+
+    static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { throw FileFormatError(path: "", message: "cannot write the answer: \(String(cString: strerror(errno)))") }
+            offset += written
+        }
+    }
+
+    /// The encoding, handed to `emit` in pieces: small headers, then each array's bytes as stored.
+    private static func serialize(_ file: KerasWeightFile, emit: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        var header = Data(magic)
+        header.append(0)
+        header.append(file.layout == .legacy ? 0 : 1)
+        append(UInt32(file.layers.count), to: &header)
         for layer in file.layers {
-            append(layer.layerName, to: &data)
-            append(UInt32(layer.weights.count), to: &data)
+            append(layer.layerName, to: &header)
+            append(UInt32(layer.weights.count), to: &header)
             for weight in layer.weights {
-                append(weight.name, to: &data)
-                append(UInt32(weight.shape.count), to: &data)
-                for dimension in weight.shape { append(Int64(dimension), to: &data) }
-                append(UInt64(weight.values.count), to: &data)
-                weight.values.withUnsafeBytes { data.append(contentsOf: $0) }
+                append(weight.name, to: &header)
+                append(UInt32(weight.shape.count), to: &header)
+                for dimension in weight.shape { append(Int64(dimension), to: &header) }
+                append(UInt64(weight.values.count), to: &header)
+                try header.withUnsafeBytes(emit)
+                header.removeAll(keepingCapacity: true)
+                #if _endian(big)
+                try weight.values.map { $0.bitPattern.littleEndian }.withUnsafeBytes(emit)
+                #else
+                try weight.values.withUnsafeBytes(emit)
+                #endif
             }
         }
-        return data
+        try header.withUnsafeBytes(emit)
     }
 
     static func encode(error message: String) -> Data {
@@ -37,9 +67,14 @@ enum HDF5WeightTransfer {
     /// The weight file the child read, or its error rethrown; anything else (a child that died before
     /// writing, a cut-off answer) is an error naming `path`.
     static func decode(_ data: Data, path: String) throws -> KerasWeightFile {
-        var reader = Reader(bytes: [UInt8](data), path: path)
+        try data.withUnsafeBytes { try decode(Reader(bytes: $0, path: path), dataCount: data.count) }
+    }
+
+    private static func decode(_ start: Reader, dataCount: Int) throws -> KerasWeightFile {
+        var reader = start
+        let path = reader.path
         guard try reader.bytes(magic.count) == magic else {
-            throw FileFormatError(path: path, message: "Cannot read '\(path)': tl's helper process ended without an answer (\(data.count) bytes).")
+            throw FileFormatError(path: path, message: "Cannot read '\(path)': tl's helper process ended without an answer (\(dataCount) bytes).")
         }
         if try reader.byte() == 1 { throw FileFormatError(path: path, message: try reader.string()) }
         let layout: KerasWeightLayout = try reader.byte() == 0 ? .legacy : .keras3
@@ -71,7 +106,7 @@ enum HDF5WeightTransfer {
 
     /// Reads the encoding back, every length checked against what is left.
     private struct Reader {
-        let bytes: [UInt8]
+        let bytes: UnsafeRawBufferPointer
         let path: String
         var offset = 0
 
@@ -105,11 +140,10 @@ enum HDF5WeightTransfer {
         mutating func floats(_ count: Int) throws -> [Float] {
             let byteCount = count.multipliedReportingOverflow(by: 4)
             guard !byteCount.overflow, byteCount.partialValue <= bytes.count - offset else { throw cutOff() }
-            let values = bytes[offset..<(offset + byteCount.partialValue)].withUnsafeBytes { raw in
-                [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: raw)
-                    initialized = count
-                }
+            let raw = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + byteCount.partialValue)])
+            let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: raw)
+                initialized = count
             }
             offset += byteCount.partialValue
             #if _endian(big)

@@ -82,7 +82,35 @@ public struct WeightsResolver {
         return destination
     }
 
+    /// Downloads with curl, showing a progress line (size, rate, time left) on a terminal and one
+    /// summary line elsewhere.
     static func curlDownload(url: String, destination: String) throws {
+        let progress = TransferProgress(activity: "downloading", completed: "downloaded",
+                                        subject: URL(fileURLWithPath: url).lastPathComponent,
+                                        expectedBytes: remoteSize(of: url)) { TransferProgress.fileSize(destination) }
+        try progress.run { try runCurl(url: url, destination: destination) }
+    }
+
+    /// The size the server announces (`Content-Length` of a HEAD request, after redirects), if any.
+    static func remoteSize(of url: String) -> Int64? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["curl", "-sIL", "--connect-timeout", "15", "--max-time", "30", url]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let headers = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let lengths = headers.split(whereSeparator: \.isNewline).compactMap { line -> Int64? in
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
+            return Int64(parts[1].trimmingCharacters(in: .whitespaces))
+        }
+        return lengths.last
+    }
+
+    private static func runCurl(url: String, destination: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["curl", "-fsSL", "--connect-timeout", "15", "-o", destination, url]

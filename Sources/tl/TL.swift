@@ -140,14 +140,17 @@ func enableHDF5Isolation() {
 struct ReadHDF5InChild: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: HDF5Isolation.childCommandName,
-        abstract: "Read an HDF5 weight file for a parent tl process and hand the arrays back on stdout.",
+        abstract: "Read an HDF5 weight file for a parent tl process and hand the arrays back in a file.",
         shouldDisplay: false)
 
     @ArgumentParser.Argument(help: "The HDF5 file to read.")
     var path: String
 
+    @ArgumentParser.Argument(help: "Where to write the arrays (or the error) for the parent.")
+    var answer: String
+
     func run() throws {
-        let status = HDF5Isolation.serveChild(path: path)
+        let status = HDF5Isolation.serveChild(path: path, answerPath: answer)
         if status != 0 { throw ExitCode(status) }
     }
 }
