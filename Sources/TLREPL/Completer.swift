@@ -118,8 +118,8 @@ struct Completer {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         return names.filter { $0.hasPrefix(namePart) && (namePart.hasPrefix(".") || !$0.hasPrefix(".")) }.map { name in
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: folder + "/" + name, isDirectory: &isFolder)
-            return folderPart + name + (isFolder.boolValue ? "/" : "")
+            let exists = FileManager.default.fileExists(atPath: folder + "/" + name, isDirectory: &isFolder)
+            return folderPart + name + (exists && isFolder.boolValue ? "/" : "")
         }
     }
 

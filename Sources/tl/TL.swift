@@ -55,7 +55,9 @@ extension ScriptOptions {
         let recorder = session.interpreter.report
         do {
             try body()
-        } catch let error as ScriptError where error.kind == .cancelled {
+        } catch let error as ScriptError where error.kind == .cancelled || session.interpreter.isCancelled {
+            // Ctrl-C also reaches child processes (an HDF5 reader, curl), whose commands then fail with
+            // their own error; the run was still interrupted.
             FileHandle.standardError.write(Data("KeyboardInterrupt: the run was interrupted\n".utf8))
             recorder?.recordInterruption()
             status = InterruptHandling.interruptedStatus
