@@ -97,10 +97,13 @@ final class REPLLoop {
             return false
         case .failed(let error as ScriptError):
             lastError.record(error.rendered)
-            write((error.kind == .cancelled ? "KeyboardInterrupt" : error.rendered) + "\n")
+            // Ctrl-C also ends the command's child processes (curl, pip, an HDF5 reader), whose failure
+            // is then the interruption's doing.
+            let interrupted = error.kind == .cancelled || interpreter.isCancelled
+            write((interrupted ? "KeyboardInterrupt" : error.rendered) + "\n")
         case .failed(let error):
             lastError.record("\(error)")
-            write("\(error)\n")
+            write((interpreter.isCancelled ? "KeyboardInterrupt" : "\(error)") + "\n")
         }
         return false
     }

@@ -96,4 +96,31 @@ final class PromptTests: XCTestCase {
         session.enter("last_error()", expecting: "<stdin-2>:2:", "division by zero")
         XCTAssertEqual(session.quit(), 0)
     }
+
+    /// A command blocked in a system call (weights read from a FIFO no one writes) ignores Ctrl-C; a
+    /// second one within a second brings the prompt back, and the next statement runs once the
+    /// abandoned one has ended (here: when the FIFO is opened and closed, so the read ends).
+    func testASecondCtrlCBringsThePromptBackFromABlockedCommand() throws {
+        let fifo = binary.home.appendingPathComponent("stuck.h5").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let session = try startSession()
+        session.enter("keep = 41")
+        session.enter("m = sequential()")
+        session.enter("m.add(dense(1, input_dim=1))")
+        session.terminal.type("load_weights(m, \"stuck.h5\")\n")
+        usleep(500_000)
+        session.terminal.type("\u{03}")
+        usleep(200_000)
+        session.terminal.type("\u{03}")
+        session.terminal.expect("the command did not stop at the first Ctrl-C")
+        session.terminal.expectPrompt()
+        session.terminal.type("keep + 1\n")
+        session.terminal.expect("waiting for the interrupted command")
+        let writer = open(fifo, O_WRONLY)
+        XCTAssertGreaterThanOrEqual(writer, 0, "the blocked read holds the FIFO open")
+        close(writer)
+        session.terminal.expect("42\r\n")
+        session.terminal.expectPrompt()
+        XCTAssertEqual(session.quit(), 0)
+    }
 }
