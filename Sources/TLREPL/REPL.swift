@@ -57,8 +57,9 @@ final class REPLLoop {
             switch reader.readLine(prompt: prompt) {
             case .endOfInput:
                 if !pending.isEmpty { submit(pending, endsInput: true) }
-                runner.waitForAbandonedStatement(notify: write)
                 if isTerminal { write("\n") }
+                // A statement abandoned after two Ctrl-C and still blocked does not keep tl from quitting.
+                if runner.isWaitingForAbandonedStatement { write("(leaving the interrupted command behind)\n") }
                 return !isTerminal && failed ? 1 : 0
             case .interrupted:
                 write("\nKeyboardInterrupt\n")
@@ -89,19 +90,22 @@ final class REPLLoop {
             _ = try interpreter.evaluate(line: text, fileName: fileName)
         }
         switch outcome {
-        case .finished:
+        case nil:
+            write("\nKeyboardInterrupt: the interrupted command is still running; this statement did not run.\n")
+            return false
+        case .finished?:
             return true
-        case .abandoned:
+        case .abandoned?:
             write("\nKeyboardInterrupt: the command did not stop at the first Ctrl-C, so tl stopped waiting for it; "
                   + "it ends at its next check, and the next statement waits for that.\n")
             return false
-        case .failed(let error as ScriptError):
+        case .failed(let error as ScriptError)?:
             lastError.record(error.rendered)
             // Ctrl-C also ends the command's child processes (curl, pip, an HDF5 reader), whose failure
             // is then the interruption's doing.
             let interrupted = error.kind == .cancelled || interpreter.isCancelled
             write((interrupted ? "KeyboardInterrupt" : error.rendered) + "\n")
-        case .failed(let error):
+        case .failed(let error)?:
             lastError.record("\(error)")
             write((interpreter.isCancelled ? "KeyboardInterrupt" : "\(error)") + "\n")
         }

@@ -19,9 +19,10 @@ final class StatementRunner {
     static let workerStackSize = 256 << 20
     private var abandoned: DispatchSemaphore?
 
-    /// Runs `body` with Ctrl-C routed to `cancellation`.
-    func run(cancellation: CancellationFlag, notify: (String) -> Void, _ body: @escaping () throws -> Void) -> Outcome {
-        waitForAbandonedStatement(notify: notify)
+    /// Runs `body` with Ctrl-C routed to `cancellation`. Nil when a statement abandoned earlier was still
+    /// running and Ctrl-C gave up waiting for it: `body` did not run.
+    func run(cancellation: CancellationFlag, notify: (String) -> Void, _ body: @escaping () throws -> Void) -> Outcome? {
+        guard waitForAbandonedStatement(notify: notify) else { return nil }
         let done = DispatchSemaphore(value: 0)
         let result = ResultBox()
         SignalHandling.beginRunning(cancellation)
@@ -41,14 +42,26 @@ final class StatementRunner {
         return result.get() ?? .finished
     }
 
-    /// Blocks until a statement abandoned earlier has ended (it was cancelled, so it ends at its next check).
-    func waitForAbandonedStatement(notify: (String) -> Void) {
-        guard let abandoned else { return }
+    /// Whether a statement abandoned earlier is still running.
+    var isWaitingForAbandonedStatement: Bool {
+        guard let abandoned else { return false }
+        if abandoned.wait(timeout: .now()) == .success { self.abandoned = nil; return false }
+        return true
+    }
+
+    /// Blocks until a statement abandoned earlier has ended (it was cancelled, so it ends at its next
+    /// check); returns false when Ctrl-C gave up waiting.
+    func waitForAbandonedStatement(notify: (String) -> Void) -> Bool {
+        guard let abandoned else { return true }
         if abandoned.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
-            notify("(waiting for the interrupted command to reach its next check...)\n")
-            abandoned.wait()
+            notify("(waiting for the interrupted command to reach its next check; Ctrl-C to stop waiting...)\n")
+            SignalHandling.editInterrupted.store(false, ordering: .relaxed)
+            while abandoned.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+                if SignalHandling.editInterrupted.exchange(false, ordering: .relaxed) { return false }
+            }
         }
         self.abandoned = nil
+        return true
     }
 
     /// The worker's outcome, handed to the waiting thread.

@@ -98,8 +98,9 @@ final class PromptTests: XCTestCase {
     }
 
     /// A command blocked in a system call (weights read from a FIFO no one writes) ignores Ctrl-C; a
-    /// second one within a second brings the prompt back, and the next statement runs once the
-    /// abandoned one has ended (here: when the FIFO is opened and closed, so the read ends).
+    /// second one within a second brings the prompt back. The next statement waits for the abandoned
+    /// one (Ctrl-C stops waiting) and runs once it has ended (when the FIFO is opened and closed, the
+    /// read ends); Ctrl-D quits even while one is still blocked.
     func testASecondCtrlCBringsThePromptBackFromABlockedCommand() throws {
         let fifo = binary.home.appendingPathComponent("stuck.h5").path
         XCTAssertEqual(mkfifo(fifo, 0o600), 0)
@@ -107,13 +108,22 @@ final class PromptTests: XCTestCase {
         session.enter("keep = 41")
         session.enter("m = sequential()")
         session.enter("m.add(dense(1, input_dim=1))")
-        session.terminal.type("load_weights(m, \"stuck.h5\")\n")
-        usleep(500_000)
+        func blockAndPressCtrlCTwice() {
+            session.terminal.type("load_weights(m, \"stuck.h5\")\n")
+            usleep(500_000)
+            session.terminal.type("\u{03}")
+            usleep(200_000)
+            session.terminal.type("\u{03}")
+            session.terminal.expect("the command did not stop at the first Ctrl-C")
+            session.terminal.expectPrompt()
+        }
+        blockAndPressCtrlCTwice()
+        session.terminal.type("keep + 1\n")
+        session.terminal.expect("waiting for the interrupted command")
         session.terminal.type("\u{03}")
-        usleep(200_000)
-        session.terminal.type("\u{03}")
-        session.terminal.expect("the command did not stop at the first Ctrl-C")
+        session.terminal.expect("this statement did not run")
         session.terminal.expectPrompt()
+
         session.terminal.type("keep + 1\n")
         session.terminal.expect("waiting for the interrupted command")
         let writer = open(fifo, O_WRONLY)
@@ -121,6 +131,9 @@ final class PromptTests: XCTestCase {
         close(writer)
         session.terminal.expect("42\r\n")
         session.terminal.expectPrompt()
+
+        blockAndPressCtrlCTwice()
         XCTAssertEqual(session.quit(), 0)
+        XCTAssertTrue(session.terminal.transcript.contains("leaving the interrupted command behind"))
     }
 }
