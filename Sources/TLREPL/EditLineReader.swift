@@ -21,8 +21,8 @@ final class EditLineReader: LineReader {
         rl_instream = input
         rl_outstream = output
         rl_readline_name = UnsafePointer(strdup("tl"))
-        // Words end at operators and brackets too, so `[hist.h`, `f(a,mo` and `"path/fi` complete their last part; not at
-        // `/`, `-`, `~` and `.`, which belong to paths and attribute chains.
+        // Words end at operators and brackets too, so `[hist.h`, `f(a,mo` and `"path/fi` complete their
+        // last part; not at `/`, `-`, `~` and `.`, which belong to paths and attribute chains.
         rl_basic_word_break_characters = UnsafePointer(strdup(" \t\n\"\\'`@$><=;|&{([,)]}+*%:!^"))
         // Our SIGINT handler decides what Ctrl-C means; libedit must not install its own.
         rl_catch_signals = 0

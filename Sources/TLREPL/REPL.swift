@@ -25,7 +25,7 @@ final class REPLLoop {
     private let interpreter: Interpreter
     private let isTerminal: Bool
     private let output: Int32
-    private var reader: LineReader!
+    private let reader: LineReader
     private var entryNumber = 0
     private var failed = false
     private let lastError = LastErrorRecord()
