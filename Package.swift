@@ -49,7 +49,7 @@ let package = Package(
         // TLLang binds the engine's commands to it, TLREPL is the line-editing front end.
         .target(name: "TLScript", dependencies: ["TLFileSystem"]),
         .target(name: "TLLang", dependencies: ["TLScript", "TLZoo", "TLPlot"]),
-        .target(name: "TLREPL", dependencies: ["TLScript", "CEditLine"]),
+        .target(name: "TLREPL", dependencies: ["TLScript", "TLFileSystem", "CEditLine"]),
         // tl in Jupyter: the kernel (messaging protocol over ZeroMQ) and .ipynb notebooks.
         .target(name: "TLJupyter", dependencies: ["TLLang", "TLScript", "TLREPL", "TLFileSystem", "CZeroMQ", "CCrypto"]),
         .executableTarget(name: "tl", dependencies: [

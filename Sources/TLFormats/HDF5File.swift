@@ -25,8 +25,15 @@ public final class HDF5File {
         if identifier >= 0 { HDF5Library.perform { _ = H5Fclose(identifier) } }
     }
 
-    /// Opens an existing file for reading.
+    /// Opens an existing file for reading. When the executable enabled ``HDF5Isolation`` and the file is
+    /// not vouched for, a child process reads it whole first, so a crash in libhdf5 cannot end this one.
     public static func open(_ path: String) throws -> HDF5File {
+        try HDF5Isolation.checkInChildIfUnvouched(path)
+        return try openDirectly(path)
+    }
+
+    /// Opens an existing file for reading in this process.
+    static func openDirectly(_ path: String) throws -> HDF5File {
         try HDF5Library.perform {
             try checkSignature(path)
             let access = tl_h5p_create_strong_close_file_access()

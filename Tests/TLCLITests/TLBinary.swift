@@ -44,11 +44,11 @@ struct TLBinary {
     }
 
     /// Runs `tl arguments` without a terminal (output to files, so no pipe can fill up and block it).
-    func run(_ arguments: [String], timeout: TimeInterval = 60) throws -> Result {
+    func run(_ arguments: [String], timeout: TimeInterval = 60, environment extra: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        process.environment = environment
+        process.environment = environment.merging(extra) { $1 }
         process.currentDirectoryURL = home
         let id = UUID().uuidString
         let stdoutURL = home.appendingPathComponent("stdout-\(id)"), stderrURL = home.appendingPathComponent("stderr-\(id)")

@@ -106,7 +106,7 @@ final class REPLTerminalTests: XCTestCase {
         startSession()
         enter("x = 6 * 7")
         enter("x", expecting: "42\r\n")
-        enter("x / 0", expecting: "<stdin>:1:3: division by zero\r\nx / 0\r\n  ^")
+        enter("x / 0", expecting: "<stdin-3>:1:3: division by zero\r\nx / 0\r\n  ^")
         enter("x + 1", expecting: "43\r\n")
         // Up arrow recalls the previous statement.
         enter("\u{1B}[A", expecting: "43\r\n")
@@ -139,6 +139,37 @@ final class REPLTerminalTests: XCTestCase {
         terminal.expect("KeyboardInterrupt\r\n")
         terminal.expectPrompt()
         enter("1 + 1", expecting: "2\r\n")
+        quit()
+    }
+
+    /// A command that never checks the flag: a second Ctrl-C within a second returns to the prompt at
+    /// once; the abandoned statement ends at its next check, and the next statement waits for it.
+    func testASecondCtrlCReturnsToThePromptWhenACommandIgnoresTheFirst() {
+        let gate = Gate()
+        startSession { interpreter in
+            interpreter.register(CommandSpec(name: "stubborn") { _, interpreter in
+                interpreter.write("ignoring Ctrl-C\n")
+                while !gate.isOpen { usleep(1_000) }
+                try interpreter.throwIfCancelled()
+                interpreter[variable: "finished"] = .bool(true)
+                return .none
+            })
+        }
+        terminal.type("stubborn()\n")
+        terminal.expect("ignoring Ctrl-C\r\n")
+        kill(getpid(), SIGINT)
+        usleep(200_000)
+        kill(getpid(), SIGINT)
+        terminal.expect("the command did not stop at the first Ctrl-C")
+        terminal.expectPrompt()
+        XCTAssertFalse(gate.isOpen, "the prompt came back while the command was still running")
+        terminal.type("1 + 1\n")
+        terminal.expect("waiting for the interrupted command")
+        gate.open()
+        terminal.expect("2\r\n")
+        terminal.expectPrompt()
+        // The abandoned statement saw the cancellation at its check and did not finish.
+        enter("finished", expecting: "is not defined")
         quit()
     }
 
@@ -192,5 +223,51 @@ final class REPLTerminalTests: XCTestCase {
         XCTAssertEqual(completer.candidates(for: "layers.D", after: ""), ["layers.Dense"])
         XCTAssertEqual(completer.candidates(for: "fi", after: ""), ["fit"])
         XCTAssertEqual(completer.enclosingCall(in: "print(fit(a, [1, 2], "), "fit")
+    }
+
+    /// A host object with attributes, standing in for a model or a History.
+    private final class Record: HostObject {
+        let typeName = "Record"
+        let fields: [String: Value]
+        init(_ fields: [String: Value]) { self.fields = fields }
+        func attribute(_ name: String) throws -> Value? { fields[name] }
+        var attributeNames: [String] { fields.keys.sorted() }
+    }
+
+    func testCompleterOffersMembersAfterADotOnAnyValue() {
+        let interpreter = Interpreter(output: { _ in })
+        interpreter.register(CommandSpec(name: "summary", parameters: [ParameterSpec("model", kind: .object)]) { _, _ in .none })
+        interpreter.register(CommandSpec(name: "sum_all", parameters: [ParameterSpec("values")]) { _, _ in .none })
+        let history = Value.dict(ValueDictionary([("acc", .list([1])), ("val_acc", .list([2])), ("loss", .list([3]))]))
+        interpreter[variable: "h"] = .object(Record(["history": history, "epoch": .list([0])]))
+        interpreter[variable: "names"] = .list([])
+        interpreter[variable: "title"] = .string("x")
+        let completer = Completer(interpreter: interpreter)
+        XCTAssertEqual(completer.candidates(for: "h.hi", after: ""), ["h.history"])
+        XCTAssertEqual(completer.candidates(for: "h.su", after: "print("), ["h.summary"], "commands taking an object are its methods")
+        XCTAssertEqual(completer.candidates(for: "h.history.k", after: ""), ["h.history.keys"], "a dict's methods")
+        XCTAssertEqual(completer.candidates(for: "h.history.a", after: ""), [], "a dict's keys are not attributes")
+        XCTAssertEqual(completer.candidates(for: "names.app", after: ""), ["names.append"])
+        XCTAssertEqual(completer.candidates(for: "title.up", after: "x = "), ["title.upper"])
+        XCTAssertEqual(completer.candidates(for: "", after: "print(h.history[\""), ["acc", "loss", "val_acc"])
+        XCTAssertEqual(completer.candidates(for: "val", after: "h.history['"), ["val_acc"])
+        XCTAssertEqual(completer.candidates(for: "sum", after: "help(\""), ["sum", "sum_all", "summary"])
+        XCTAssertNil(completer.openQuote(in: "print('a', \"b\") "))
+        XCTAssertNil(completer.openQuote(in: "x = 1  # it's"))
+    }
+
+    func testCompleterOffersPathsInsideStrings() throws {
+        let folder = NSTemporaryDirectory() + "tl-paths-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/data set/cats", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: folder + "/data set/notes.txt", contents: Data())
+        FileManager.default.createFile(atPath: folder + "/.hidden", contents: Data())
+        var completer = Completer(interpreter: Interpreter(output: { _ in }))
+        completer.workingDirectory = { folder }
+        XCTAssertEqual(completer.candidates(for: "da", after: "flow(\""), ["data set/"])
+        XCTAssertEqual(completer.candidates(for: "data set/", after: "x = '"), ["data set/cats/", "data set/notes.txt"])
+        XCTAssertEqual(completer.candidates(for: folder + "/data set/n", after: "open(\""), [folder + "/data set/notes.txt"])
+        XCTAssertEqual(completer.candidates(for: "", after: "f('"), ["data set/"], "hidden files only when asked for")
+        XCTAssertEqual(completer.candidates(for: ".h", after: "f('"), [".hidden"])
     }
 }
