@@ -1,0 +1,110 @@
+import Foundation
+import XCTest
+import TLTensor
+import TLNN
+import TLTestSupport
+@testable import TLZoo
+
+/// What scripts/make_bases_fixtures.py recorded with tf-keras (Tests/TLZooTests/Fixtures/bases), and the
+/// weight formula both sides compute, so that no weight file needs to be committed.
+enum BaseFixtures {
+    static var directory: URL {
+        SharedFiles.packageRoot.appendingPathComponent("Tests/TLZooTests/Fixtures/bases")
+    }
+
+    static let manifest: [String: Any] = {
+        let data = try! Data(contentsOf: directory.appendingPathComponent("manifest.json"))
+        return try! JSONSerialization.jsonObject(with: data) as! [String: Any]
+    }()
+
+    static func entry(_ name: String) throws -> [String: Any] {
+        try XCTUnwrap(manifest[name] as? [String: Any], "fixture manifest has no \(name)")
+    }
+
+    /// A recorded float32 array.
+    static func tensor(_ name: String) throws -> Tensor {
+        let shape = (try entry(name)["shape"] as! [NSNumber]).map(\.intValue)
+        let data = try Data(contentsOf: directory.appendingPathComponent(name + ".f32"))
+        var values = [Float](repeating: 0, count: data.count / 4)
+        _ = values.withUnsafeMutableBytes { data.copyBytes(to: $0) }
+        XCTAssertEqual(values.count, shape.reduce(1, *), name)
+        return Tensor(shape: shape, scalars: values)
+    }
+
+    /// The `#totals` line and the layer rows of `{key}_{top|notop}.tsv`.
+    struct LayerRow: Equatable {
+        let name, className, outputShape: String
+        let parameters: Int
+        let inbound: [String]
+    }
+
+    static func layerTable(_ file: String) throws -> (rows: [LayerRow], total: Int, trainable: Int, modelName: String) {
+        let text = try String(contentsOf: directory.appendingPathComponent(file + ".tsv"), encoding: .utf8)
+        var rows: [LayerRow] = []
+        var totals: [String] = []
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            if fields[0] == "#totals" { totals = fields; continue }
+            rows.append(LayerRow(name: fields[0], className: fields[1], outputShape: fields[2], parameters: Int(fields[3])!,
+                                 inbound: fields[4].isEmpty ? [] : fields[4].split(separator: ",").map(String.init)))
+        }
+        return (rows, Int(totals[1])!, Int(totals[2])!, totals[4])
+    }
+
+    // MARK: The weight formula (scripts/make_bases_fixtures.py, formula_weight)
+
+    static func fnv1a(_ text: String) -> UInt64 {
+        var h: UInt64 = 0x811C9DC5
+        for byte in text.utf8 { h = ((h ^ UInt64(byte)) &* 0x01000193) & 0xFFFF_FFFF }
+        return h
+    }
+
+    /// `count` values in [-1, 1): an integer hash of (seed, index).
+    static func uniform(_ count: Int, seed: UInt64) -> [Double] {
+        (0..<count).map { i in
+            var h = (UInt64(i) &* 2654435761 &+ seed) & 0xFFFF_FFFF
+            h ^= h >> 16
+            h = (h &* 2246822519) & 0xFFFF_FFFF
+            h ^= h >> 13
+            return Double(h) / 4294967296.0 * 2.0 - 1.0
+        }
+    }
+
+    static func formulaWeight(layer: String, index: Int, parameter: Parameter) -> Tensor {
+        let shape = parameter.shape
+        let seed = (fnv1a(layer) ^ ((UInt64(index) &* 0x9E3779B1) & 0xFFFF_FFFF)) & 0xFFFF_FFFF
+        let u = uniform(shape.reduce(1, *), seed: seed)
+        let values: [Double]
+        switch parameter.name {
+        case "depthwise_kernel": values = u.map { $0 * (6.0 / Double(shape[0] * shape[1])).squareRoot() }
+        case "kernel", "pointwise_kernel": values = u.map { $0 * (6.0 / Double(shape.dropLast().reduce(1, *))).squareRoot() }
+        case "bias": values = u.map { 0.05 * $0 }
+        case "gamma": values = u.map { 1.0 + 0.25 * $0 }
+        case "beta", "moving_mean": values = u.map { 0.1 * $0 }
+        case "moving_variance": values = u.map { 1.0 + 0.25 * ($0 + 1.0) }
+        default: preconditionFailure("no formula for \(parameter.name)")
+        }
+        return Tensor(shape: shape, scalars: values.map { Float($0) })
+    }
+
+    /// Gives every weight of `model` its formula value.
+    static func setFormulaWeights(_ model: Layer) {
+        for layer in model.allLayers where layer.sublayers.isEmpty {
+            for (index, parameter) in layer.weights.enumerated() {
+                parameter.value = formulaWeight(layer: layer.name, index: index, parameter: parameter)
+            }
+        }
+    }
+
+    /// The output gradient R of the recorded training step (formula seed 777).
+    static func outputGradient(shape: [Int]) -> Tensor {
+        Tensor(shape: shape, scalars: uniform(shape.reduce(1, *), seed: 777).map { Float($0) })
+    }
+
+    /// Keras's sampling of a gradient: at most 1024 evenly strided elements.
+    static func sampled(_ values: [Float]) -> [Float] {
+        let count = min(values.count, 1024)
+        let stride = values.count / count
+        return (0..<count).map { values[$0 * stride] }
+    }
+}
