@@ -24,6 +24,7 @@ public final class Session {
         registerPathCommands()
         registerModelFileCommands()
         registerImageFileCommands()
+        registerApplicationCommands()
         registerKerasAliases()
     }
 

@@ -30,6 +30,10 @@ final class ApplicationArchitectureTests: XCTestCase {
         }
     }
 
+    /// The totals without the top that the issue quotes.
+    static let totalsWithoutTop = ["vgg19": 20_024_384, "resnet50": 23_587_712, "mobilenet": 3_228_864, "mobilenetv2": 2_257_984,
+                                   "inceptionv3": 21_802_784, "xception": 20_861_480]
+
     func checkAgainstKeras(top: Bool) throws {
         for (key, make) in Self.builders {
             LayerNames.reset()
@@ -43,6 +47,7 @@ final class ApplicationArchitectureTests: XCTestCase {
             }
             XCTAssertEqual(model.name, keras.modelName)
             XCTAssertEqual(model.parameterCount, keras.total, "\(key) total")
+            if !top { XCTAssertEqual(model.parameterCount, Self.totalsWithoutTop[key], "\(key) total quoted") }
             XCTAssertEqual(model.trainableWeights.reduce(0) { $0 + $1.count }, keras.trainable, "\(key) trainable")
             let summary = model is Functional ? summaryText(of: model as! Functional) : summaryText(of: model as! Sequential)
             XCTAssertTrue(summary.contains("Total params: \(groupedThousands(keras.total))\n"), key)
@@ -54,13 +59,8 @@ final class ApplicationArchitectureTests: XCTestCase {
 
     func testBasesWithTopMatchKerasLayerByLayer() throws { try checkAgainstKeras(top: true) }
 
-    /// The totals the issue quotes, and the names the book's fine-tuning loop looks for.
-    func testParameterTotalsWithoutTop() throws {
-        let expected = ["vgg19": 20_024_384, "resnet50": 23_587_712, "mobilenet": 3_228_864, "mobilenetv2": 2_257_984,
-                        "inceptionv3": 21_802_784, "xception": 20_861_480]
-        for (key, make) in Self.builders {
-            XCTAssertEqual(try make(ApplicationOptions(includeTop: false)).parameterCount, expected[key], key)
-        }
+    /// The names the book's fine-tuning loop looks for, and the feature shape at the walkthrough's size.
+    func testResNet50NamesAndFeatureShape() throws {
         let resnet = try ResNet50.make(ApplicationOptions(includeTop: false, inputShape: [150, 150, 3]))
         XCTAssertNotNil(resnet.layer(named: "conv5_block1_1_conv"))
         XCTAssertEqual(try resnet.outputShape(for: [150, 150, 3]).map { $0 ?? -1 }, [5, 5, 2048])
@@ -88,5 +88,25 @@ final class ApplicationArchitectureTests: XCTestCase {
         XCTAssertEqual(pooled.nodes.last?.layer.typeName, "GlobalMaxPooling2D")
         let small = try MobileNet.make(ApplicationOptions(includeTop: true, inputShape: [128, 128, 3], classes: 7, classifierActivation: .linear), alpha: 0.5)
         XCTAssertEqual(try small.outputShape(for: [128, 128, 3]).map { $0 ?? -1 }, [7])
+    }
+}
+
+extension ApplicationArchitectureTests {
+    /// A model file records every new layer (ReLU's ceiling, BatchNormalization's scale, padding sides,
+    /// separable convolutions, concatenations, the kept dimensions of MobileNet's pooling, Reshape) and
+    /// rebuilds the same graph.
+    func testArchitecturesRoundTripThroughTheModelDescription() throws {
+        for (key, make) in Self.builders where key != "vgg19" {
+            LayerNames.reset()
+            let model = try make(ApplicationOptions(includeTop: key == "mobilenet", inputShape: key == "mobilenet" ? [128, 128, 3] : nil))
+            let description = try ModelArchitecture.describe(model)
+            let json = try JSONSerialization.data(withJSONObject: description)
+            let decoded = try XCTUnwrap(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+            let rebuilt = try ModelArchitecture.build(decoded, source: "\(key).json")
+            XCTAssertEqual(try rows(of: rebuilt), try rows(of: model), key)
+            XCTAssertEqual(rebuilt.weights.map(\.shape), model.weights.map(\.shape), key)
+            let scales = { (graph: Layer) in (graph as! Functional).nodes.map { ($0.layer as? BatchNormalization)?.scale } }
+            XCTAssertEqual(scales(rebuilt), scales(model), key)
+        }
     }
 }

@@ -59,32 +59,43 @@ enum BaseFixtures {
         return h
     }
 
-    /// `count` values in [-1, 1): an integer hash of (seed, index).
-    static func uniform(_ count: Int, seed: UInt64) -> [Double] {
-        (0..<count).map { i in
-            var h = (UInt64(i) &* 2654435761 &+ seed) & 0xFFFF_FFFF
-            h ^= h >> 16
-            h = (h &* 2246822519) & 0xFFFF_FFFF
-            h ^= h >> 13
-            return Double(h) / 4294967296.0 * 2.0 - 1.0
+    /// Value `i` in [-1, 1) of the stream `seed`: an integer hash of (seed, index).
+    @inline(__always)
+    static func uniform(_ i: Int, seed: UInt64) -> Double {
+        var h = (UInt64(i) &* 2654435761 &+ seed) & 0xFFFF_FFFF
+        h ^= h >> 16
+        h = (h &* 2246822519) & 0xFFFF_FFFF
+        h ^= h >> 13
+        return Double(h) / 4294967296.0 * 2.0 - 1.0
+    }
+
+    /// `count` values `Float(transform(uniform(i)))`, computed in double precision as NumPy does.
+    static func stream(_ count: Int, seed: UInt64, _ transform: (Double) -> Double) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for i in 0..<count { buffer[i] = Float(transform(uniform(i, seed: seed))) }
+            initialized = count
         }
     }
 
     static func formulaWeight(layer: String, index: Int, parameter: Parameter) -> Tensor {
         let shape = parameter.shape
         let seed = (fnv1a(layer) ^ ((UInt64(index) &* 0x9E3779B1) & 0xFFFF_FFFF)) & 0xFFFF_FFFF
-        let u = uniform(shape.reduce(1, *), seed: seed)
-        let values: [Double]
+        let count = shape.reduce(1, *)
+        let values: [Float]
         switch parameter.name {
-        case "depthwise_kernel": values = u.map { $0 * (6.0 / Double(shape[0] * shape[1])).squareRoot() }
-        case "kernel", "pointwise_kernel": values = u.map { $0 * (6.0 / Double(shape.dropLast().reduce(1, *))).squareRoot() }
-        case "bias": values = u.map { 0.05 * $0 }
-        case "gamma": values = u.map { 1.0 + 0.25 * $0 }
-        case "beta", "moving_mean": values = u.map { 0.1 * $0 }
-        case "moving_variance": values = u.map { 1.0 + 0.25 * ($0 + 1.0) }
+        case "depthwise_kernel":
+            let limit = (6.0 / Double(shape[0] * shape[1])).squareRoot()
+            values = stream(count, seed: seed) { $0 * limit }
+        case "kernel", "pointwise_kernel":
+            let limit = (6.0 / Double(shape.dropLast().reduce(1, *))).squareRoot()
+            values = stream(count, seed: seed) { $0 * limit }
+        case "bias": values = stream(count, seed: seed) { 0.05 * $0 }
+        case "gamma": values = stream(count, seed: seed) { 1.0 + 0.25 * $0 }
+        case "beta", "moving_mean": values = stream(count, seed: seed) { 0.1 * $0 }
+        case "moving_variance": values = stream(count, seed: seed) { 1.0 + 0.25 * ($0 + 1.0) }
         default: preconditionFailure("no formula for \(parameter.name)")
         }
-        return Tensor(shape: shape, scalars: values.map { Float($0) })
+        return Tensor(shape: shape, scalars: values)
     }
 
     /// Gives every weight of `model` its formula value.
@@ -98,7 +109,7 @@ enum BaseFixtures {
 
     /// The output gradient R of the recorded training step (formula seed 777).
     static func outputGradient(shape: [Int]) -> Tensor {
-        Tensor(shape: shape, scalars: uniform(shape.reduce(1, *), seed: 777).map { Float($0) })
+        Tensor(shape: shape, scalars: stream(shape.reduce(1, *), seed: 777) { $0 })
     }
 
     /// Keras's sampling of a gradient: at most 1024 evenly strided elements.
