@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Writes Tests/TLZooTests/Fixtures/bases/: what tf-keras 2.x computes for VGG19, ResNet50, MobileNet,
+"""Writes Tests/Fixtures/bases/: what tf-keras 2.x computes for VGG19, ResNet50, MobileNet,
 MobileNetV2, InceptionV3 and Xception, for TLZooTests to compare tl's bases with.
 
-Run with the tf-keras virtualenv:  /work/venv-tf/bin/python scripts/make_bases_fixtures.py
+Run with the tf-keras virtualenv:  /work/venv-tf/bin/python scripts/make_bases_fixtures.py [--summaries]
+(--summaries writes the summaries and layer tables only).
 No weight file is written: every weight is a formula of (layer name, weight index, element index) that
 tl computes too (BaseWeightFormula in Tests/TLZooTests), so only inputs and outputs are committed.
 
 For each model it records
+  - {model}_top_summary.txt and {model}_notop_summary.txt: what model.summary() prints (tf-keras 2.x
+    layout: long fields wrapped over several lines, "Connected to" as a list);
   - {model}_top.tsv and {model}_notop.tsv: one row per layer of model.layers (name, class, output shape
     as summary() prints it, parameter count, inbound layers), then the totals (include_top=True at the
     default size; include_top=False with input_shape=None);
@@ -22,6 +25,7 @@ For each model it records
 """
 import json
 import os
+import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
@@ -30,7 +34,7 @@ import tf_keras as keras  # noqa: E402
 import keras as keras3  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, "Tests/TLZooTests/Fixtures/bases")
+OUT = os.path.join(ROOT, "Tests/Fixtures/bases")
 MASK = 0xFFFFFFFF
 
 MODELS = {
@@ -182,17 +186,28 @@ def parity(writer, key, constructor, size, record, unfreeze_from, bn_name):
     print(key, "loss", float(loss), "trainable", len(names))
 
 
+def write_tables(key, constructor):
+    for variant, top in (("top", True), ("notop", False)):
+        keras.backend.clear_session()
+        model = constructor(weights=None, include_top=top)
+        with open(os.path.join(OUT, f"{key}_{variant}.tsv"), "w") as f:
+            f.write(layer_rows(model))
+        lines = []
+        model.summary(print_fn=lines.append)
+        with open(os.path.join(OUT, f"{key}_{variant}_summary.txt"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    summaries_only = "--summaries" in sys.argv[1:]
     writer = Writer()
     for key, (constructor, size, record, unfreeze_from, bn_name) in MODELS.items():
-        keras.backend.clear_session()
-        with open(os.path.join(OUT, f"{key}_top.tsv"), "w") as f:
-            f.write(layer_rows(constructor(weights=None, include_top=True)))
-        keras.backend.clear_session()
-        with open(os.path.join(OUT, f"{key}_notop.tsv"), "w") as f:
-            f.write(layer_rows(constructor(weights=None, include_top=False)))
-        parity(writer, key, constructor, size, record, unfreeze_from, bn_name)
+        write_tables(key, constructor)
+        if not summaries_only:
+            parity(writer, key, constructor, size, record, unfreeze_from, bn_name)
+    if summaries_only:
+        return
     with open(os.path.join(OUT, "manifest.json"), "w") as f:
         json.dump(writer.manifest, f, indent=1, sort_keys=True)
 

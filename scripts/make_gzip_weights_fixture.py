@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Tests/TLZooTests/Fixtures/bases/gzip_chunked_legacy.h5: a small tf-keras legacy weights file
+"""Writes Tests/Fixtures/bases/gzip_chunked_legacy.h5: a small tf-keras legacy weights file
 whose every dataset is chunked and gzip-compressed (h5py's compression="gzip", shuffle), as HDF5 files
 written by other tools can be. The model (ZeroPadding2D, Conv2D "conv", BatchNormalization "bn",
 SeparableConv2D "sep") carries the formula weights of make_bases_fixtures.py, so the test compares what

@@ -49,9 +49,28 @@ final class ApplicationArchitectureTests: XCTestCase {
             XCTAssertEqual(model.parameterCount, keras.total, "\(key) total")
             if !top { XCTAssertEqual(model.parameterCount, Self.totalsWithoutTop[key], "\(key) total quoted") }
             XCTAssertEqual(model.trainableWeights.reduce(0) { $0 + $1.count }, keras.trainable, "\(key) trainable")
+            try checkPrintedSummary(of: model, ours, file: "\(key)_\(top ? "top" : "notop")_summary")
             let summary = model is Functional ? summaryText(of: model as! Functional) : summaryText(of: model as! Sequential)
             XCTAssertTrue(summary.contains("Total params: \(groupedThousands(keras.total))\n"), key)
             XCTAssertTrue(summary.contains("Non-trainable params: \(groupedThousands(keras.total - keras.trainable))\n"), key)
+        }
+    }
+
+    /// tl's rows against what tf-keras 2.21's `summary()` printed for the same model, row by row.
+    func checkPrintedSummary(of model: Layer, _ ours: [BaseFixtures.LayerRow], file: String) throws {
+        let printed = try BaseFixtures.printedSummary(file)
+        XCTAssertEqual(printed.rows.count, ours.count, file)
+        XCTAssertEqual(printed.total, model.parameterCount, file)
+        XCTAssertEqual(printed.connected, !["vgg19", "mobilenet"].contains { file.hasPrefix($0 + "_") }, file)
+        for (row, keras) in zip(ours, printed.rows) {
+            // Keras shows an InputLayer's shape as a list of one shape: [(None, 224, 224, 3)].
+            let shape = row.className == "InputLayer" ? "[\(row.outputShape)]" : row.outputShape
+            let expected = BaseFixtures.PrintedRow(layer: "\(row.name)(\(row.className))", shape: shape.filter { $0 != " " },
+                                                   parameters: row.parameters, connections: printed.connected ? row.inbound : [])
+            if expected != keras {
+                XCTFail("\(file): tl prints \(expected), Keras printed \(keras)")
+                break
+            }
         }
     }
 

@@ -5,11 +5,11 @@ import TLNN
 import TLTestSupport
 @testable import TLZoo
 
-/// What scripts/make_bases_fixtures.py recorded with tf-keras (Tests/TLZooTests/Fixtures/bases), and the
+/// What scripts/make_bases_fixtures.py recorded with tf-keras (Tests/Fixtures/bases), and the
 /// weight formula both sides compute, so that no weight file needs to be committed.
 enum BaseFixtures {
     static var directory: URL {
-        SharedFiles.packageRoot.appendingPathComponent("Tests/TLZooTests/Fixtures/bases")
+        SharedFiles.packageRoot.appendingPathComponent("Tests/Fixtures/bases")
     }
 
     static let manifest: [String: Any] = {
@@ -117,5 +117,49 @@ enum BaseFixtures {
         let count = min(values.count, 1024)
         let stride = values.count / count
         return (0..<count).map { values[$0 * stride] }
+    }
+}
+
+extension BaseFixtures {
+    /// One layer as tf-keras 2.x's `summary()` prints it, spaces removed (its fields wrap over lines):
+    /// `conv1_bn(BatchNormalization)`, `(None,112,112,64)`, `256`, the inbound layer names.
+    struct PrintedRow: Equatable {
+        let layer, shape: String
+        let parameters: Int
+        let connections: [String]
+    }
+
+    /// Reads `{file}.txt`, a printed summary: the column bounds from its header, each layer's block of
+    /// lines (between blank lines) joined column by column, and the total parameter count.
+    /// `connected` tells whether Keras printed the "Connected to" column (it leaves it out for models
+    /// whose layers form a chain, such as VGG19 and MobileNet).
+    static func printedSummary(_ file: String) throws -> (rows: [PrintedRow], total: Int, connected: Bool) {
+        let text = try String(contentsOf: directory.appendingPathComponent(file + ".txt"), encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0) }
+        let header = try XCTUnwrap(lines.firstIndex { String($0).contains("Layer (type)") })
+        let headerText = String(lines[header])
+        let starts = ["Output Shape", "Param #", "Connected to"].compactMap { headerText.range(of: $0).map { headerText.distance(from: headerText.startIndex, to: $0.lowerBound) } }
+        let bounds = zip([0] + starts, starts + [Int.max]).map { $0..<$1 }
+        let end = try XCTUnwrap(lines.lastIndex { $0.first == "=" })
+        var rows: [PrintedRow] = []
+        var block: [[Character]] = []
+        func flush() throws {
+            guard !block.isEmpty else { return }
+            let fields = bounds.map { range in
+                block.map { line in String(line[min(range.lowerBound, line.count)..<min(range.upperBound, line.count)]) }
+                    .joined().filter { $0 != " " }
+            }
+            let connections = fields.count > 3 ? fields[3].split(separator: "'").map(String.init).filter { $0.hasSuffix("[0][0]") }
+                .map { String($0.dropLast(6)) } : []
+            rows.append(PrintedRow(layer: fields[0], shape: fields[1], parameters: try XCTUnwrap(Int(fields[2]), fields[2]), connections: connections))
+            block = []
+        }
+        for line in lines[(header + 2)..<end] {
+            if line.allSatisfy({ $0 == " " }) { try flush() } else { block.append(line) }
+        }
+        try flush()
+        let totalLine = String(try XCTUnwrap(lines.first { String($0).hasPrefix("Total params: ") }))
+        let total = try XCTUnwrap(Int(totalLine.dropFirst("Total params: ".count).prefix { $0.isNumber }))
+        return (rows, total, starts.count == 3)
     }
 }
