@@ -91,4 +91,36 @@ final class ApplicationCommandTests: ScriptSessionTestCase {
         XCTAssertTrue(printed.contains("test acc:"), printed)
         XCTAssertTrue(printed.contains("this accuracy is not a measure of transfer learning"), printed)
     }
+
+    /// A model file keeps a keras.applications base (its new layers included), its frozen flags and its
+    /// predictions; InceptionV3 (Concatenate, AveragePooling2D, BatchNormalization without gamma) and
+    /// MobileNet (ZeroPadding2D, ReLU) both reload.
+    func testBasesRoundTripThroughModelFiles() throws {
+        for (index, constructor) in ["InceptionV3(weights=None, include_top=False, input_shape=(75, 75, 3), pooling='max')",
+                                     "MobileNet(weights=None, include_top=False, input_shape=(32, 32, 3), alpha=0.25, pooling='avg')"].enumerated() {
+            let file = path("base\(index).h5")
+            let session = Session(output: { _ in })
+            try session.interpreter.run(source: """
+                \(rampFunction)set_seed(5)
+                base = \(constructor)
+                size = base.input_shape[1]
+                model = sequential()
+                model.add(base)
+                model.add(dense(2, activation="softmax"))
+                unfreeze(base, from=base.layers[-3].name)
+                x = reshape(ramp(size * size * 3, 13), (1, size, size, 3))
+                save_model(model, "\(file)")
+                again = load_model("\(file)")
+                expected = predict(model, x)
+                actual = predict(again, x)
+                """, fileName: "bases.tl")
+            guard case .object(let expected as ArrayObject)? = session.interpreter[variable: "expected"],
+                  case .object(let actual as ArrayObject)? = session.interpreter[variable: "actual"],
+                  case .object(let model as ModelObject)? = session.interpreter[variable: "model"],
+                  case .object(let again as ModelObject)? = session.interpreter[variable: "again"] else { return XCTFail("no predictions") }
+            XCTAssertEqual(actual.tensor.scalars, expected.tensor.scalars, constructor)
+            XCTAssertEqual(again.layer.trainableWeights.count, model.layer.trainableWeights.count, constructor)
+            XCTAssertEqual(again.layer.parameterCount, model.layer.parameterCount, constructor)
+        }
+    }
 }
