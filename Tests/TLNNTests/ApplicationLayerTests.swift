@@ -110,3 +110,19 @@ final class ApplicationLayerTests: XCTestCase {
         try fd.check(bn, input: x, mode: ForwardMode(training: false, keepForBackward: true))
     }
 }
+
+extension ApplicationLayerTests {
+    /// Inference folds ResNet's `Add` + ReLU into one pass; the values are those of the two layers.
+    func testAddFollowedByReLUFoldsWithoutChangingValues() throws {
+        let graph = Functional(inputShape: [4, 4, 3])
+        let conv = try graph.apply(Conv2D(filters: 3, kernelSize: (3, 3), padding: .same), to: graph.input)
+        let sum = try graph.apply(Add(), to: [conv, graph.input])
+        try graph.apply(ActivationLayer(.relu), to: sum)
+        XCTAssertEqual(AddActivationFolding.find(in: graph.nodes), [2: 3])
+        let x = fd.random([2, 4, 4, 3])
+        let folded = try graph.forward(x, mode: .inference)
+        let separate = try graph.forward(x, mode: ForwardMode(training: false, keepForBackward: true))
+        XCTAssertEqual(folded, separate)
+        XCTAssertTrue(folded.scalars.contains(0) && folded.scalars.contains { $0 > 0 })
+    }
+}
