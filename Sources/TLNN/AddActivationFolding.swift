@@ -3,9 +3,9 @@ import TLTensor
 // Folding the ReLU that follows a residual sum, for passes that keep nothing for backpropagation.
 //
 // ResNet's blocks end in `Add` then `Activation('relu')`: `y = max(a + b, 0)`. Done as two layers that is
-// two passes over the activations and a copy (the activation layer cannot write into a tensor the graph
-// still holds); folded, the sum clamps each value as it writes it. Nothing else changes: the same sums,
-// the same clamp.
+// two passes over the activations and two copies (a layer's input stays referenced by the graph while the
+// layer runs, so writing into it copies it first); folded, the sum clamps each value as it writes it,
+// into the storage of the first input when nothing else needs it. The same sums, the same clamp.
 
 enum AddActivationFolding {
     /// Add nodes whose only consumer is a ReLU or ReLU6 activation layer reading only them, keyed by the
@@ -25,13 +25,16 @@ enum AddActivationFolding {
 }
 
 extension Add {
-    /// `min(max(sum of inputs, 0), ceiling)` in one pass (inference: nothing is kept for backward).
-    func forwardClamped(_ inputs: [Tensor], ceiling: Float) throws -> Tensor {
-        guard inputs.count >= 2, var sum = inputs.first else { throw singleInputError() }
-        let others = inputs.dropFirst()
-        guard others.allSatisfy({ $0.shape == sum.shape }) else {
+    /// `min(max(sum of inputs, 0), ceiling)` in one pass (inference: nothing is kept for backward). The
+    /// first input is taken out of `inputs`, so that when the graph holds it no more the sum is written
+    /// into its storage instead of a copy.
+    func forwardClamped(_ inputs: inout [Tensor], ceiling: Float) throws -> Tensor {
+        guard inputs.count >= 2, inputs.dropFirst().allSatisfy({ $0.shape == inputs[0].shape }) else {
+            if inputs.count < 2 { throw singleInputError() }
             throw ModelError("layer '\(name)' (Add) needs inputs of one shape, got \(inputs.map { "\($0.shape)" }.joined(separator: " and "))")
         }
+        var sum = inputs.removeFirst()
+        let others = inputs
         for (index, other) in others.enumerated() {
             let clamp = index == others.count - 1
             sum.scalars.withUnsafeMutableBufferPointer { s in

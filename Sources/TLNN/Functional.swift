@@ -212,7 +212,7 @@ public final class Functional: Layer {
                 if let k = run.activation { folded[k] = true }
             } else if let add = node.layer as? Add, let k = addActivationRuns[i], !keep[i], !keep[k], !(mode.logitsOutput && k == last),
                       let ceiling = (nodes[k].layer as? ActivationLayer)?.activation.reluCeiling {
-                values[k] = try add.forwardClamped(inputs, ceiling: ceiling)
+                values[k] = try add.forwardClamped(&inputs, ceiling: ceiling)
                 folded[k] = true
             } else if i == 0 {
                 values[0] = try node.layer.forward(x, mode: nodeMode)
