@@ -1,5 +1,5 @@
 """Keras/TensorFlow side of scripts/bench: the same workloads as `tl bench`, printed as `key: value` lines.
-Usage: keras_bench.py features DATA_DIR WEIGHTS_H5 IMAGES [vgg16|lite0] [PTH]
+Usage: keras_bench.py features DATA_DIR WEIGHTS_H5 IMAGES [vgg16|lite0|resnet50|mobilenet_v2] [PTH] [SIZE]
        keras_bench.py classifier EPOCHS"""
 import os, sys, time, resource
 import numpy as np
@@ -12,8 +12,17 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 // 1_000_000
 
 
-def features(data, weights, images, base="vgg16", pth=None):
-    if base == "lite0":
+APPLICATIONS = {"resnet50": ("ResNet50", "resnet50"), "mobilenet_v2": ("MobileNetV2", "mobilenet_v2")}
+
+
+def features(data, weights, images, base="vgg16", pth=None, size="150"):
+    size = int(size)
+    if base in APPLICATIONS:
+        # Fresh weights (no ImageNet file offline): the speed does not depend on their values.
+        constructor, module = APPLICATIONS[base]
+        conv_base = getattr(keras.applications, constructor)(weights=None, include_top=False, input_shape=(size, size, 3))
+        gen = ImageDataGenerator(preprocessing_function=getattr(keras.applications, module).preprocess_input)
+    elif base == "lite0":
         sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared", "reference"))
         import efflite0
         conv_base = efflite0.build(pth, include_top=False, input_shape=(150, 150, 3))
@@ -22,13 +31,13 @@ def features(data, weights, images, base="vgg16", pth=None):
         conv_base = keras.applications.VGG16(weights=None, include_top=False, input_shape=(150, 150, 3))
         conv_base.load_weights(weights)
         gen = ImageDataGenerator(rescale=1. / 255)
-    conv_base.predict(np.zeros((20, 150, 150, 3), dtype="float32"), verbose=0)  # warm-up and tracing
+    conv_base.predict(np.zeros((20, size, size, 3), dtype="float32"), verbose=0)  # warm-up and tracing
     t0 = time.time()
     done = 0
     for split in ("train", "validation", "test"):
         if done >= images:
             break
-        flow = gen.flow_from_directory(os.path.join(data, split), target_size=(150, 150), batch_size=20, class_mode="binary")
+        flow = gen.flow_from_directory(os.path.join(data, split), target_size=(size, size), batch_size=20, class_mode="binary")
         for xb, _ in flow:
             take = min(len(xb), images - done)
             conv_base.predict(xb[:take], verbose=0)
@@ -61,7 +70,7 @@ def classifier(epochs):
 
 if __name__ == "__main__":
     if sys.argv[1] == "features":
-        features(sys.argv[2], sys.argv[3], int(sys.argv[4]), *(sys.argv[5:7]))
+        features(sys.argv[2], sys.argv[3], int(sys.argv[4]), *(sys.argv[5:8]))
     elif sys.argv[1] == "classifier":
         classifier(int(sys.argv[2]))
     else:

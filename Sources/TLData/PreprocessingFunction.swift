@@ -13,13 +13,25 @@ public enum PreprocessingFunction: String, CaseIterable, Sendable {
     case torch
     case efficientnetLite = "efficientnet_lite"
 
-    /// The function named `name`; the error lists the accepted names.
+    /// The function named `name`; the error lists the accepted names. Keras's module names are accepted
+    /// too, alone or as the module's function (`"resnet50"`, `"keras.applications.mobilenet_v2.preprocess_input"`),
+    /// and the modes `"caffe"` and `"tf"`.
     public init(name: String) throws {
-        guard let value = PreprocessingFunction(rawValue: name.lowercased()) else {
+        var key = name.lowercased()
+        for prefix in ["keras.applications.", "applications."] where key.hasPrefix(prefix) { key.removeFirst(prefix.count) }
+        if key.hasSuffix(".preprocess_input") { key.removeLast(".preprocess_input".count) }
+        if let value = PreprocessingFunction(rawValue: key) ?? Self.familyNames[key] {
+            self = value
+        } else {
             throw AugmentationError.unknownPreprocessingFunction(name)
         }
-        self = value
     }
+
+    /// Keras's `preprocess_input` per application module: 'caffe' for VGG16/VGG19/ResNet50, 'tf' for the others.
+    static let familyNames: [String: PreprocessingFunction] = [
+        "caffe": .vgg16, "vgg19": .vgg16, "resnet50": .vgg16,
+        "mobilenet": .tf, "mobilenet_v2": .tf, "mobilenetv2": .tf, "inception_v3": .tf, "inceptionv3": .tf, "xception": .tf,
+    ]
 
     /// Applies the function to an HWC image with 3 channels, in place.
     public func apply(to image: inout FloatImage) {

@@ -31,6 +31,7 @@ public final class Session {
         registerModelFileCommands()
         registerImageFileCommands()
         registerCallbackCommands()
+        registerApplicationCommands()
         registerKerasAliases()
     }
 

@@ -2,9 +2,13 @@ import TLTensor
 
 /// An activation as a layer of its own (Keras `Activation`, e.g. `Activation('relu6')`; `ReLU(6.)` is
 /// the same function): `y = f(x)` element-wise, softmax along the last axis.
+///
+/// Keras's `ReLU` layer (`ReLU()`, `ReLU(max_value=6.)`, as MobileNet builds it) is this layer with the
+/// type name `ReLU`: see ``relu(maxValue:name:)``.
 public final class ActivationLayer: Layer {
     public var name: String
-    public let typeName = "Activation"
+    /// `Activation`, or `ReLU` for Keras's ReLU layer.
+    public let typeName: String
     public var trainable = true
     public let weights: [Parameter] = []
     public let activation: Activation
@@ -13,7 +17,27 @@ public final class ActivationLayer: Layer {
 
     public init(_ activation: Activation, name: String? = nil) {
         self.activation = activation
+        self.typeName = "Activation"
         self.name = name ?? LayerNames.next("activation")
+    }
+
+    private init(_ activation: Activation, typeName: String, name: String) {
+        self.activation = activation
+        self.typeName = typeName
+        self.name = name
+    }
+
+    /// Keras's `ReLU(max_value=)` layer: `y = min(max(x, 0), max_value)`; no ceiling, or 6 (ReLU6).
+    /// Other ceilings, negative slopes and thresholds are not supported.
+    public static func relu(maxValue: Float? = nil, name: String? = nil) throws -> ActivationLayer {
+        let activation: Activation
+        switch maxValue {
+        case nil: activation = .relu
+        case 6?: activation = .relu6
+        case let other?:
+            throw ModelError("ReLU(max_value=\(other)): tl's ReLU layer takes max_value=None or 6 (ReLU6), the values Keras's applications use")
+        }
+        return ActivationLayer(activation, typeName: "ReLU", name: name ?? LayerNames.next("re_lu"))
     }
 
     public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape { inputShape }

@@ -8,13 +8,16 @@ import TLTensor
 /// and always when the layer is frozen (Keras's rule for fine-tuning), the moving statistics are used.
 ///
 /// Weights, in Keras's order: `gamma`, `beta` (trainable), `moving_mean`, `moving_variance` (never
-/// trained, so they count among the non-trainable parameters).
+/// trained, so they count among the non-trainable parameters). With `scale: false` (Keras's `scale=False`,
+/// as InceptionV3 builds it) there is no `gamma`: it is 1.
 public final class BatchNormalization: Layer {
     public var name: String
     public let typeName = "BatchNormalization"
     public var trainable = true
     public let momentum: Float
     public let epsilon: Float
+    /// Whether the layer has a trainable `gamma` (Keras's `scale`); without it `gamma` is 1.
+    public let scale: Bool
     public private(set) var gamma: Parameter?
     public private(set) var beta: Parameter?
     public private(set) var movingMean: Parameter?
@@ -33,29 +36,36 @@ public final class BatchNormalization: Layer {
     /// - Parameters:
     ///   - momentum: weight of the old moving statistics in each update (Keras default 0.99).
     ///   - epsilon: added to the variance; 1e-3 is Keras's default and what EfficientNet-Lite was trained with.
-    public init(momentum: Float = 0.99, epsilon: Float = 1e-3, name: String? = nil) {
+    ///   - scale: whether to learn `gamma` (Keras's `scale=True`); false fixes it at 1.
+    public init(momentum: Float = 0.99, epsilon: Float = 1e-3, scale: Bool = true, name: String? = nil) {
         self.momentum = momentum
         self.epsilon = epsilon
+        self.scale = scale
         self.name = name ?? LayerNames.next("batch_normalization")
     }
 
     public var weights: [Parameter] { [gamma, beta, movingMean, movingVariance].compactMap { $0 } }
     public var alwaysFrozenWeights: [Parameter] { [movingMean, movingVariance].compactMap { $0 } }
-    public var isBuilt: Bool { gamma != nil }
+    public var isBuilt: Bool { beta != nil }
+
+    /// `gamma`'s values, or ones when the layer has no `scale`.
+    private var gammaValues: [Float] {
+        gamma?.value.scalars ?? [Float](repeating: 1, count: beta?.count ?? 0)
+    }
 
     public func build(inputShape: FeatureShape) throws {
-        guard gamma == nil else { return }
+        guard beta == nil else { return }
         guard let last = inputShape.last, let channels = last else {
             throw ModelError("layer '\(name)' (BatchNormalization) needs inputs whose last (channel) axis is known, got \(describeShape(inputShape))")
         }
-        gamma = Parameter(name: "gamma", value: Tensor(shape: [channels], repeating: 1))
+        if scale { gamma = Parameter(name: "gamma", value: Tensor(shape: [channels], repeating: 1)) }
         beta = Parameter(name: "beta", value: .zeros([channels]))
         movingMean = Parameter(name: "moving_mean", value: .zeros([channels]))
         movingVariance = Parameter(name: "moving_variance", value: Tensor(shape: [channels], repeating: 1))
     }
 
     public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape {
-        if let channels = gamma?.count, let last = inputShape.last, let given = last, given != channels {
+        if let channels = beta?.count, let last = inputShape.last, let given = last, given != channels {
             throw ModelError("layer '\(name)' (BatchNormalization) was built for \(channels) channels, got input \(describeShape(inputShape))")
         }
         return inputShape
@@ -64,9 +74,10 @@ public final class BatchNormalization: Layer {
     /// The affine map of inference, `y = scale * x + shift` per channel, from the moving statistics
     /// (nil before the layer is built).
     public var inferenceScaleAndShift: (scale: [Float], shift: [Float])? {
-        guard let gamma, let beta, let movingMean, let movingVariance else { return nil }
-        let scale = (0..<gamma.count).map { gamma.value.scalars[$0] / (movingVariance.value.scalars[$0] + epsilon).squareRoot() }
-        let shift = (0..<gamma.count).map { beta.value.scalars[$0] - movingMean.value.scalars[$0] * scale[$0] }
+        guard let beta, let movingMean, let movingVariance else { return nil }
+        let gamma = gammaValues
+        let scale = (0..<beta.count).map { gamma[$0] / (movingVariance.value.scalars[$0] + epsilon).squareRoot() }
+        let shift = (0..<beta.count).map { beta.value.scalars[$0] - movingMean.value.scalars[$0] * scale[$0] }
         return (scale, shift)
     }
 
@@ -78,8 +89,9 @@ public final class BatchNormalization: Layer {
             throw ModelError("layer '\(name)' (BatchNormalization) expects a batch with a channel axis, got shape \(x.shape)")
         }
         try build(inputShape: x.shape.dropFirst().map { $0 })
-        guard let gamma, let beta, let movingMean, let movingVariance else { return x }
-        let channels = gamma.count
+        guard let beta, let movingMean, let movingVariance else { return x }
+        let channels = beta.count
+        let gamma = gammaValues
         guard x.shape.last == channels else {
             throw ModelError("layer '\(name)' (BatchNormalization) expects \(channels) channels, got input of shape \(x.shape)")
         }
@@ -97,7 +109,7 @@ public final class BatchNormalization: Layer {
             variance = movingVariance.value.scalars
         }
         let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
-        let scale = (0..<channels).map { gamma.value.scalars[$0] * invStd[$0] }
+        let scale = (0..<channels).map { gamma[$0] * invStd[$0] }
         let shift = (0..<channels).map { beta.value.scalars[$0] - mean[$0] * scale[$0] }
         if mode.keepForBackward {
             cache = Cache(input: x, mean: mean, invStd: invStd, usedBatchStatistics: useBatch)
@@ -106,28 +118,29 @@ public final class BatchNormalization: Layer {
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
-        guard let cache, let gamma, let beta else {
+        guard let cache, let beta else {
             throw ModelError("layer '\(name)': backward called without a training forward pass")
         }
-        let channels = gamma.count
-        let wantsWeights = gamma.gradient != nil || beta.gradient != nil
+        let channels = beta.count
+        let gammaValues = gammaValues
+        let wantsWeights = gamma?.gradient != nil || beta.gradient != nil
         guard wantsWeights || needsInputGradient else { return nil }
         if !cache.usedBatchStatistics && !wantsWeights {
             // Fixed statistics: the layer is the affine map x * gamma * invStd + const.
-            let scale = (0..<channels).map { gamma.value.scalars[$0] * cache.invStd[$0] }
+            let scale = (0..<channels).map { gammaValues[$0] * cache.invStd[$0] }
             return BatchNormalizationKernels.affine(outputGradient, scale: scale, shift: [Float](repeating: 0, count: channels))
         }
         let normalized = BatchNormalizationKernels.affine(cache.input, scale: cache.invStd,
                                                           shift: (0..<channels).map { -cache.mean[$0] * cache.invStd[$0] })
         let (sumDy, sumDyXHat) = BatchNormalizationKernels.reduceGradients(outputGradient, normalized: normalized, channels: channels)
-        gamma.accumulate(Tensor(shape: [channels], scalars: sumDyXHat))
+        gamma?.accumulate(Tensor(shape: [channels], scalars: sumDyXHat))
         beta.accumulate(Tensor(shape: [channels], scalars: sumDy))
         guard needsInputGradient else { return nil }
         if cache.usedBatchStatistics {
-            return BatchNormalizationKernels.trainingInputGradient(outputGradient, normalized: normalized, gamma: gamma.value.scalars,
+            return BatchNormalizationKernels.trainingInputGradient(outputGradient, normalized: normalized, gamma: gammaValues,
                                                                    invStd: cache.invStd, sumDy: sumDy, sumDyXHat: sumDyXHat)
         }
-        let scale = (0..<channels).map { gamma.value.scalars[$0] * cache.invStd[$0] }
+        let scale = (0..<channels).map { gammaValues[$0] * cache.invStd[$0] }
         return BatchNormalizationKernels.affine(outputGradient, scale: scale, shift: [Float](repeating: 0, count: channels))
     }
 

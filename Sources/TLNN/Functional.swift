@@ -41,6 +41,8 @@ public final class Functional: Layer {
     private var lastInputShape: [Int]?
     /// Convolution + batch normalisation (+ ReLU) runs, found once for the graph's current node count.
     private var foldableRuns: (count: Int, runs: [Int: FoldableRun]) = (-1, [:])
+    /// Add nodes followed only by a ReLU, with that ReLU's node (AddActivationFolding.swift).
+    private var addActivationRuns: [Int: Int] = [:]
     /// How many runs the last forward pass folded (for tests).
     private(set) var foldedRunsInLastForward = 0
 
@@ -177,7 +179,10 @@ public final class Functional: Layer {
         var remainingUses = [Int](repeating: 0, count: nodes.count)
         for node in nodes { for i in node.inputs { remainingUses[i] += 1 } }
         var values = [Tensor?](repeating: nil, count: nodes.count)
-        if foldableRuns.count != nodes.count { foldableRuns = (nodes.count, FoldableRun.find(in: nodes)) }
+        if foldableRuns.count != nodes.count {
+            foldableRuns = (nodes.count, FoldableRun.find(in: nodes))
+            addActivationRuns = AddActivationFolding.find(in: nodes)
+        }
         var folded = [Bool](repeating: false, count: nodes.count)
         foldedRunsInLastForward = 0
         for (i, node) in nodes.enumerated() {
@@ -205,6 +210,10 @@ public final class Functional: Layer {
                 folded[run.normalization] = true
                 foldedRunsInLastForward += 1
                 if let k = run.activation { folded[k] = true }
+            } else if let add = node.layer as? Add, let k = addActivationRuns[i], !keep[i], !keep[k], !(mode.logitsOutput && k == last),
+                      let ceiling = (nodes[k].layer as? ActivationLayer)?.activation.reluCeiling {
+                values[k] = try add.forwardClamped(&inputs, ceiling: ceiling)
+                folded[k] = true
             } else if i == 0 {
                 values[0] = try node.layer.forward(x, mode: nodeMode)
             } else if let merge = node.layer as? MergeLayer {

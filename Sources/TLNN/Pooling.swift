@@ -53,27 +53,36 @@ public final class MaxPooling2D: Layer {
     }
 }
 
-/// Mean over height and width (Keras `GlobalAveragePooling2D`): `(n, h, w, c) -> (n, c)`.
+/// Mean over height and width (Keras `GlobalAveragePooling2D`): `(n, h, w, c) -> (n, c)`, or
+/// `(n, 1, 1, c)` with `keepDimensions` (Keras's `keepdims=True`, as MobileNet's classifier uses it).
 public final class GlobalAveragePooling2D: Layer {
     public var name: String
     public let typeName = "GlobalAveragePooling2D"
     public var trainable = true
     public let weights: [Parameter] = []
+    public let keepDimensions: Bool
     private var cachedInputShape: [Int]?
 
-    public init(name: String? = nil) { self.name = name ?? LayerNames.next("global_average_pooling2d") }
+    public init(keepDimensions: Bool = false, name: String? = nil) {
+        self.keepDimensions = keepDimensions
+        self.name = name ?? LayerNames.next("global_average_pooling2d")
+    }
 
-    public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape { [inputShape.last ?? nil] }
+    public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape {
+        keepDimensions ? [1, 1, inputShape.last ?? nil] : [inputShape.last ?? nil]
+    }
 
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
         try requireRank(x, 4, self)
         if mode.keepForBackward { cachedInputShape = x.shape }
-        return PoolingKernels.globalAverage(x)
+        let y = PoolingKernels.globalAverage(x)
+        return keepDimensions ? try y.reshaped([x.shape[0], 1, 1, x.shape[3]]) : y
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
         guard needsInputGradient, let shape = cachedInputShape else { return nil }
-        return PoolingKernels.globalAverageBackward(outputGradient, inputShape: shape)
+        let dy = keepDimensions ? try outputGradient.reshaped([shape[0], shape[3]]) : outputGradient
+        return PoolingKernels.globalAverageBackward(dy, inputShape: shape)
     }
 
     public func clearCache() { cachedInputShape = nil }

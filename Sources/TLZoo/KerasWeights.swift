@@ -49,7 +49,10 @@ public enum KerasWeights {
     /// Legacy files match by order over the model's top-level layers that have weights (file layers
     /// without weights are skipped) or, with `byName`, by layer name. Keras 3 files match by class-order
     /// path. Every shape is checked before anything is assigned: a mismatch loads nothing.
-    public static func load(into model: Layer, path: String, byName: Bool = false) throws {
+    ///
+    /// `renaming` maps a legacy file's layer names to the model's before matching by name (Keras 2.0-era
+    /// ResNet50 files: `res2a_branch2a` -> `conv2_block1_1_conv`).
+    public static func load(into model: Layer, path: String, byName: Bool = false, renaming: [String: String] = [:]) throws {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ZooError("weights file '\(path)' does not exist")
         }
@@ -61,7 +64,8 @@ public enum KerasWeights {
             let modelLayers = model.sublayers.isEmpty ? [model] : model.sublayers.filter { !$0.weights.isEmpty }
             if byName {
                 for group in fileLayers {
-                    guard let layer = modelLayers.first(where: { $0.name == group.layerName }) else { continue }
+                    let wanted = renaming[group.layerName] ?? group.layerName
+                    guard let layer = modelLayers.first(where: { $0.name == wanted }) else { continue }
                     try pair(layer, group, path: path, into: &assignments)
                 }
             } else {

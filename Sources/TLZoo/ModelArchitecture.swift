@@ -51,7 +51,9 @@ public enum ModelArchitecture {
             className = "Dropout"
             config["rate"] = Double(dropout.rate)
         case is Flatten: className = "Flatten"
-        case is GlobalAveragePooling2D: className = "GlobalAveragePooling2D"
+        case let pool as GlobalAveragePooling2D:
+            className = "GlobalAveragePooling2D"
+            if pool.keepDimensions { config["keepdims"] = true }
         case is GlobalMaxPooling2D: className = "GlobalMaxPooling2D"
         case is Add: className = "Add"
         case let conv as Conv2D:
@@ -70,6 +72,28 @@ public enum ModelArchitecture {
             className = "BatchNormalization"
             config["momentum"] = Double(norm.momentum)
             config["epsilon"] = Double(norm.epsilon)
+            config["scale"] = norm.scale
+        case let relu as ActivationLayer where relu.typeName == "ReLU":
+            className = "ReLU"
+            config["max_value"] = relu.activation == .relu6 ? 6.0 as Any : NSNull()
+        case let conv as SeparableConv2D:
+            className = "SeparableConv2D"
+            config["filters"] = conv.filters
+            addWindow(conv.kernelSize, conv.strides, conv.padding, activation: conv.activation, useBias: conv.useBias)
+        case let pool as AveragePooling2D:
+            className = "AveragePooling2D"
+            config["pool_size"] = [pool.poolSize.0, pool.poolSize.1]
+            config["strides"] = [pool.strides.0, pool.strides.1]
+            config["padding"] = pool.padding.rawValue
+        case let pad as ZeroPadding2D:
+            className = "ZeroPadding2D"
+            config["padding"] = [[pad.top, pad.bottom], [pad.left, pad.right]]
+        case is Concatenate:
+            className = "Concatenate"
+            config["axis"] = -1
+        case let reshape as Reshape:
+            className = "Reshape"
+            config["target_shape"] = reshape.targetShape
         case let activation as ActivationLayer:
             className = "Activation"
             config["activation"] = activation.activation.rawValue
@@ -144,7 +168,7 @@ public enum ModelArchitecture {
         case "Dropout":
             return Dropout(rate: Float(try reader.double("rate")), name: name)
         case "Flatten": return Flatten(name: name)
-        case "GlobalAveragePooling2D": return GlobalAveragePooling2D(name: name)
+        case "GlobalAveragePooling2D": return GlobalAveragePooling2D(keepDimensions: reader.bool("keepdims", default: false), name: name)
         case "GlobalMaxPooling2D": return GlobalMaxPooling2D(name: name)
         case "Add": return Add(name: name)
         case "Conv2D":
@@ -160,11 +184,33 @@ public enum ModelArchitecture {
             return MaxPooling2D(poolSize: pool, strides: try reader.pair("strides", default: pool), padding: try reader.padding(), name: name)
         case "BatchNormalization":
             return BatchNormalization(momentum: Float(try reader.double("momentum", default: 0.99)),
-                                      epsilon: Float(try reader.double("epsilon", default: 1e-3)), name: name)
+                                      epsilon: Float(try reader.double("epsilon", default: 1e-3)),
+                                      scale: reader.bool("scale", default: true), name: name)
+        case "ReLU":
+            let ceiling = reader.config["max_value"].flatMap { $0 is NSNull ? nil : ($0 as? NSNumber)?.floatValue }
+            do { return try ActivationLayer.relu(maxValue: ceiling, name: name) } catch { throw ZooError("'\(source)': \(error)") }
+        case "SeparableConv2D":
+            return SeparableConv2D(filters: try reader.int("filters"), kernelSize: try reader.pair("kernel_size"),
+                                   strides: try reader.pair("strides", default: (1, 1)), padding: try reader.padding(),
+                                   activation: try reader.activation(), useBias: reader.bool("use_bias", default: true), name: name)
+        case "AveragePooling2D":
+            let pool = try reader.pair("pool_size", default: (2, 2))
+            return AveragePooling2D(poolSize: pool, strides: try reader.pair("strides", default: pool), padding: try reader.padding(), name: name)
+        case "ZeroPadding2D":
+            guard let sides = reader.config["padding"] as? [[Int]], sides.count == 2, sides.allSatisfy({ $0.count == 2 && $0.allSatisfy { $0 >= 0 } }) else {
+                throw ZooError("'\(source)': 'padding' of layer '\(name)' (ZeroPadding2D) must be ((top, bottom), (left, right)), got \(reader.config["padding"] ?? "nothing")")
+            }
+            return ZeroPadding2D(top: sides[0][0], bottom: sides[0][1], left: sides[1][0], right: sides[1][1], name: name)
+        case "Concatenate": return Concatenate(name: name)
+        case "Reshape":
+            guard let target = reader.config["target_shape"] as? [Int], target.allSatisfy({ $0 > 0 }) else {
+                throw ZooError("'\(source)': 'target_shape' of layer '\(name)' (Reshape) must be a list of positive sizes")
+            }
+            return Reshape(targetShape: target, name: name)
         case "Activation":
             return ActivationLayer(try reader.activation(), name: name)
         case let other:
-            throw ZooError("'\(source)': layer '\(name)' is a \(other), which tl cannot build. tl builds Dense, Dropout, Flatten, Conv2D, DepthwiseConv2D, MaxPooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, BatchNormalization, Activation, Add and models of them.")
+            throw ZooError("'\(source)': layer '\(name)' is a \(other), which tl cannot build. tl builds Dense, Dropout, Flatten, Conv2D, DepthwiseConv2D, SeparableConv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, ZeroPadding2D, BatchNormalization, Activation, ReLU, Add, Concatenate, Reshape and models of them.")
         }
     }
 

@@ -6,7 +6,15 @@ import TLNN
 public struct PublishedWeights: Sendable {
     public let fileName: String
     public let url: String
-    public let md5: String
+    /// Keras's published MD5, or nil where Keras publishes none (MobileNet, MobileNetV2): such a file is
+    /// checked by its layer names and weight shapes as it loads.
+    public let md5: String?
+
+    public init(fileName: String, url: String, md5: String?) {
+        self.fileName = fileName
+        self.url = url
+        self.md5 = md5
+    }
 
     /// Keras's VGG16 ImageNet weights without the classifier (keras/applications/vgg16.py).
     public static let vgg16NoTop = PublishedWeights(
@@ -50,9 +58,10 @@ public struct WeightsResolver {
         for dir in searchDirectories {
             let candidate = dir + "/" + weights.fileName
             guard FileManager.default.fileExists(atPath: candidate) else { continue }
+            guard let md5 = weights.md5 else { return candidate }
             let sum = try Checksum.md5(ofFile: candidate)
-            guard sum == weights.md5 else {
-                throw ZooError("'\(candidate)' is not Keras's \(weights.fileName): its MD5 is \(sum), Keras publishes \(weights.md5). Delete it (it may be a partial download) or put the genuine file there.")
+            guard sum == md5 else {
+                throw ZooError("'\(candidate)' is not Keras's \(weights.fileName): its MD5 is \(sum), Keras publishes \(md5). Delete it (it may be a partial download) or put the genuine file there.")
             }
             // Checked against Keras's published MD5: safe to read in process.
             HDF5Isolation.vouch(forFileAt: candidate)
@@ -67,15 +76,17 @@ public struct WeightsResolver {
             try? FileManager.default.removeItem(atPath: partial)
             throw ZooError("""
                 the ImageNet weights '\(weights.fileName)' are not on this machine and could not be downloaded (\(error)).
-                Put the file (MD5 \(weights.md5)) in \(searchDirectories.joined(separator: " or ")), \
+                Put the file (\(weights.md5.map { "MD5 \($0)" } ?? "Keras publishes no hash for it")) in \(searchDirectories.joined(separator: " or ")), \
                 for example by copying it from a machine where Keras has it in ~/.keras/models/, \
                 or pass weights="path/to/file.h5".
                 """)
         }
-        let sum = try Checksum.md5(ofFile: partial)
-        guard sum == weights.md5 else {
-            try? FileManager.default.removeItem(atPath: partial)
-            throw ZooError("downloaded '\(weights.url)' but its MD5 is \(sum), not the published \(weights.md5); nothing was kept. Try again.")
+        if let md5 = weights.md5 {
+            let sum = try Checksum.md5(ofFile: partial)
+            guard sum == md5 else {
+                try? FileManager.default.removeItem(atPath: partial)
+                throw ZooError("downloaded '\(weights.url)' but its MD5 is \(sum), not the published \(md5); nothing was kept. Try again.")
+            }
         }
         try FileManager.default.moveItem(atPath: partial, toPath: destination)
         HDF5Isolation.vouch(forFileAt: destination)

@@ -48,15 +48,17 @@ struct ClassifierBench: ParsableCommand {
     }
 }
 
-/// Feature extraction with the VGG16 (or Lite0) base over the data set's images, decoding included,
-/// as the walkthrough's method 1 does it: batches of 20 at 150x150, rescaled by 1/255.
+/// Feature extraction with the VGG16 (or Lite0, or a keras.applications base such as ResNet50) base over
+/// the data set's images, decoding included, as the walkthrough's method 1 does it: batches of 20 at
+/// 150x150 (or `--size`), rescaled by 1/255 for VGG16, each other base with its own preprocessing.
 struct FeaturesBench: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "features")
 
     @Option(help: "Images to process (default: all of train, validation and test).") var images: Int?
     @Option(help: "The data set folder (train/, validation/, test/).") var data = "examples/data/cats_and_dogs_small"
     @Option(help: "VGG16 weights file (.h5), or 'imagenet'.") var weights = "imagenet"
-    @Option(help: "vgg16 or lite0.") var base = "vgg16"
+    @Option(help: "vgg16, lite0, or a keras.applications base: vgg19, resnet50, mobilenet, mobilenet_v2, inception_v3, xception.") var base = "vgg16"
+    @Option(help: "Square image size.") var size = 150
     @Option(help: "Batch size.") var batchSize = 20
     @Flag(help: "Run each convolution and the max pooling after it as two passes.") var unfusedPooling = false
 
@@ -64,13 +66,16 @@ struct FeaturesBench: ParsableCommand {
         LayerChain.fusesPooling = !unfusedPooling
         let start = Date()
         let model: TLNN.Layer
+        let application = KerasApplication(rawValue: base.replacingOccurrences(of: "mobilenetv2", with: "mobilenet_v2"))
         switch base {
         case "vgg16":
-            model = try VGG16.load(weights: weights == "imagenet" ? .imagenet : .file(weights), includeTop: false, inputShape: [150, 150, 3])
+            model = try VGG16.load(weights: weights == "imagenet" ? .imagenet : .file(weights), includeTop: false, inputShape: [size, size, 3])
         case "lite0":
-            model = try EfficientNetLite.load(.lite0, weights: weights == "imagenet" ? .imagenet : .file(weights), includeTop: false, inputShape: [150, 150, 3])
+            model = try EfficientNetLite.load(.lite0, weights: weights == "imagenet" ? .imagenet : .file(weights), includeTop: false, inputShape: [size, size, 3])
         default:
-            throw ValidationError("--base must be vgg16 or lite0")
+            guard let application else { throw ValidationError("--base must be vgg16, lite0 or one of \(KerasApplication.allCases.map(\.rawValue))") }
+            let source: VGG16.Weights = weights == "none" ? .none : weights == "imagenet" ? .imagenet : .file(weights)
+            model = try application.load(weights: source, options: ApplicationOptions(includeTop: false, inputShape: [size, size, 3]))
         }
         let loaded = Date()
         var remaining = images
@@ -80,9 +85,9 @@ struct FeaturesBench: ParsableCommand {
             // What the walkthroughs use: rescale 1/255 for VGG16, preprocessing_function="efficientnet_lite" for Lite0
             // (both prepared by the flow's background workers).
             let config = base == "lite0" ? ImageDataGeneratorConfig(preprocessing: .efficientnetLite)
-                                         : ImageDataGeneratorConfig(rescale: 1 / 255)
+                : application.map { ImageDataGeneratorConfig(preprocessing: $0.preprocessing) } ?? ImageDataGeneratorConfig(rescale: 1 / 255)
             let (features, _) = try FeatureExtraction.extract(base: model, directory: data + "/" + split, count: remaining,
-                                                              targetSize: (150, 150), batchSize: batchSize, config: config)
+                                                              targetSize: (size, size), batchSize: batchSize, config: config)
             total += features.shape[0]
             remaining = remaining.map { $0 - features.shape[0] }
         }

@@ -1,0 +1,98 @@
+import TLTensor
+
+/// Average pooling over NHWC images (Keras `AveragePooling2D`): `y[n, i, j, c]` is the mean of `x` over
+/// the window's positions inside the input. With `same` padding the padded positions are not counted
+/// (TensorFlow's `avg_pool`), so a border window of 6 real pixels divides by 6, not 9. Strides default to
+/// the pool size. Backward spreads each output gradient evenly: `dL/dx += dL/dy / count` over the window.
+public final class AveragePooling2D: Layer {
+    public var name: String
+    public let typeName = "AveragePooling2D"
+    public var trainable = true
+    public let poolSize: (Int, Int)
+    public let strides: (Int, Int)
+    public let padding: Padding
+    public let weights: [Parameter] = []
+    private var cachedInputShape: [Int]?
+
+    public init(poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil, padding: Padding = .valid, name: String? = nil) {
+        self.poolSize = poolSize
+        self.strides = strides ?? poolSize
+        self.padding = padding
+        self.name = name ?? LayerNames.next("average_pooling2d")
+    }
+
+    public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape {
+        guard inputShape.count == 3 else {
+            throw ModelError("layer '\(name)' (AveragePooling2D) expects inputs of shape (height, width, channels), got \(describeShape(inputShape))")
+        }
+        let (h, w) = padding.spatialOutput(height: inputShape[0], width: inputShape[1], window: poolSize, strides: strides)
+        return [h, w, inputShape[2]]
+    }
+
+    public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
+        try requireRank(x, 4, self)
+        let g = WindowGeometry(batch: x, window: poolSize, strides: strides, padding: padding)
+        let n = x.shape[0], c = g.channels
+        var y = Tensor(shape: [n, g.outputHeight, g.outputWidth, c])
+        let inputImage = g.inputHeight * g.inputWidth * c
+        x.scalars.withUnsafeBufferPointer { xs in
+            y.scalars.withUnsafeMutableBufferPointer { ys in
+                let xBase = xs.baseAddress!, yBase = ys.baseAddress!
+                let rows = n * g.outputHeight
+                let parts = ParallelFor.ranges(rows, parts: 4 * ParallelFor.workerCount)
+                ParallelFor.run(parts.count) { part in
+                    for row in parts[part] {
+                        let image = row / g.outputHeight, oy = row % g.outputHeight
+                        for ox in 0..<g.outputWidth {
+                            let out = yBase + (row * g.outputWidth + ox) * c
+                            var count = 0
+                            g.forEachTapInside(oy: oy, ox: ox) { pixel, _ in
+                                let input = xBase + image * inputImage + pixel * c
+                                for k in 0..<c { out[k] += input[k] }
+                                count += 1
+                            }
+                            let scale = 1 / Float(max(count, 1))
+                            for k in 0..<c { out[k] *= scale }
+                        }
+                    }
+                }
+            }
+        }
+        if mode.keepForBackward { cachedInputShape = x.shape }
+        return y
+    }
+
+    public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
+        guard needsInputGradient else { return nil }
+        guard let shape = cachedInputShape else {
+            throw ModelError("layer '\(name)': backward called without a training forward pass")
+        }
+        let g = WindowGeometry(inputHeight: shape[1], inputWidth: shape[2], channels: shape[3], window: poolSize,
+                               strides: strides, padding: padding)
+        let c = g.channels, inputImage = g.inputHeight * g.inputWidth * c
+        var dx = Tensor(shape: shape)
+        outputGradient.scalars.withUnsafeBufferPointer { dys in
+            dx.scalars.withUnsafeMutableBufferPointer { dxs in
+                let dyBase = dys.baseAddress!, dxBase = dxs.baseAddress!
+                // One image per task: windows of one image overlap, images do not.
+                ParallelFor.run(shape[0]) { image in
+                    for oy in 0..<g.outputHeight {
+                        for ox in 0..<g.outputWidth {
+                            var count = 0
+                            g.forEachTapInside(oy: oy, ox: ox) { _, _ in count += 1 }
+                            let scale = 1 / Float(max(count, 1))
+                            let dy = dyBase + ((image * g.outputHeight + oy) * g.outputWidth + ox) * c
+                            g.forEachTapInside(oy: oy, ox: ox) { pixel, _ in
+                                let target = dxBase + image * inputImage + pixel * c
+                                for k in 0..<c { target[k] += dy[k] * scale }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return dx
+    }
+
+    public func clearCache() { cachedInputShape = nil }
+}

@@ -1,0 +1,73 @@
+import TLTensor
+
+/// Zeros added around NHWC images (Keras `ZeroPadding2D(padding=((top, bottom), (left, right)))`):
+/// `y[n, i + top, j + left, c] = x[n, i, j, c]`, every other value 0. Its gradient is the inner
+/// window of the output gradient: `dL/dx[n, i, j, c] = dL/dy[n, i + top, j + left, c]`.
+public final class ZeroPadding2D: Layer {
+    public var name: String
+    public let typeName = "ZeroPadding2D"
+    public var trainable = true
+    public let weights: [Parameter] = []
+    public let top: Int, bottom: Int, left: Int, right: Int
+    private var cachedInputShape: [Int]?
+
+    /// Keras's three spellings: one number (all sides), `(rows, cols)`, or `((top, bottom), (left, right))`.
+    public init(top: Int, bottom: Int, left: Int, right: Int, name: String? = nil) {
+        (self.top, self.bottom, self.left, self.right) = (top, bottom, left, right)
+        self.name = name ?? LayerNames.next("zero_padding2d")
+    }
+
+    public convenience init(_ both: (Int, Int), name: String? = nil) {
+        self.init(top: both.0, bottom: both.0, left: both.1, right: both.1, name: name)
+    }
+
+    public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape {
+        guard inputShape.count == 3 else {
+            throw ModelError("layer '\(name)' (ZeroPadding2D) expects inputs of shape (height, width, channels), got \(describeShape(inputShape))")
+        }
+        return [inputShape[0].map { $0 + top + bottom }, inputShape[1].map { $0 + left + right }, inputShape[2]]
+    }
+
+    public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
+        try requireRank(x, 4, self)
+        let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (outH, outW) = (h + top + bottom, w + left + right)
+        var y = Tensor(shape: [n, outH, outW, c])
+        copyRows(from: x, into: &y, images: n, rows: h, rowLength: w * c) { image, row in
+            (image * h * w * c + row * w * c, ((image * outH + row + top) * outW + left) * c)
+        }
+        if mode.keepForBackward { cachedInputShape = x.shape }
+        return y
+    }
+
+    public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
+        guard needsInputGradient else { return nil }
+        guard let shape = cachedInputShape else {
+            throw ModelError("layer '\(name)': backward called without a training forward pass")
+        }
+        let (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
+        let outW = w + left + right, outH = h + top + bottom
+        var dx = Tensor(shape: shape)
+        copyRows(from: outputGradient, into: &dx, images: n, rows: h, rowLength: w * c) { image, row in
+            (((image * outH + row + top) * outW + left) * c, image * h * w * c + row * w * c)
+        }
+        return dx
+    }
+
+    /// Copies `rowLength` floats per (image, row) from `offsets(image, row).source` to `.destination`.
+    private func copyRows(from source: Tensor, into destination: inout Tensor, images: Int, rows: Int, rowLength: Int,
+                          offsets: (Int, Int) -> (source: Int, destination: Int)) {
+        source.scalars.withUnsafeBufferPointer { s in
+            destination.scalars.withUnsafeMutableBufferPointer { d in
+                for image in 0..<images {
+                    for row in 0..<rows {
+                        let (from, to) = offsets(image, row)
+                        (d.baseAddress! + to).update(from: s.baseAddress! + from, count: rowLength)
+                    }
+                }
+            }
+        }
+    }
+
+    public func clearCache() { cachedInputShape = nil }
+}
