@@ -10,7 +10,7 @@ final class ApplicationCommandTests: ScriptSessionTestCase {
     func testConstructorsBuildKerasBases() throws {
         let out = try run("""
             base = keras.applications.MobileNetV2(weights=None, include_top=False, input_shape=(96, 96, 3), alpha=0.35, pooling="avg")
-            print(base.name, base.output_shape, base.count_params)
+            print(base.name, base.output_shape, base.count_params())
             r = resnet50.ResNet50(weights=None, include_top=False, input_shape=(64, 64, 3))
             print(r.layers[-1].name, r.output_shape)
             """)
