@@ -18,8 +18,16 @@ public final class Interpreter {
     public let cancellation = CancellationFlag()
 
     var globals: [String: Value] = [:]
-    /// Local variables of the user functions being executed, innermost last.
-    var frames: [[String: Value]] = []
+    /// Scopes of the user functions (and comprehensions) being executed, innermost last.
+    var frames: [Scope] = []
+    /// The user-function calls in progress, outermost first, for tracebacks.
+    var callStack: [CallRecord] = []
+    /// Where the call being made now was written; the called user function records it.
+    var pendingCallSite: SourceLocation?
+    /// The exceptions whose `except` blocks are running, innermost last (a bare `raise` re-raises the last).
+    var handledExceptions: [ScriptError] = []
+    /// Python's built-in values that are not commands: exception classes, `math.pi`, ...
+    var builtinValues: [String: Value] = [:]
     var commands: [String: CommandSpec] = [:]
     /// Names bound by `import`/`from ... import`, mapped to the full dotted path they stand for.
     var importedNames: [String: [String]] = [:]
@@ -28,6 +36,14 @@ public final class Interpreter {
     /// How many user functions are active; bounded to fail cleanly on runaway recursion.
     var callDepth = 0
     static let maximumCallDepth = 200
+
+    /// One user-function call in progress: the function called, and where (file, place, calling function).
+    struct CallRecord {
+        var callee: String
+        var callSite: SourceLocation
+        var callerSource: SourceFile
+        var callerFunction: String
+    }
 
     /// The location of the statement running now, for commands that report their own errors.
     public private(set) var currentLocation: SourceLocation?
@@ -134,6 +150,8 @@ public final class Interpreter {
                              _ body: (() throws -> Value)? = nil) throws -> Value? {
         currentSource = source
         frames = []
+        callStack = []
+        handledExceptions = []
         callDepth = 0
         let text = statement.lines.compactMap { source.line($0) }.joined(separator: "\n")
         report?.beginStatement(text)

@@ -57,13 +57,18 @@ extension Value {
         case .tuple(let items):
             return items.count == 1 ? "(\(items[0].repr),)" : "(" + items.map(\.repr).joined(separator: ", ") + ")"
         case .dict(let dict):
-            return "{" + dict.entries.map { quoteString($0.key) + ": " + $0.value.repr }.joined(separator: ", ") + "}"
-        case .command(let spec): return "<function \(spec.name)>"
+            return "{" + dict.entries.map { $0.key.repr + ": " + $0.value.repr }.joined(separator: ", ") + "}"
+        case .command(let spec):
+            if spec.userFunction == nil, Value.builtinTypeNames.contains(spec.name) { return "<class '\(spec.name)'>" }
+            return "<function \(spec.name)>"
         case .object(let object): return object.summaryDescription
         case .slice(let start, let stop, let step): return "slice(\(start.repr), \(stop.repr), \(step.repr))"
         case .ellipsis: return "Ellipsis"
         }
     }
+
+    /// The built-in functions that are Python's types (`type(1.0)` is `<class 'float'>`).
+    static let builtinTypeNames: Set<String> = ["int", "float", "str", "bool", "list", "tuple", "dict", "set", "range"]
 
     /// Python's `str`: like `repr` except strings print bare and objects may print differently
     /// (`str(array)` is NumPy's `[0. 1.]`, its repr `array([0., 1.])`).

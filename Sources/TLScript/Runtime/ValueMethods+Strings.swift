@@ -1,0 +1,201 @@
+import Foundation
+
+extension ValueMethods {
+    static func stringMethod(_ name: String, _ s: String, _ args: ValueMethods.MethodArguments) throws -> Value {
+        switch name {
+        case "upper": try args.expect(0...0); return .string(s.uppercased())
+        case "lower", "casefold": try args.expect(0...0); return .string(s.lowercased())
+        case "swapcase":
+            try args.expect(0...0)
+            return .string(String(s.map { $0.isUppercase ? Character($0.lowercased()) : Character($0.uppercased()) }))
+        case "title": try args.expect(0...0); return .string(title(s))
+        case "capitalize": try args.expect(0...0); return .string(s.prefix(1).uppercased() + s.dropFirst().lowercased())
+        case "strip", "lstrip", "rstrip": return .string(try strip(name, s, args))
+        case "split", "rsplit": return try split(name, s, args)
+        case "splitlines":
+            try args.expect(0...0)
+            var lines = s.components(separatedBy: "\n").map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+            if lines.last == "" { lines.removeLast() }
+            return .list(lines.map { .string($0) })
+        case "join":
+            try args.expect(1...1)
+            let items = try iterableItems(args[0])
+            let strings = try items.enumerated().map { index, item -> String in
+                guard let text = item.asString else {
+                    throw ScriptError(.type, "sequence item \(index): expected str instance, \(item.typeName) found")
+                }
+                return text
+            }
+            return .string(strings.joined(separator: s))
+        case "startswith", "endswith":
+            try args.expect(1...1)
+            let candidates = try affixes(args[0], name)
+            return .bool(candidates.contains { name == "startswith" ? s.hasPrefix($0) : s.hasSuffix($0) })
+        case "replace":
+            try args.expect(2...3)
+            return .string(replace(s, try args.string(0), try args.string(1), limit: try args.optionalInt(2) ?? -1))
+        case "find", "rfind", "index":
+            try args.expect(1...1)
+            let needle = try args.string(0)
+            let range = name == "rfind" ? s.range(of: needle, options: .backwards) : s.range(of: needle)
+            guard let range else {
+                if name == "index" { throw ScriptError(.value, "substring not found") }
+                return .int(-1)
+            }
+            return .int(s.distance(from: s.startIndex, to: range.lowerBound))
+        case "count":
+            try args.expect(1...1)
+            let needle = try args.string(0)
+            return .int(needle.isEmpty ? s.count + 1 : s.components(separatedBy: needle).count - 1)
+        case "zfill", "center", "ljust", "rjust": return .string(try justify(name, s, args))
+        case "partition", "rpartition":
+            try args.expect(1...1)
+            let separator = try args.string(0)
+            guard !separator.isEmpty else { throw ScriptError(.value, "empty separator") }
+            guard let range = name == "partition" ? s.range(of: separator) : s.range(of: separator, options: .backwards) else {
+                return name == "partition" ? .tuple([.string(s), "", ""]) : .tuple(["", "", .string(s)])
+            }
+            return .tuple([.string(String(s[..<range.lowerBound])), .string(separator), .string(String(s[range.upperBound...]))])
+        case "removeprefix":
+            try args.expect(1...1)
+            let prefix = try args.string(0)
+            return .string(s.hasPrefix(prefix) ? String(s.dropFirst(prefix.count)) : s)
+        case "removesuffix":
+            try args.expect(1...1)
+            let suffix = try args.string(0)
+            return .string(s.hasSuffix(suffix) && !suffix.isEmpty ? String(s.dropLast(suffix.count)) : s)
+        default:
+            try args.expect(0...0)
+            return .bool(classify(name, s))
+        }
+    }
+
+    private static func iterableItems(_ value: Value) throws -> [Value] {
+        switch value {
+        case .list(let list): return list.items
+        case .tuple(let items): return items
+        case .string(let text): return text.map { .string(String($0)) }
+        case .dict(let dict): return dict.keys
+        case .object(let object):
+            if let iterator = try object.makeIterator() {
+                var items: [Value] = []
+                while let item = try iterator.next() {
+                    items.append(item)
+                    if items.count > Interpreter.maximumSequenceLength { throw ScriptError(.memory, "too many items to join") }
+                }
+                return items
+            }
+        default: break
+        }
+        throw ScriptError(.type, "can only join an iterable")
+    }
+
+    private static func affixes(_ value: Value, _ method: String) throws -> [String] {
+        if let text = value.asString { return [text] }
+        if case .tuple(let items) = value {
+            return try items.map {
+                guard let text = $0.asString else { throw ScriptError(.type, "tuple for \(method) must only contain str, not \($0.typeName)") }
+                return text
+            }
+        }
+        throw ScriptError(.type, "\(method) first arg must be str or a tuple of str, not \(value.typeName)")
+    }
+
+    private static func title(_ s: String) -> String {
+        var result = ""
+        var previousIsLetter = false
+        for c in s {
+            result += previousIsLetter ? c.lowercased() : c.uppercased()
+            previousIsLetter = c.isLetter
+        }
+        return result
+    }
+
+    private static func strip(_ name: String, _ s: String, _ args: ValueMethods.MethodArguments) throws -> String {
+        try args.expect(0...1)
+        let characters: Set<Character>? = args.count == 1 && !args[0].isNone ? Set(try args.string(0)) : nil
+        let shouldStrip: (Character) -> Bool = { characters?.contains($0) ?? $0.isWhitespace }
+        var text = Substring(s)
+        if name != "rstrip" { text = text.drop(while: shouldStrip) }
+        if name != "lstrip" { while let last = text.last, shouldStrip(last) { text = text.dropLast() } }
+        return String(text)
+    }
+
+    private static func split(_ name: String, _ s: String, _ args: ValueMethods.MethodArguments) throws -> Value {
+        try args.expect(0...2, keywords: ["sep", "maxsplit"])
+        let separatorValue = args.keywords["sep"] ?? (args.count > 0 ? args[0] : .none)
+        let limitValue = args.keywords["maxsplit"] ?? (args.count > 1 ? args[1] : .int(-1))
+        let limit = limitValue.asInt ?? -1
+        if separatorValue.isNone {
+            var words = s.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+            if limit >= 0, words.count > limit + 1 {
+                // Python keeps the rest of the text (from the next word on) as the last item.
+                let kept = name == "split" ? Array(words.prefix(limit)) : Array(words.suffix(limit))
+                let rest = name == "split" ? words.dropFirst(limit).joined(separator: " ") : words.dropLast(limit).joined(separator: " ")
+                words = name == "split" ? kept + [rest] : [rest] + kept
+            }
+            return .list(words.map { .string($0) })
+        }
+        guard let separator = separatorValue.asString else {
+            throw ScriptError(.type, "must be str or None, not \(separatorValue.typeName)")
+        }
+        guard !separator.isEmpty else { throw ScriptError(.value, "empty separator") }
+        var parts = s.components(separatedBy: separator)
+        if limit >= 0, parts.count > limit + 1 {
+            if name == "split" {
+                parts = Array(parts.prefix(limit)) + [parts.dropFirst(limit).joined(separator: separator)]
+            } else {
+                parts = [parts.dropLast(limit).joined(separator: separator)] + Array(parts.suffix(limit))
+            }
+        }
+        return .list(parts.map { .string($0) })
+    }
+
+    private static func replace(_ s: String, _ old: String, _ new: String, limit: Int) -> String {
+        guard limit >= 0 else { return old.isEmpty ? new + s.map { String($0) + new }.joined() : s.replacingOccurrences(of: old, with: new) }
+        var result = ""
+        var rest = Substring(s)
+        var done = 0
+        while done < limit, !old.isEmpty, let range = rest.range(of: old) {
+            result += rest[..<range.lowerBound] + new
+            rest = rest[range.upperBound...]
+            done += 1
+        }
+        return result + rest
+    }
+
+    private static func justify(_ name: String, _ s: String, _ args: ValueMethods.MethodArguments) throws -> String {
+        try args.expect(name == "zfill" ? 1...1 : 1...2)
+        guard let width = try args.optionalInt(0) else { throw ScriptError(.type, "an integer is required") }
+        guard width <= TextFormatting.maximumPrecision * 100 else { throw ScriptError(.memory, "\(name)() width is too large") }
+        let padding = width - s.count
+        guard padding > 0 else { return s }
+        if name == "zfill" {
+            if let first = s.first, first == "-" || first == "+" { return String(first) + String(repeating: "0", count: padding) + s.dropFirst() }
+            return String(repeating: "0", count: padding) + s
+        }
+        let fillText = args.count > 1 ? try args.string(1) : " "
+        guard fillText.count == 1 else { throw ScriptError(.type, "The fill character must be exactly one character long") }
+        let fill = fillText
+        switch name {
+        case "ljust": return s + String(repeating: fill, count: padding)
+        case "rjust": return String(repeating: fill, count: padding) + s
+        default:
+            // CPython's rule: an odd padding puts its extra character on the left only when the width is odd too.
+            let left = padding / 2 + (padding & width & 1)
+            return String(repeating: fill, count: left) + s + String(repeating: fill, count: padding - left)
+        }
+    }
+
+    private static func classify(_ name: String, _ s: String) -> Bool {
+        guard !s.isEmpty else { return false }
+        switch name {
+        case "isdigit", "isnumeric", "isdecimal": return s.allSatisfy(\.isNumber)
+        case "isalpha": return s.allSatisfy(\.isLetter)
+        case "isalnum": return s.allSatisfy { $0.isLetter || $0.isNumber }
+        case "isspace": return s.allSatisfy(\.isWhitespace)
+        case "isupper": return s.contains(where: \.isCased) && !s.contains(where: \.isLowercase)
+        default: return s.contains(where: \.isCased) && !s.contains(where: \.isUppercase)
+        }
+    }
+}
