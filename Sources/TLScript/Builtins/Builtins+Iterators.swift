@@ -4,11 +4,13 @@ extension Interpreter {
         register(CommandSpec(name: "enumerate", parameters: [ParameterSpec("iterable"), ParameterSpec("start", default: 0, kind: .int)],
                              doc: "enumerate(iterable, start=0): (index, item) pairs, lazily.") { args, interpreter in
             let source = try interpreter.makeIterator(args["iterable"])
-            var index = try args.int("start")
+            var index: Int? = try args.int("start")
             return .object(IteratorObject(kind: "enumerate", ValueIterator {
                 guard let item = try source.next() else { return nil }
-                defer { index += 1 }
-                return .tuple([.int(index), item])
+                guard let current = index else { throw ScriptError(.overflow, "enumerate() count went past tl's 64-bit integers") }
+                let next = current.addingReportingOverflow(1)
+                index = next.overflow ? nil : next.partialValue
+                return .tuple([.int(current), item])
             }))
         })
         register(CommandSpec(name: "zip", parameters: [ParameterSpec("strict", default: false, keywordOnly: true)], acceptsExtraPositional: true,

@@ -63,9 +63,12 @@ extension Interpreter {
         // Python evaluates the first iterable in the enclosing scope, at once.
         let firstIterable = try evaluate(comprehension.clauses[0].iterable)
         let targets = comprehension.clauses.map(\.target)
-        let scope = Scope(functionName: "<\(comprehension.kind)comp>", enclosing: frames.last, names: BoundNames(targets: targets))
-        let source = currentSource
-        let produce = try comprehensionValues(comprehension, firstIterable: firstIterable, scope: scope, source: source)
+        let name = comprehension.kind == .generator ? "<genexpr>" : "<\(comprehension.kind)comp>"
+        let scope = Scope(functionName: name, enclosing: frames.last, names: BoundNames(targets: targets))
+        // As in Python, a comprehension runs as a call of its own: tracebacks show it under its creator.
+        let call = CallRecord(callee: name, callSite: location, callerSource: currentSource,
+                              callerFunction: frames.last?.functionName ?? "<module>")
+        let produce = try comprehensionValues(comprehension, firstIterable: firstIterable, scope: scope, call: call)
         switch comprehension.kind {
         case .generator:
             return .object(IteratorObject(kind: "generator", produce))
@@ -95,36 +98,48 @@ extension Interpreter {
     /// A lazy walk over the comprehension's nested `for` clauses: one iterator per clause, the innermost
     /// advanced first; each element is evaluated in the comprehension's scope.
     private func comprehensionValues(_ comprehension: Comprehension, firstIterable: Value, scope: Scope,
-                                     source: SourceFile) throws -> ValueIterator {
-        let clauses = comprehension.clauses
+                                     call: CallRecord) throws -> ValueIterator {
         var iterators: [ValueIterator] = [try makeIterator(firstIterable)]
         return ValueIterator { [weak self] in
             guard let self else { return nil }
             let callerSource = self.currentSource
             self.frames.append(scope)
-            self.currentSource = source
+            self.callStack.append(call)
+            self.currentSource = call.callerSource
             defer {
                 self.frames.removeLast()
+                self.callStack.removeLast()
                 self.currentSource = callerSource
             }
-            while let depth = iterators.indices.last {
-                guard let item = try iterators[depth].next() else {
-                    iterators.removeLast()
-                    continue
-                }
-                let clause = clauses[depth]
-                try self.assign(item, to: clause.target)
-                guard try clause.conditions.allSatisfy({ try self.truth(try self.evaluate($0)) }) else { continue }
-                if depth + 1 < clauses.count {
-                    let next = clauses[depth + 1].iterable
-                    iterators.append(try self.located(next.location) { try self.makeIterator(try self.evaluate(next)) })
-                    continue
-                }
-                let element = try self.evaluate(comprehension.element)
-                if let valueExpression = comprehension.value { return .tuple([element, try self.evaluate(valueExpression)]) }
-                return element
+            do {
+                return try self.nextComprehensionValue(comprehension, &iterators)
+            } catch let error as ScriptError {
+                throw self.recordTraceback(error.located(at: call.callSite, in: call.callerSource), in: call.callee)
             }
-            return nil
         }
+    }
+
+    /// Advances the innermost clause's iterator (opening inner clauses as outer ones move) to the next
+    /// item that passes every condition, and evaluates the element for it; nil when all are exhausted.
+    private func nextComprehensionValue(_ comprehension: Comprehension, _ iterators: inout [ValueIterator]) throws -> Value? {
+        let clauses = comprehension.clauses
+        while let depth = iterators.indices.last {
+            guard let item = try iterators[depth].next() else {
+                iterators.removeLast()
+                continue
+            }
+            let clause = clauses[depth]
+            try assign(item, to: clause.target)
+            guard try clause.conditions.allSatisfy({ try truth(try evaluate($0)) }) else { continue }
+            if depth + 1 < clauses.count {
+                let next = clauses[depth + 1].iterable
+                iterators.append(try located(next.location) { try makeIterator(try evaluate(next)) })
+                continue
+            }
+            let element = try evaluate(comprehension.element)
+            if let valueExpression = comprehension.value { return .tuple([element, try evaluate(valueExpression)]) }
+            return element
+        }
+        return nil
     }
 }

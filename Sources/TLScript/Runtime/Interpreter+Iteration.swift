@@ -6,7 +6,14 @@ extension Interpreter {
             guard let iterator = try object.makeIterator() else {
                 throw ScriptError(.type, "'\(object.typeName)' object is not iterable")
             }
-            return iterator
+            // Lazy iterators can be endless (a flow, range(10**18)): Ctrl-C must reach any loop over them,
+            // including those inside builtins (any, sum, list) that run no statements.
+            var visited = 0
+            return ValueIterator { [weak self] in
+                visited += 1
+                if visited % 1024 == 0 { try self?.throwIfCancelled() }
+                return try iterator.next()
+            }
         case .list(let list):
             // A list grown during the loop is visited to its new end, as in Python.
             var position = 0

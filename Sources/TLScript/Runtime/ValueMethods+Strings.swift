@@ -168,8 +168,8 @@ extension ValueMethods {
         try args.expect(name == "zfill" ? 1...1 : 1...2)
         guard let width = try args.optionalInt(0) else { throw ScriptError(.type, "an integer is required") }
         guard width <= TextFormatting.maximumPrecision * 100 else { throw ScriptError(.memory, "\(name)() width is too large") }
+        guard width > s.count else { return s }
         let padding = width - s.count
-        guard padding > 0 else { return s }
         if name == "zfill" {
             if let first = s.first, first == "-" || first == "+" { return String(first) + String(repeating: "0", count: padding) + s.dropFirst() }
             return String(repeating: "0", count: padding) + s

@@ -49,30 +49,42 @@ final class RangeObject: HostObject {
         }
     }
 
-    /// The number of values; OverflowError when it does not fit a 64-bit integer, as in CPython.
-    func length() throws -> Int {
+    /// The number of values, which may exceed Int.max (range(-2**63 + 1, 2**63 - 1)).
+    var unsignedLength: UInt {
         let (low, high, stride) = step > 0 ? (start, stop, step) : (stop, start, -step)
         guard low < high else { return 0 }
-        // high - low can exceed Int.max; compute in unsigned arithmetic.
+        // high - low can exceed Int.max; its bit pattern as UInt is exact. stride is at most 2^63.
         let span = UInt(bitPattern: high &- low)
-        let count = (span - 1) / UInt(stride) + 1
-        guard count <= UInt(Int.max) else { throw ScriptError(.overflow, "Python int too large to convert to C ssize_t") }
-        return Int(count)
+        return (span - 1) / stride.magnitude + 1
+    }
+
+    /// `len(r)`: OverflowError when the count does not fit a 64-bit integer, as in CPython.
+    func length() throws -> Int {
+        guard let length = Int(exactly: unsignedLength) else {
+            throw ScriptError(.overflow, "Python int too large to convert to C ssize_t")
+        }
+        return length
     }
 
     var count: Int? { try? length() }
 
-    /// The value at `position` (already known to be in range).
-    private func value(at position: Int) -> Int { start &+ position &* step }
+    /// The value at `position` (known to be below the length); wrapping arithmetic is exact here
+    /// because the result lies between start and stop.
+    private func value(at position: UInt) -> Int { start &+ Int(bitPattern: position) &* step }
 
     func element(at index: Value) throws -> Value? {
-        let length = try length()
+        let length = unsignedLength
         if case .slice(let first, let last, let stride) = index {
-            let positions = try Operators.sliceBounds((first, last, stride), count: length)
-            return .object(try RangeObject(start: value(at: positions.start), stop: value(at: positions.start) &+ positions.count &* positions.step &* step,
-                                           step: positions.step &* step))
+            guard let count = Int(exactly: length) else { throw ScriptError(.overflow, "Python int too large to convert to C ssize_t") }
+            let bounds = try Operators.sliceBounds((first, last, stride), count: count)
+            let newStart = start &+ bounds.start &* step
+            return .object(try RangeObject(start: newStart, stop: newStart &+ bounds.count &* bounds.step &* step, step: bounds.step &* step))
         }
-        let position = try Operators.normalizedIndex(try index.scalarOrSelf(), count: length, container: "range object")
+        guard let i = try index.scalarOrSelf().asInt else {
+            throw ScriptError(.type, "range indices must be integers or slices, not \(index.typeName)")
+        }
+        let position: UInt? = i >= 0 ? (UInt(i) < length ? UInt(i) : nil) : (i.magnitude <= length ? length - i.magnitude : nil)
+        guard let position else { throw ScriptError(.index, "range object index out of range") }
         return .int(value(at: position))
     }
 
@@ -94,13 +106,15 @@ final class RangeObject: HostObject {
         guard length <= Interpreter.maximumSequenceLength else {
             throw ScriptError(.memory, "range of \(length) numbers is too large to hold in a list (the limit is \(Interpreter.maximumSequenceLength))")
         }
-        return (0..<length).map { .int(value(at: $0)) }
+        return (0..<length).map { .int(value(at: UInt($0))) }
     }
 
     func containsElement(_ item: Value) throws -> Bool? {
         guard let i = item.asInt else { return false }
         let inBounds = step > 0 ? (i >= start && i < stop) : (i <= start && i > stop)
-        return inBounds && (i.subtractingReportingOverflow(start).partialValue % step == 0)
+        // In bounds, |i - start| fits in UInt; Int.min % -1 would trap, so work on magnitudes.
+        let distance = (step > 0 ? UInt(bitPattern: i &- start) : UInt(bitPattern: start &- i))
+        return inBounds && distance % step.magnitude == 0
     }
 
     func binaryOperation(_ op: String, _ other: Value, reflected: Bool) throws -> Value? {

@@ -130,10 +130,12 @@ extension Value: Equatable {
         case (.slice(let a0, let a1, let a2), .slice(let b0, let b1, let b2)): return a0 == b0 && a1 == b1 && a2 == b2
         case (.ellipsis, .ellipsis): return true
         default:
-            if let x = lhs.asDouble, let y = rhs.asDouble {
-                if let i = lhs.asInt, let j = rhs.asInt { return i == j }
-                return x == y
-            }
+            if let i = lhs.asInt, let j = rhs.asInt { return i == j }
+            // An int equals a float only when the float is exactly that integer (2**60 + 1 != 2.0**60),
+            // which keeps equality consistent with dict and set hashing.
+            if let i = lhs.asInt, case .float(let d) = rhs { return Int(exactly: d) == i }
+            if case .float(let d) = lhs, let j = rhs.asInt { return Int(exactly: d) == j }
+            if case .float(let x) = lhs, case .float(let y) = rhs { return x == y }
             return false
         }
     }

@@ -98,7 +98,16 @@ public struct HashKey: Hashable {
         }
     }
 
-    public static func == (lhs: HashKey, rhs: HashKey) -> Bool { lhs.value == rhs.value }
+    /// Python's key equality; a NaN key finds itself (Python compares keys by identity first).
+    public static func == (lhs: HashKey, rhs: HashKey) -> Bool { sameKey(lhs.value, rhs.value) }
+
+    private static func sameKey(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.float(let x), .float(let y)) where x.isNaN && y.isNaN: return true
+        case (.tuple(let xs), .tuple(let ys)): return xs.count == ys.count && zip(xs, ys).allSatisfy { sameKey($0, $1) }
+        default: return a == b
+        }
+    }
 
     public func hash(into hasher: inout Hasher) { HashKey.hash(value, into: &hasher) }
 
@@ -109,7 +118,7 @@ public struct HashKey: Hashable {
         case .int(let i): hasher.combine(i)
         case .float(let d):
             // Integral floats hash as the int they equal, so 1.0 and 1 find the same entry.
-            if d.isFinite, d == d.rounded(), abs(d) < 9.2e18 { hasher.combine(Int(d)) } else { hasher.combine(d) }
+            if let i = Int(exactly: d) { hasher.combine(i) } else if d.isNaN { hasher.combine(Double.nan.bitPattern) } else { hasher.combine(d) }
         case .string(let s): hasher.combine(s)
         case .tuple(let items):
             hasher.combine(items.count)
