@@ -16,7 +16,7 @@ final class PythonFixtureTests: XCTestCase {
 
     func testEveryConstructPrintsWhatCPythonPrints() throws {
         let programs = PythonFixtureTests.programs
-        XCTAssertGreaterThanOrEqual(programs.count, 13, "fixtures missing from \(PythonFixtureTests.directory.path)")
+        XCTAssertGreaterThanOrEqual(programs.count, 24, "fixtures missing from \(PythonFixtureTests.directory.path)")
         for program in programs {
             try check(program)
         }
@@ -39,7 +39,10 @@ final class PythonFixtureTests: XCTestCase {
         }
         XCTAssertEqual(printed, expectedOutput, "\(name): output differs from CPython's")
         if printed != expectedOutput { reportFirstDifference(printed, expectedOutput, name) }
-        let raisedLine = raised.map { "\($0.pythonClassName): \($0.pythonMessage ?? $0.message)" }
+        let raisedLine = raised.map { error -> String in
+            let message = error.pythonMessage ?? error.message
+            return message.isEmpty ? error.pythonClassName : "\(error.pythonClassName): \(message)"
+        }
         XCTAssertEqual(raisedLine, expectedError, "\(name): \(raised?.rendered ?? "no error")")
     }
 

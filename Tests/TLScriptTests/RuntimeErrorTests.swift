@@ -54,7 +54,7 @@ final class RuntimeErrorTests: XCTestCase {
     }
 
     func testTypeIndexKeyAndAttributeErrors() {
-        assertError("x = 'acc: ' + 1\n", "unsupported operand type(s) for +: 'str' and 'int' (convert with str(...) first, e.g. 'acc: ' + str(acc))",
+        assertError("x = 'acc: ' + 1\n", "can only concatenate str (not \"int\") to str (convert with str(...) first, e.g. 'acc: ' + str(acc))",
                     line: 1, column: 13, kind: .type)
         assertError("x = [1, 2]\ny = x[5]\n", "list index out of range", line: 2, column: 6, kind: .index)
         assertError("h = {'acc': 1, 'loss': 2}\nh['accc']\n", "key 'accc' not found; did you mean 'acc'? (keys: 'acc', 'loss')", line: 2, column: 2, kind: .key)

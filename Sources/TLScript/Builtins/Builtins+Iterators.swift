@@ -61,6 +61,11 @@ extension Interpreter {
                 return nil
             }))
         })
+        registerConsumingBuiltins()
+    }
+
+    /// The builtins that take items from an iterator: `iter`, `next`, `any`, `all`, `sum`.
+    private func registerConsumingBuiltins() {
         register(CommandSpec(name: "iter", parameters: [ParameterSpec("iterable")],
                              doc: "iter(iterable): an iterator over the items, for next().") { args, interpreter in
             if case .object(let iterator as IteratorObject) = args["iterable"] { return .object(iterator) }

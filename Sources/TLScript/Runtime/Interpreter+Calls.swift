@@ -22,8 +22,9 @@ extension Interpreter {
         guard let spec = commands[name] else {
             let candidates = (receiver.asObject?.attributeNames ?? []) + ValueMethods.names(for: receiver)
             let hint = Suggestions.hint(for: name, among: candidates + commands.keys)
-            throw ScriptError(.attribute, "'\(receiver.typeName)' object has no attribute '\(name)'\(hint)")
-                .located(at: nameLocation, in: currentSource)
+            var error = ScriptError(.attribute, "'\(receiver.typeName)' object has no attribute '\(name)'\(hint)")
+            error.pythonMessage = "'\(receiver.typeName)' object has no attribute '\(name)'"
+            throw error.located(at: nameLocation, in: currentSource)
         }
         arguments.insert(PassedArgument(value: receiver, location: base.location), at: 0)
         return try callCommand(spec, arguments, at: location)

@@ -164,8 +164,11 @@ extension Interpreter {
         }
         var candidates = Set(globals.keys).union(commands.keys)
         if let locals = frames.last?.variables { candidates.formUnion(locals.keys) }
-        let hint = Suggestions.hint(for: name, among: candidates)
-        throw ScriptError(.name, "name '\(name)' is not defined\(hint)").located(at: location, in: currentSource)
+        let suggestion = Suggestions.closest(to: name, among: candidates)
+        var error = ScriptError(.name, "name '\(name)' is not defined" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""))
+        // str(e) reads as CPython 3.11's.
+        error.pythonMessage = "name '\(name)' is not defined" + (suggestion.map { ". Did you mean: '\($0)'?" } ?? "")
+        throw error.located(at: location, in: currentSource)
     }
 
     /// Resolves `a.b.c` whose root is not a variable: a registered dotted command (`layers.Dense`,
@@ -208,7 +211,9 @@ extension Interpreter {
             if let value = try object.attribute(name) { return value }
             if let spec = commands[name] { return .command(spec.bound(to: receiver)) }
             let hint = Suggestions.hint(for: name, among: object.attributeNames)
-            throw ScriptError(.attribute, "'\(object.typeName)' object has no attribute '\(name)'\(hint)")
+            var error = ScriptError(.attribute, "'\(object.typeName)' object has no attribute '\(name)'\(hint)")
+            error.pythonMessage = "'\(object.typeName)' object has no attribute '\(name)'"
+            throw error
         }
         if ValueMethods.handles(name, on: receiver) {
             return .command(ValueMethods.boundMethod(name, on: receiver))

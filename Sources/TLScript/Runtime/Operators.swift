@@ -45,11 +45,18 @@ enum Operators {
             return try floating(op, x, y)
         }
         if let result = try sequenceBinary(op, lhs, rhs) { return result }
-        var message = "unsupported operand type(s) for \(op): '\(lhs.typeName)' and '\(rhs.typeName)'"
-        if op == "+", lhs.asString != nil || rhs.asString != nil {
-            message += " (convert with str(...) first, e.g. 'acc: ' + str(acc))"
+        var pythonMessage = "unsupported operand type(s) for \(op): '\(lhs.typeName)' and '\(rhs.typeName)'"
+        switch (op, lhs) {
+        case ("+", .string), ("+", .list), ("+", .tuple):
+            pythonMessage = "can only concatenate \(lhs.typeName) (not \"\(rhs.typeName)\") to \(lhs.typeName)"
+        default: break
         }
-        throw ScriptError(.type, message)
+        var error = ScriptError(.type, pythonMessage)
+        if op == "+", lhs.asString != nil || rhs.asString != nil {
+            error.message += " (convert with str(...) first, e.g. 'acc: ' + str(acc))"
+            error.pythonMessage = pythonMessage
+        }
+        throw error
     }
 
     /// Concatenation, repetition and `%` formatting of strings, lists and tuples.
