@@ -63,8 +63,8 @@ extension Interpreter {
                 return ExceptionClass.isSubclass(exception.typeName, of: exceptionClass.name)
             }
             return false
-        case .string(let typeName):
-            return value.typeName == typeName
+        case .object(let type as TypeObject):
+            return value.typeName == type.name || (type.name == "NoneType" && value.isNone)
         default:
             break
         }

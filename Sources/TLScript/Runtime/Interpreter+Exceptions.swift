@@ -89,6 +89,8 @@ extension Interpreter {
     /// Python's exception classes, bound as built-in names.
     func registerExceptionClasses() {
         for name in ExceptionClass.allNames { builtinValues[name] = .object(ExceptionClass(name: name)) }
+        // Scripts are the main program, so `if __name__ == "__main__":` blocks run, as under `python script.py`.
+        builtinValues["__name__"] = "__main__"
         for (alias, name) in ExceptionClass.aliases { builtinValues[alias] = builtinValues[name] }
     }
 

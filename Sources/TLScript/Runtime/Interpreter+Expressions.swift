@@ -176,6 +176,7 @@ extension Interpreter {
     func resolveDotted(_ path: [String], at rootLocation: SourceLocation) throws -> Value {
         let dotted = path.joined(separator: ".")
         if let spec = commands[dotted] ?? importedCommand(path) { return .command(spec) }
+        if path.count == 2, let method = unboundMethod(path[1], ofType: path[0]) { return .command(method) }
         if let value = builtinValues[dotted] ?? importedBuiltinValue(path) { return value }
         let prefix = path[0] + "."
         let isKnownRoot = importedNames[path[0]] != nil || commands.keys.contains { $0.hasPrefix(prefix) }
@@ -186,6 +187,20 @@ extension Interpreter {
         }
         let hint = Suggestions.hint(for: dotted, among: commands.keys.filter { $0.contains(".") })
         throw ScriptError(.name, "name '\(dotted)' is not defined\(hint)")
+    }
+
+    /// `str.lower`, `list.append`, `dict.get` as functions taking the receiver first (`key=str.lower`).
+    private func unboundMethod(_ name: String, ofType typeName: String) -> CommandSpec? {
+        let samples: [String: Value] = ["str": "", "list": .list([]), "dict": .dict(ValueDictionary()), "tuple": .tuple([])]
+        guard let sample = samples[typeName], ValueMethods.handles(name, on: sample) else { return nil }
+        return CommandSpec(name: "\(typeName).\(name)", acceptsExtraPositional: true, acceptsExtraKeywords: true) { args, interpreter in
+            guard let receiver = args.extraPositional.first, receiver.typeName == typeName else {
+                throw ScriptError(.type, "descriptor '\(name)' for '\(typeName)' objects needs a '\(typeName)' argument")
+            }
+            let passed = args.extraPositional.dropFirst().map { PassedArgument(value: $0) }
+                + args.extraKeywords.map { PassedArgument(keyword: $0.name, value: $0.value) }
+            return try ValueMethods.call(name, on: receiver, passed, interpreter: interpreter)
+        }
     }
 
     /// A command reached through an import: `np.mean` after `import numpy as np` tries `np.mean`,

@@ -92,6 +92,13 @@ extension Parser {
             return helpCall(for: try parseDottedName(), at: location)
         }
         let first = try parseTestList()
+        if isOp(":"), case .name = first {
+            // `x: int = 5`: the annotation is read and ignored, as Python ignores it at run time.
+            _ = advance()
+            _ = try parseTest()
+            guard accept("=") else { return .pass }
+            return .assign(targets: [first], value: try parseTestList())
+        }
         if isOp("?"), let path = first.dottedPath {
             _ = advance()
             return helpCall(for: path, at: first.location)

@@ -94,3 +94,18 @@ final class ExceptionObject: HostObject {
         name == "args" ? .tuple(arguments) : nil
     }
 }
+
+/// The class of a value that has no callable class in tl (`type(None)`, `type(model)`): printed and
+/// named as Python's, compared by name.
+final class TypeObject: HostObject {
+    let name: String
+    init(name: String) { self.name = name }
+    var typeName: String { "type" }
+    var summaryDescription: String { "<class '\(name)'>" }
+    func attribute(_ attribute: String) throws -> Value? { attribute == "__name__" ? .string(name) : nil }
+    func binaryOperation(_ op: String, _ other: Value, reflected: Bool) throws -> Value? {
+        guard op == "==" || op == "!=" else { return nil }
+        let same: Bool = { if case .object(let type as TypeObject) = other { return type.name == name }; return false }()
+        return .bool(op == "==" ? same : !same)
+    }
+}
