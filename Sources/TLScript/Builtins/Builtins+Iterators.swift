@@ -100,9 +100,15 @@ extension Interpreter {
         })
     }
 
-    /// `next(it)`: iterators advance; host objects (flows) give their next batch; lists are not iterators.
+    /// `next(it)` / `next(it, default)`.
     private func nextItem(_ args: CallArguments) throws -> Value {
-        let subject = args["iterator"]
+        try next(args["iterator"], default: args.isProvided("default") ? args["default"] : nil)
+    }
+
+    /// Python's `next`: iterators advance; host objects (flows) give their next item through a fresh
+    /// `makeIterator()` (a stream continues where it was); lists are not iterators. StopIteration at the
+    /// end unless `default` is given. Public so a host command named `next` can hand other values here.
+    public func next(_ subject: Value, default defaultValue: Value? = nil) throws -> Value {
         let item: Value?
         switch subject {
         case .object(let iterator as IteratorObject): item = try iterator.next()
@@ -115,7 +121,7 @@ extension Interpreter {
             throw ScriptError(.type, "'\(subject.typeName)' object is not an iterator")
         }
         if let item { return item }
-        if args.isProvided("default") { return args["default"] }
+        if let defaultValue { return defaultValue }
         throw ScriptError(.stopIteration, "")
     }
 }
