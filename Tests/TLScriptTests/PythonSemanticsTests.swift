@@ -160,10 +160,18 @@ final class PythonSemanticsTests: XCTestCase {
             ("def g():\n    yield 1\n", "'yield' (generator functions) is not supported in tl; build and return a list"),
             ("async def f():\n    pass\n", "'async' (asynchronous code) is not supported in tl"),
             ("x = {**a}\n", "'**' unpacking inside a dict display is not supported in tl; use d.update(other)"),
+            ("match command:\n    case 1:\n        pass\n", "'match' statements are not supported in tl; use if/elif"),
+            ("print((y := 2))\n", "the walrus operator ':=' is not supported in tl; assign on its own line"),
         ]
         for (source, message) in cases {
             XCTAssertEqual(CapturingInterpreter().failure(source)?.message, "syntax error: " + message, source)
         }
+    }
+
+    func testMatchAsANameStillWorks() {
+        XCTAssertEqual(output(of: "match = 3\nprint(match, ', '.join(str(x) for x in range(3)))\n"), "3 0, 1, 2\n")
+        XCTAssertEqual(CapturingInterpreter().failure("print(', '.join(range(10**18)))\n")?.message,
+                       "sequence item 0: expected str instance, int found")
     }
 
     func testCtrlCIsKeyboardInterruptCaughtOnlyAsPythonWould() {

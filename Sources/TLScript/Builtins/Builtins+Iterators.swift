@@ -102,7 +102,9 @@ extension Interpreter {
 
     /// `next(it)` / `next(it, default)`.
     private func nextItem(_ args: CallArguments) throws -> Value {
-        try next(args["iterator"], default: args.isProvided("default") ? args["default"] : nil)
+        // Spelt out: Value is ExpressibleByNilLiteral, so a bare `nil` here would mean Python's None.
+        let defaultValue: Value? = args.isProvided("default") ? .some(args["default"]) : Optional<Value>.none
+        return try next(args["iterator"], default: defaultValue)
     }
 
     /// Python's `next`: iterators advance; host objects (flows) give their next item through a fresh

@@ -19,14 +19,7 @@ extension ValueMethods {
             return .list(lines.map { .string($0) })
         case "join":
             try args.expect(1...1)
-            let items = try iterableItems(args[0])
-            let strings = try items.enumerated().map { index, item -> String in
-                guard let text = item.asString else {
-                    throw ScriptError(.type, "sequence item \(index): expected str instance, \(item.typeName) found")
-                }
-                return text
-            }
-            return .string(strings.joined(separator: s))
+            return .string(try joinedStrings(args[0], separator: s))
         case "startswith", "endswith":
             try args.expect(1...1)
             let candidates = try affixes(args[0], name)
@@ -70,24 +63,39 @@ extension ValueMethods {
         }
     }
 
-    private static func iterableItems(_ value: Value) throws -> [Value] {
-        switch value {
-        case .list(let list): return list.items
-        case .tuple(let items): return items
-        case .string(let text): return text.map { .string(String($0)) }
-        case .dict(let dict): return dict.keys
+    /// `separator.join(iterable)`, failing at the first item that is not a string (as Python does),
+    /// before an endless or huge iterable is drained.
+    private static func joinedStrings(_ iterable: Value, separator: String) throws -> String {
+        let iterator: ValueIterator
+        switch iterable {
+        case .list(let list): iterator = arrayIterator(list.items)
+        case .tuple(let items): iterator = arrayIterator(items)
+        case .string(let text): return text.map(String.init).joined(separator: separator)
+        case .dict(let dict): iterator = arrayIterator(dict.keys)
         case .object(let object):
-            if let iterator = try object.makeIterator() {
-                var items: [Value] = []
-                while let item = try iterator.next() {
-                    items.append(item)
-                    if items.count > Interpreter.maximumSequenceLength { throw ScriptError(.memory, "too many items to join") }
-                }
-                return items
-            }
-        default: break
+            guard let objectIterator = try object.makeIterator() else { fallthrough }
+            iterator = objectIterator
+        default:
+            throw ScriptError(.type, "can only join an iterable")
         }
-        throw ScriptError(.type, "can only join an iterable")
+        var strings: [String] = []
+        while let item = try iterator.next() {
+            guard let text = item.asString else {
+                throw ScriptError(.type, "sequence item \(strings.count): expected str instance, \(item.typeName) found")
+            }
+            strings.append(text)
+            if strings.count > Interpreter.maximumSequenceLength { throw ScriptError(.memory, "too many items to join") }
+        }
+        return strings.joined(separator: separator)
+    }
+
+    private static func arrayIterator(_ items: [Value]) -> ValueIterator {
+        var position = 0
+        return ValueIterator {
+            guard position < items.count else { return nil }
+            defer { position += 1 }
+            return items[position]
+        }
     }
 
     private static func affixes(_ value: Value, _ method: String) throws -> [String] {

@@ -118,8 +118,7 @@ enum ValueMethods {
         case "reverse": try args.expect(0...0); list.items.reverse()
         case "sort":
             try args.expect(0...0, keywords: ["key", "reverse"])
-            let key = args.keywords["key"].flatMap { $0.isNone ? nil : $0 }
-            list.items = try Operators.sorted(list.items, key: key.map { function in { try interpreter.call(function, [$0]) } },
+            list.items = try Operators.sorted(list.items, key: interpreter.keyFunction(args.keywords["key"] ?? .none),
                                               reverse: try interpreter.truth(args.keywords["reverse"] ?? .bool(false)))
         case "copy": try args.expect(0...0); return .list(list.items)
         default: return try sequenceMethod(name, list.items, args)

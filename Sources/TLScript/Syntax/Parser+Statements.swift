@@ -30,6 +30,7 @@ extension Parser {
             }
         }
         if isOp("@") { throw error("decorators ('@') are not supported in tl") }
+        if startsMatchStatement { throw error("'match' statements are not supported in tl; use if/elif") }
         if case .notebookMagic(let text) = current.kind {
             _ = advance()
             if current.kind == .newline { _ = advance() }
@@ -299,6 +300,16 @@ extension Parser {
         let name = try expectName("a parameter name")
         guard seen.insert(name).inserted else { throw error("duplicate parameter '\(name)'", at: location) }
         return name
+    }
+
+    /// `match subject:` (Python's soft keyword): `match` then an expression ending the line with `:`;
+    /// `match = ...` or `match(x)` as a call stay ordinary code.
+    private var startsMatchStatement: Bool {
+        guard isKeyword("match"), position + 1 < tokens.count else { return false }
+        if case .op(let op) = tokens[position + 1].kind, ["=", ".", "(", "[", ",", ")"].contains(op) || op.hasSuffix("=") { return false }
+        var index = position + 1
+        while index < tokens.count, tokens[index].kind != .newline, tokens[index].kind != .endOfInput { index += 1 }
+        return index > position + 1 && tokens[index - 1].kind == .op(":")
     }
 
     /// `else:` after a loop (runs when the loop was not left by `break`).
