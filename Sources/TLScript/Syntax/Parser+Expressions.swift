@@ -20,7 +20,7 @@ extension Parser {
     mutating func parseStarOrTest() throws -> Expression {
         guard isOp("*") else { return try parseTest() }
         let location = advance().location
-        return .starred(try parseOrOperand(), location)
+        return .starred(try parseBitOr(), location)
     }
 
     /// Loop and `del` targets: names, attributes, indexes and tuples, but no `in` comparison.
@@ -66,9 +66,6 @@ extension Parser {
         let otherwise = try parseTest()
         return .conditional(condition: condition, then: value, otherwise: otherwise, start)
     }
-
-    /// A test without a conditional or lambda, as comprehension conditions are.
-    mutating func parseOrOperand() throws -> Expression { try parseOr() }
 
     private mutating func parseLambda() throws -> Expression {
         let location = advance().location
