@@ -233,3 +233,18 @@ final class PythonSemanticsTests: XCTestCase {
         }
     }
 }
+
+final class RecursionDepthTests: XCTestCase {
+    /// Python's limit is 1000 calls; scripts get a stack that holds them (debug builds included).
+    func testDeepRecursionReachesPythonsLimit() {
+        XCTAssertEqual(output(of: """
+        def depth(n):
+            if n == 0:
+                return 0
+            return depth(n - 1) + 1
+        count = lambda n: 0 if n == 0 else count(n - 1) + 1
+        nested = lambda n: 0 if n == 0 else [nested(n - 1) for _ in range(1)][0] + 1
+        print(depth(990), count(990), nested(400))
+        """), "990 990 400\n")
+    }
+}

@@ -64,12 +64,12 @@ final class RuntimeErrorTests: XCTestCase {
         assertError("x = 1\nx()\n", "'int' object is not callable", line: 2, column: 1)
         assertError("break\n", "'break' outside a loop", line: 1, column: 1)
         let recursion = CapturingInterpreter().failure("def f():\n    return f()\nf()\n")
-        XCTAssertEqual(recursion?.message, "maximum recursion depth (200) exceeded")
+        XCTAssertEqual(recursion?.message, "maximum recursion depth (1000) exceeded")
         XCTAssertEqual(recursion?.pythonClassName, "RecursionError")
         XCTAssertEqual(recursion?.location, SourceLocation(line: 2, column: 12))
         let shownFrames = recursion?.rendered.components(separatedBy: "\n").filter { $0.hasSuffix(", in f") }.count
         XCTAssertEqual(shownFrames, 4, "three repeated frames and the innermost one are shown")
-        XCTAssertTrue(recursion?.rendered.contains("  [Previous line repeated 196 more times]") == true, recursion?.rendered ?? "")
+        XCTAssertTrue(recursion?.rendered.contains("  [Previous line repeated 996 more times]") == true, recursion?.rendered ?? "")
     }
 
     func testHostObjectAttributeErrorsSuggest() {

@@ -68,7 +68,7 @@ extension Interpreter {
         let location = currentLocation ?? SourceLocation(line: 1, column: 1)
         let passed = arguments.map { PassedArgument(value: $0, location: location) }
             + keywords.map { PassedArgument(keyword: $0.0, value: $0.1, location: location) }
-        return try invoke(function, passed, at: location)
+        return try onEvaluationStack { try invoke(function, passed, at: location) }
     }
 
     /// Calls a function value; exception classes are called to make exceptions.

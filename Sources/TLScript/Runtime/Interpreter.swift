@@ -35,7 +35,12 @@ public final class Interpreter {
     var currentSource = SourceFile(name: "<input>", text: "")
     /// How many user functions are active; bounded to fail cleanly on runaway recursion.
     var callDepth = 0
-    static let maximumCallDepth = 200
+    /// Python's default recursion limit.
+    static let maximumCallDepth = 1000
+    /// Each script-level call nests dozens of Swift frames (large ones in debug builds), so scripts run
+    /// on a thread whose stack holds `maximumCallDepth` calls; the memory is reserved, not used.
+    static let evaluationStackSize = 512 << 20
+    private static let evaluationThreadMarker = "tl.interpreter.evaluation-thread"
 
     /// One user-function call in progress: the function called, and where (file, place, calling function).
     struct CallRecord {
@@ -118,9 +123,11 @@ public final class Interpreter {
     }
 
     public func run(_ source: SourceFile) throws {
-        let block = try Parser.parse(source)
-        for statement in block {
-            try runTopLevel(statement, in: source)
+        try onEvaluationStack {
+            let block = try Parser.parse(source)
+            for statement in block {
+                try runTopLevel(statement, in: source)
+            }
         }
     }
 
@@ -128,6 +135,10 @@ public final class Interpreter {
     /// REPL does, unless it is None; the echoed value is returned.
     @discardableResult
     public func evaluate(line: String, fileName: String = "<stdin>") throws -> Value? {
+        try onEvaluationStack { try evaluateOnThisThread(line: line, fileName: fileName) }
+    }
+
+    private func evaluateOnThisThread(line: String, fileName: String) throws -> Value? {
         let source = SourceFile(name: fileName, text: line)
         let block = try Parser.parse(source)
         var echoed: Value?
@@ -196,4 +207,49 @@ public final class Interpreter {
     }
 
     func setCurrentLocation(_ location: SourceLocation) { currentLocation = location }
+
+    /// Runs `body` on a thread with the evaluation stack and waits for it; inline when already there
+    /// (a command calling back into the interpreter).
+    func onEvaluationStack<T>(_ body: () throws -> T) throws -> T {
+        if Thread.current.threadDictionary[Interpreter.evaluationThreadMarker] != nil { return try body() }
+        return try withoutActuallyEscaping(body) { escapingBody in
+            let task = EvaluationTask<T>(escapingBody)
+            var attributes = pthread_attr_t()
+            pthread_attr_init(&attributes)
+            defer { pthread_attr_destroy(&attributes) }
+            pthread_attr_setstacksize(&attributes, Interpreter.evaluationStackSize)
+            var thread = pthread_t()
+            // The thread owns one reference and drops it before it ends; joining it means the body has
+            // not escaped when withoutActuallyEscaping checks.
+            let created = pthread_create(&thread, &attributes, { raw in
+                Thread.current.threadDictionary[Interpreter.evaluationThreadMarker] = true
+                Unmanaged<EvaluationRunner>.fromOpaque(raw!).takeRetainedValue().run()
+                return nil
+            }, Unmanaged.passRetained(task as EvaluationRunner).toOpaque())
+            guard created == 0 else {
+                Unmanaged.passUnretained(task as EvaluationRunner).release()
+                return try escapingBody()
+            }
+            pthread_join(thread, nil)
+            return try task.result!.get()
+        }
+    }
+}
+
+/// Work handed to the evaluation thread.
+private class EvaluationRunner {
+    func run() {}
+}
+
+/// A body run on the evaluation thread and its result, read by the caller after the join.
+private final class EvaluationTask<T>: EvaluationRunner, @unchecked Sendable {
+    private var body: (() throws -> T)?
+    var result: Result<T, Error>?
+
+    init(_ body: @escaping () throws -> T) { self.body = body }
+
+    override func run() {
+        result = Result { try body!() }
+        body = nil
+    }
 }
