@@ -50,7 +50,7 @@ final class RuntimeErrorTests: XCTestCase {
     func testDivisionByZero() {
         assertError("x = 0\ny = 1 / x\n", "division by zero", line: 2, column: 7, kind: .zeroDivision)
         assertError("y = 1 // 0\n", "integer division or modulo by zero", line: 1, column: 7)
-        assertError("y = 5 % 0\n", "integer division or modulo by zero", line: 1, column: 7)
+        assertError("y = 5 % 0\n", "integer modulo by zero", line: 1, column: 7)
     }
 
     func testTypeIndexKeyAndAttributeErrors() {

@@ -127,7 +127,7 @@ extension Interpreter {
     /// `type(x)`: the built-in class for Python's own types (callable: `type(x)(...)`), the exception
     /// class for exceptions, else a class object naming the host type (`type(model).__name__`).
     func typeValue(of value: Value) -> Value {
-        let name = value.typeName == "None" ? "NoneType" : value.typeName
+        let name = value.typeName
         if let spec = commands[name], Value.builtinTypeNames.contains(name) { return .command(spec) }
         if let exceptionClass = builtinValues[name] { return exceptionClass }
         return .object(TypeObject(name: name))

@@ -42,13 +42,18 @@ enum Operators {
             return result
         }
         if let x = lhs.asDouble, let y = rhs.asDouble {
+            if op == "/", y == 0, lhs.asInt != nil, rhs.asInt != nil { throw ScriptError(.zeroDivision, "division by zero") }
             return try floating(op, x, y)
         }
         if let result = try sequenceBinary(op, lhs, rhs) { return result }
         var pythonMessage = "unsupported operand type(s) for \(op): '\(lhs.typeName)' and '\(rhs.typeName)'"
-        switch (op, lhs) {
-        case ("+", .string), ("+", .list), ("+", .tuple):
+        switch (op, lhs, rhs) {
+        case ("+", .string, _), ("+", .list, _), ("+", .tuple, _):
             pythonMessage = "can only concatenate \(lhs.typeName) (not \"\(rhs.typeName)\") to \(lhs.typeName)"
+        case ("*", .string, _), ("*", .list, _), ("*", .tuple, _):
+            pythonMessage = "can't multiply sequence by non-int of type '\(rhs.typeName)'"
+        case ("*", _, .string), ("*", _, .list), ("*", _, .tuple):
+            pythonMessage = "can't multiply sequence by non-int of type '\(lhs.typeName)'"
         default: break
         }
         var error = ScriptError(.type, pythonMessage)
@@ -112,7 +117,7 @@ enum Operators {
             let quotient = i / j
             return .int((i % j != 0 && (i < 0) != (j < 0)) ? quotient - 1 : quotient)
         case "%":
-            guard j != 0 else { throw ScriptError(.zeroDivision, "integer division or modulo by zero") }
+            guard j != 0 else { throw ScriptError(.zeroDivision, "integer modulo by zero") }
             if j == -1 { return .int(0) }
             let remainder = i % j
             return .int(remainder != 0 && (remainder < 0) != (j < 0) ? remainder + j : remainder)
@@ -157,7 +162,7 @@ enum Operators {
         case "-": return .float(x - y)
         case "*": return .float(x * y)
         case "/":
-            guard y != 0 else { throw ScriptError(.zeroDivision, "division by zero") }
+            guard y != 0 else { throw ScriptError(.zeroDivision, "float division by zero") }
             return .float(x / y)
         case "//":
             guard y != 0 else { throw ScriptError(.zeroDivision, "float floor division by zero") }

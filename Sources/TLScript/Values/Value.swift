@@ -23,7 +23,7 @@ public enum Value {
     /// The Python-like type name used in error messages.
     public var typeName: String {
         switch self {
-        case .none: return "None"
+        case .none: return "NoneType"
         case .bool: return "bool"
         case .int: return "int"
         case .float: return "float"
