@@ -174,6 +174,16 @@ final class PythonSemanticsTests: XCTestCase {
                        "sequence item 0: expected str instance, int found")
     }
 
+    func testHostErrorsForMissingFilesAreFileNotFoundError() {
+        let session = CapturingInterpreter()
+        session.interpreter.register(CommandSpec(name: "read_missing") { _, _ in
+            _ = try Data(contentsOf: URL(fileURLWithPath: "/nonexistent/tl-fixture.txt"))
+            return .none
+        })
+        session.run("try:\n    read_missing()\nexcept FileNotFoundError:\n    print('missing')\nexcept Exception as e:\n    print('other', type(e).__name__)\n")
+        XCTAssertEqual(session.output, "missing\n")
+    }
+
     func testCtrlCIsKeyboardInterruptCaughtOnlyAsPythonWould() {
         let session = CapturingInterpreter()
         session.interpreter.register(CommandSpec(name: "press_ctrl_c") { _, interpreter in

@@ -117,7 +117,8 @@ public final class Interpreter {
     /// Reads, validates (UTF-8) and runs a script file.
     public func run(contentsOf path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScriptError(.runtime, "cannot read script '\(path)'")
+            let missing = !FileManager.default.fileExists(atPath: path)
+            throw ScriptError(missing ? .fileNotFound : .runtime, "cannot read script '\(path)'")
         }
         try run(SourceFile.decode([UInt8](data), name: path))
     }
@@ -196,8 +197,16 @@ public final class Interpreter {
         } catch let error as ScriptError {
             throw error.located(at: location, in: currentSource)
         } catch {
-            throw ScriptError(.runtime, Interpreter.describe(error)).located(at: location, in: currentSource)
+            throw ScriptError(Interpreter.kind(of: error), Interpreter.describe(error)).located(at: location, in: currentSource)
         }
+    }
+
+    /// The Python class of an error thrown by host code: a missing file is FileNotFoundError, so
+    /// `except FileNotFoundError:` catches it; anything else is RuntimeError.
+    static func kind(of error: Error) -> ScriptError.Kind {
+        if let cocoa = error as? CocoaError, [.fileNoSuchFile, .fileReadNoSuchFile].contains(cocoa.code) { return .fileNotFound }
+        if let posix = error as? POSIXError, posix.code == .ENOENT { return .fileNotFound }
+        return .runtime
     }
 
     /// A readable message for an error thrown by host code.

@@ -9,10 +9,20 @@ final class ValueSet: HostObject {
 
     var typeName: String { "set" }
     var summaryDescription: String {
-        members.isEmpty ? "set()" : "{" + members.map(\.value.repr).joined(separator: ", ") + "}"
+        members.isEmpty ? "set()" : "{" + values.map(\.repr).joined(separator: ", ") + "}"
     }
     var count: Int? { members.count }
-    var values: [Value] { members.map(\.value) }
+    /// The members in the order Python shows them as far as it is predictable: small non-negative ints
+    /// hash to themselves, so CPython lists them ascending; anything else in insertion order (CPython's
+    /// order for strings changes from run to run).
+    var values: [Value] {
+        let items = members.map(\.value)
+        let smallInts = items.compactMap { value -> Int? in
+            if case .int(let i) = value, (0..<(1 << 31)).contains(i) { return i }
+            return nil
+        }
+        return smallInts.count == items.count ? smallInts.sorted().map { .int($0) } : items
+    }
     func elements() throws -> [Value]? { values }
     func containsElement(_ item: Value) throws -> Bool? { lookup.contains(try HashKey(item)) }
 
@@ -43,7 +53,7 @@ final class ValueSet: HostObject {
         },
         "discard": { set, args in try set.remove(try one(args, "discard")); return .none },
         "pop": { set, _ in
-            guard let first = set.members.first?.value else { throw ScriptError(.key, "'pop from an empty set'") }
+            guard let first = set.values.first else { throw ScriptError(.key, "'pop from an empty set'") }
             try set.remove(first)
             return first
         },
