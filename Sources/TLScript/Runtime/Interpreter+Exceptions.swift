@@ -4,10 +4,11 @@ extension Interpreter {
     func runTry(_ body: Block, _ handlers: [ExceptHandler], _ otherwise: Block?, _ finally: Block?) throws -> Flow {
         var flow = Flow.normal
         var pending: Error?
+        var raised = false
         do {
             flow = try execute(body)
-            if case .normal = flow, let otherwise { flow = try execute(otherwise) }
         } catch let error as ScriptError {
+            raised = true
             do {
                 if let handler = try matchingHandler(for: error, among: handlers) {
                     flow = try runHandler(handler, for: error)
@@ -17,6 +18,10 @@ extension Interpreter {
             } catch {
                 pending = error
             }
+        }
+        // `else` runs only when the body finished normally, and its errors are not the handlers' to catch.
+        if !raised, case .normal = flow, let otherwise {
+            do { flow = try execute(otherwise) } catch { pending = error }
         }
         if let finally {
             let finalFlow = try execute(finally)

@@ -80,4 +80,24 @@ while True:
     finally:
         print('loop finally', count)
 print(float('inf') > 1e308)
+try:
+    try:
+        pass
+    except ValueError:
+        print('not here')
+    else:
+        raise ValueError('from else')
+except ValueError as e:
+    print('outer caught', e)
+def early():
+    for i in range(3):
+        try:
+            return i
+        except KeyError:
+            pass
+        else:
+            print('skipped')
+        finally:
+            print('finally with return', i)
+print(early())
 raise RuntimeError('the end')
