@@ -163,6 +163,8 @@ extension TextFormatting {
                 return try apply(spec: spec.replacingOccurrences(of: "+", with: "") + "s", to: .string(exactIntegerDigits(x)))
             default: throw ScriptError(.type, "%\(type) format: a real number is required, not \(raw.typeName)")
             }
+        case "c" where value.asString?.count == 1:
+            return try apply(spec: spec + "s", to: value)
         case "x", "X", "o", "c":
             guard value.asInt != nil else { throw ScriptError(.type, "%\(type) format: an integer is required, not \(raw.typeName)") }
             return try apply(spec: spec + String(type), to: value)

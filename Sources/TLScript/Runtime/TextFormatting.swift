@@ -98,10 +98,14 @@ enum TextFormatting {
         case "b", "o", "x", "X":
             let radix = spec.type == "b" ? 2 : spec.type == "o" ? 8 : 16
             var digits = String(i.magnitude, radix: radix, uppercase: spec.type == "X")
+            // `_` groups binary, octal and hex digits by four, as Python does.
+            if spec.grouping == "_" { digits = group(digits, "_", size: 4) }
             if spec.alternate { digits = "0" + String(spec.type!) + digits }
             return signed(i < 0, digits, spec)
         case "c":
-            guard let scalar = Unicode.Scalar(UInt32(clamping: max(0, i))) else { throw ScriptError(.overflow, "%c arg not in range(0x110000)") }
+            guard let code = UInt32(exactly: i), let scalar = Unicode.Scalar(code) else {
+                throw ScriptError(.overflow, "%c arg not in range(0x110000)")
+            }
             return String(Character(scalar))
         case "e", "E", "f", "F", "g", "G", "%":
             return try formatFloat(Double(i), spec)
@@ -169,14 +173,14 @@ enum TextFormatting {
         }
     }
 
-    /// Inserts thousands separators into a run of digits.
-    private static func group(_ digits: String, _ separator: Character?) -> String {
-        guard let separator, digits.allSatisfy(\.isNumber) else { return digits }
+    /// Inserts separators into a run of digits, every `size` from the right (thousands by default).
+    private static func group(_ digits: String, _ separator: Character?, size: Int = 3) -> String {
+        guard let separator, digits.allSatisfy(\.isHexDigit) else { return digits }
         var remaining = digits
         var grouped = ""
-        while remaining.count > 3 {
-            grouped = String(separator) + remaining.suffix(3) + grouped
-            remaining.removeLast(3)
+        while remaining.count > size {
+            grouped = String(separator) + remaining.suffix(size) + grouped
+            remaining.removeLast(size)
         }
         return remaining + grouped
     }
