@@ -86,10 +86,15 @@ extension Interpreter {
            try located(expression.location, { try object.inPlaceOperation(op, operand) }) {
             return
         }
-        // Python's list += extends the same list in place (every alias sees it).
-        if op == "+", case .list(let list) = current {
-            let items = try located(expression.location) { try iterate(operand) }
-            list.items += items
+        // Python's list += and *= change the same list in place (every alias sees it).
+        if case .list(let list) = current, op == "+" || op == "*" {
+            try located(expression.location) {
+                if op == "+" {
+                    list.items += try iterate(operand)
+                } else if case .list(let repeated) = try Operators.binary("*", current, operand) {
+                    list.items = repeated.items
+                }
+            }
             return
         }
         let result = try located(expression.location) { try Operators.binary(op, current, operand) }

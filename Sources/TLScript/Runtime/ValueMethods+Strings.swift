@@ -14,9 +14,7 @@ extension ValueMethods {
         case "split", "rsplit": return try split(name, s, args)
         case "splitlines":
             try args.expect(0...0)
-            var lines = s.components(separatedBy: "\n").map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
-            if lines.last == "" { lines.removeLast() }
-            return .list(lines.map { .string($0) })
+            return .list(splitLines(s).map { .string($0) })
         case "join":
             try args.expect(1...1)
             return .string(try joinedStrings(args[0], separator: s))
@@ -129,20 +127,50 @@ extension ValueMethods {
         return String(text)
     }
 
+    /// Python's line boundaries (\n, \r, \r\n, \v, \f, \x1c-\x1e, \x85, \u2028, \u2029), on scalars: Swift
+    /// treats "\r\n" as one character.
+    private static func splitLines(_ s: String) -> [String] {
+        let breaks: Set<UInt32> = [0x0A, 0x0D, 0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029]
+        var lines: [String] = []
+        var current = String.UnicodeScalarView()
+        var scalars = s.unicodeScalars[...]
+        while let scalar = scalars.popFirst() {
+            guard breaks.contains(scalar.value) else { current.append(scalar); continue }
+            if scalar == "\r", scalars.first == "\n" { scalars.removeFirst() }
+            lines.append(String(current))
+            current = String.UnicodeScalarView()
+        }
+        if !current.isEmpty { lines.append(String(current)) }
+        return lines
+    }
+
+    /// `split()` / `rsplit()` on runs of whitespace: at most `limit` splits, the rest of the text kept as
+    /// it is (only the whitespace at the split end dropped), as Python does.
+    private static func splitOnWhitespace(_ s: String, limit: Int, fromRight: Bool) -> [String] {
+        let characters = fromRight ? Array(s.reversed()) : Array(s)
+        var words: [String] = []
+        var index = 0
+        while true {
+            while index < characters.count, characters[index].isWhitespace { index += 1 }
+            guard index < characters.count else { break }
+            if limit >= 0, words.count == limit {
+                words.append(String(characters[index...]))
+                break
+            }
+            let start = index
+            while index < characters.count, !characters[index].isWhitespace { index += 1 }
+            words.append(String(characters[start..<index]))
+        }
+        return fromRight ? words.reversed().map { String($0.reversed()) } : words
+    }
+
     private static func split(_ name: String, _ s: String, _ args: ValueMethods.MethodArguments) throws -> Value {
         try args.expect(0...2, keywords: ["sep", "maxsplit"])
         let separatorValue = args.keywords["sep"] ?? (args.count > 0 ? args[0] : .none)
         let limitValue = args.keywords["maxsplit"] ?? (args.count > 1 ? args[1] : .int(-1))
         let limit = limitValue.asInt ?? -1
         if separatorValue.isNone {
-            var words = s.split(whereSeparator: { $0.isWhitespace }).map(String.init)
-            if limit >= 0, words.count > limit + 1 {
-                // Python keeps the rest of the text (from the next word on) as the last item.
-                let kept = name == "split" ? Array(words.prefix(limit)) : Array(words.suffix(limit))
-                let rest = name == "split" ? words.dropFirst(limit).joined(separator: " ") : words.dropLast(limit).joined(separator: " ")
-                words = name == "split" ? kept + [rest] : [rest] + kept
-            }
-            return .list(words.map { .string($0) })
+            return .list(splitOnWhitespace(s, limit: limit, fromRight: name == "rsplit").map { .string($0) })
         }
         guard let separator = separatorValue.asString else {
             throw ScriptError(.type, "must be str or None, not \(separatorValue.typeName)")
