@@ -14,12 +14,12 @@ FIXTURES = pathlib.Path(__file__).resolve().parent.parent / "Tests" / "TLScriptT
 
 
 def record(program: pathlib.Path) -> None:
-    completed = subprocess.run([sys.executable, program.name], cwd=program.parent, capture_output=True,
-                               text=True, timeout=60)
-    program.with_suffix(".stdout").write_text(completed.stdout)
+    # Bytes, not text: text mode would turn a printed "\r" into "\n" (universal newlines).
+    completed = subprocess.run([sys.executable, program.name], cwd=program.parent, capture_output=True, timeout=60)
+    program.with_suffix(".stdout").write_bytes(completed.stdout)
     error_file = program.with_suffix(".error")
     if completed.returncode != 0:
-        lines = [line for line in completed.stderr.splitlines() if line.strip()]
+        lines = [line for line in completed.stderr.decode().splitlines() if line.strip()]
         error_file.write_text(lines[-1] + "\n")
     elif error_file.exists():
         error_file.unlink()

@@ -7,7 +7,7 @@ extension Interpreter {
             switch args["value"] {
             case .list(let list): return .int(list.count)
             case .tuple(let items): return .int(items.count)
-            case .string(let s): return .int(s.count)
+            case .string(let s): return .int(CodePoints.count(s))
             case .dict(let d): return .int(d.count)
             case .object(let range as RangeObject): return .int(try range.length())
             case .object(let object):

@@ -58,7 +58,7 @@ extension Interpreter {
         switch value {
         case .list(let list): return list.items
         case .tuple(let items): return items
-        case .string(let s): return s.map { .string(String($0)) }
+        case .string(let s): return CodePoints.characters(s)
         case .dict(let dict): return dict.keys
         case .object(let object):
             guard let items = try object.elements() else {
@@ -80,7 +80,7 @@ extension Interpreter {
             guard let needle = item.asString else {
                 throw ScriptError(.type, "'in <string>' requires string as left operand, not \(item.typeName)")
             }
-            return needle.isEmpty || s.contains(needle)
+            return CodePoints.contains(s, needle)
         case .object(let object):
             if let answer = try object.containsElement(item) { return answer }
             guard (try? object.makeIterator()) != nil else {

@@ -60,8 +60,8 @@ extension Operators {
             if let slice { return .tuple(try sliceIndices(slice, count: items.count).map { items[$0] }) }
             return items[try normalizedIndex(index, count: items.count, container: "tuple")]
         case .string(let s):
-            let characters = Array(s)
-            if let slice { return .string(String(try sliceIndices(slice, count: characters.count).map { characters[$0] })) }
+            let characters = CodePoints.of(s)
+            if let slice { return .string(CodePoints.string(try sliceIndices(slice, count: characters.count).map { characters[$0] })) }
             return .string(String(characters[try normalizedIndex(index, count: characters.count, container: "string")]))
         case .dict(let dict):
             guard let value = try dict.value(for: index) else { throw missingKey(index, in: dict) }

@@ -24,29 +24,29 @@ extension ValueMethods {
             return .bool(candidates.contains { name == "startswith" ? s.hasPrefix($0) : s.hasSuffix($0) })
         case "replace":
             try args.expect(2...3)
-            return .string(replace(s, try args.string(0), try args.string(1), limit: try args.optionalInt(2) ?? -1))
+            return .string(CodePoints.replace(s, try args.string(0), with: try args.string(1), limit: try args.optionalInt(2) ?? -1))
         case "find", "rfind", "index":
             try args.expect(1...1)
-            let needle = try args.string(0)
-            let range = name == "rfind" ? s.range(of: needle, options: .backwards) : s.range(of: needle)
-            guard let range else {
+            let position = CodePoints.index(of: CodePoints.of(try args.string(0)), in: CodePoints.of(s), fromRight: name == "rfind")
+            guard let position else {
                 if name == "index" { throw ScriptError(.value, "substring not found") }
                 return .int(-1)
             }
-            return .int(s.distance(from: s.startIndex, to: range.lowerBound))
+            return .int(position)
         case "count":
             try args.expect(1...1)
             let needle = try args.string(0)
-            return .int(needle.isEmpty ? s.count + 1 : s.components(separatedBy: needle).count - 1)
+            return .int(needle.isEmpty ? CodePoints.count(s) + 1 : CodePoints.occurrences(of: CodePoints.of(needle), in: CodePoints.of(s)).count)
         case "zfill", "center", "ljust", "rjust": return .string(try justify(name, s, args))
         case "partition", "rpartition":
             try args.expect(1...1)
             let separator = try args.string(0)
             guard !separator.isEmpty else { throw ScriptError(.value, "empty separator") }
-            guard let range = name == "partition" ? s.range(of: separator) : s.range(of: separator, options: .backwards) else {
+            let parts = CodePoints.split(s, by: separator, limit: 1, fromRight: name == "rpartition")
+            guard parts.count == 2 else {
                 return name == "partition" ? .tuple([.string(s), "", ""]) : .tuple(["", "", .string(s)])
             }
-            return .tuple([.string(String(s[..<range.lowerBound])), .string(separator), .string(String(s[range.upperBound...]))])
+            return .tuple([.string(parts[0]), .string(separator), .string(parts[1])])
         case "removeprefix":
             try args.expect(1...1)
             let prefix = try args.string(0)
@@ -68,7 +68,7 @@ extension ValueMethods {
         switch iterable {
         case .list(let list): iterator = arrayIterator(list.items)
         case .tuple(let items): iterator = arrayIterator(items)
-        case .string(let text): return text.map(String.init).joined(separator: separator)
+        case .string(let text): return text.unicodeScalars.map(String.init).joined(separator: separator)
         case .dict(let dict): iterator = arrayIterator(dict.keys)
         case .object(let object):
             guard let objectIterator = try object.makeIterator() else { fallthrough }
@@ -119,12 +119,12 @@ extension ValueMethods {
 
     private static func strip(_ name: String, _ s: String, _ args: ValueMethods.MethodArguments) throws -> String {
         try args.expect(0...1)
-        let characters: Set<Character>? = args.count == 1 && !args[0].isNone ? Set(try args.string(0)) : nil
-        let shouldStrip: (Character) -> Bool = { characters?.contains($0) ?? $0.isWhitespace }
-        var text = Substring(s)
+        let characters: Set<Unicode.Scalar>? = args.count == 1 && !args[0].isNone ? Set(try args.string(0).unicodeScalars) : nil
+        let shouldStrip: (Unicode.Scalar) -> Bool = { characters?.contains($0) ?? $0.properties.isWhitespace }
+        var text = s.unicodeScalars[...]
         if name != "rstrip" { text = text.drop(while: shouldStrip) }
         if name != "lstrip" { while let last = text.last, shouldStrip(last) { text = text.dropLast() } }
-        return String(text)
+        return CodePoints.string(text)
     }
 
     /// Python's line boundaries (\n, \r, \r\n, \v, \f, \x1c-\x1e, \x85, \u2028, \u2029), on scalars: Swift
@@ -176,28 +176,7 @@ extension ValueMethods {
             throw ScriptError(.type, "must be str or None, not \(separatorValue.typeName)")
         }
         guard !separator.isEmpty else { throw ScriptError(.value, "empty separator") }
-        var parts = s.components(separatedBy: separator)
-        if limit >= 0, parts.count > limit + 1 {
-            if name == "split" {
-                parts = Array(parts.prefix(limit)) + [parts.dropFirst(limit).joined(separator: separator)]
-            } else {
-                parts = [parts.dropLast(limit).joined(separator: separator)] + Array(parts.suffix(limit))
-            }
-        }
-        return .list(parts.map { .string($0) })
-    }
-
-    private static func replace(_ s: String, _ old: String, _ new: String, limit: Int) -> String {
-        guard limit >= 0 else { return old.isEmpty ? new + s.map { String($0) + new }.joined() : s.replacingOccurrences(of: old, with: new) }
-        var result = ""
-        var rest = Substring(s)
-        var done = 0
-        while done < limit, !old.isEmpty, let range = rest.range(of: old) {
-            result += rest[..<range.lowerBound] + new
-            rest = rest[range.upperBound...]
-            done += 1
-        }
-        return result + rest
+        return .list(CodePoints.split(s, by: separator, limit: limit, fromRight: name == "rsplit").map { .string($0) })
     }
 
     private static func justify(_ name: String, _ s: String, _ args: ValueMethods.MethodArguments) throws -> String {

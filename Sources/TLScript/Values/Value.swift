@@ -121,7 +121,7 @@ extension Value: Equatable {
     public static func == (lhs: Value, rhs: Value) -> Bool {
         switch (lhs, rhs) {
         case (.none, .none): return true
-        case (.string(let a), .string(let b)): return a == b
+        case (.string(let a), .string(let b)): return CodePoints.equal(a, b)
         case (.list(let a), .list(let b)): return a === b || a.items == b.items
         case (.tuple(let a), .tuple(let b)): return a == b
         case (.dict(let a), .dict(let b)): return a == b

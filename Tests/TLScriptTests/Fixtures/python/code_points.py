@@ -1,0 +1,4 @@
+# Strings are sequences of code points: \r\n is two, a combining accent is its own character.
+s = 'a\r\nb\r\nc'
+print(s.split('\n'), s.split('\r'), s.count('\n'), s.find('\n'), s.replace('\n', '|'), '\n' in s, len(s), s[1], list(s)[:3])
+print('x\r\n'.strip(), 'x\r\n'.rstrip('\n'), 'é'.upper(), 'ß'.upper(), len('🐕'), 'e\u0301' == 'é', len('e\u0301'))
