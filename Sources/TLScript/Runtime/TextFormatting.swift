@@ -83,7 +83,7 @@ enum TextFormatting {
                 throw ScriptError(.value, "Unknown format code '\(spec.type!)' for object of type 'str'")
             }
             if spec.sign != "-" { throw ScriptError(.value, "Sign not allowed in string format specifier") }
-            body = spec.precision.map { String(s.prefix($0)) } ?? s
+            body = spec.precision.map { CodePoints.string(s.unicodeScalars.prefix($0)) } ?? s
         default:
             guard text.isEmpty else { throw ScriptError(.type, "unsupported format string passed to \(value.typeName).__format__") }
             return value.str
@@ -160,7 +160,7 @@ enum TextFormatting {
     }
 
     private static func pad(_ text: String, _ spec: Spec, numeric: Bool) -> String {
-        let padding = spec.width - text.count
+        let padding = spec.width - CodePoints.count(text)
         guard padding > 0 else { return text }
         let fill = String(repeating: spec.fill, count: padding)
         switch spec.align ?? (numeric ? ">" : "<") {

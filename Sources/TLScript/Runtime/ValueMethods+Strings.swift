@@ -21,7 +21,11 @@ extension ValueMethods {
         case "startswith", "endswith":
             try args.expect(1...1)
             let candidates = try affixes(args[0], name)
-            return .bool(candidates.contains { name == "startswith" ? s.hasPrefix($0) : s.hasSuffix($0) })
+            let text = CodePoints.of(s)
+            return .bool(candidates.contains { affix in
+                let scalars = CodePoints.of(affix)
+                return name == "startswith" ? text.starts(with: scalars) : text.reversed().starts(with: scalars.reversed())
+            })
         case "replace":
             try args.expect(2...3)
             return .string(CodePoints.replace(s, try args.string(0), with: try args.string(1), limit: try args.optionalInt(2) ?? -1))
@@ -50,11 +54,14 @@ extension ValueMethods {
         case "removeprefix":
             try args.expect(1...1)
             let prefix = try args.string(0)
-            return .string(s.hasPrefix(prefix) ? String(s.dropFirst(prefix.count)) : s)
+            let text = CodePoints.of(s), scalars = CodePoints.of(prefix)
+            return .string(text.starts(with: scalars) ? CodePoints.string(text.dropFirst(scalars.count)) : s)
         case "removesuffix":
             try args.expect(1...1)
             let suffix = try args.string(0)
-            return .string(s.hasSuffix(suffix) && !suffix.isEmpty ? String(s.dropLast(suffix.count)) : s)
+            let text = CodePoints.of(s), scalars = CodePoints.of(suffix)
+            let matches = !scalars.isEmpty && text.reversed().starts(with: scalars.reversed())
+            return .string(matches ? CodePoints.string(text.dropLast(scalars.count)) : s)
         default:
             try args.expect(0...0)
             return .bool(classify(name, s))
@@ -183,8 +190,9 @@ extension ValueMethods {
         try args.expect(name == "zfill" ? 1...1 : 1...2)
         guard let width = try args.optionalInt(0) else { throw ScriptError(.type, "an integer is required") }
         guard width <= TextFormatting.maximumPrecision * 100 else { throw ScriptError(.memory, "\(name)() width is too large") }
-        guard width > s.count else { return s }
-        let padding = width - s.count
+        let length = CodePoints.count(s)
+        guard width > length else { return s }
+        let padding = width - length
         if name == "zfill" {
             if let first = s.first, first == "-" || first == "+" { return String(first) + String(repeating: "0", count: padding) + s.dropFirst() }
             return String(repeating: "0", count: padding) + s
