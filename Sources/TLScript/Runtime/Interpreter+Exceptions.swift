@@ -59,12 +59,12 @@ extension Interpreter {
         defer {
             handledExceptions.removeLast()
             // Python deletes the `as` name when the handler ends.
-            if let name = handler.name { try? unbindIfBound(name) }
+            if let name = handler.name { forgetExceptionName(name) }
         }
         return try execute(handler.body)
     }
 
-    private func unbindIfBound(_ name: String) throws {
+    private func forgetExceptionName(_ name: String) {
         if let scope = frames.last { scope.variables[name] = nil } else { globals[name] = nil }
     }
 
