@@ -27,6 +27,13 @@ final class InterpreterFuzzTests: XCTestCase {
         "a = 1 if True else 2\nb = a ** 10 // 3 % 7\nprint(a, b, -a, a != b and a < b or a >= b)\n",
         "while True:\n    pass\n",
         "for i in range(10**9):\n    x = i\n",
+        "xs = [x * x for x in range(8) if x % 2]\nd = {k: v for k, v in zip('abc', xs)}\ns = {x % 3 for x in xs}\nprint(xs, d, sorted(s), sum(x for x in xs))\n",
+        "def f(a, *args, b=2, **kw):\n    return a, args, b, kw\nprint(f(1, 2, 3, b=4, c=5), f(*[1, 2], **{'b': 3}))\nfirst, *rest = range(5)\n",
+        "try:\n    x = {}['k']\nexcept (KeyError, ValueError) as e:\n    print('caught', e)\nelse:\n    pass\nfinally:\n    print('done')\nraise ValueError('end')\n",
+        "acc = 0.91234\nprint(f'{acc:.3f} {acc!r:>12} {acc:{10}.{2}f} {{x}} {acc=}', '{:,}'.format(1234567), '%5.1f%%' % 12.3)\n",
+        "def counter():\n    n = 0\n    def inc():\n        nonlocal n\n        n += 1\n        return n\n    return inc\nc = counter()\nc()\nprint(c(), [lambda: i for i in range(3)][0]())\n",
+        "a = [1, 2]\nb = a\nb += [3]\nd = {(1, 2): a, None: 0, 1.5: 'x'}\ndel a[0]\nprint(d, a is b, sorted(d.items(), key=lambda kv: str(kv[0])))\n",
+        "g = (x for x in range(10**12))\nprint(next(g), next(g), any(v > 5 for v in g))\nit = iter('ab')\nprint(next(it), next(it), next(it, None))\n",
     ]
 
     static let tokens = [
