@@ -120,10 +120,11 @@ final class PythonSemanticsTests: XCTestCase {
         session.interpreter.documentation = DocIndex(markdown: "## fit\nTrains the model.\n")
         session.interpreter.registerFakeFit()
         session.interpreter.register(CommandSpec(name: "load_efficientnet_lite0_with_a_long_name") { _, _ in .none })
-        session.run("help fit\nfit?\n?fit\nhelp()\n")
+        session.interpreter[variable: "model"] = .object(FakeModel(layers: []))
+        session.run("help fit\nfit?\n?fit\nmodel.fit?\nhelp()\n")
         let entry = "fit(model, x=None, epochs=1, steps_per_epoch=10)\n\nTrains the model.\n"
-        XCTAssertTrue(session.output.hasPrefix(entry + entry + entry), session.output)
-        let listing = session.output.dropFirst(3 * entry.count)
+        XCTAssertTrue(session.output.hasPrefix(entry + entry + entry + entry), session.output)
+        let listing = session.output.dropFirst(4 * entry.count)
         XCTAssertTrue(listing.contains(" load_efficientnet_lite0_with_a_long_name"), String(listing))
         XCTAssertTrue(listing.components(separatedBy: "\n").allSatisfy { $0.count <= 100 }, String(listing))
         for name in session.interpreter.commandNames {
@@ -162,6 +163,7 @@ final class PythonSemanticsTests: XCTestCase {
             ("x = {**a}\n", "'**' unpacking inside a dict display is not supported in tl; use d.update(other)"),
             ("match command:\n    case 1:\n        pass\n", "'match' statements are not supported in tl; use if/elif"),
             ("print((y := 2))\n", "the walrus operator ':=' is not supported in tl; assign on its own line"),
+            ("print 'hello'\n", "Missing parentheses in call to 'print'. Did you mean print(...)?"),
         ]
         for (source, message) in cases {
             XCTAssertEqual(CapturingInterpreter().failure(source)?.message, "syntax error: " + message, source)

@@ -67,6 +67,10 @@ extension Interpreter {
         }
         if let spec { return spec.signature + (spec.doc.map { "\n\n" + $0 } ?? "") }
         if builtinValues[name] != nil { return helpText(for: builtinValues[name]!) }
+        // `model.fit?`: a method of a variable is the command of the same name.
+        if let dot = name.lastIndex(of: "."), globals[String(name[..<dot])] != nil {
+            return commandHelp(String(name[name.index(after: dot)...]))
+        }
         let hint = Suggestions.hint(for: name, among: Set(commands.keys).union(documentation.names))
         return "no documentation for '\(name)'\(hint)"
     }

@@ -37,7 +37,14 @@ extension Interpreter {
     /// error past `maximumSequenceLength` items, or after `limit` items when given (unpacking needs
     /// only one more than its targets to know there are too many).
     func iterate(_ value: Value, limit: Int? = nil) throws -> [Value] {
-        if case .object(let object) = value, !(object is RangeObject) {
+        if case .object(let object) = value {
+            // A range knows its length: refuse at once rather than after 50 million items.
+            if limit == nil, let range = object as? RangeObject {
+                let length = try range.length()
+                guard length <= Interpreter.maximumSequenceLength else {
+                    throw ScriptError(.memory, "range of \(length) numbers is too large to hold in a list (the limit is \(Interpreter.maximumSequenceLength))")
+                }
+            }
             let iterator = try makeIterator(value)
             var items: [Value] = []
             while let item = try iterator.next() {

@@ -84,6 +84,8 @@ extension Parser {
             case "yield": throw error("'yield' (generator functions) is not supported in tl; build and return a list")
             case "help" where startsHelpSubject(at: position + 1):
                 return try parseHelpStatement()
+            case "print" where position + 1 < tokens.count && startsPython2Print(tokens[position + 1].kind):
+                throw error("Missing parentheses in call to 'print'. Did you mean print(...)?")
             default: break
             }
         }
@@ -379,6 +381,15 @@ extension Parser {
     private func startsHelpSubject(at index: Int) -> Bool {
         guard index < tokens.count, case .name(let word) = tokens[index].kind, !reservedWords.contains(word) else { return false }
         return true
+    }
+
+    /// `print "x"` / `print x` (Python 2): a value right after `print`.
+    private func startsPython2Print(_ next: Token.Kind) -> Bool {
+        switch next {
+        case .string, .formattedString, .int, .float: return true
+        case .name(let word): return !reservedWords.contains(word)
+        default: return false
+        }
     }
 
     /// `help fit`, as README shows and IPython users type.
