@@ -47,6 +47,14 @@ final class PythonSemanticsTests: XCTestCase {
         XCTAssertEqual(session.output, "0.912 0.91234 91.2% 0.91 0.91 2 2.0\n30 True False 1.91234 0.91234 0.91234 0.91234 np.float32(0.91234)\n")
     }
 
+    func testHostClassesWorkWithIsinstanceAndType() {
+        let session = CapturingInterpreter()
+        session.interpreter.register(className: "np.float32", forTypeNamed: "float32")
+        session.interpreter[variable: "acc"] = .object(FakeScalar(0.5))
+        session.run("import numpy as np\nprint(isinstance(acc, np.float32), isinstance(1.0, np.float32), type(acc) == np.float32, np.float32, type(acc).__name__)\n")
+        XCTAssertEqual(session.output, "True False True <class 'float32'> float32\n")
+    }
+
     func testEndlessFlowsIterateLazily() {
         let session = CapturingInterpreter()
         let flow = FakeFlow()

@@ -72,6 +72,12 @@ public final class Interpreter {
         commands[alias] = spec
     }
 
+    /// Makes `name` (plain or dotted, e.g. `np.ndarray`) a class for `isinstance(x, name)` and
+    /// `type(x) == name`: it matches host objects whose `typeName` is `typeName`.
+    public func register(className name: String, forTypeNamed typeName: String) {
+        builtinValues[name] = .object(TypeObject(name: typeName))
+    }
+
     /// The command registered under `name` (or an alias).
     public func command(named name: String) -> CommandSpec? { commands[name] }
 
