@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "TLZooTests", dependencies: ["TLZoo", "TLTestSupport"]),
         .testTarget(name: "TLPlotTests", dependencies: ["TLPlot", "TLTestSupport"]),
         .testTarget(name: "TLTorchWeightsTests", dependencies: ["TLTorchWeights", "TLTestSupport"]),
-        .testTarget(name: "TLScriptTests", dependencies: ["TLScript", "TLTestSupport"]),
+        .testTarget(name: "TLScriptTests", dependencies: ["TLScript", "TLTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TLREPLTests", dependencies: ["TLREPL", "TLScript", "TLTestSupport"]),
         .testTarget(name: "TLLangTests", dependencies: ["TLLang", "TLTestSupport"]),
         .testTarget(name: "TLCLITests", dependencies: ["TLTestSupport"]),

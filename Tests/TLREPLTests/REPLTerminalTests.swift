@@ -221,7 +221,7 @@ final class REPLTerminalTests: XCTestCase {
         let completer = Completer(interpreter: interpreter)
         XCTAssertEqual(completer.candidates(for: "ep", after: "model.fit(x, "), ["epoch_count", "epochs="])
         XCTAssertEqual(completer.candidates(for: "layers.D", after: ""), ["layers.Dense"])
-        XCTAssertEqual(completer.candidates(for: "fi", after: ""), ["fit"])
+        XCTAssertEqual(completer.candidates(for: "fi", after: ""), ["filter", "fit"])
         XCTAssertEqual(completer.enclosingCall(in: "print(fit(a, [1, 2], "), "fit")
     }
 

@@ -12,7 +12,7 @@ final class BuiltinTests: XCTestCase {
         """), """
         2 3 1 1.5! 42 3 2e-05 3 2.5
         1 5 6 0.75 2 3.14 False
-        [(1, 'a'), (2, 'b')] [3, 2, 1] [5, 3, 1] float
+        [(1, 'a'), (2, 'b')] [3, 2, 1] [5, 3, 1] <class 'float'>
         data/cats/x.png /abs
         1, 2.
 
@@ -24,9 +24,9 @@ final class BuiltinTests: XCTestCase {
     }
 
     func testConversionErrors() {
-        assertError("int('x')\n", "invalid literal for int(): 'x'", line: 1, column: 1)
-        assertError("max([])\n", "max() of an empty sequence", line: 1, column: 1)
-        assertError("range(10, step=0)\n", "range() step must not be zero", line: 1, column: 1)
+        assertError("int('x')\n", "invalid literal for int() with base 10: 'x'", line: 1, column: 1, kind: .value)
+        assertError("max([])\n", "max() arg is an empty sequence", line: 1, column: 1, kind: .value)
+        assertError("range(0, 10, 0)\n", "range() arg 3 must not be zero", line: 1, column: 1, kind: .value)
     }
 
     func testVarsDescribesVariables() {

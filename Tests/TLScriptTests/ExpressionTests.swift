@@ -46,6 +46,6 @@ final class ExpressionTests: XCTestCase {
         d.update({'a': 1})
         print(xs, xs.pop(), xs, d.keys(), d.get('z', 0), 'A,B'.lower().split(','), '-'.join(['a', 'b']))
         print('{} has {:.2f} acc, {:>5}|{:,}'.format('model', 0.91234, 'x', 1234567), '%.3f and %d%%' % (0.5, 7))
-        """), "[1, 2, 3, 5] 5 [1, 2, 3] ['b', 'a'] 0 ['a', 'b'] a-b\nmodel has 0.91 acc,     x|1,234,567 0.500 and 7%\n")
+        """), "[1, 2, 3] 5 [1, 2, 3] dict_keys(['b', 'a']) 0 ['a', 'b'] a-b\nmodel has 0.91 acc,     x|1,234,567 0.500 and 7%\n")
     }
 }

@@ -81,7 +81,7 @@ final class ReportAndParameterTests: XCTestCase {
         print(param('epochs', 30), param('lr', 1e-4), param('augment', True), param('name', 'x'), param('steps', 100))
         print(param('batch', 1.5), type(param('batch', 1.5)))
         """)
-        XCTAssertEqual(session.output, "3 2e-05 False vgg 100\n20.0 float\n")
+        XCTAssertEqual(session.output, "3 2e-05 False vgg 100\n20.0 <class 'float'>\n")
         XCTAssertEqual(session.interpreter.parameterOverrides.unusedWarnings,
                        ["warning: --set unused=1 was not used: no param('unused', ...) in the script"])
     }

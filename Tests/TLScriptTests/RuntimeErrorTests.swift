@@ -49,21 +49,27 @@ final class RuntimeErrorTests: XCTestCase {
 
     func testDivisionByZero() {
         assertError("x = 0\ny = 1 / x\n", "division by zero", line: 2, column: 7, kind: .zeroDivision)
-        assertError("y = 1 // 0\n", "integer division by zero", line: 1, column: 7)
+        assertError("y = 1 // 0\n", "integer division or modulo by zero", line: 1, column: 7)
         assertError("y = 5 % 0\n", "integer modulo by zero", line: 1, column: 7)
     }
 
     func testTypeIndexKeyAndAttributeErrors() {
-        assertError("x = 'acc: ' + 1\n", "unsupported operand types for +: 'str' and 'int' (convert with str(...) first, e.g. 'acc: ' + str(acc))",
+        assertError("x = 'acc: ' + 1\n", "can only concatenate str (not \"int\") to str (convert with str(...) first, e.g. 'acc: ' + str(acc))",
                     line: 1, column: 13, kind: .type)
-        assertError("x = [1, 2]\ny = x[5]\n", "list index 5 out of range (length 2)", line: 2, column: 6, kind: .index)
+        assertError("x = [1, 2]\ny = x[5]\n", "list index out of range", line: 2, column: 6, kind: .index)
         assertError("h = {'acc': 1, 'loss': 2}\nh['accc']\n", "key 'accc' not found; did you mean 'acc'? (keys: 'acc', 'loss')", line: 2, column: 2, kind: .key)
-        assertError("a, b = [1, 2, 3]\n", "cannot unpack 3 values into 2 targets", line: 1, column: 1)
+        assertError("a, b = [1, 2, 3]\n", "too many values to unpack (expected 2)", line: 1, column: 1)
         assertError("for x in 5:\n    pass\n", "'int' object is not iterable", line: 1, column: 10)
         assertError("x = 2 ** 100\n", "integer overflow in 2 ** 100 (tl integers are 64-bit; use floats for huge values)", line: 1, column: 7)
         assertError("x = 1\nx()\n", "'int' object is not callable", line: 2, column: 1)
         assertError("break\n", "'break' outside a loop", line: 1, column: 1)
-        assertError("def f():\n    return f()\nf()\n", "maximum recursion depth (200) exceeded", line: 2, column: 12, kind: .limit)
+        let recursion = CapturingInterpreter().failure("def f():\n    return f()\nf()\n")
+        XCTAssertEqual(recursion?.message, "maximum recursion depth (1000) exceeded")
+        XCTAssertEqual(recursion?.pythonClassName, "RecursionError")
+        XCTAssertEqual(recursion?.location, SourceLocation(line: 2, column: 12))
+        let shownFrames = recursion?.rendered.components(separatedBy: "\n").filter { $0.hasSuffix(", in f") }.count
+        XCTAssertEqual(shownFrames, 4, "three repeated frames and the innermost one are shown")
+        XCTAssertTrue(recursion?.rendered.contains("  [Previous line repeated 996 more times]") == true, recursion?.rendered ?? "")
     }
 
     func testHostObjectAttributeErrorsSuggest() {

@@ -35,9 +35,11 @@ final class SyntaxErrorTests: XCTestCase {
         assertError("for x of [1]:\n    pass\n", "syntax error: expected 'in' after the loop variable, found 'of'", line: 1, column: 7)
         assertError("if x\n    pass\n", "syntax error: expected ':' after the if header, found end of line", line: 1, column: 5)
         assertError("x = 12abc\n", "syntax error: invalid number literal; a name cannot start with a digit", line: 1, column: 5)
-        assertError("x = f'{y}'\n", "syntax error: f-strings are not supported; join pieces with + and str(), e.g. 'acc: ' + str(acc)", line: 1, column: 5)
+        assertError("x = f'{y'\n", "syntax error: f-string: expecting '}'", line: 1, column: 5)
+        assertError("x = (y := 3)\n", "syntax error: the walrus operator ':=' is not supported in tl; assign on its own line", line: 1, column: 8)
         assertError("x = 1 \\ 2\n", "syntax error: unexpected character after line continuation character '\\'", line: 1, column: 7)
-        assertError("try:\n    pass\n", "syntax error: 'try' is not supported in tl scripts", line: 1, column: 1)
+        assertError("try:\n    pass\n", "syntax error: expected 'except' or 'finally' block", line: 1, column: 1)
+        assertError("class A:\n    pass\n", "syntax error: classes ('class') are not supported in tl; use functions and dicts", line: 1, column: 1)
         assertError("x = 99999999999999999999\n", "syntax error: integer literal 99999999999999999999 is too large", line: 1, column: 5)
     }
 

@@ -148,7 +148,8 @@ extension Session {
             switch args[argument] {
             case .int(let pixels): return .integer(pixels)
             case .float(let value): return .uniform(value)
-            case .list(let items), .tuple(let items):
+            case .list, .tuple:
+                let items = args[argument].asSequence ?? []
                 let numbers = items.compactMap { item -> Double? in
                     if case .bool = item { return nil }
                     return item.asDouble

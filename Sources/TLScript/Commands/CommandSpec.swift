@@ -19,6 +19,11 @@ public struct CommandSpec {
     public var body: Body
     /// Distinguishes bound methods and user functions that share a name.
     var identity = CommandIdentity()
+    /// Set for a function the script defined (`def`, `lambda`); nil for commands and builtins.
+    var userFunction: UserFunction?
+
+    /// Whether the script defined this function (as opposed to a command or a builtin).
+    public var isUserDefined: Bool { userFunction != nil }
 
     public init(name: String, parameters: [ParameterSpec] = [], acceptsExtraPositional: Bool = false,
                 acceptsExtraKeywords: Bool = false, doc: String? = nil, aliases: [String] = [],
@@ -34,6 +39,7 @@ public struct CommandSpec {
 
     /// `fit(model, x, y=None, epochs=1, ...)`.
     public var signature: String {
+        if let userFunction { return userFunction.signature }
         var parts = parameters.map(\.signature)
         if acceptsExtraPositional { parts.append("...") }
         if acceptsExtraKeywords { parts.append("**options") }

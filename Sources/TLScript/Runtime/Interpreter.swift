@@ -18,8 +18,16 @@ public final class Interpreter {
     public let cancellation = CancellationFlag()
 
     var globals: [String: Value] = [:]
-    /// Local variables of the user functions being executed, innermost last.
-    var frames: [[String: Value]] = []
+    /// Scopes of the user functions (and comprehensions) being executed, innermost last.
+    var frames: [Scope] = []
+    /// The user-function calls in progress, outermost first, for tracebacks.
+    var callStack: [CallRecord] = []
+    /// Where the call being made now was written; the called user function records it.
+    var pendingCallSite: SourceLocation?
+    /// The exceptions whose `except` blocks are running, innermost last (a bare `raise` re-raises the last).
+    var handledExceptions: [ScriptError] = []
+    /// Python's built-in values that are not commands: exception classes, `math.pi`, ...
+    var builtinValues: [String: Value] = [:]
     var commands: [String: CommandSpec] = [:]
     /// Names bound by `import`/`from ... import`, mapped to the full dotted path they stand for.
     var importedNames: [String: [String]] = [:]
@@ -27,7 +35,20 @@ public final class Interpreter {
     var currentSource = SourceFile(name: "<input>", text: "")
     /// How many user functions are active; bounded to fail cleanly on runaway recursion.
     var callDepth = 0
-    static let maximumCallDepth = 200
+    /// Python's default recursion limit.
+    static let maximumCallDepth = 1000
+    /// Each script-level call nests dozens of Swift frames (large ones in debug builds), so scripts run
+    /// on a thread whose stack holds `maximumCallDepth` calls; the memory is reserved, not used.
+    static let evaluationStackSize = 512 << 20
+    private static let evaluationThreadMarker = "tl.interpreter.evaluation-thread"
+
+    /// One user-function call in progress: the function called, and where (file, place, calling function).
+    struct CallRecord {
+        var callee: String
+        var callSite: SourceLocation
+        var callerSource: SourceFile
+        var callerFunction: String
+    }
 
     /// The location of the statement running now, for commands that report their own errors.
     public private(set) var currentLocation: SourceLocation?
@@ -49,6 +70,12 @@ public final class Interpreter {
     public func register(alias: String, for name: String) {
         guard let spec = commands[name] else { preconditionFailure("no command '\(name)' to alias as '\(alias)'") }
         commands[alias] = spec
+    }
+
+    /// Makes `name` (plain or dotted, e.g. `np.ndarray`) a class for `isinstance(x, name)` and
+    /// `type(x) == name`: it matches host objects whose `typeName` is `typeName`.
+    public func register(className name: String, forTypeNamed typeName: String) {
+        builtinValues[name] = .object(TypeObject(name: typeName))
     }
 
     /// The command registered under `name` (or an alias).
@@ -96,15 +123,18 @@ public final class Interpreter {
     /// Reads, validates (UTF-8) and runs a script file.
     public func run(contentsOf path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScriptError(.runtime, "cannot read script '\(path)'")
+            let missing = !FileManager.default.fileExists(atPath: path)
+            throw ScriptError(missing ? .fileNotFound : .runtime, "cannot read script '\(path)'")
         }
         try run(SourceFile.decode([UInt8](data), name: path))
     }
 
     public func run(_ source: SourceFile) throws {
-        let block = try Parser.parse(source)
-        for statement in block {
-            try runTopLevel(statement, in: source)
+        try onEvaluationStack {
+            let block = try Parser.parse(source)
+            for statement in block {
+                try runTopLevel(statement, in: source)
+            }
         }
     }
 
@@ -112,6 +142,10 @@ public final class Interpreter {
     /// REPL does, unless it is None; the echoed value is returned.
     @discardableResult
     public func evaluate(line: String, fileName: String = "<stdin>") throws -> Value? {
+        try onEvaluationStack { try evaluateOnThisThread(line: line, fileName: fileName) }
+    }
+
+    private func evaluateOnThisThread(line: String, fileName: String) throws -> Value? {
         let source = SourceFile(name: fileName, text: line)
         let block = try Parser.parse(source)
         var echoed: Value?
@@ -134,6 +168,8 @@ public final class Interpreter {
                              _ body: (() throws -> Value)? = nil) throws -> Value? {
         currentSource = source
         frames = []
+        callStack = []
+        handledExceptions = []
         callDepth = 0
         let text = statement.lines.compactMap { source.line($0) }.joined(separator: "\n")
         report?.beginStatement(text)
@@ -167,8 +203,16 @@ public final class Interpreter {
         } catch let error as ScriptError {
             throw error.located(at: location, in: currentSource)
         } catch {
-            throw ScriptError(.runtime, Interpreter.describe(error)).located(at: location, in: currentSource)
+            throw ScriptError(Interpreter.kind(of: error), Interpreter.describe(error)).located(at: location, in: currentSource)
         }
+    }
+
+    /// The Python class of an error thrown by host code: a missing file is FileNotFoundError, so
+    /// `except FileNotFoundError:` catches it; anything else is RuntimeError.
+    static func kind(of error: Error) -> ScriptError.Kind {
+        if let cocoa = error as? CocoaError, [.fileNoSuchFile, .fileReadNoSuchFile].contains(cocoa.code) { return .fileNotFound }
+        if let posix = error as? POSIXError, posix.code == .ENOENT { return .fileNotFound }
+        return .runtime
     }
 
     /// A readable message for an error thrown by host code.
@@ -178,4 +222,49 @@ public final class Interpreter {
     }
 
     func setCurrentLocation(_ location: SourceLocation) { currentLocation = location }
+
+    /// Runs `body` on a thread with the evaluation stack and waits for it; inline when already there
+    /// (a command calling back into the interpreter).
+    func onEvaluationStack<T>(_ body: () throws -> T) throws -> T {
+        if Thread.current.threadDictionary[Interpreter.evaluationThreadMarker] != nil { return try body() }
+        return try withoutActuallyEscaping(body) { escapingBody in
+            let task = EvaluationTask<T>(escapingBody)
+            var attributes = pthread_attr_t()
+            pthread_attr_init(&attributes)
+            defer { pthread_attr_destroy(&attributes) }
+            pthread_attr_setstacksize(&attributes, Interpreter.evaluationStackSize)
+            var thread = pthread_t()
+            // The thread owns one reference and drops it before it ends; joining it means the body has
+            // not escaped when withoutActuallyEscaping checks.
+            let created = pthread_create(&thread, &attributes, { raw in
+                Thread.current.threadDictionary[Interpreter.evaluationThreadMarker] = true
+                Unmanaged<EvaluationRunner>.fromOpaque(raw!).takeRetainedValue().run()
+                return nil
+            }, Unmanaged.passRetained(task as EvaluationRunner).toOpaque())
+            guard created == 0 else {
+                Unmanaged.passUnretained(task as EvaluationRunner).release()
+                return try escapingBody()
+            }
+            pthread_join(thread, nil)
+            return try task.result!.get()
+        }
+    }
+}
+
+/// Work handed to the evaluation thread.
+private class EvaluationRunner {
+    func run() {}
+}
+
+/// A body run on the evaluation thread and its result, read by the caller after the join.
+private final class EvaluationTask<T>: EvaluationRunner, @unchecked Sendable {
+    private var body: (() throws -> T)?
+    var result: Result<T, Error>?
+
+    init(_ body: @escaping () throws -> T) { self.body = body }
+
+    override func run() {
+        result = Result { try body!() }
+        body = nil
+    }
 }

@@ -1,18 +1,23 @@
 import Foundation
 
-/// Python's arithmetic, comparison, indexing and slicing on values.
+/// Python's arithmetic and comparisons on values. Integers are 64-bit: a result that does not fit is
+/// Python's OverflowError rather than a wrong number.
 enum Operators {
     static func unary(_ op: String, _ value: Value) throws -> Value {
-        if op != "not", case .object(let object) = value, let result = try object.unaryOperation(op) { return result }
+        if case .object(let object) = value {
+            if let result = try object.unaryOperation(op) { return result }
+            if let scalar = try object.scalarValue() { return try unary(op, scalar) }
+        }
         switch (op, value) {
-        case ("not", _): return .bool(!value.isTruthy)
         case ("-", .int(let i)):
-            guard i != .min else { throw ScriptError(.value, "integer overflow in -\(i)") }
+            guard i != .min else { throw overflow("-", i, nil) }
             return .int(-i)
         case ("-", .float(let d)): return .float(-d)
         case ("-", .bool(let b)): return .int(b ? -1 : 0)
         case ("+", .int), ("+", .float): return value
         case ("+", .bool(let b)): return .int(b ? 1 : 0)
+        case ("~", .int(let i)): return .int(~i)
+        case ("~", .bool(let b)): return .int(b ? -2 : -1)
         default: throw ScriptError(.type, "bad operand type for unary \(op): '\(value.typeName)'")
         }
     }
@@ -27,40 +32,73 @@ enum Operators {
 
     static func binary(_ op: String, _ lhs: Value, _ rhs: Value) throws -> Value {
         if let result = try objectBinary(op, lhs, rhs) { return result }
+        // Objects standing for a number (NumPy scalars) take part as that number.
+        if case .object = lhs, let scalar = try lhs.asObject?.scalarValue() { return try binary(op, scalar, rhs) }
+        if case .object = rhs, let scalar = try rhs.asObject?.scalarValue() { return try binary(op, lhs, scalar) }
+        if case .bool(let a) = lhs, case .bool(let b) = rhs, ["&", "|", "^"].contains(op) {
+            return .bool(op == "&" ? a && b : op == "|" ? a || b : a != b)
+        }
         if let i = lhs.asInt, let j = rhs.asInt, let result = try integer(op, i, j) {
             return result
         }
         if let x = lhs.asDouble, let y = rhs.asDouble {
+            if op == "/", y == 0, lhs.asInt != nil, rhs.asInt != nil { throw ScriptError(.zeroDivision, "division by zero") }
             return try floating(op, x, y)
         }
+        if let result = try sequenceBinary(op, lhs, rhs) { return result }
+        var pythonMessage = "unsupported operand type(s) for \(op): '\(lhs.typeName)' and '\(rhs.typeName)'"
+        switch (op, lhs, rhs) {
+        case ("+", .string, _), ("+", .list, _), ("+", .tuple, _):
+            pythonMessage = "can only concatenate \(lhs.typeName) (not \"\(rhs.typeName)\") to \(lhs.typeName)"
+        case ("*", .string, _), ("*", .list, _), ("*", .tuple, _):
+            pythonMessage = "can't multiply sequence by non-int of type '\(rhs.typeName)'"
+        case ("*", _, .string), ("*", _, .list), ("*", _, .tuple):
+            pythonMessage = "can't multiply sequence by non-int of type '\(lhs.typeName)'"
+        default: break
+        }
+        var error = ScriptError(.type, pythonMessage)
+        if op == "+", lhs.asString != nil || rhs.asString != nil {
+            error.message += " (convert with str(...) first, e.g. 'acc: ' + str(acc))"
+            error.pythonMessage = pythonMessage
+        }
+        throw error
+    }
+
+    /// Concatenation, repetition and `%` formatting of strings, lists and tuples.
+    private static func sequenceBinary(_ op: String, _ lhs: Value, _ rhs: Value) throws -> Value? {
         switch (op, lhs, rhs) {
         case ("+", .string(let a), .string(let b)): return .string(a + b)
-        case ("+", .list(let a), .list(let b)): return .list(a + b)
+        case ("+", .list(let a), .list(let b)): return .list(a.items + b.items)
         case ("+", .tuple(let a), .tuple(let b)): return .tuple(a + b)
-        case ("*", .string(let s), .int(let n)), ("*", .int(let n), .string(let s)):
-            return .string(String(repeating: s, count: max(0, try repetition(n, s.count))))
-        case ("*", .list(let items), .int(let n)), ("*", .int(let n), .list(let items)):
-            return .list(Array(repeating: items, count: max(0, try repetition(n, items.count))).flatMap { $0 })
+        case ("*", .string(let s), _) where rhs.asInt != nil, ("*", _, .string(let s)) where lhs.asInt != nil:
+            let n = try repetition(lhs.asInt ?? rhs.asInt!, s.count)
+            return .string(String(repeating: s, count: n))
+        case ("*", .list(let items), _) where rhs.asInt != nil, ("*", _, .list(let items)) where lhs.asInt != nil:
+            let n = try repetition(lhs.asInt ?? rhs.asInt!, items.count)
+            return .list(Array([[Value]](repeating: items.items, count: n).joined()))
+        case ("*", .tuple(let items), _) where rhs.asInt != nil, ("*", _, .tuple(let items)) where lhs.asInt != nil:
+            let n = try repetition(lhs.asInt ?? rhs.asInt!, items.count)
+            return .tuple(Array([[Value]](repeating: items, count: n).joined()))
         case ("%", .string(let format), _):
             return .string(try TextFormatting.percentFormat(format, rhs))
         default:
-            var message = "unsupported operand types for \(op): '\(lhs.typeName)' and '\(rhs.typeName)'"
-            if op == "+", lhs.asString != nil || rhs.asString != nil {
-                message += " (convert with str(...) first, e.g. 'acc: ' + str(acc))"
-            }
-            throw ScriptError(.type, message)
+            return nil
         }
     }
 
+    /// The repeat count for `seq * n`, refusing results too large to hold (Python's MemoryError).
     private static func repetition(_ count: Int, _ size: Int) throws -> Int {
-        if count > 0, size > 0, count.multipliedReportingOverflow(by: size).overflow || count * size > Interpreter.maximumSequenceLength {
-            throw ScriptError(.limit, "repetition result is too large")
+        guard count > 0, size > 0 else { return 0 }
+        let total = count.multipliedReportingOverflow(by: size)
+        if total.overflow || total.partialValue > Interpreter.maximumSequenceLength {
+            throw ScriptError(.memory, "repetition result is too large (more than \(Interpreter.maximumSequenceLength) items)")
         }
         return count
     }
 
-    private static func overflow(_ op: String, _ i: Int, _ j: Int) -> ScriptError {
-        ScriptError(.value, "integer overflow in \(i) \(op) \(j) (tl integers are 64-bit; use floats for huge values)")
+    private static func overflow(_ op: String, _ i: Int, _ j: Int?) -> ScriptError {
+        let expression = j.map { "\(i) \(op) \($0)" } ?? "\(op)\(i)"
+        return ScriptError(.overflow, "integer overflow in \(expression) (tl integers are 64-bit; use floats for huge values)")
     }
 
     /// Integer arithmetic; nil when the result is a float (`/`, negative powers).
@@ -74,7 +112,7 @@ enum Operators {
         case "-": return try checked(i.subtractingReportingOverflow(j))
         case "*": return try checked(i.multipliedReportingOverflow(by: j))
         case "//":
-            guard j != 0 else { throw ScriptError(.zeroDivision, "integer division by zero") }
+            guard j != 0 else { throw ScriptError(.zeroDivision, "integer division or modulo by zero") }
             if i == .min && j == -1 { throw overflow(op, i, j) }
             let quotient = i / j
             return .int((i % j != 0 && (i < 0) != (j < 0)) ? quotient - 1 : quotient)
@@ -85,24 +123,37 @@ enum Operators {
             return .int(remainder != 0 && (remainder < 0) != (j < 0) ? remainder + j : remainder)
         case "**":
             guard j >= 0 else { return nil }
-            var result = 1, base = i, exponent = j
-            while exponent > 0 {
-                if exponent & 1 == 1 {
-                    let product = result.multipliedReportingOverflow(by: base)
-                    if product.overflow { throw overflow(op, i, j) }
-                    result = product.partialValue
-                }
-                exponent >>= 1
-                if exponent > 0 {
-                    let square = base.multipliedReportingOverflow(by: base)
-                    if square.overflow { throw overflow(op, i, j) }
-                    base = square.partialValue
-                }
-            }
-            return .int(result)
+            return try checked(power(i, j))
+        case "&": return .int(i & j)
+        case "|": return .int(i | j)
+        case "^": return .int(i ^ j)
+        case "<<", ">>":
+            guard j >= 0 else { throw ScriptError(.value, "negative shift count") }
+            if op == ">>" { return .int(j >= 64 ? (i < 0 ? -1 : 0) : i >> j) }
+            guard i == 0 || (j < 64 && (i << j) >> j == i) else { throw overflow(op, i, j) }
+            return .int(i << j)
         default:
             return nil
         }
+    }
+
+    /// `base ** exponent` by squaring, reporting overflow.
+    private static func power(_ base: Int, _ exponent: Int) -> (partialValue: Int, overflow: Bool) {
+        var result = 1, factor = base, remaining = exponent
+        while remaining > 0 {
+            if remaining & 1 == 1 {
+                let product = result.multipliedReportingOverflow(by: factor)
+                if product.overflow { return (0, true) }
+                result = product.partialValue
+            }
+            remaining >>= 1
+            if remaining > 0 {
+                let square = factor.multipliedReportingOverflow(by: factor)
+                if square.overflow { return (0, true) }
+                factor = square.partialValue
+            }
+        }
+        return (result, false)
     }
 
     private static func floating(_ op: String, _ x: Double, _ y: Double) throws -> Value {
@@ -111,22 +162,23 @@ enum Operators {
         case "-": return .float(x - y)
         case "*": return .float(x * y)
         case "/":
-            guard y != 0 else { throw ScriptError(.zeroDivision, "division by zero") }
+            guard y != 0 else { throw ScriptError(.zeroDivision, "float division by zero") }
             return .float(x / y)
         case "//":
             guard y != 0 else { throw ScriptError(.zeroDivision, "float floor division by zero") }
             return .float((x / y).rounded(.down))
         case "%":
-            guard y != 0 else { throw ScriptError(.zeroDivision, "float modulo by zero") }
+            guard y != 0 else { throw ScriptError(.zeroDivision, "float modulo") }
             let remainder = fmod(x, y)
             return .float(remainder != 0 && (remainder < 0) != (y < 0) ? remainder + y : remainder)
         case "**":
             if x == 0 && y < 0 { throw ScriptError(.zeroDivision, "0.0 cannot be raised to a negative power") }
             let result = pow(x, y)
             if result.isNaN && !x.isNaN && !y.isNaN { throw ScriptError(.value, "negative number cannot be raised to a fractional power") }
+            if result.isInfinite && x.isFinite && y.isFinite { throw ScriptError(.overflow, "(34, 'Numerical result out of range')") }
             return .float(result)
         default:
-            throw ScriptError(.type, "unsupported operand types for \(op): numbers")
+            throw ScriptError(.type, "unsupported operand type(s) for \(op): 'float' and 'float'")
         }
     }
 
@@ -134,12 +186,10 @@ enum Operators {
 
     static func compare(_ op: String, _ lhs: Value, _ rhs: Value) throws -> Bool {
         switch op {
-        case "==": return lhs == rhs
-        case "!=": return lhs != rhs
+        case "==": return try equal(lhs, rhs)
+        case "!=": return try !equal(lhs, rhs)
         case "is": return identical(lhs, rhs)
         case "is not": return !identical(lhs, rhs)
-        case "in": return try contains(rhs, lhs)
-        case "not in": return try !contains(rhs, lhs)
         default:
             let order = try ordering(lhs, rhs, op)
             switch op {
@@ -151,150 +201,85 @@ enum Operators {
         }
     }
 
+    /// Python's `==` as a truth value: objects may answer for themselves.
+    static func equal(_ lhs: Value, _ rhs: Value) throws -> Bool {
+        if let result = try objectBinary("==", lhs, rhs) {
+            if case .object(let object) = result, let truth = try object.truthValue() { return truth }
+            return result.isTruthy
+        }
+        return lhs == rhs
+    }
+
     private static func identical(_ lhs: Value, _ rhs: Value) -> Bool {
         switch (lhs, rhs) {
         case (.object(let a), .object(let b)): return a === b
-        case (.none, .none): return true
+        case (.list(let a), .list(let b)): return a === b
+        case (.dict(let a), .dict(let b)): return a === b
+        case (.none, .none), (.ellipsis, .ellipsis): return true
         case (.bool(let a), .bool(let b)): return a == b
+        case (.int(let a), .int(let b)): return a == b && (-5...256).contains(a)
+        case (.string(let a), .string(let b)): return a == b
+        case (.command(let a), .command(let b)): return a.identity == b.identity
         default: return false
         }
     }
 
-    static func contains(_ container: Value, _ item: Value) throws -> Bool {
-        switch container {
-        case .list(let items), .tuple(let items): return items.contains(item)
-        case .dict(let dict): return item.asString.map { dict[$0] != nil } ?? false
-        case .string(let s):
-            guard let needle = item.asString else {
-                throw ScriptError(.type, "'in <string>' requires a string on the left, got \(describeForError(item))")
-            }
-            return needle.isEmpty || s.contains(needle)
-        case .object(let object):
-            if let items = try object.elements() { return items.contains(item) }
-            fallthrough
-        default:
-            throw ScriptError(.type, "argument of type '\(container.typeName)' is not a container")
-        }
-    }
-
-    /// -1, 0, 1; numbers, strings and sequences (lexicographically) are ordered.
+    /// -1, 0, 1; numbers, strings and sequences (lexicographically) are ordered. A NaN makes every
+    /// ordering false, as in Python, so it answers 2 (neither below, equal nor above).
     static func ordering(_ lhs: Value, _ rhs: Value, _ op: String = "<") throws -> Int {
         if let i = lhs.asInt, let j = rhs.asInt { return i < j ? -1 : i > j ? 1 : 0 }
-        if let x = lhs.asDouble, let y = rhs.asDouble { return x < y ? -1 : x > y ? 1 : 0 }
+        if let x = lhs.asDouble, let y = rhs.asDouble {
+            if x.isNaN || y.isNaN { return op == "<" || op == "<=" ? 2 : -2 }
+            return x < y ? -1 : x > y ? 1 : 0
+        }
         switch (lhs, rhs) {
-        case (.string(let a), .string(let b)): return a < b ? -1 : a > b ? 1 : 0
-        case (.list(let a), .list(let b)), (.tuple(let a), .tuple(let b)):
-            for (x, y) in zip(a, b) {
-                let order = try ordering(x, y, op)
-                if order != 0 { return order }
+        case (.string(let a), .string(let b)):
+            return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) ? -1 : a == b ? 0 : 1
+        case (.list, .list), (.tuple, .tuple):
+            let (a, b) = (lhs.asSequence!, rhs.asSequence!)
+            for (x, y) in zip(a, b) where !(try equal(x, y)) {
+                return try ordering(x, y, op)
             }
             return a.count < b.count ? -1 : a.count > b.count ? 1 : 0
+        case (.object, _), (_, .object):
+            let (left, right) = (try lhs.scalarOrSelf(), try rhs.scalarOrSelf())
+            if left.asDouble != nil, right.asDouble != nil { return try ordering(left, right, op) }
+            fallthrough
         default:
-            throw ScriptError(.type, "'\(op)' not supported between '\(lhs.typeName)' and '\(rhs.typeName)'")
+            throw ScriptError(.type, "'\(op)' not supported between instances of '\(lhs.typeName)' and '\(rhs.typeName)'")
         }
     }
 
-    static func sorted(_ items: [Value]) throws -> [Value] {
-        var failure: Error?
-        let result = items.sorted { a, b in
-            do { return try ordering(a, b) < 0 } catch { failure = error; return false }
+    /// A stable sort by `key(item)` (the item itself when nil), as Python's `sorted`; `reverse` keeps
+    /// equal items in their original order too.
+    static func sorted(_ items: [Value], key: ((Value) throws -> Value)? = nil, reverse: Bool = false) throws -> [Value] {
+        let keys = try items.map { try key?($0) ?? $0 }
+        func precedes(_ a: Int, _ b: Int) throws -> Bool {
+            try (reverse ? ordering(keys[b], keys[a]) : ordering(keys[a], keys[b])) == -1
         }
-        if let failure { throw failure }
-        return result
-    }
-
-    // MARK: Indexing and slicing
-
-    static func makeSlice(_ start: Value?, _ stop: Value?, _ step: Value?) -> Value {
-        .slice(start: start ?? .none, stop: stop ?? .none, step: step ?? .none)
-    }
-
-    private static func sliceParts(_ value: Value) -> (Value, Value, Value)? {
-        guard case .slice(let start, let stop, let step) = value else { return nil }
-        return (start, stop, step)
-    }
-
-    /// Python's slice indices for a sequence of `count` elements.
-    static func sliceIndices(_ slice: (Value, Value, Value), count: Int) throws -> [Int] {
-        func bound(_ value: Value, _ name: String) throws -> Int? {
-            if value.isNone { return nil }
-            guard let i = value.asInt else { throw ScriptError(.type, "slice \(name) must be an integer, got \(describeForError(value))") }
-            return i
-        }
-        let step = try bound(slice.2, "step") ?? 1
-        guard step != 0 else { throw ScriptError(.value, "slice step cannot be zero") }
-        func clamp(_ i: Int?, _ defaultValue: Int) -> Int {
-            guard var i else { return defaultValue }
-            if i < 0 { i += count }
-            return step > 0 ? min(max(i, 0), count) : min(max(i, -1), count - 1)
-        }
-        let start = clamp(try bound(slice.0, "start"), step > 0 ? 0 : count - 1)
-        let stop = clamp(try bound(slice.1, "stop"), step > 0 ? count : -1)
-        return Array(stride(from: start, to: stop, by: step))
-    }
-
-    static func normalizedIndex(_ index: Value, count: Int, container: String) throws -> Int {
-        guard let i = index.asInt else {
-            throw ScriptError(.type, "\(container) indices must be integers, got \(describeForError(index))")
-        }
-        let position = i < 0 ? i + count : i
-        guard position >= 0 && position < count else {
-            throw ScriptError(.index, "\(container) index \(i) out of range (length \(count))")
-        }
-        return position
-    }
-
-    static func item(of container: Value, at index: Value) throws -> Value {
-        let slice = sliceParts(index)
-        switch container {
-        case .list(let items), .tuple(let items):
-            let isList: Bool = { if case .list = container { return true }; return false }()
-            if let slice {
-                let picked = try sliceIndices(slice, count: items.count).map { items[$0] }
-                return isList ? .list(picked) : .tuple(picked)
+        var order = Array(items.indices)
+        var buffer = order
+        var width = 1
+        // Bottom-up merge sort: stable, and the comparison may throw (a TypeError between str and int).
+        while width < order.count {
+            var start = 0
+            while start < order.count {
+                let middle = min(start + width, order.count), end = min(start + 2 * width, order.count)
+                var (left, right, out) = (start, middle, start)
+                while left < middle || right < end {
+                    let takeLeft = try right >= end || (left < middle && !precedes(order[right], order[left]))
+                    if takeLeft {
+                        buffer[out] = order[left]; left += 1
+                    } else {
+                        buffer[out] = order[right]; right += 1
+                    }
+                    out += 1
+                }
+                start = end
             }
-            return items[try normalizedIndex(index, count: items.count, container: container.typeName)]
-        case .string(let s):
-            let characters = Array(s)
-            if let slice { return .string(String(try sliceIndices(slice, count: characters.count).map { characters[$0] })) }
-            return .string(String(characters[try normalizedIndex(index, count: characters.count, container: "string")]))
-        case .dict(let dict):
-            guard let key = index.asString else { throw ScriptError(.type, "dict keys are strings, got \(describeForError(index))") }
-            guard let value = dict[key] else {
-                let hint = Suggestions.hint(for: key, among: dict.keys)
-                let known = dict.keys.prefix(10).map { quoteString($0) }.joined(separator: ", ")
-                throw ScriptError(.key, "key '\(key)' not found\(hint.isEmpty ? "" : hint) (keys: \(known.isEmpty ? "none" : known))")
-            }
-            return value
-        case .object(let object):
-            guard let value = try object.element(at: index) else {
-                if slice != nil { throw ScriptError(.type, "'\(object.typeName)' object does not support slicing") }
-                throw ScriptError(.type, "'\(object.typeName)' object is not subscriptable")
-            }
-            return value
-        default:
-            throw ScriptError(.type, "'\(container.typeName)' object is not subscriptable")
+            swap(&order, &buffer)
+            width *= 2
         }
-    }
-
-    /// The container with one item replaced (lists by index, dicts by key).
-    static func settingItem(of container: Value, at index: Value, to value: Value) throws -> Value {
-        switch container {
-        case .list(var items):
-            if sliceParts(index) != nil { throw ScriptError(.type, "slice assignment is not supported") }
-            items[try normalizedIndex(index, count: items.count, container: "list")] = value
-            return .list(items)
-        case .dict(var dict):
-            guard let key = index.asString else { throw ScriptError(.type, "dict keys must be strings, got \(describeForError(index))") }
-            dict[key] = value
-            return .dict(dict)
-        case .object(let object):
-            guard try object.setElement(at: index, to: value) else {
-                throw ScriptError(.type, "'\(object.typeName)' object does not support item assignment")
-            }
-            return container
-        default:
-            throw ScriptError(.type, "'\(container.typeName)' object does not support item assignment")
-        }
+        return order.map { items[$0] }
     }
 }

@@ -16,13 +16,24 @@ public indirect enum Expression {
     case and(Expression, Expression, SourceLocation)
     case or(Expression, Expression, SourceLocation)
     case conditional(condition: Expression, then: Expression, otherwise: Expression, SourceLocation)
+    /// `{a, b}`.
+    case set([Expression], SourceLocation)
+    /// `*items` inside a list, tuple or set display, or as an assignment target (`a, *rest = xs`).
+    case starred(Expression, SourceLocation)
+    /// `[x for x in xs if c]`, `{k: v for ...}`, `{x for ...}`, `(x for ...)`.
+    case comprehension(Comprehension, SourceLocation)
+    /// `lambda params: body`.
+    case lambda(FunctionParameters, Expression, SourceLocation)
+    /// `f"text {expr!r:spec}"`.
+    case formattedString([FormattedPart], SourceLocation)
 
     public var location: SourceLocation {
         switch self {
         case .literal(_, let l), .name(_, let l), .tuple(_, let l), .list(_, let l), .dict(_, let l),
              .attribute(_, _, let l), .index(_, _, let l), .slice(_, _, _, let l), .call(_, _, let l),
              .unary(_, _, let l), .binary(_, _, _, let l), .comparison(_, _, let l), .and(_, _, let l),
-             .or(_, _, let l), .conditional(_, _, _, let l):
+             .or(_, _, let l), .conditional(_, _, _, let l), .set(_, let l), .starred(_, let l),
+             .comprehension(_, let l), .lambda(_, _, let l), .formattedString(_, let l):
             return l
         }
     }
@@ -37,10 +48,58 @@ public indirect enum Expression {
     }
 }
 
-/// One argument at a call site: positional when `keyword` is nil.
+/// One argument at a call site: positional when `keyword` is nil; `*iterable` and `**mapping` unpack.
 public struct Argument {
+    public enum Unpacking { case none, positional, keywords }
     public var keyword: String?
     public var value: Expression
+    public var location: SourceLocation
+    public var unpacking: Unpacking = .none
+}
+
+/// What a comprehension builds.
+public enum ComprehensionKind { case list, set, dict, generator }
+
+/// `element for target in iterable if condition ... for ...`; `value` is the dict value of `{k: v for ...}`.
+public struct Comprehension {
+    public var kind: ComprehensionKind
+    public var element: Expression
+    public var value: Expression?
+    public var clauses: [ComprehensionClause]
+}
+
+/// One `for target in iterable` of a comprehension with the `if` conditions after it.
+public struct ComprehensionClause {
+    public var target: Expression
+    public var iterable: Expression
+    public var conditions: [Expression]
+}
+
+/// A piece of an f-string: text, or a replacement field `{expression!conversion:spec}` whose spec may
+/// hold nested fields (`{x:{width}.3f}`).
+public indirect enum FormattedPart {
+    case text(String)
+    case field(Expression, conversion: Character?, spec: [FormattedPart], debugText: String?)
+}
+
+/// The parameter list of a `def` or `lambda`, in Python's order: positional (with defaults),
+/// `*args`, keyword-only, `**kwargs`.
+public struct FunctionParameters {
+    public var positional: [(name: String, defaultValue: Expression?)] = []
+    public var variadic: String?
+    public var keywordOnly: [(name: String, defaultValue: Expression?)] = []
+    public var keywords: String?
+
+    public var allNames: [String] {
+        positional.map(\.name) + (variadic.map { [$0] } ?? []) + keywordOnly.map(\.name) + (keywords.map { [$0] } ?? [])
+    }
+}
+
+/// `except Class as name:` (`classes` nil for a bare `except:`).
+public struct ExceptHandler {
+    public var classes: Expression?
+    public var name: String?
+    public var body: Block
     public var location: SourceLocation
 }
 
@@ -51,8 +110,17 @@ public indirect enum Statement {
     case assign(targets: [Expression], value: Expression)
     case augmentedAssign(target: Expression, op: String, value: Expression)
     case ifChain(branches: [(condition: Expression, body: Block)], otherwise: Block?)
-    case forLoop(target: Expression, iterable: Expression, body: Block)
-    case whileLoop(condition: Expression, body: Block)
+    case forLoop(target: Expression, iterable: Expression, body: Block, otherwise: Block?)
+    case whileLoop(condition: Expression, body: Block, otherwise: Block?)
+    case tryStatement(body: Block, handlers: [ExceptHandler], otherwise: Block?, finally: Block?)
+    /// `raise` (re-raise), `raise error`, `raise error from cause`.
+    case raise(Expression?, cause: Expression?)
+    case delete([Expression])
+    case assert(Expression, message: Expression?)
+    case global([String])
+    case nonlocal([String])
+    /// `%matplotlib inline` (ignored) and other Jupyter lines (refused when run).
+    case notebookMagic(String)
     case breakLoop
     case continueLoop
     case pass
@@ -73,7 +141,7 @@ public struct LocatedStatement {
 /// `def name(params): body`.
 public struct FunctionDefinition {
     public var name: String
-    public var parameters: [(name: String, defaultValue: Expression?)]
+    public var parameters: FunctionParameters
     public var body: Block
     public var location: SourceLocation
 }

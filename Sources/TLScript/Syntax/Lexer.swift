@@ -47,6 +47,10 @@ public struct Lexer {
                 // A blank or comment-only line leaves us at the start of the next line.
                 if try handleIndentation() { continue }
                 atLineStart = false
+                if scalars[index] == "%" || scalars[index] == "!" {
+                    lexNotebookMagic()
+                    continue
+                }
             }
             let c = scalars[index]
             switch c {
@@ -151,6 +155,15 @@ public struct Lexer {
         throw error("inconsistent use of tabs and spaces in indentation")
     }
 
+    /// A line starting with `%` or `!` (IPython's magics and shell escapes), up to its end.
+    private mutating func lexNotebookMagic() {
+        let start = location
+        let from = index
+        while let c = peek(), c != "\n", c != "\r" { index += 1 }
+        let text = String(String.UnicodeScalarView(scalars[from..<index])).trimmingCharacters(in: .whitespaces)
+        tokens.append(Token(.notebookMagic(text), at: start))
+    }
+
     private func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
 
     private mutating func lexNameOrPrefixedString() throws {
@@ -167,7 +180,11 @@ public struct Lexer {
                 try lexString(raw: false, startingAt: start)
                 return
             case "f", "rf", "fr":
-                throw error("f-strings are not supported; join pieces with + and str(), e.g. 'acc: ' + str(acc)", at: start)
+                try lexString(raw: name.count == 2, startingAt: start)
+                if case .string(let text) = tokens.last?.kind {
+                    tokens[tokens.count - 1] = Token(.formattedString(text), at: start)
+                }
+                return
             default:
                 break
             }
@@ -308,8 +325,10 @@ public struct Lexer {
     }
 
     private static let operators: [String] = [
-        "**=", "//=", "...", "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=", "->",
+        "**=", "//=", "<<=", ">>=", "...", "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=",
+        "&=", "|=", "^=", "@=", "->", ":=", "<<", ">>",
         "+", "-", "*", "/", "%", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "@",
+        "&", "|", "^", "~", "?",
     ]
 
     private mutating func lexOperator() throws {

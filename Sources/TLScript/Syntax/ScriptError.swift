@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every error the language reports: syntax errors, unknown names, bad arguments, runtime failures.
 ///
 /// Errors render like a compiler's: `file:line:col: message`, then the source line and a caret under
@@ -10,6 +12,36 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
     public enum Kind: String, Sendable {
         case syntax, name, type, value, argument, zeroDivision, index, key, attribute, runtime, cancelled, limit
         case overflow, memory, fileNotFound, stopIteration, assertion, notImplemented
+
+        /// The Python exception class this kind stands for.
+        public var pythonName: String {
+            switch self {
+            case .syntax: return "SyntaxError"
+            case .name: return "NameError"
+            case .type, .argument: return "TypeError"
+            case .value: return "ValueError"
+            case .zeroDivision: return "ZeroDivisionError"
+            case .index: return "IndexError"
+            case .key: return "KeyError"
+            case .attribute: return "AttributeError"
+            case .runtime, .limit: return "RuntimeError"
+            case .cancelled: return "KeyboardInterrupt"
+            case .overflow: return "OverflowError"
+            case .memory: return "MemoryError"
+            case .fileNotFound: return "FileNotFoundError"
+            case .stopIteration: return "StopIteration"
+            case .assertion: return "AssertionError"
+            case .notImplemented: return "NotImplementedError"
+            }
+        }
+    }
+
+    /// One call on the way to the error, outermost first: where the call was made and in which function.
+    public struct Frame: Sendable, Equatable {
+        public var fileName: String
+        public var location: SourceLocation
+        public var sourceLine: String?
+        public var function: String
     }
 
     public var kind: Kind
@@ -20,6 +52,22 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
     /// Set for errors that more input could fix (an open bracket, an unfinished triple-quoted string);
     /// the REPL then asks for a continuation line instead of reporting.
     public var isIncompleteInput = false
+    /// The Python class when it is not the kind's own (`raise Exception("...")`, `RecursionError`).
+    public var pythonClassOverride: String?
+    /// What `str(e)` gives when it differs from `message` (a KeyError's is the key's repr).
+    public var pythonMessage: String?
+    /// Raised by the script's `raise`: shown as Python shows it, `ValueError: message`.
+    public var isRaisedByScript = false
+    /// The calls that led to the error (the REPL and `tl run` print them as a traceback), outermost
+    /// first; empty for an error outside any user function.
+    public var traceback: [Frame] = []
+    /// The function the error happened in, when it happened inside one.
+    public var functionName: String?
+    /// The arguments a script's `raise ValueError(a, b)` gave, for `e.args` and `repr(e)`.
+    var raisedArguments: RaisedArguments?
+
+    /// The Python exception class of this error: `ValueError`, `KeyError`, ...
+    public var pythonClassName: String { pythonClassOverride ?? kind.pythonName }
 
     public init(_ kind: Kind, _ message: String, at location: SourceLocation? = nil,
                 file: String? = nil, sourceLine: String? = nil) {
@@ -46,10 +94,33 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
         return copy
     }
 
-    /// `file:line:col: message`, the source line, and a caret under the column.
+    /// `file:line:col: message`, the source line, and a caret under the column; after a traceback of
+    /// the calls that led there when the error happened inside a function (innermost last, as Python's).
     public var rendered: String {
-        guard let location else { return message }
-        var text = "\(fileName ?? "<input>"):\(location.line):\(location.column): \(message)"
+        let shownMessage = isRaisedByScript ? (message.isEmpty ? pythonClassName : "\(pythonClassName): \(message)") : message
+        guard let location else { return shownMessage }
+        var text = ""
+        if !traceback.isEmpty {
+            text = "Traceback (most recent call last):\n"
+            // As Python does, a frame repeated (runaway recursion) is shown three times, then counted.
+            var repeats = 0
+            for (index, frame) in traceback.enumerated() {
+                if index > 0, traceback[index - 1] == frame {
+                    repeats += 1
+                    if repeats >= 3 { continue }
+                } else if repeats >= 3 {
+                    text += "  [Previous line repeated \(repeats - 2) more times]\n"
+                    repeats = 0
+                } else {
+                    repeats = 0
+                }
+                text += "  \(frame.fileName):\(frame.location.line):\(frame.location.column), in \(frame.function)\n"
+                if let line = frame.sourceLine { text += "    " + line.trimmingCharacters(in: .whitespaces) + "\n" }
+            }
+            if repeats >= 3 { text += "  [Previous line repeated \(repeats - 2) more times]\n" }
+            text += "  \(fileName ?? "<input>"):\(location.line):\(location.column), in \(functionName ?? "<module>")\n"
+        }
+        text += "\(fileName ?? "<input>"):\(location.line):\(location.column): \(shownMessage)"
         if let sourceLine {
             text += "\n" + sourceLine + "\n"
             // Copy tabs from the source so the caret lines up whatever the tab width.
@@ -60,4 +131,11 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { rendered }
+}
+
+/// The values given to an exception raised by a script. Errors cross threads only as messages; the
+/// values are read back on the interpreter's thread.
+final class RaisedArguments: @unchecked Sendable {
+    let values: [Value]
+    init(_ values: [Value]) { self.values = values }
 }

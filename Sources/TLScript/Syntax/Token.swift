@@ -5,6 +5,10 @@ public struct Token: Equatable, Sendable {
         case int(Int)
         case float(Double)
         case string(String)
+        /// The text of an f-string (escapes already decoded); the parser splits out its `{fields}`.
+        case formattedString(String)
+        /// A Jupyter line (`%matplotlib inline`, `!pip install ...`), kept whole for a clear message.
+        case notebookMagic(String)
         /// Operators and punctuation, spelled as in the source: `+`, `**=`, `(`, `:`.
         case op(String)
         case newline
@@ -28,6 +32,8 @@ public struct Token: Equatable, Sendable {
         case .int(let value): return "'\(value)'"
         case .float(let value): return "'\(formatFloat(value))'"
         case .string: return "string literal"
+        case .formattedString: return "f-string"
+        case .notebookMagic(let text): return "'\(text)'"
         case .op(let op): return "'\(op)'"
         case .newline: return "end of line"
         case .indent: return "indent"

@@ -33,7 +33,8 @@ public protocol HostObject: AnyObject {
     /// endless ones (flows) answer `makeIterator` instead.
     func elements() throws -> [Value]?
     /// A lazy iterator for `for`, `list()`, unpacking and `next()`; flows never end (`break` ends the loop).
-    /// The default walks `elements()`.
+    /// `next(obj)` asks for a fresh iterator each time and takes one item, so a stream (a flow) should
+    /// continue where it was rather than start over. The default walks `elements()`.
     func makeIterator() throws -> ValueIterator?
     /// `self op other`, or `other op self` when `reflected` (the left operand did not handle it). `op` is
     /// one of `+ - * / // % ** @ & | ^ << >>` or a comparison `< <= > >= == !=`. Nil: not supported.

@@ -1,12 +1,14 @@
-/// A value of the language. Lists, tuples and dicts are values (copied on assignment); engine objects
-/// (models, generators, histories) are shared references through `.object`.
+/// A value of the language. As in Python, lists and dicts are shared references (`b = a; b.append(1)`
+/// changes `a`), tuples and strings are immutable values, and engine objects (models, generators,
+/// histories) are shared references through `.object`.
 public enum Value {
     case none
     case bool(Bool)
     case int(Int)
     case float(Double)
     case string(String)
-    case list([Value])
+    /// A list, shared by every name bound to it; build one with `.list([...])`.
+    case list(ValueList)
     case tuple([Value])
     case dict(ValueDictionary)
     /// A command, builtin or user-defined function.
@@ -21,7 +23,7 @@ public enum Value {
     /// The Python-like type name used in error messages.
     public var typeName: String {
         switch self {
-        case .none: return "None"
+        case .none: return "NoneType"
         case .bool: return "bool"
         case .int: return "int"
         case .float: return "float"
@@ -44,7 +46,8 @@ public enum Value {
         case .int(let i): return i != 0
         case .float(let d): return d != 0
         case .string(let s): return !s.isEmpty
-        case .list(let items), .tuple(let items): return !items.isEmpty
+        case .list(let list): return !list.isEmpty
+        case .tuple(let items): return !items.isEmpty
         case .dict(let dict): return !dict.isEmpty
         case .command, .slice, .ellipsis: return true
         case .object(let object):
@@ -77,10 +80,14 @@ public enum Value {
         return nil
     }
 
-    /// The elements of a list or tuple.
+    /// The elements of a list, tuple or `range` (so commands taking a list accept the book's
+    /// `epochs = range(1, len(acc) + 1)`).
     public var asSequence: [Value]? {
         switch self {
-        case .list(let items), .tuple(let items): return items
+        case .list(let list): return list.items
+        case .tuple(let items): return items
+        case .object(let range as RangeObject): return try? range.elements()
+        case .object(let view as DictView): return view.items
         default: return nil
         }
     }
@@ -101,6 +108,9 @@ public enum Value {
         return false
     }
 
+    /// A new list holding `items` (each call makes a distinct list, as a Python list display does).
+    public static func list(_ items: [Value]) -> Value { .list(ValueList(items)) }
+
     /// A list of floats, e.g. for `history.history['acc']`.
     public static func floats(_ values: [Double]) -> Value { .list(values.map { .float($0) }) }
     public static func floats(_ values: [Float]) -> Value { .list(values.map { .float(Double($0)) }) }
@@ -111,18 +121,21 @@ extension Value: Equatable {
     public static func == (lhs: Value, rhs: Value) -> Bool {
         switch (lhs, rhs) {
         case (.none, .none): return true
-        case (.string(let a), .string(let b)): return a == b
-        case (.list(let a), .list(let b)), (.tuple(let a), .tuple(let b)): return a == b
+        case (.string(let a), .string(let b)): return CodePoints.equal(a, b)
+        case (.list(let a), .list(let b)): return a === b || a.items == b.items
+        case (.tuple(let a), .tuple(let b)): return a == b
         case (.dict(let a), .dict(let b)): return a == b
         case (.command(let a), .command(let b)): return a.name == b.name && a.identity == b.identity
         case (.object(let a), .object(let b)): return a === b
         case (.slice(let a0, let a1, let a2), .slice(let b0, let b1, let b2)): return a0 == b0 && a1 == b1 && a2 == b2
         case (.ellipsis, .ellipsis): return true
         default:
-            if let x = lhs.asDouble, let y = rhs.asDouble {
-                if let i = lhs.asInt, let j = rhs.asInt { return i == j }
-                return x == y
-            }
+            if let i = lhs.asInt, let j = rhs.asInt { return i == j }
+            // An int equals a float only when the float is exactly that integer (2**60 + 1 != 2.0**60),
+            // which keeps equality consistent with dict and set hashing.
+            if let i = lhs.asInt, case .float(let d) = rhs { return Int(exactly: d) == i }
+            if case .float(let d) = lhs, let j = rhs.asInt { return Int(exactly: d) == j }
+            if case .float(let x) = lhs, case .float(let y) = rhs { return x == y }
             return false
         }
     }
@@ -134,6 +147,21 @@ extension Value: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, Express
     public init(floatLiteral value: Double) { self = .float(value) }
     public init(stringLiteral value: String) { self = .string(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(arrayLiteral elements: Value...) { self = .list(elements) }
+    public init(arrayLiteral elements: Value...) { self = .list(ValueList(elements)) }
     public init(nilLiteral: ()) { self = .none }
+}
+
+/// The shared storage of a Python list. Pattern matches (`case .list(let items)`) bind this object; it is
+/// a collection of values, so `items.count`, `items[0]`, `items.map` and `for item in items` read as before.
+public final class ValueList: RandomAccessCollection, MutableCollection {
+    public var items: [Value]
+
+    public init(_ items: [Value] = []) { self.items = items }
+
+    public var startIndex: Int { items.startIndex }
+    public var endIndex: Int { items.endIndex }
+    public subscript(position: Int) -> Value {
+        get { items[position] }
+        set { items[position] = newValue }
+    }
 }

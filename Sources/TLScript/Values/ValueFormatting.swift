@@ -47,23 +47,53 @@ private func decimalDigits(of value: Double) -> (Bool, String, Int) {
 extension Value {
     /// Python's `repr`: strings quoted, floats round-trip.
     public var repr: String {
+        var visiting: Set<ObjectIdentifier> = []
+        return repr(visiting: &visiting, depth: 0)
+    }
+
+    /// Lists nested this deep print as `[...]` rather than exhausting the stack.
+    static let maximumReprDepth = 200
+
+    /// `repr`, showing a list or dict that contains itself as `[...]` / `{...}`, as Python does.
+    private func repr(visiting: inout Set<ObjectIdentifier>, depth: Int) -> String {
+        func inner(_ value: Value) -> String { value.repr(visiting: &visiting, depth: depth + 1) }
+        switch self {
+        case .list(let list):
+            guard depth < Value.maximumReprDepth, visiting.insert(ObjectIdentifier(list)).inserted else { return "[...]" }
+            defer { visiting.remove(ObjectIdentifier(list)) }
+            return "[" + list.items.map(inner).joined(separator: ", ") + "]"
+        case .tuple(let items):
+            guard depth < Value.maximumReprDepth else { return "(...)" }
+            return items.count == 1 ? "(\(inner(items[0])),)" : "(" + items.map(inner).joined(separator: ", ") + ")"
+        case .dict(let dict):
+            guard depth < Value.maximumReprDepth, visiting.insert(ObjectIdentifier(dict)).inserted else { return "{...}" }
+            defer { visiting.remove(ObjectIdentifier(dict)) }
+            return "{" + dict.entries.map { inner($0.key) + ": " + inner($0.value) }.joined(separator: ", ") + "}"
+        default:
+            return flatRepr
+        }
+    }
+
+    /// `repr` of a value that holds no other values.
+    private var flatRepr: String {
         switch self {
         case .none: return "None"
         case .bool(let b): return b ? "True" : "False"
         case .int(let i): return String(i)
         case .float(let d): return formatFloat(d)
         case .string(let s): return quoteString(s)
-        case .list(let items): return "[" + items.map(\.repr).joined(separator: ", ") + "]"
-        case .tuple(let items):
-            return items.count == 1 ? "(\(items[0].repr),)" : "(" + items.map(\.repr).joined(separator: ", ") + ")"
-        case .dict(let dict):
-            return "{" + dict.entries.map { quoteString($0.key) + ": " + $0.value.repr }.joined(separator: ", ") + "}"
-        case .command(let spec): return "<function \(spec.name)>"
+        case .list, .tuple, .dict: return repr
+        case .command(let spec):
+            if spec.userFunction == nil, Value.builtinTypeNames.contains(spec.name) { return "<class '\(spec.name)'>" }
+            return "<function \(spec.name)>"
         case .object(let object): return object.summaryDescription
         case .slice(let start, let stop, let step): return "slice(\(start.repr), \(stop.repr), \(step.repr))"
         case .ellipsis: return "Ellipsis"
         }
     }
+
+    /// The built-in functions that are Python's types (`type(1.0)` is `<class 'float'>`).
+    static let builtinTypeNames: Set<String> = ["int", "float", "str", "bool", "list", "tuple", "dict", "set", "range"]
 
     /// Python's `str`: like `repr` except strings print bare and objects may print differently
     /// (`str(array)` is NumPy's `[0. 1.]`, its repr `array([0., 1.])`).

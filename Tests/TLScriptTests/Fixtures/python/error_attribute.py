@@ -1,0 +1,3 @@
+layers = []
+layers.append('dense')
+layers.push('dropout')

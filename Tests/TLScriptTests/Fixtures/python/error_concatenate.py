@@ -1,0 +1,3 @@
+acc = 0.5
+print('acc: ' + str(acc))
+print('acc: ' + acc)

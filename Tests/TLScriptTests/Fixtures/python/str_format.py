@@ -1,0 +1,11 @@
+# str.format and % formatting with specs.
+print('{} has {:.2f} acc, {:>5}|{:,}'.format('model', 0.91234, 'x', 1234567))
+print('{0} {1} {0}'.format('a', 'b'), '{name}={value:.1f}'.format(name='lr', value=0.5))
+print('{:<6}|{:^6}|{:>6}|'.format('ab', 'cd', 'ef'), '{:08.3f}'.format(3.14159))
+print('{0[0]} {0[1]} {1[key]}'.format(['x', 'y'], {'key': 'v'}))
+print('{!r} {!s}'.format('q', 'q'), '{:{}}|'.format('w', 4))
+print('%.3f and %d%%' % (0.5, 7), '%s-%r' % ('a', 'a'), '%5.1f|%-5d|%05d' % (3.14159, 42, 7))
+print('%x %X %o %e %g %c' % (255, 255, 8, 12345.678, 0.0001, 65))
+print('%(a)s and %(b)d' % {'a': 'x', 'b': 3}, '%+d % d' % (5, 5), '%.2s' % 'abcdef')
+print('%d' % 3.99, '%d' % -3.99, '%d' % 1e19, '%i' % True)
+print(format(0.5, '.2%'), format(12, '>4'), format('s', '^3'), format(3.14159), format(2.0, '.3'))
