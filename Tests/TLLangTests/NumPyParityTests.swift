@@ -1,0 +1,97 @@
+import XCTest
+import TLScript
+import TLArray
+@testable import TLLang
+
+/// tl's arrays against NumPy's own results: each fixture program (Fixtures/NumPyFixtures.swift, written
+/// by scripts/make_numpy_fixtures.py with NumPy) runs in tl, and the `repr()` of its last line must be
+/// NumPy's text exactly: values, shapes, dtypes and printing; errors by Python kind and message.
+final class NumPyParityTests: XCTestCase {
+    /// Python's name for a script error's kind, as the fixtures record it.
+    static func pythonKind(_ kind: ScriptError.Kind) -> String {
+        switch kind {
+        case .index: return "IndexError"
+        case .value: return "ValueError"
+        case .type: return "TypeError"
+        case .zeroDivision: return "ZeroDivisionError"
+        case .key: return "KeyError"
+        case .notImplemented: return "NotImplementedError"
+        default: return "\(kind)"
+        }
+    }
+
+    /// What tl prints for `repr(last line)` after running the other lines, or "Kind: message".
+    static func evaluate(_ source: String) -> String {
+        var lines = source.components(separatedBy: "\n")
+        let last = lines.removeLast()
+        var printed = ""
+        let session = Session(output: { printed += $0 })
+        do {
+            try session.interpreter.run(source: (lines + ["fixture_result = " + last, "print(repr(fixture_result), end='')"]).joined(separator: "\n"),
+                                        fileName: "fixture.tl")
+            return printed
+        } catch let error as ScriptError {
+            return "\(pythonKind(error.kind)): \(error.message)"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    func testEveryFixtureMatchesNumPy() {
+        var failures: [String] = []
+        for fixture in NumPyFixtures.cases {
+            let actual = NumPyParityTests.evaluate(fixture.source)
+            if actual != fixture.expected {
+                failures.append("\(fixture.name):\n  program:  \(fixture.source.replacingOccurrences(of: "\n", with: "; "))\n  NumPy:    \(fixture.expected)\n  tl:       \(actual)")
+            }
+        }
+        XCTAssertEqual(failures.count, 0, "\(failures.count) of \(NumPyFixtures.cases.count) cases differ from NumPy:\n" + failures.joined(separator: "\n"))
+    }
+
+    /// Unsupported NumPy names fail with a message naming what is missing.
+    func testUnsupportedNamesSaySo() {
+        XCTAssertEqual(NumPyParityTests.evaluate("np.fft.fft(np.zeros(4))"),
+                       "NotImplementedError: np.fft is not supported in tl (see \"NumPy in tl\" in docs/LANGUAGE.md)")
+        XCTAssertEqual(NumPyParityTests.evaluate("np.zeros(2, dtype='int32')"),
+                       "NotImplementedError: dtype 'int32' is not supported in tl (float32, float64, int64 and bool are)")
+    }
+
+    /// `&`, `|`, `~` and `...` through the object hooks (the parser has no tokens for them yet).
+    func testBitwiseOperatorsAndEllipsisThroughTheHooks() throws {
+        let mask = ArrayObject(NDArray(shape: [3], values: [true, false, true]))
+        let other = Value.object(ArrayObject(NDArray(shape: [3], values: [true, true, false])))
+        XCTAssertEqual(try mask.binaryOperation("&", other, reflected: false)?.repr, "array([ True, False, False])")
+        XCTAssertEqual(try mask.binaryOperation("|", other, reflected: false)?.repr, "array([ True,  True,  True])")
+        XCTAssertEqual(try mask.unaryOperation("~")?.repr, "array([False,  True, False])")
+        XCTAssertThrowsError(try ArrayObject(NDArray(shape: [1], values: [1.5])).unaryOperation("~"))
+        let cube = ArrayObject(NDArray(shape: [2, 2, 2], values: (0..<8).map(Int64.init)))
+        XCTAssertEqual(try cube.element(at: .tuple([.ellipsis, .int(1)]))?.repr, "array([[1, 3],\n       [5, 7]])")
+        XCTAssertEqual(try ArrayObject(NDArray(.float(2.5))).element(at: .ellipsis)?.repr, "array(2.5)")
+        XCTAssertTrue(try cube.setElement(at: .tuple([.int(0), .ellipsis]), to: .int(9)))
+        XCTAssertEqual(cube.array.values(as: Int64.self), [9, 9, 9, 9, 4, 5, 6, 7])
+    }
+
+    /// Truth values and `in` as NumPy has them, through the hooks (`bool()` and `in` do not call them yet).
+    func testTruthAndMembershipHooks() throws {
+        let pair = ArrayObject(NDArray(shape: [2], values: [0.0, 4.0]))
+        XCTAssertThrowsError(try pair.truthValue()) { error in
+            XCTAssertEqual((error as? ScriptError)?.message, "The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()")
+        }
+        XCTAssertEqual(try ArrayObject(NDArray(shape: [1], values: [0.0])).truthValue(), false)
+        XCTAssertEqual(try pair.containsElement(.int(4)), true)
+        XCTAssertEqual(try pair.containsElement(.float(1.5)), false)
+    }
+
+    /// np.save then np.load keeps dtype and shape, 0-d included; the file is what NumPy writes.
+    func testSaveAndLoadKeepDtypeAndShape() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tl-npy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (expression, expected) in [("np.asarray(3.5)", "array(3.5)"), ("np.arange(6).reshape(2, 3) > 2", "array([[False, False, False],\n       [ True,  True,  True]])"),
+                                       ("np.arange(4)", "array([0, 1, 2, 3])"), ("np.ones(2, dtype=np.float32) / 3", "array([0.33333334, 0.33333334], dtype=float32)")] {
+            let path = directory.appendingPathComponent("a.npy").path
+            let out = NumPyParityTests.evaluate("np.save('\(path)', \(expression))\nnp.load('\(path)')")
+            XCTAssertTrue(out.hasSuffix(expected), "\(expression): \(out)")
+        }
+    }
+}

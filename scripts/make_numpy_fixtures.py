@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""Writes Tests/TLLangTests/Fixtures/NumPyFixtures.swift: NumPy's own results for short programs that are
+valid both in Python with NumPy and in tl, for NumPyParityTests to compare tl's arrays with.
+
+Run with any python3 that has numpy 2.x:  python3 scripts/make_numpy_fixtures.py
+Each case is a few statements and a final expression; NumPy's `repr()` of that expression is recorded
+(or "KindError: message" when it raises). tl runs the same lines and must print exactly the same text:
+values, shapes, dtypes and NumPy's printing, errors by their Python kind and wording.
+The programs avoid syntax tl's interpreter lacks today (`...`, `&`, `|`, `~`, f-strings) and the
+hooks it does not call yet (`bool(array)`, `x in array`); NumPyParityTests reaches those through the
+object's hooks directly.
+"""
+import os
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "Tests/TLLangTests/Fixtures/NumPyFixtures.swift")
+
+A = "a = np.arange(6).reshape(2, 3)\n"
+F = "f = np.arange(12, dtype=np.float32).reshape(3, 4) / 4\n"
+
+CASES = [
+    # creation and default dtypes
+    ("zeros default float64", "np.zeros((2, 3))"),
+    ("zeros float32", "np.zeros(3, dtype='float32')"),
+    ("ones int", "np.ones((2, 2), dtype=int)"),
+    ("full int fill", "np.full((2, 2), 7)"),
+    ("full float fill", "np.full(3, 2.5)"),
+    ("zeros_like keeps dtype", A + "np.zeros_like(a)"),
+    ("ones_like dtype", A + "np.ones_like(a, dtype=np.float32)"),
+    ("array nested ints", "np.array([[1, 2], [3, 4]])"),
+    ("array mixed int float", "np.array([1, 2.5, 3])"),
+    ("array bools", "np.array([True, False, True])"),
+    ("array bool and int", "np.array([True, 2])"),
+    ("array of tuples", "np.array(((1, 2), (3, 4)), dtype=np.float32)"),
+    ("array from arrays", "np.array([np.zeros(2), np.ones(2)])"),
+    ("asarray scalar is 0-d", "np.asarray(3)"),
+    ("asarray float 0-d", "np.asarray(2.5)"),
+    ("array ragged", "np.array([[1, 2], [3]])"),
+    ("arange int", "np.arange(5)"),
+    ("arange start stop step", "np.arange(2, 11, 3)"),
+    ("arange float", "np.arange(0, 1, 0.25)"),
+    ("arange negative step", "np.arange(5, 0, -2)"),
+    ("linspace", "np.linspace(0, 1, 5)"),
+    ("linspace sevenths", "np.linspace(0, 1, 7)"),
+    ("linspace no endpoint", "np.linspace(0, 1, 4, endpoint=False)"),
+    ("eye", "np.eye(3)"),
+    ("eye offset", "np.eye(2, 3, k=1, dtype=np.int64)"),
+    ("empty float32", "np.array([], dtype=np.float32)"),
+    ("empty 2-d", "np.zeros((0, 3))"),
+    # printing
+    ("print wide float row", "np.arange(30) / 7"),
+    ("print scientific", "np.array([1e-5, 1.5])"),
+    ("print large", "np.array([1e8, 1.0])"),
+    ("print negative floats", "np.array([-1.5, 2.25, 0.0])"),
+    ("print nan inf float32", "np.array([1.5, float('nan'), -float('inf')], dtype=np.float32)"),
+    ("print all nan", "np.array([float('nan'), float('nan')])"),
+    ("print float32 thirds", "np.array([1, 2, 3], dtype=np.float32) / 3"),
+    ("print int widths", "np.array([[1, -20], [300, 4]])"),
+    ("print summarised 1-d", "np.arange(1001)"),
+    ("print summarised 2-d", "np.arange(2000.).reshape(2, 1000)"),
+    ("print summarised 3-d", "np.zeros((20, 10, 10), dtype=np.float32)"),
+    ("print 3-d", "np.arange(8).reshape(2, 2, 2)"),
+    ("str of 2-d", A + "str(a / 2)"),
+    ("str of bools", "str(np.array([True, False]))"),
+    ("str of 0-d", "str(np.asarray(1.0))"),
+    ("str of float32 scalar", "str(np.float32(0.1))"),
+    ("repr of float64 scalar", "np.float64(0.5)"),
+    ("repr of small scalar", "np.float64(1e-05)"),
+    ("repr of bool scalar", "np.bool_(True)"),
+    ("float32 repr long", "np.array([0.1, 1/3], dtype=np.float32)"),
+    # promotion (NEP 50)
+    ("float32 over python float", "(np.ones(2, dtype=np.float32) / 255.).dtype"),
+    ("int over python int", "(np.arange(3) * 2).dtype"),
+    ("int true divide", "np.arange(3) / 2"),
+    ("int times float", "np.arange(3) * 0.5"),
+    ("bool plus int", "np.array([True, False]) + 1"),
+    ("bool plus bool", "np.array([True, False]) + np.array([True, True])"),
+    ("float32 plus float64 array", "(np.ones(2, dtype=np.float32) + np.ones(2)).dtype"),
+    ("float32 plus int array", "(np.ones(2, dtype=np.float32) + np.arange(2)).dtype"),
+    ("numpy scalar is strong", "np.float64(2) * np.ones(2, dtype=np.float32)"),
+    ("float32 scalar times int array", "np.float32(2) * np.arange(3)"),
+    ("astype float32", A + "a.astype('float32')"),
+    ("astype int truncates", "np.array([1.7, -1.7, 2.5]).astype(np.int64)"),
+    ("astype bool", "np.array([0, 2, -1]).astype(bool)"),
+    # arithmetic
+    ("add broadcast row", A + "a + np.array([10, 20, 30])"),
+    ("add broadcast column", A + "a + np.array([[100], [200]])"),
+    ("reflected subtract", A + "10 - a"),
+    ("reflected divide", A + "1 / (a + 1)"),
+    ("floor divide negative", "np.array([-7, 7, -7, 7]) // np.array([2, 2, -2, -2])"),
+    ("remainder negative", "np.array([-7, 7, -7, 7]) % np.array([2, 2, -2, -2])"),
+    ("float floor divide", "np.array([-7.5, 7.5]) // 2"),
+    ("float remainder", "np.array([-7.5, 7.5]) % 2"),
+    ("int power", A + "a ** 2"),
+    ("float power", "np.array([4.0, 9.0]) ** 0.5"),
+    ("reflected power", "2 ** np.arange(4)"),
+    ("negative power error", "np.arange(3) ** -1"),
+    ("unary minus", A + "-a"),
+    ("broadcast error", "np.zeros((2, 3)) + np.zeros(4)"),
+    ("bool subtract error", "np.array([True]) - np.array([False])"),
+    ("bool negative error", "-np.array([True])"),
+    ("comparisons", A + "a >= 3"),
+    ("equality with list", A + "a == [0, 4, 2]"),
+    ("reflected comparison", A + "2 < a"),
+    ("matmul", A + "a @ a.T"),
+    ("matmul vector", A + "a @ np.array([1, 0, -1])"),
+    ("dot vectors", "np.dot(np.array([1., 2.]), np.array([3., 4.]))"),
+    ("matmul float32", "np.ones((2, 3), dtype=np.float32) @ np.ones((3, 2), dtype=np.float32)"),
+    ("matmul mismatch", "np.matmul(np.ones((2, 3)), np.ones((2, 3)))"),
+    ("dot mismatch", "np.dot(np.ones((2, 3)), np.ones(4))"),
+    ("in place add", "x = np.ones(3)\nx += 1\nx"),
+    ("in place through view", A + "v = a[:, 1]\nv *= 10\na"),
+    ("in place float32 keeps dtype", "x = np.ones(2, dtype=np.float32)\nx /= 3\nx"),
+    ("in place cast error", "x = np.arange(3)\nx += 1.5\nx"),
+    ("in place broadcast", A + "a -= np.array([1, 1, 1])\na"),
+    # indexing
+    ("int index row", A + "a[1]"),
+    ("int index element", A + "a[1, 2]"),
+    ("negative index", A + "a[-1, -1]"),
+    ("chained index", A + "a[1][0]"),
+    ("slice rows", "np.arange(10)[2:8:2]"),
+    ("negative step", "np.arange(10)[::-3]"),
+    ("negative bounds", "np.arange(10)[-4:-1]"),
+    ("negative step bounds", "np.arange(10)[7:2:-2]"),
+    ("empty slice", "np.arange(10)[5:2]"),
+    ("column", A + "a[:, 0]"),
+    ("reverse columns", A + "a[:, ::-1]"),
+    ("new axis", A + "a[:, None].shape"),
+    ("new axis np.newaxis", "np.arange(3)[np.newaxis, :]"),
+    ("index out of bounds", A + "a[2]"),
+    ("index out of bounds axis 1", A + "a[0, 5]"),
+    ("too many indices", "np.arange(3)[0, 0]"),
+    ("bool mask", A + "a[a > 2]"),
+    ("bool mask rows", A + "a[np.array([True, False])]"),
+    ("bool mask wrong length", "np.zeros((2, 3))[np.array([True, False, True])]"),
+    ("int list", A + "a[[1, 0, 1]]"),
+    ("int list negative", "np.arange(5)[[-1, 0]]"),
+    ("int list columns", A + "a[:, [2, 0]]"),
+    ("two int lists", A + "a[[0, 1], [2, 0]]"),
+    ("int list out of bounds", "np.arange(3)[[0, 5]]"),
+    ("int array index", A + "a[np.array([1, 1])]"),
+    ("scalar index from array", A + "i = np.argmax(np.array([0, 5]))\na[i]"),
+    # assignment
+    ("assign row number", A + "a[0] = 9\na"),
+    ("assign slice list", "x = np.arange(6)\nx[2:4] = [7, 8]\nx"),
+    ("assign nested list", A + "a[:, 1:] = [[10, 11], [12, 13]]\na"),
+    ("assign broadcast row", "x = np.zeros((2, 3))\nx[:] = np.array([1, 2, 3])\nx"),
+    ("assign mask", "x = np.arange(-3, 3)\nx[x < 0] = 0\nx"),
+    ("assign mask array", "x = np.arange(5.)\nx[x > 2] = np.array([10., 20.])\nx"),
+    ("assign int list", "x = np.zeros(5)\nx[[0, 3]] = 1\nx"),
+    ("assign float into int", "x = np.arange(3)\nx[0] = 2.7\nx"),
+    ("assign strided", "x = np.zeros(6, dtype=np.float32)\nx[::2] = 1\nx"),
+    ("assign negative step", "x = np.arange(5)\nx[::-1] = np.arange(5)\nx"),
+    ("assign overlap", "x = np.arange(5)\nx[1:] = x[:-1]\nx"),
+    ("assign shape error", "x = np.zeros(3)\nx[0:2] = np.ones(3)\nx"),
+    ("batch into features", "features = np.zeros((6, 2))\nb = 2\ni = 1\nfeatures[i * b:(i + 1) * b] = np.ones((2, 2))\nfeatures"),
+    ("view row write", A + "row = a[0]\nrow[:] = 0\na"),
+    ("chained assign", A + "a[0][1] = 5\na"),
+    ("mask copies", A + "m = a[a > 2]\nm[:] = 0\na"),
+    ("list index copies", A + "c = a[[0]]\nc[:] = 0\na"),
+    ("transpose view", A + "t = a.T\nt[0, 1] = 7\na"),
+    ("reshape view", A + "r = a.reshape(-1)\nr[0] = 42\na"),
+    # shape
+    ("shape ndim size", A + "(a.shape, a.ndim, a.size, len(a))"),
+    ("dtype repr", A + "a.dtype"),
+    ("dtype str", "str(np.zeros(1, dtype=np.float32).dtype)"),
+    ("reshape -1", A + "a.reshape(3, -1)"),
+    ("reshape tuple", A + "np.reshape(a, (3, 2))"),
+    ("reshape error", "np.zeros(6).reshape(4, 2)"),
+    ("reshape two unknown", "np.zeros(6).reshape(-1, -1)"),
+    ("flatten", A + "a.T.flatten()"),
+    ("ravel", A + "a.ravel()"),
+    ("transpose 3-d", "np.transpose(np.arange(24).reshape(2, 3, 4), (2, 0, 1)).shape"),
+    ("transpose method args", "np.arange(24).reshape(2, 3, 4).transpose(1, 0, 2).shape"),
+    ("expand_dims", A + "np.expand_dims(a, -1).shape"),
+    ("squeeze", "np.squeeze(np.zeros((1, 3, 1))).shape"),
+    ("squeeze axis", "np.zeros((1, 3, 1)).squeeze(axis=0).shape"),
+    ("concatenate", A + "np.concatenate([a, a])"),
+    ("concatenate axis 1", A + "np.concatenate((a, a[:, :1]), axis=1)"),
+    ("concatenate mismatch", "np.concatenate([np.zeros((2, 2)), np.zeros((3, 3))])"),
+    ("concatenate promotes", "np.concatenate([np.zeros(1, dtype=np.float32), np.arange(2)])"),
+    ("stack", A + "np.stack([a, a], axis=1).shape"),
+    ("vstack", "np.vstack([np.arange(3), np.arange(3)])"),
+    ("hstack", "np.hstack([np.arange(3), np.arange(2)])"),
+    ("copy is independent", A + "c = a.copy()\nc[0, 0] = 99\na"),
+    ("iteration rows", A + "r = []\nfor row in a:\n    r.append(row.sum())\nr"),
+    ("axis error", A + "a.sum(axis=2)"),
+    # reductions
+    ("sum int scalar", A + "a.sum()"),
+    ("sum axis 0", A + "a.sum(axis=0)"),
+    ("sum axis -1 keepdims", A + "np.sum(a, axis=-1, keepdims=True)"),
+    ("sum axis tuple", "np.arange(24).reshape(2, 3, 4).sum(axis=(0, 2))"),
+    ("sum bools", "np.array([True, True, False]).sum()"),
+    ("mean int", A + "np.mean(a)"),
+    ("mean axis float32", F + "f.mean(axis=0)"),
+    ("mean float32 scalar", F + "f.mean()"),
+    ("mean float32 many", "np.arange(1000, dtype=np.float32).mean()"),
+    ("sum float32 pairwise", "(np.arange(300, dtype=np.float32) / 7).sum()"),
+    ("std int", A + "np.std(a)"),
+    ("std float32", F + "np.std(f)"),
+    ("var axis", A + "a.var(axis=1)"),
+    ("std ddof", A + "a.std(ddof=1)"),
+    ("max int scalar", A + "np.max(a)"),
+    ("min axis", A + "a.min(axis=0)"),
+    ("max nan", "np.max(np.array([1., float('nan'), 3.]))"),
+    ("max empty", "np.zeros(0).max()"),
+    ("argmax", "np.argmax(np.array([1, 7, 7, 2]))"),
+    ("argmax axis", A + "np.argmax(a, axis=0)"),
+    ("argmin axis 1", "np.argmin(np.array([[3, 1, 2], [0, 5, 0]]), axis=1)"),
+    ("any all", A + "(np.any(a > 4), np.all(a >= 0), (a > 1).any(axis=0))"),
+    # maths
+    ("exp log", "np.log(np.exp(np.array([0., 1., 2.])))"),
+    ("sqrt int gives float64", "np.sqrt(np.arange(4))"),
+    ("abs sign", "(np.abs(np.array([-2, 3])), np.sign(np.array([-2., 0., 3.])))"),
+    ("floor ceil", "(np.floor(np.array([-1.5, 1.5])), np.ceil(np.array([-1.5, 1.5])))"),
+    ("round half even", "np.round(np.array([0.5, 1.5, 2.5, -0.5]))"),
+    ("round decimals", "np.round(np.array([1.234, 5.678]), 1)"),
+    ("clip", "np.clip(np.arange(6), 1, 4)"),
+    ("clip float", "np.clip(np.array([-1., 0.5, 2.]), 0, 1)"),
+    ("where", A + "np.where(a > 2, a, -1)"),
+    ("where float", A + "np.where(a % 2 == 0, 1.5, a)"),
+    ("where one argument", A + "np.where(a > 3)"),
+    ("maximum minimum", "(np.maximum(np.array([1, 5]), 3), np.minimum(np.array([1., 5.]), np.array([2., 2.])))"),
+    ("unique", "np.unique(np.array([3, 1, 3, 2, 1]))"),
+    ("unique counts", "np.unique(np.array([0., 1., 1., 0., 1.]), return_counts=True)"),
+    ("sort", "np.sort(np.array([[3, 1, 2], [9, 7, 8]]))"),
+    ("sort axis 0", "np.sort(np.array([[3, 1], [2, 4]]), axis=0)"),
+    ("argsort", "np.argsort(np.array([0.3, 0.1, 0.2]))"),
+    ("allclose", "(np.allclose(np.array([1., 2.]), np.array([1., 2.000001])), np.allclose(np.ones(2), np.zeros(2)))"),
+    ("isnan", "np.isnan(np.array([1., float('nan')]))"),
+    # scalars
+    ("scalar arithmetic", A + "a.mean() * 2"),
+    ("scalar plus array", A + "a.max() + np.arange(2)"),
+    ("scalar float conversion", A + "float(a.mean())"),
+    ("scalar int conversion", A + "int(a.max())"),
+    ("scalar comparison", A + "a.max() > 4"),
+    ("0-d plus number gives scalar", "np.asarray(3) + 1"),
+    ("element of float32 array", "np.zeros(2, dtype=np.float32)[0]"),
+    ("tolist", A + "a.tolist()"),
+    ("item", "np.array([2.5]).item()"),
+    ("truth of one element", "bool(np.array([0]))"),
+    ("len of 2-d", "len(np.zeros((4, 2)))"),
+]
+
+
+def run(source):
+    lines = source.split("\n")
+    namespace = {"np": np}
+    try:
+        exec("\n".join(lines[:-1]), namespace)
+        return repr(eval(lines[-1], namespace))
+    except Exception as error:  # noqa: BLE001 - the kind is what is recorded
+        for kind in (ValueError, IndexError, TypeError, ZeroDivisionError, KeyError):
+            if isinstance(error, kind):
+                return f"{kind.__name__}: {error}"
+        raise
+
+
+def swift_string(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def main():
+    rows = []
+    for name, source in CASES:
+        rows.append(f"        ({swift_string(name)}, {swift_string(source)},\n         {swift_string(run(source))}),")
+    with open(OUT, "w") as out:
+        out.write("// Generated by scripts/make_numpy_fixtures.py with numpy " + np.__version__ + "; do not edit.\n")
+        out.write("// Each case: a name, a program valid in Python and in tl, and NumPy's repr() of its last line\n")
+        out.write("// (or \"KindError: message\" when NumPy raises).\n\n")
+        out.write("enum NumPyFixtures {\n    static let cases: [(name: String, source: String, expected: String)] = [\n")
+        out.write("\n".join(rows) + "\n    ]\n}\n")
+    print(f"wrote {len(rows)} cases to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
