@@ -85,7 +85,11 @@ struct Dragon4 {
         var d = DecimalDigits.shortest(value, float32: float32)
         if d.fractionDigitCount > precision { d = DecimalDigits.rounded(value, fractionDigits: precision) }
         var (integer, fraction) = d.positionalParts
-        if fraction.count < minDigits { fraction += String(repeating: "0", count: minDigits - fraction.count) }
+        if fraction.count < minDigits {
+            // More digits than the shortest form: the exact value's, as Dragon4 generates them.
+            let longer = String(format: "%.\(minDigits)f", value.magnitude).split(separator: ".", omittingEmptySubsequences: false)
+            (integer, fraction) = (String(longer[0]), String(longer[1]))
+        }
         let head = (d.negative ? "-" : "") + integer
         return pad(head, left: padLeft) + "." + fraction + String(repeating: " ", count: max(0, padRight - fraction.count))
     }
@@ -95,7 +99,12 @@ struct Dragon4 {
         var d = DecimalDigits.shortest(value, float32: float32)
         if d.digits.count - 1 > precision { d = DecimalDigits.rounded(value, significantDigitsAfterFirst: precision) }
         var fraction = String(d.digits.dropFirst())
-        if fraction.count < minDigits { fraction += String(repeating: "0", count: minDigits - fraction.count) }
+        if fraction.count < minDigits {
+            // More digits than the shortest form: the exact value's, as Dragon4 generates them.
+            d = DecimalDigits.rounded(value, significantDigitsAfterFirst: minDigits)
+            fraction = String(d.digits.dropFirst())
+            fraction += String(repeating: "0", count: max(0, minDigits - fraction.count))
+        }
         let head = (d.negative ? "-" : "") + String(d.digits.first!)
         var exponent = String(abs(d.exponent))
         exponent = String(repeating: "0", count: max(0, max(2, exponentDigits) - exponent.count)) + exponent

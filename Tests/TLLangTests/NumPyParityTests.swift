@@ -7,6 +7,8 @@ import TLArray
 /// by scripts/make_numpy_fixtures.py with NumPy) runs in tl, and the `repr()` of its last line must be
 /// NumPy's text exactly: values, shapes, dtypes and printing; errors by Python kind and message.
 final class NumPyParityTests: XCTestCase {
+    final class OutputBox { var text = "" }
+
     /// Python's name for a script error's kind, as the fixtures record it.
     static func pythonKind(_ kind: ScriptError.Kind) -> String {
         switch kind {
@@ -20,16 +22,18 @@ final class NumPyParityTests: XCTestCase {
         }
     }
 
-    /// What tl prints for `repr(last line)` after running the other lines, or "Kind: message".
-    static func evaluate(_ source: String) -> String {
+    /// What tl prints for `repr(last line)` after running the other lines, or "Kind: message". Every
+    /// fixture program defines the variables it uses, so one session serves them all.
+    static func evaluate(_ source: String, in session: Session? = nil) -> String {
         var lines = source.components(separatedBy: "\n")
         let last = lines.removeLast()
-        var printed = ""
-        let session = Session(output: { printed += $0 })
+        let output = OutputBox()
+        let session = session ?? Session()
+        session.interpreter.output = { output.text += $0 }
         do {
             try session.interpreter.run(source: (lines + ["fixture_result = " + last, "print(repr(fixture_result), end='')"]).joined(separator: "\n"),
                                         fileName: "fixture.tl")
-            return printed
+            return output.text
         } catch let error as ScriptError {
             return "\(pythonKind(error.kind)): \(error.message)"
         } catch {
@@ -39,13 +43,25 @@ final class NumPyParityTests: XCTestCase {
 
     func testEveryFixtureMatchesNumPy() {
         var failures: [String] = []
+        let session = Session()
         for fixture in NumPyFixtures.cases {
-            let actual = NumPyParityTests.evaluate(fixture.source)
+            let actual = NumPyParityTests.evaluate(fixture.source, in: session)
             if actual != fixture.expected {
                 failures.append("\(fixture.name):\n  program:  \(fixture.source.replacingOccurrences(of: "\n", with: "; "))\n  NumPy:    \(fixture.expected)\n  tl:       \(actual)")
             }
         }
         XCTAssertEqual(failures.count, 0, "\(failures.count) of \(NumPyFixtures.cases.count) cases differ from NumPy:\n" + failures.joined(separator: "\n"))
+    }
+
+    /// Every `np.` command has its entry in docs/LANGUAGE.md (the general check skips dotted names).
+    func testEveryNumPyNameIsDocumented() {
+        let session = Session(output: { _ in })
+        let docs = DocIndex(markdown: Session.languageDocumentation)
+        let missing = session.interpreter.commandNames.filter { name in
+            name.hasPrefix("np.") && session.interpreter.command(named: name)?.name == name && docs.entry(for: name) == nil
+        }
+        XCTAssertEqual(missing, [])
+        XCTAssertGreaterThan(session.interpreter.commandNames.filter { $0.hasPrefix("np.") }.count, 60)
     }
 
     /// Unsupported NumPy names fail with a message naming what is missing.
