@@ -64,6 +64,53 @@ final class NumPyParityTests: XCTestCase {
         XCTAssertGreaterThan(session.interpreter.commandNames.filter { $0.hasPrefix("np.") }.count, 60)
     }
 
+    /// The book's `extract_features` pattern: float64 buffers from `np.zeros(shape=...)`, float32 batches
+    /// sliced in, then `np.reshape` for the classifier; the same output as Python gives.
+    func testTheBooksFeatureBufferPattern() {
+        let program = """
+            import numpy as np
+            batch_size = 2
+            sample_count = 5
+            features = np.zeros(shape=(sample_count, 2, 2))
+            labels = np.zeros(shape=(sample_count))
+            batches = [(np.ones((2, 2, 2), dtype=np.float32), np.array([0., 1.], dtype=np.float32)), (np.ones((2, 2, 2), dtype=np.float32) * 2, np.array([1., 1.], dtype=np.float32)), (np.ones((1, 2, 2), dtype=np.float32) * 3, np.array([0.], dtype=np.float32))]
+            i = 0
+            for inputs_batch, labels_batch in batches:
+                features[i * batch_size : (i + 1) * batch_size] = inputs_batch
+                labels[i * batch_size : (i + 1) * batch_size] = labels_batch
+                i += 1
+                if i * batch_size >= sample_count:
+                    break
+            flat = np.reshape(features, (sample_count, 2 * 2))
+            (flat, labels, flat.dtype, labels.sum())
+            """
+        XCTAssertEqual(NumPyParityTests.evaluate(program), """
+            (array([[1., 1., 1., 1.],
+                   [1., 1., 1., 1.],
+                   [2., 2., 2., 2.],
+                   [2., 2., 2., 2.],
+                   [3., 3., 3., 3.]]), array([0., 1., 1., 1., 0.]), dtype('float64'), np.float64(3.0))
+            """)
+    }
+
+    /// `np.random` is deterministic per seed, reseeded by `np.random.seed` and by `set_seed`.
+    func testRandomIsSeededPerSession() {
+        let program = """
+            np.random.seed(3)
+            a = np.random.rand(4)
+            np.random.seed(3)
+            b = np.random.rand(4)
+            set_seed(3)
+            c = np.random.rand(4)
+            d = np.random.rand(4)
+            p = np.random.permutation(6)
+            (np.allclose(a, b), np.allclose(a, c), np.allclose(c, d), np.sort(p).tolist(), a.dtype, np.random.randint(0, 3, size=5).dtype)
+            """
+        XCTAssertEqual(NumPyParityTests.evaluate(program), "(True, True, False, [0, 1, 2, 3, 4, 5], dtype('float64'), dtype('int64'))")
+        XCTAssertEqual(NumPyParityTests.evaluate("np.random.seed(3)\nnp.random.rand(4)"), NumPyParityTests.evaluate("np.random.seed(3)\nnp.random.rand(4)"))
+        XCTAssertNotEqual(NumPyParityTests.evaluate("np.random.seed(3)\nnp.random.rand(4)"), NumPyParityTests.evaluate("np.random.seed(4)\nnp.random.rand(4)"))
+    }
+
     /// Unsupported NumPy names fail with a message naming what is missing.
     func testUnsupportedNamesSaySo() {
         XCTAssertEqual(NumPyParityTests.evaluate("np.fft.fft(np.zeros(4))"),
