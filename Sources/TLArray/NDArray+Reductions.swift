@@ -48,12 +48,23 @@ extension NDArray {
     /// Sums with NumPy's pairwise summation along the innermost axis; bools and ints sum as int64.
     func sum(over axes: Set<Int>) -> NDArray {
         switch dtype {
-        case .float32: return folded(Float.self, axes, initial: 0, combine: +, row: StridedKernels.pairwiseSum)
-        case .float64: return folded(Double.self, axes, initial: 0, combine: +, row: StridedKernels.pairwiseSum)
+        case .float32: return floatSum(Float.self, over: axes)
+        case .float64: return floatSum(Double.self, over: axes)
         case .int64, .bool:
             let ints = dtype == .int64 ? self : astype(.int64)
             return ints.folded(Int64.self, axes, initial: 0, combine: &+) { StridedKernels.sequentialFold($0, $1, $2, from: 0, &+) }
         }
+    }
+
+    private func floatSum<T: ArrayElement & FloatingPoint>(_ type: T.Type, over axes: Set<Int>) -> NDArray {
+        let shape = keptShape(axes)
+        var values = [T](repeating: 0, count: shape.reduce(1, *))
+        if size > 0 {
+            T.reading(storage) { src in
+                values.withUnsafeMutableBufferPointer { dst in StridedKernels.sum(src, layout, axes: axes, into: dst.baseAddress!) }
+            }
+        }
+        return NDArray(shape: shape, values: values)
     }
 
     func folded<T: ArrayElement>(_ type: T.Type, _ axes: Set<Int>, initial: T, combine: (T, T) -> T,

@@ -74,14 +74,7 @@ public enum StridedKernels {
     @inlinable
     public static func reduce<T>(_ src: UnsafePointer<T>, _ a: StridedLayout, axes: Set<Int>, into dst: UnsafeMutablePointer<T>,
                                  combine: (T, T) -> T, row: (UnsafePointer<T>, Int, Int) -> T) {
-        var outStrides = [Int](repeating: 0, count: a.rank)
-        var step = 1
-        for axis in a.shape.indices.reversed() where !axes.contains(axis) {
-            outStrides[axis] = step
-            step *= a.shape[axis]
-        }
-        let order = a.shape.indices.sorted { abs(a.strides[$0]) > abs(a.strides[$1]) || (abs(a.strides[$0]) == abs(a.strides[$1]) && $0 < $1) }
-        let walk = StridedWalk(shape: order.map { a.shape[$0] }, strides: [order.map { a.strides[$0] }, order.map { outStrides[$0] }])
+        let walk = reductionWalk(a, axes: axes)
         let n = walk.rowLength, sa = walk.rowStride(0), sd = walk.rowStride(1)
         walk.forEachRow(offsets: [a.offset, 0]) { starts in
             let p = src + starts[0], q = dst + starts[1]
@@ -93,6 +86,38 @@ public enum StridedKernels {
                 for i in 0..<n { q[i * sd] = combine(q[i * sd], p[i * sa]) }
             }
         }
+    }
+
+    /// ``reduce(_:_:axes:into:combine:row:)`` for sums of floats with NumPy's pairwise summation, the
+    /// addition written out so that accumulating whole rows (`mean(axis=0)`) vectorises.
+    @inlinable
+    public static func sum<T: FloatingPoint>(_ src: UnsafePointer<T>, _ a: StridedLayout, axes: Set<Int>, into dst: UnsafeMutablePointer<T>) {
+        let walk = reductionWalk(a, axes: axes)
+        let n = walk.rowLength, sa = walk.rowStride(0), sd = walk.rowStride(1)
+        walk.forEachRow(offsets: [a.offset, 0]) { starts in
+            let p = src + starts[0], q = dst + starts[1]
+            if sd == 0 {
+                q[0] += pairwiseSum(p, n, sa)
+            } else if sa == 1 && sd == 1 {
+                for i in 0..<n { q[i] += p[i] }
+            } else {
+                for i in 0..<n { q[i * sd] += p[i * sa] }
+            }
+        }
+    }
+
+    /// The walk of a reduction: the source's axes ordered by stride, largest first (as NumPy's iterator
+    /// orders them), beside the output's strides (0 along reduced axes).
+    @inlinable
+    public static func reductionWalk(_ a: StridedLayout, axes: Set<Int>) -> StridedWalk {
+        var outStrides = [Int](repeating: 0, count: a.rank)
+        var step = 1
+        for axis in a.shape.indices.reversed() where !axes.contains(axis) {
+            outStrides[axis] = step
+            step *= a.shape[axis]
+        }
+        let order = a.shape.indices.sorted { abs(a.strides[$0]) > abs(a.strides[$1]) || (abs(a.strides[$0]) == abs(a.strides[$1]) && $0 < $1) }
+        return StridedWalk(shape: order.map { a.shape[$0] }, strides: [order.map { a.strides[$0] }, order.map { outStrides[$0] }])
     }
 
     /// NumPy's pairwise summation of `count` elements `stride` apart: eight running sums over blocks of
