@@ -7,6 +7,8 @@ public struct ArrayError: Error, CustomStringConvertible, Equatable {
         case value
         /// TypeError: an operation the dtype does not have (`-` on bools), a bad argument.
         case type
+        /// MemoryError: an array larger than the machine's memory.
+        case memory
         /// A NumPy feature tl does not have; the message names it.
         case notSupported
     }

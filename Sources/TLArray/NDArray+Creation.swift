@@ -59,8 +59,8 @@ extension NDArray {
     }
 
     /// An array of `shape` with every element `value` (converted to `dtype`).
-    public static func full(_ shape: [Int], _ value: PythonNumber, dtype: DType) -> NDArray {
-        let out = NDArray(zeros: shape, dtype: dtype)
+    public static func full(_ shape: [Int], _ value: PythonNumber, dtype: DType) throws -> NDArray {
+        let out = try NDArray.zeros(checking: shape, dtype: dtype)
         out.storeContents(of: NDArray(storage: NDArray(value).storage, layout: StridedLayout(shape: shape, strides: shape.map { _ in 0 })), at: out.layout)
         return out
     }
@@ -70,7 +70,10 @@ extension NDArray {
     public static func arange(_ start: PythonNumber, _ stop: PythonNumber, _ step: PythonNumber, dtype: DType? = nil) throws -> NDArray {
         guard step.doubleValue != 0 else { throw ArrayError(.value, "Maximum allowed size exceeded") }
         let integral = [start, stop, step].allSatisfy { if case .float = $0 { return false }; return true }
-        let count = max(0, Int(((stop.doubleValue - start.doubleValue) / step.doubleValue).rounded(.up)))
+        let span = ((stop.doubleValue - start.doubleValue) / step.doubleValue).rounded(.up)
+        guard span.isFinite, span < 1e15 else { throw ArrayError(.value, "Maximum allowed size exceeded") }
+        let count = max(0, Int(span))
+        try checkAllocation([count], dtype: integral ? .int64 : .float64)
         let result: NDArray
         if integral {
             let first = Int64(start.doubleValue), by = Int64(step.doubleValue)
@@ -86,6 +89,7 @@ extension NDArray {
     /// (`start + i * step`, the last one set to `stop` exactly).
     public static func linspace(_ start: Double, _ stop: Double, count: Int, endpoint: Bool = true) throws -> NDArray {
         guard count >= 0 else { throw ArrayError(.value, "Number of samples, \(count), must be non-negative.") }
+        try checkAllocation([count], dtype: .float64)
         let divisions = endpoint ? count - 1 : count
         let delta = stop - start
         var values = (0..<count).map { Double($0) }
@@ -100,8 +104,9 @@ extension NDArray {
     }
 
     /// `np.eye(n, m, k)`: ones on the k-th diagonal.
-    public static func eye(_ rows: Int, _ columns: Int? = nil, diagonal k: Int = 0, dtype: DType = .float64) -> NDArray {
+    public static func eye(_ rows: Int, _ columns: Int? = nil, diagonal k: Int = 0, dtype: DType = .float64) throws -> NDArray {
         let m = columns ?? rows
+        try checkAllocation([rows, m], dtype: .float64)
         var values = [Double](repeating: 0, count: rows * m)
         for i in 0..<rows where i + k >= 0 && i + k < m { values[i * m + i + k] = 1 }
         return NDArray(shape: [rows, m], values: values).astype(dtype)
@@ -121,13 +126,15 @@ public final class ArrayRandom {
     func unit() -> Double { Double(generator.next() >> 11) * 0x1p-53 }
 
     /// `np.random.rand(*shape)`: uniform in [0, 1), float64.
-    public func uniform(_ shape: [Int]) -> NDArray {
-        NDArray(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in unit() })
+    public func uniform(_ shape: [Int]) throws -> NDArray {
+        try NDArray.checkAllocation(shape, dtype: .float64)
+        return NDArray(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in unit() })
     }
 
     /// `np.random.randn(*shape)`: standard normal float64 (Box-Muller on two uniforms).
-    public func normal(_ shape: [Int]) -> NDArray {
-        NDArray(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in
+    public func normal(_ shape: [Int]) throws -> NDArray {
+        try NDArray.checkAllocation(shape, dtype: .float64)
+        return NDArray(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in
             let u = 1 - unit(), v = unit()
             return (-2 * Foundation.log(u)).squareRoot() * Foundation.cos(2 * Double.pi * v)
         })
@@ -136,6 +143,7 @@ public final class ArrayRandom {
     /// `np.random.randint(low, high, size)`: uniform integers in [low, high), int64.
     public func integers(_ low: Int, _ high: Int, shape: [Int]) throws -> NDArray {
         guard high > low else { throw ArrayError(.value, "low >= high") }
+        try NDArray.checkAllocation(shape, dtype: .int64)
         let span = UInt64(high - low)
         return NDArray(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in Int64(low) + Int64(generator.next() % span) })
     }

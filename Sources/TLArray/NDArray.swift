@@ -1,3 +1,4 @@
+import Foundation
 import TLTensor
 
 /// An n-dimensional array of one ``DType``, NumPy's `ndarray`: a ``StridedLayout`` over shared
@@ -15,6 +16,25 @@ public struct NDArray {
     /// A new contiguous array of `shape` filled with zeros (False).
     public init(zeros shape: [Int], dtype: DType) {
         self.init(storage: ArrayStorage(dtype: dtype, count: shape.reduce(1, *)), layout: .contiguous(shape))
+    }
+
+    /// A new zero-filled array of a shape a user asked for, checked first: NumPy's errors for negative
+    /// sizes, and MemoryError (in NumPy's words) rather than a crash for more bytes than the machine has.
+    public static func zeros(checking shape: [Int], dtype: DType) throws -> NDArray {
+        try checkAllocation(shape, dtype: dtype)
+        return NDArray(zeros: shape, dtype: dtype)
+    }
+
+    /// Throws unless an array of `shape` and `dtype` can be allocated.
+    public static func checkAllocation(_ shape: [Int], dtype: DType) throws {
+        guard shape.allSatisfy({ $0 >= 0 }) else { throw ArrayError(.value, "negative dimensions are not allowed") }
+        var bytes = dtype.byteCount
+        var overflow = false
+        for size in shape where !overflow { (bytes, overflow) = bytes.multipliedReportingOverflow(by: size) }
+        if overflow || UInt64(bytes) > ProcessInfo.processInfo.physicalMemory {
+            let gib = shape.reduce(Double(dtype.byteCount)) { $0 * Double($1) } / Double(1 << 30)
+            throw ArrayError(.memory, "Unable to allocate \(String(format: "%.1f", gib)) GiB for an array with shape \(shapeDescription(shape)) and data type \(dtype.rawValue)")
+        }
     }
 
     /// A new contiguous array holding `values` in row-major order.

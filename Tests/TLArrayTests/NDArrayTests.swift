@@ -153,11 +153,22 @@ final class NDArrayTests: XCTestCase {
 
     func testRandomIsSeededAndDeterministic() throws {
         let first = ArrayRandom(seed: 7), second = ArrayRandom(seed: 7)
-        XCTAssertEqual(first.uniform([5]).values(as: Double.self), second.uniform([5]).values(as: Double.self))
+        XCTAssertEqual(try first.uniform([5]).values(as: Double.self), try second.uniform([5]).values(as: Double.self))
         let draws = try first.integers(3, 6, shape: [200]).values(as: Int64.self)
         XCTAssertEqual(Set(draws), [3, 4, 5])
         XCTAssertEqual(first.permutation(10).sorted(), Array(0..<10))
-        let normal = first.normal([4000]).values(as: Double.self)
+        let normal = try first.normal([4000]).values(as: Double.self)
         XCTAssertEqual(normal.reduce(0, +) / 4000, 0, accuracy: 0.06)
+    }
+
+    func testImpossibleShapesFailCleanly() {
+        XCTAssertThrowsError(try NDArray.zeros(checking: [-1, 2], dtype: .float64)) { error in
+            XCTAssertEqual(error as? ArrayError, ArrayError(.value, "negative dimensions are not allowed"))
+        }
+        XCTAssertThrowsError(try NDArray.zeros(checking: [1 << 40, 1 << 40], dtype: .float32)) { error in
+            XCTAssertEqual((error as? ArrayError)?.kind, .memory)
+            XCTAssertEqual((error as? ArrayError)?.message.hasPrefix("Unable to allocate"), true)
+        }
+        XCTAssertThrowsError(try NDArray.arange(.int(0), .float(1e300), .int(1)))
     }
 }

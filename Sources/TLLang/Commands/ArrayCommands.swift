@@ -79,9 +79,9 @@ enum NumPyCommands {
     static func creation() -> [CommandSpec] {
         let shapeAndType = [ParameterSpec("shape"), ParameterSpec("dtype", default: .none)]
         return [
-            function("zeros", shapeAndType) { args in array(NDArray(zeros: try args.sizes("shape"), dtype: try args.dtype("dtype") ?? .float64)) },
-            function("empty", shapeAndType) { args in array(NDArray(zeros: try args.sizes("shape"), dtype: try args.dtype("dtype") ?? .float64)) },
-            function("ones", shapeAndType) { args in array(NDArray.full(try args.sizes("shape"), .int(1), dtype: try args.dtype("dtype") ?? .float64)) },
+            function("zeros", shapeAndType) { args in array(try NDArray.zeros(checking: try args.sizes("shape"), dtype: try args.dtype("dtype") ?? .float64)) },
+            function("empty", shapeAndType) { args in array(try NDArray.zeros(checking: try args.sizes("shape"), dtype: try args.dtype("dtype") ?? .float64)) },
+            function("ones", shapeAndType) { args in array(try NDArray.full(try args.sizes("shape"), .int(1), dtype: try args.dtype("dtype") ?? .float64)) },
             function("full", [ParameterSpec("shape"), ParameterSpec("fill_value"), ParameterSpec("dtype", default: .none)]) { args in
                 let fill = try args.ndarray("fill_value")
                 return array(try NDArray.full(try args.sizes("shape"), fill.scalar ?? .int(0), dtype: try args.dtype("dtype") ?? fill.dtype))
@@ -92,7 +92,7 @@ enum NumPyCommands {
             },
             function("ones_like", [ParameterSpec("a"), ParameterSpec("dtype", default: .none)]) { args in
                 let a = try args.ndarray("a")
-                return array(NDArray.full(a.shape, .int(1), dtype: try args.dtype("dtype") ?? a.dtype))
+                return array(try NDArray.full(a.shape, .int(1), dtype: try args.dtype("dtype") ?? a.dtype))
             },
             function("array", [ParameterSpec("object"), ParameterSpec("dtype", default: .none)]) { args in
                 let source = try args.ndarray("object", dtype: try args.dtype("dtype"))
@@ -120,7 +120,7 @@ enum NumPyCommands {
             },
             function("eye", [ParameterSpec("N", kind: .int), ParameterSpec("M", default: .none, kind: .int), ParameterSpec("k", default: 0, kind: .int),
                              ParameterSpec("dtype", default: .none)]) { args in
-                array(NDArray.eye(try args.int("N"), try args.optionalInt("M"), diagonal: try args.int("k"), dtype: try args.dtype("dtype") ?? .float64))
+                array(try NDArray.eye(try args.int("N"), try args.optionalInt("M"), diagonal: try args.int("k"), dtype: try args.dtype("dtype") ?? .float64))
             },
             function("copy", [ParameterSpec("a")]) { args in array(try args.ndarray("a").copy()) },
         ]
@@ -253,13 +253,13 @@ enum NumPyCommands {
     static func randomCommands(_ random: ArrayRandom) -> [CommandSpec] {
         [
             function("random.rand", [], extra: true) { args in
-                args.extraPositional.isEmpty ? .float(random.uniform([]).scalar!.doubleValue) : array(random.uniform(try dimensions(args.extraPositional)))
+                args.extraPositional.isEmpty ? .float(try random.uniform([]).scalar!.doubleValue) : array(try random.uniform(try dimensions(args.extraPositional)))
             },
             function("random.randn", [], extra: true) { args in
-                args.extraPositional.isEmpty ? .float(random.normal([]).scalar!.doubleValue) : array(random.normal(try dimensions(args.extraPositional)))
+                args.extraPositional.isEmpty ? .float(try random.normal([]).scalar!.doubleValue) : array(try random.normal(try dimensions(args.extraPositional)))
             },
             function("random.random", [ParameterSpec("size", default: .none)]) { args in
-                args["size"].isNone ? .float(random.uniform([]).scalar!.doubleValue) : array(random.uniform(try args.sizes("size")))
+                args["size"].isNone ? .float(try random.uniform([]).scalar!.doubleValue) : array(try random.uniform(try args.sizes("size")))
             },
             function("random.randint", [ParameterSpec("low", kind: .int), ParameterSpec("high", default: .none, kind: .int),
                                         ParameterSpec("size", default: .none), ParameterSpec("dtype", default: .none)]) { args in

@@ -160,6 +160,7 @@ func numpy<R>(_ body: () throws -> R) throws -> R {
         case .index: throw ScriptError(.index, error.message)
         case .value: throw ScriptError(.value, error.message)
         case .type: throw ScriptError(.type, error.message)
+        case .memory: throw ScriptError(.memory, error.message)
         case .notSupported: throw ScriptError(.notImplemented, error.message)
         }
     }
