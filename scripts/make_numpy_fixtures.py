@@ -172,6 +172,7 @@ CASES = [
     ("flatten", A + "a.T.flatten()"),
     ("ravel", A + "a.ravel()"),
     ("transpose 3-d", "np.transpose(np.arange(24).reshape(2, 3, 4), (2, 0, 1)).shape"),
+    ("transpose negative axes", "np.arange(6).reshape(2, 3).transpose(-1, 0)"),
     ("transpose method args", "np.arange(24).reshape(2, 3, 4).transpose(1, 0, 2).shape"),
     ("expand_dims", A + "np.expand_dims(a, -1).shape"),
     ("squeeze", "np.squeeze(np.zeros((1, 3, 1))).shape"),

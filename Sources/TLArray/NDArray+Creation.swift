@@ -144,13 +144,13 @@ public final class ArrayRandom {
     public func integers(_ low: Int, _ high: Int, shape: [Int]) throws -> NDArray {
         guard high > low else { throw ArrayError(.value, "low >= high") }
         try NDArray.checkAllocation(shape, dtype: .int64)
-        let span = UInt64(high - low)
+        let span = UInt64(bitPattern: Int64(high) &- Int64(low))
         return NDArray(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in Int64(low) + Int64(generator.next() % span) })
     }
 
     /// A uniformly random order of `0..<count` (Fisher-Yates).
     public func permutation(_ count: Int) -> [Int] {
-        var order = Array(0..<count)
+        var order = Array(0..<max(count, 0))
         if count > 1 {
             for i in stride(from: count - 1, to: 0, by: -1) { order.swapAt(i, Int(generator.next() % UInt64(i + 1))) }
         }

@@ -274,7 +274,10 @@ enum NumPyCommands {
                 return .none
             },
             function("random.permutation", [ParameterSpec("x")]) { args in
-                if let n = args["x"].asInt { return array(NDArray(shape: [n], values: random.permutation(n).map(Int64.init))) }
+                if let n = args["x"].asInt {
+                    guard n >= 0 else { throw ScriptError(.value, "negative dimensions are not allowed") }
+                    return array(NDArray(shape: [n], values: random.permutation(n).map(Int64.init)))
+                }
                 let a = try args.ndarray("x").copy()
                 try random.shuffle(a)
                 return array(a)

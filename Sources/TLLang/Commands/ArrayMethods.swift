@@ -81,7 +81,11 @@ enum ArrayMethods {
                 var axes = args.extraPositional
                 if axes.count == 1, let items = axes[0].asSequence { axes = items }
                 if axes.isEmpty || (axes.count == 1 && axes[0].isNone) { return NumPyCommands.array(array.transposed()) }
-                return NumPyCommands.array(try array.transposed(checking: try NumPyCommands.dimensions(axes)))
+                let order = try axes.map { value -> Int in
+                    guard let axis = value.asInt else { throw ScriptError(.type, "transpose(): axes must be integers, got \(value.typeName)") }
+                    return axis
+                }
+                return NumPyCommands.array(try array.transposed(checking: order))
             },
             method("squeeze", [ParameterSpec("self"), ParameterSpec("axis", default: .none)]) { args in
                 NumPyCommands.array(try receiver(args).array.squeezed(try args.axes("axis")))

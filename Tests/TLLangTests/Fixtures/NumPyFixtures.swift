@@ -294,6 +294,8 @@ enum NumPyFixtures {
          "array([0, 1, 2, 3, 4, 5])"),
         ("transpose 3-d", "np.transpose(np.arange(24).reshape(2, 3, 4), (2, 0, 1)).shape",
          "(4, 2, 3)"),
+        ("transpose negative axes", "np.arange(6).reshape(2, 3).transpose(-1, 0)",
+         "array([[0, 3],\n       [1, 4],\n       [2, 5]])"),
         ("transpose method args", "np.arange(24).reshape(2, 3, 4).transpose(1, 0, 2).shape",
          "(3, 2, 4)"),
         ("expand_dims", "a = np.arange(6).reshape(2, 3)\nnp.expand_dims(a, -1).shape",
