@@ -28,6 +28,7 @@ extension NDArray {
         let resolved = try resolve(items)
         if resolved.advanced.isEmpty { return (resolved.view, resolved.selectsElement && resolved.view.ndim == 0) }
         let plan = try AdvancedPlan(resolved)
+        if plan.restLayout.rank == 0 { return (gatherElements(plan.offsets, shape: plan.gatherShape), false) }
         var out = NDArray(zeros: plan.gatherShape, dtype: dtype)
         let restLayout = plan.restLayout, restCount = restLayout.count
         for (b, offset) in plan.offsets.enumerated() {
@@ -59,6 +60,10 @@ extension NDArray {
             for (i, p) in permutation.enumerated() { inverse[p] = i }
             layout = layout.permuted(inverse)
         }
+        if plan.restLayout.rank == 0 {
+            scatterElements(plan.offsets, NDArray(storage: source.storage, layout: layout))
+            return
+        }
         let restLayout = plan.restLayout
         let batchRank = plan.batchShape.count
         let batchStrides = Array(layout.strides.prefix(batchRank)), restStrides = Array(layout.strides.dropFirst(batchRank))
@@ -66,6 +71,34 @@ extension NDArray {
         for (b, sourceOffset) in offsets(of: batchIndex).enumerated() {
             let piece = NDArray(storage: source.storage, layout: StridedLayout(shape: restLayout.shape, strides: restStrides, offset: sourceOffset))
             storeContents(of: piece, at: StridedLayout(shape: restLayout.shape, strides: restLayout.strides, offset: plan.offsets[b]))
+        }
+    }
+
+    /// The elements at storage `offsets`, as a new array of `shape` (masks and index arrays that pick
+    /// single elements).
+    func gatherElements(_ offsets: [Int], shape: [Int]) -> NDArray {
+        func run<T: ArrayElement>(_ type: T.Type) -> NDArray {
+            NDArray(shape: shape, values: T.reading(storage) { src in offsets.map { src[$0] } })
+        }
+        switch dtype {
+        case .float32: return run(Float.self)
+        case .float64: return run(Double.self)
+        case .int64: return run(Int64.self)
+        case .bool: return run(Bool.self)
+        }
+    }
+
+    /// Writes the elements of `source` (in row-major order, converted) to storage `offsets`.
+    func scatterElements(_ offsets: [Int], _ source: NDArray) {
+        func run<T: ArrayElement>(_ type: T.Type) {
+            let values = source.values(as: T.self)
+            T.writing(storage) { dst in for (i, offset) in offsets.enumerated() { dst[offset] = values[i] } }
+        }
+        switch dtype {
+        case .float32: run(Float.self)
+        case .float64: run(Double.self)
+        case .int64: run(Int64.self)
+        case .bool: run(Bool.self)
         }
     }
 
