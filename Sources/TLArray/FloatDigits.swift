@@ -55,14 +55,16 @@ struct DecimalDigits {
     }
 }
 
-/// Python's `repr`/`str` of a float (and NumPy's of a float scalar): shortest digits, positional for
-/// decimal exponents in [-4, 16), else scientific (`0.1`, `1.0`, `1e-05`, `1.5e+16`, `nan`, `-inf`).
+/// Python's `repr`/`str` of a float and NumPy's of a float scalar: shortest digits, positional for
+/// magnitudes in [1e-4, 1e16) (float32: [1e-4, 1e6), as NumPy's scalars print), else scientific
+/// (`0.1`, `1.0`, `1e-05`, `1.5e+16`, `1.234567e+06`, `nan`, `-inf`).
 public func pythonFloatText(_ value: Double, float32: Bool) -> String {
     if value.isNaN { return "nan" }
     if value.isInfinite { return value < 0 ? "-inf" : "inf" }
     let d = DecimalDigits.shortest(value, float32: float32)
     let sign = d.negative ? "-" : ""
-    if d.exponent < -4 || d.exponent >= 16 {
+    let magnitude = Swift.abs(value)
+    if magnitude != 0 && (magnitude < 1e-4 || magnitude >= (float32 ? 1e6 : 1e16)) {
         let mantissa = String(d.digits.first!) + (d.digits.count > 1 ? "." + String(d.digits.dropFirst()) : "")
         return sign + mantissa + "e" + (d.exponent < 0 ? "-" : "+") + (abs(d.exponent) < 10 ? "0" : "") + String(abs(d.exponent))
     }
