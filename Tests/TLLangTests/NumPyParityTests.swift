@@ -117,6 +117,10 @@ final class NumPyParityTests: XCTestCase {
                        "NotImplementedError: np.fft is not supported in tl (see \"NumPy in tl\" in docs/LANGUAGE.md)")
         XCTAssertEqual(NumPyParityTests.evaluate("np.zeros(2, dtype='int32')"),
                        "NotImplementedError: dtype 'int32' is not supported in tl (float32, float64, int64 and bool are)")
+        XCTAssertEqual(NumPyParityTests.evaluate("np.arange(3).astype(np.uint8)"),
+                       "NotImplementedError: dtype np.uint8 is not supported in tl (float32, float64, int64 and bool are)")
+        XCTAssertEqual(NumPyParityTests.evaluate("np.linalg.norm(np.ones(2))"),
+                       "NotImplementedError: np.linalg is not supported in tl (see \"NumPy in tl\" in docs/LANGUAGE.md)")
     }
 
     /// `&`, `|`, `~` and `...` through the object hooks (the parser has no tokens for them yet).

@@ -307,11 +307,17 @@ enum NumPyCommands {
         return specs
     }
 
-    /// Names of NumPy's other modules and functions a notebook may reach for, failing with a clear message.
+    /// Names of NumPy's other modules, functions and dtypes a notebook may reach for, failing with a clear
+    /// message (as `dtype=` arguments too).
     static func unsupported() -> [CommandSpec] {
+        let dtypes = ["uint8", "int8", "int16", "int32", "uint16", "uint32", "uint64", "float16", "complex64", "complex128"].map { name in
+            function(name, [], extra: true) { _ in
+                throw ScriptError(.notImplemented, "dtype np.\(name) is not supported in tl (float32, float64, int64 and bool are)")
+            }
+        }
         let names = ["fft.fft", "fft.ifft", "linalg.norm", "linalg.inv", "linalg.solve", "linalg.eig", "linalg.svd", "savez",
                      "savez_compressed", "loadtxt", "savetxt", "genfromtxt", "random.choice", "random.normal", "random.uniform", "einsum"]
-        return names.map { name in
+        return dtypes + names.map { name in
             let module = name.contains(".") ? "np." + name.split(separator: ".")[0] : "np." + name
             return function(name, [], extra: true) { _ in
                 throw ScriptError(.notImplemented, "\(module) is not supported in tl (see \"NumPy in tl\" in docs/LANGUAGE.md)")
