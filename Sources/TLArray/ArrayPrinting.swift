@@ -158,15 +158,16 @@ struct ElementFormat {
         }
     }
 
-    /// `FloatingFormat.fillFormat`: scientific when the magnitudes span too much, then the widths of
-    /// the integer and fraction parts over all shown values.
+    /// `FloatingFormat.fillFormat`: scientific when the largest magnitude reaches 10^min(8, precision)
+    /// (1e6 for float32, 1e8 for float64), the smallest is below 1e-4 or they span more than 1000x; then
+    /// the widths of the integer and fraction parts over all shown values.
     private mutating func fitFloats(_ values: [Double]) {
         let float32 = array.dtype == .float32
         let finite = values.filter(\.isFinite)
         let magnitudes = finite.filter { $0 != 0 }.map(Swift.abs)
         if let largest = magnitudes.max(), let smallest = magnitudes.min() {
             let ratio = float32 ? Double(Float(largest) / Float(smallest)) : largest / smallest
-            exponential = largest >= 1e8 || smallest < 0.0001 || ratio > 1000
+            exponential = largest >= (float32 ? 1e6 : 1e8) || smallest < 0.0001 || ratio > 1000
         }
         var format = Dragon4(float32: float32)
         if finite.isEmpty {
