@@ -73,6 +73,7 @@ struct ArrayPrinter {
     }
 
     func render(prefix: String) -> String {
+        if array.size == 0 && array.ndim > 0 { return "[]" }   // any empty array, whatever its shape
         let format = ElementFormat(array: array, offsets: shownOffsets())
         if array.ndim == 0 { return format.text(at: array.layout.offset) }
         let hanging = " " + String(repeating: " ", count: prefix.count)
