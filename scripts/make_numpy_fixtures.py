@@ -274,6 +274,8 @@ CASES = [
     ("mask 2-d full", A + "a[np.array([[True, False, True], [False, True, False]])]"),
     ("list then slice", A + "a[[1], 1:]"),
     ("int and list", A + "a[1, [0, 2]]"),
+    ("int and list apart", "np.arange(3).reshape((3, 1, 1))[1, 2::-2, [0, -1]]"),
+    ("int and list apart empty", "np.arange(12, dtype=np.float32).reshape((1, 4, 3))[-1, 0:-5:1, [-1, 2]]"),
     ("new axis last", "np.arange(3)[:, None] * np.arange(2)"),
     ("index with numpy int", "np.arange(10)[np.int64(3)]"),
     ("index with float", "np.arange(3)[1.0]"),
@@ -396,7 +398,7 @@ def random_printing_cases(count=120, seed=13):
     return cases
 
 
-def random_indexing_cases(count=150, seed=7):
+def random_indexing_cases(count=300, seed=7):
     """Random subscripts (integers, slices with random bounds and steps, new axes, index lists, masks)
     read and assigned on random shapes, and random broadcasting pairs: NumPy's results on programs no
     one picked by hand."""

@@ -146,7 +146,12 @@ extension NDArray {
 
     /// Applies the basic part of a subscript and collects its advanced part.
     func resolve(_ rawItems: [IndexItem]) throws -> ResolvedIndex {
-        let items = try expandMasks(rawItems)
+        var items = try expandMasks(rawItems)
+        // Beside an index array, integers are index arrays too (0-d): NumPy places the result's axes by
+        // where all of them stand (`x[1, :, [0, 2]]` puts the indexed axis first).
+        if items.contains(where: { if case .array = $0 { return true }; return false }) {
+            items = items.map { if case .integer(let i) = $0 { return .array(NDArray(.int(i))) }; return $0 }
+        }
         var shape: [Int] = [], strides: [Int] = [], offset = layout.offset, axis = 0
         var advanced: [(axis: Int, sourceAxis: Int, indices: NDArray)] = []
         var selectsElement = true
