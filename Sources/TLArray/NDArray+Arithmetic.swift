@@ -54,7 +54,8 @@ extension NDArray {
         if op == .power, compute.operands == .int64, b.values(as: Int64.self).contains(where: { $0 < 0 }) {
             throw ArrayError(.value, "Integers to negative integer powers are not allowed.")
         }
-        var out = NDArray(zeros: shape, dtype: compute.result)
+        var out = NDArray(storage: ArrayStorage(dtype: compute.result, count: shape.reduce(1, *)),
+                          layout: .contiguous(shape, order: StridedLayout.iterationOrder([la, lb])))
         switch compute.operands {
         case .float32: try out.fill(Float.self, a, la, b, lb, op)
         case .float64: try out.fill(Double.self, a, la, b, lb, op)

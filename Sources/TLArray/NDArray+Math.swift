@@ -57,7 +57,7 @@ extension NDArray {
     /// A new array of `transform` applied to every element.
     public func mapped<S: ArrayElement, R: ArrayElement>(_ source: S.Type, to result: R.Type, _ transform: (S) -> R) -> NDArray {
         precondition(dtype == S.dtype, "mapped: the array is \(dtype), not \(S.dtype)")
-        let out = NDArray(zeros: shape, dtype: R.dtype)
+        let out = NDArray(storage: ArrayStorage(dtype: R.dtype, count: size), layout: .contiguous(shape, order: StridedLayout.iterationOrder([layout])))
         S.reading(storage) { src in
             R.writing(out.storage) { dst in StridedKernels.map(src, layout, into: dst, out.layout, transform) }
         }

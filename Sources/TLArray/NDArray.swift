@@ -95,18 +95,21 @@ public struct NDArray {
         }
     }
 
-    /// A new contiguous array with the same elements converted to `dtype` (NumPy's `astype`, which copies).
+    /// A new array with the same elements converted to `dtype` (NumPy's `astype`, which copies), laid out
+    /// in this view's memory order as NumPy's default `order='K'` does (a transposed array stays
+    /// column-major), so later reductions add in NumPy's order.
     public func astype(_ dtype: DType) -> NDArray {
-        switch dtype {
-        case .float32: return NDArray(shape: shape, values: values(as: Float.self))
-        case .float64: return NDArray(shape: shape, values: values(as: Double.self))
-        case .int64: return NDArray(shape: shape, values: values(as: Int64.self))
-        case .bool: return NDArray(shape: shape, values: values(as: Bool.self))
-        }
+        let out = NDArray(storage: ArrayStorage(dtype: dtype, count: size), layout: .contiguous(shape, order: StridedLayout.iterationOrder([layout])))
+        out.storeContents(of: self, at: out.layout)
+        return out
     }
 
-    /// A new contiguous array with the same elements (`a.copy()`).
-    public func copy() -> NDArray { astype(dtype) }
+    /// A new row-major array with the same elements (`a.copy()`).
+    public func copy() -> NDArray {
+        let out = NDArray(zeros: shape, dtype: dtype)
+        out.storeContents(of: self, at: out.layout)
+        return out
+    }
 
     /// This array when it is contiguous from its storage's start, else a contiguous copy.
     public func contiguous() -> NDArray { coversStorageInOrder ? self : copy() }

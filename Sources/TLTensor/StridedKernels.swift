@@ -93,6 +93,25 @@ public enum StridedKernels {
     @inlinable
     public static func sum<T: FloatingPoint>(_ src: UnsafePointer<T>, _ a: StridedLayout, axes: Set<Int>, into dst: UnsafeMutablePointer<T>) {
         let walk = reductionWalk(a, axes: axes)
+        if axes.count == a.rank && walk.shape.count > 1 {
+            // A total over a view that is not one run: NumPy's buffered iterator copies the elements in
+            // iteration order into buffers of 8192 and sums each pairwise.
+            let count = a.count
+            let buffer = UnsafeMutablePointer<T>.allocate(capacity: count)
+            defer { buffer.deallocate() }
+            var filled = 0
+            let n = walk.rowLength, sa = walk.rowStride(0)
+            walk.forEachRow(offsets: [a.offset, 0]) { starts in
+                for i in 0..<n { buffer[filled + i] = src[starts[0] + i * sa] }
+                filled += n
+            }
+            var start = 0
+            while start < count {
+                dst[0] += pairwiseSum(buffer + start, min(bufferSize, count - start), 1)
+                start += bufferSize
+            }
+            return
+        }
         let n = walk.rowLength, sa = walk.rowStride(0), sd = walk.rowStride(1)
         walk.forEachRow(offsets: [a.offset, 0]) { starts in
             let p = src + starts[0], q = dst + starts[1]
@@ -106,8 +125,8 @@ public enum StridedKernels {
         }
     }
 
-    /// The walk of a reduction: the source's axes ordered by stride, largest first (as NumPy's iterator
-    /// orders them), beside the output's strides (0 along reduced axes).
+    /// The walk of a reduction: the axes in NumPy's iteration order for the source and the output
+    /// (``StridedLayout/iterationOrder(_:)``), beside the output's strides (0 along reduced axes).
     @inlinable
     public static func reductionWalk(_ a: StridedLayout, axes: Set<Int>) -> StridedWalk {
         var outStrides = [Int](repeating: 0, count: a.rank)
@@ -116,9 +135,12 @@ public enum StridedKernels {
             outStrides[axis] = step
             step *= a.shape[axis]
         }
-        let order = a.shape.indices.sorted { abs(a.strides[$0]) > abs(a.strides[$1]) || (abs(a.strides[$0]) == abs(a.strides[$1]) && $0 < $1) }
+        let order = StridedLayout.iterationOrder([a, StridedLayout(shape: a.shape, strides: outStrides)])
         return StridedWalk(shape: order.map { a.shape[$0] }, strides: [order.map { a.strides[$0] }, order.map { outStrides[$0] }])
     }
+
+    /// Elements NumPy's iterator buffers at a time.
+    public static let bufferSize = 8192
 
     /// NumPy's pairwise summation of `count` elements `stride` apart: eight running sums over blocks of
     /// at most 128 elements, halves summed recursively above that, so rounding error grows as

@@ -29,6 +29,43 @@ public struct StridedLayout: Equatable, Sendable {
         StridedLayout(shape: shape, strides: rowMajorStrides(shape), offset: offset)
     }
 
+    /// The order in which NumPy's iterator walks views of one shape together (outermost axis first),
+    /// which is also the memory order ("K") of results it allocates: a stable insertion sort of the axes
+    /// by stride, an axis moving outward only when every view with nonzero strides on both axes agrees,
+    /// C order winning conflicts (`npyiter_find_best_axis_ordering`).
+    public static func iterationOrder(_ views: [StridedLayout]) -> [Int] {
+        guard let rank = views.first?.rank, rank > 1 else { return Array(0..<(views.first?.rank ?? 0)) }
+        var order = Array((0..<rank).reversed())   // innermost first, as NumPy sorts
+        for i0 in 1..<rank {
+            let j0 = order[i0]
+            var insertion = i0
+            var i1 = i0 - 1
+            while i1 >= 0 {
+                let j1 = order[i1]
+                var ambiguous = true, shouldSwap = false
+                for view in views where view.strides[j0] != 0 && view.strides[j1] != 0 {
+                    if abs(view.strides[j1]) <= abs(view.strides[j0]) { shouldSwap = false } else if ambiguous { shouldSwap = true }
+                    ambiguous = false
+                }
+                if !ambiguous {
+                    if shouldSwap { insertion = i1 } else { break }
+                }
+                i1 -= 1
+            }
+            if insertion != i0 { order.insert(order.remove(at: i0), at: insertion) }
+        }
+        return order.reversed()
+    }
+
+    /// A gapless layout of `shape` whose axes lie in memory in the order `order` (outermost first), as
+    /// NumPy allocates results in "K" order: `contiguous(shape, order: iterationOrder([view]))`.
+    public static func contiguous(_ shape: [Int], order: [Int]) -> StridedLayout {
+        let packed = rowMajorStrides(order.map { shape[$0] })
+        var strides = [Int](repeating: 0, count: shape.count)
+        for (position, axis) in order.enumerated() { strides[axis] = packed[position] }
+        return StridedLayout(shape: shape, strides: strides, offset: 0)
+    }
+
     /// The number of elements (the product of the shape; 1 for a 0-d view).
     public var count: Int { shape.reduce(1, *) }
     public var rank: Int { shape.count }
