@@ -81,7 +81,11 @@ extension NDArray {
         case (.divide, .bool), (.divide, .int64): common = .float64
         case (.subtract, .bool):
             throw ArrayError(.type, "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.")
-        case (.floorDivide, .bool), (.remainder, .bool), (.power, .bool): common = .int64
+        case (.floorDivide, .bool), (.remainder, .bool), (.power, .bool):
+            if case .array(let a) = lhs, case .array(let b) = rhs, a.dtype == .bool, b.dtype == .bool {
+                throw ArrayError(.notSupported, "np.\(op.ufuncName) of two bool arrays gives int8 in NumPy, a dtype tl does not have; convert one with .astype(np.int64)")
+            }
+            common = .int64
         default: break
         }
         return (common, common)

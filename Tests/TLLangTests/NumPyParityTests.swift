@@ -119,6 +119,8 @@ final class NumPyParityTests: XCTestCase {
                        "NotImplementedError: dtype 'int32' is not supported in tl (float32, float64, int64 and bool are)")
         XCTAssertEqual(NumPyParityTests.evaluate("np.arange(3).astype(np.uint8)"),
                        "NotImplementedError: dtype np.uint8 is not supported in tl (float32, float64, int64 and bool are)")
+        XCTAssertEqual(NumPyParityTests.evaluate("np.array([True]) % np.array([True])"),
+                       "NotImplementedError: np.remainder of two bool arrays gives int8 in NumPy, a dtype tl does not have; convert one with .astype(np.int64)")
         XCTAssertEqual(NumPyParityTests.evaluate("np.linalg.norm(np.ones(2))"),
                        "NotImplementedError: np.linalg is not supported in tl (see \"NumPy in tl\" in docs/LANGUAGE.md)")
     }
