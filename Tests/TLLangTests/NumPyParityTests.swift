@@ -111,6 +111,13 @@ final class NumPyParityTests: XCTestCase {
         XCTAssertNotEqual(NumPyParityTests.evaluate("np.random.seed(3)\nnp.random.rand(4)"), NumPyParityTests.evaluate("np.random.seed(4)\nnp.random.rand(4)"))
     }
 
+    /// `np.asarray` returns an array itself (no copy) but never shares a NumPy scalar's memory.
+    func testAsarrayCopiesOnlyWhenItMust() {
+        XCTAssertEqual(NumPyParityTests.evaluate("a = np.zeros(3)\nb = np.asarray(a)\nb[0] = 5\na"), "array([5., 0., 0.])")
+        XCTAssertEqual(NumPyParityTests.evaluate("s = np.float64(1.5)\nb = np.asarray(s)\nb[()] = 7\n(s, b)"), "(np.float64(1.5), array(7.))")
+        XCTAssertEqual(NumPyParityTests.evaluate("a = np.zeros(2)\nb = np.array(a)\nb[0] = 1\na"), "array([0., 0.])")
+    }
+
     /// Unsupported NumPy names fail with a message naming what is missing.
     func testUnsupportedNamesSaySo() {
         XCTAssertEqual(NumPyParityTests.evaluate("np.fft.fft(np.zeros(4))"),

@@ -104,7 +104,8 @@ enum NumPyCommands {
                 if case .object(let object as ArrayObject) = args["a"], !object.isScalar, requested == nil || requested == object.array.dtype {
                     return .object(object)
                 }
-                return array(try args.ndarray("a", dtype: try args.dtype("dtype")))
+                let converted = try args.ndarray("a", dtype: requested)
+                return array((args["a"].asObject as? ArrayObject).map { converted.sharesMemory(with: $0.array) } ?? false ? converted.copy() : converted)
             },
             function("arange", [ParameterSpec("start"), ParameterSpec("stop", default: .none), ParameterSpec("step", default: .none),
                                 ParameterSpec("dtype", default: .none)]) { args in
