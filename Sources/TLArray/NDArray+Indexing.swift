@@ -25,6 +25,7 @@ extension NDArray {
     /// `a[items]`: a view for basic indexing, a copy for masks and index arrays. `isScalar` is true when
     /// integers picked a single element (NumPy then returns a scalar, not a 0-d array).
     public func subscripted(_ items: [IndexItem]) throws -> (array: NDArray, isScalar: Bool) {
+        if let offsets = fullMaskOffsets(items) { return (gatherElements(offsets, shape: [offsets.count]), false) }
         let resolved = try resolve(items)
         if resolved.advanced.isEmpty { return (resolved.view, resolved.selectsElement && resolved.view.ndim == 0) }
         let plan = try AdvancedPlan(resolved)
@@ -42,8 +43,19 @@ extension NDArray {
     /// `a[items] = value`, writing through views, masks and index arrays alike; `value` broadcasts to the
     /// indexed shape and is converted to this array's dtype.
     public func assign(_ items: [IndexItem], _ value: NDArray) throws {
-        let resolved = try resolve(items)
         let source = value.sharesMemory(with: self) ? value.copy() : value
+        if let offsets = fullMaskOffsets(items) {
+            // NumPy's own rules for `x[mask] = value` with a mask of x's shape.
+            guard source.ndim <= 1 else {
+                throw ArrayError(.type, "NumPy boolean array indexing assignment requires a 0 or 1-dimensional input, input has \(source.ndim) dimensions")
+            }
+            guard source.size == 1 || source.size == offsets.count else {
+                throw ArrayError(.value, "NumPy boolean array indexing assignment cannot assign \(source.size) input values to the \(offsets.count) output values where the mask is true")
+            }
+            scatterElements(offsets, NDArray(storage: source.storage, layout: source.layout.broadcast(to: [offsets.count])!))
+            return
+        }
+        let resolved = try resolve(items)
         if resolved.advanced.isEmpty {
             guard let layout = source.layout.broadcast(to: resolved.view.shape) else {
                 throw ArrayError(.value, "could not broadcast input array from shape \(compactShape(source.shape)) into shape \(compactShape(resolved.view.shape))")
@@ -72,6 +84,22 @@ extension NDArray {
             let piece = NDArray(storage: source.storage, layout: StridedLayout(shape: restLayout.shape, strides: restStrides, offset: sourceOffset))
             storeContents(of: piece, at: StridedLayout(shape: restLayout.shape, strides: restLayout.strides, offset: plan.offsets[b]))
         }
+    }
+
+    /// For a subscript that is one boolean mask of this array's shape (`x[x > 0]`), the storage offsets
+    /// of the selected elements in row-major order; nil for any other subscript.
+    func fullMaskOffsets(_ items: [IndexItem]) -> [Int]? {
+        guard items.count == 1, case .array(let mask) = items[0], mask.dtype == .bool, mask.ndim > 0, mask.shape == shape else { return nil }
+        let flags = mask.values(as: Bool.self)
+        var selected: [Int] = []
+        var position = 0
+        let walk = StridedWalk(shape: shape, strides: [strides])
+        let n = walk.rowLength, stride = walk.rowStride(0)
+        walk.forEachRow(offsets: [layout.offset]) { starts in
+            for i in 0..<n where flags[position + i] { selected.append(starts[0] + i * stride) }
+            position += n
+        }
+        return selected
     }
 
     /// The elements at storage `offsets`, as a new array of `shape` (masks and index arrays that pick
