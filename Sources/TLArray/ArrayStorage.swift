@@ -134,10 +134,14 @@ extension Int64: ArrayElement {
     public var pythonNumber: PythonNumber { .int(Int(self)) }
 }
 
+/// NumPy orders False before True (for `sort`, `max`, comparisons of bool arrays).
+extension Bool: @retroactive Comparable {
+    public static func < (lhs: Bool, rhs: Bool) -> Bool { !lhs && rhs }
+}
+
 extension Bool: ArrayElement {
     public static var dtype: DType { .bool }
     public static var zero: Bool { false }
-    public static func < (lhs: Bool, rhs: Bool) -> Bool { !lhs && rhs }
     public static func reading<R>(_ s: ArrayStorage, _ body: (UnsafePointer<Bool>) throws -> R) rethrows -> R {
         try s.bool.withUnsafeBufferPointer { try withBase($0, body) }
     }
