@@ -93,23 +93,10 @@ public enum StridedKernels {
     @inlinable
     public static func sum<T: FloatingPoint>(_ src: UnsafePointer<T>, _ a: StridedLayout, axes: Set<Int>, into dst: UnsafeMutablePointer<T>) {
         let walk = reductionWalk(a, axes: axes)
-        if axes.count == a.rank && walk.shape.count > 1 {
-            // A total over a view that is not one run: NumPy's buffered iterator copies the elements in
-            // iteration order into buffers of 8192 and sums each pairwise.
-            let count = a.count
-            let buffer = UnsafeMutablePointer<T>.allocate(capacity: count)
-            defer { buffer.deallocate() }
-            var filled = 0
-            let n = walk.rowLength, sa = walk.rowStride(0)
-            walk.forEachRow(offsets: [a.offset, 0]) { starts in
-                for i in 0..<n { buffer[filled + i] = src[starts[0] + i * sa] }
-                filled += n
-            }
-            var start = 0
-            while start < count {
-                dst[0] += pairwiseSum(buffer + start, min(bufferSize, count - start), 1)
-                start += bufferSize
-            }
+        var inner = walk.shape.count
+        while inner > 0 && walk.strides[1][inner - 1] == 0 { inner -= 1 }
+        if walk.shape.count - inner >= 2 {
+            bufferedSum(src, walk, innerAxesFrom: inner, sourceOffset: a.offset, into: dst)
             return
         }
         let n = walk.rowLength, sa = walk.rowStride(0), sd = walk.rowStride(1)
@@ -137,6 +124,35 @@ public enum StridedKernels {
         }
         let order = StridedLayout.iterationOrder([a, StridedLayout(shape: a.shape, strides: outStrides)])
         return StridedWalk(shape: order.map { a.shape[$0] }, strides: [order.map { a.strides[$0] }, order.map { outStrides[$0] }])
+    }
+
+    /// Sums whose reduced axes, innermost in the walk, do not form one strided run: NumPy's buffered
+    /// iterator copies each output's block of terms in iteration order into a buffer (of at most 8192)
+    /// and sums it pairwise, so this does the same.
+    @inlinable
+    public static func bufferedSum<T: FloatingPoint>(_ src: UnsafePointer<T>, _ walk: StridedWalk, innerAxesFrom inner: Int,
+                                              sourceOffset: Int, into dst: UnsafeMutablePointer<T>) {
+        let blockWalk = StridedWalk(shape: Array(walk.shape[inner...]), strides: [Array(walk.strides[0][inner...])])
+        let block = walk.shape[inner...].reduce(1, *)
+        let buffer = UnsafeMutablePointer<T>.allocate(capacity: max(block, 1))
+        defer { buffer.deallocate() }
+        let outer = StridedWalk(shape: Array(walk.shape[..<inner]), strides: [Array(walk.strides[0][..<inner]), Array(walk.strides[1][..<inner])])
+        let n = outer.rowLength, sa = outer.rowStride(0), sd = outer.rowStride(1)
+        let bn = blockWalk.rowLength, bs = blockWalk.rowStride(0)
+        outer.forEachRow(offsets: [sourceOffset, 0]) { starts in
+            for i in 0..<n {
+                var filled = 0
+                blockWalk.forEachRow(offsets: [starts[0] + i * sa]) { rowStart in
+                    for t in 0..<bn { buffer[filled + t] = src[rowStart[0] + t * bs] }
+                    filled += bn
+                }
+                var start = 0
+                while start < block {
+                    dst[starts[1] + i * sd] += pairwiseSum(buffer + start, min(bufferSize, block - start), 1)
+                    start += bufferSize
+                }
+            }
+        }
     }
 
     /// Elements NumPy's iterator buffers at a time.
