@@ -308,6 +308,8 @@ CASES = [
     ("mean float32 axis 1 long", "(np.arange(600, dtype=np.float32).reshape(2, 300) / 7).mean(axis=1)"),
     ("sum float32 axis 0 long", "(np.arange(600, dtype=np.float32).reshape(300, 2) / 7).sum(axis=0)"),
     ("sum transposed float32", "(np.arange(600, dtype=np.float32).reshape(300, 2) / 7).T.sum(axis=1)"),
+    ("sum transposed reversed partial", "x = (np.arange(40, dtype=np.float32).reshape(5, 2, 4) * 1.37 - 20) ** 3\nx = x.T[::-1]\nnp.sum(x, axis=(0, 1), keepdims=True)"),
+    ("sum reversed rows all", "x = (np.arange(25.).reshape(5, 5) * 0.37 - 3) ** 3\nx[::-1].sum()"),
     ("duplicate axis", A + "a.sum(axis=(0, 0))"),
     ("squeeze error", "np.zeros((2, 1)).squeeze(axis=0)"),
     ("stack error", "np.stack([np.zeros(2), np.zeros(3)])"),
