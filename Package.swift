@@ -40,6 +40,8 @@ let package = Package(
         .target(name: "CTensorKernels", cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "TLTensor", dependencies: ["COpenBLAS", "CTensorKernels"]),
         .target(name: "TLNN", dependencies: ["TLTensor"]),
+        // NumPy's n-dimensional array (dtypes, views, broadcasting, printing) on TLTensor's strided kernels.
+        .target(name: "TLArray", dependencies: ["TLTensor"]),
         .target(name: "TLData", dependencies: ["TLTensor", "CImageCodecs"]),
         .target(name: "TLFormats", dependencies: ["CHDF5", "CHDF5Support", "TLFileSystem"]),
         .target(name: "TLTorchWeights"),
@@ -48,7 +50,7 @@ let package = Package(
         // The language: TLScript is the engine-free core (lexer, parser, interpreter, reports),
         // TLLang binds the engine's commands to it, TLREPL is the line-editing front end.
         .target(name: "TLScript", dependencies: ["TLFileSystem"]),
-        .target(name: "TLLang", dependencies: ["TLScript", "TLZoo", "TLPlot"]),
+        .target(name: "TLLang", dependencies: ["TLScript", "TLZoo", "TLPlot", "TLArray"]),
         .target(name: "TLREPL", dependencies: ["TLScript", "TLFileSystem", "CEditLine"]),
         // tl in Jupyter: the kernel (messaging protocol over ZeroMQ) and .ipynb notebooks.
         .target(name: "TLJupyter", dependencies: ["TLLang", "TLScript", "TLREPL", "TLFileSystem", "CZeroMQ", "CCrypto"]),
@@ -60,6 +62,7 @@ let package = Package(
         .target(name: "TLTestSupport", path: "Tests/TLTestSupport"),
         .testTarget(name: "TLTensorTests", dependencies: ["TLTensor", "TLTestSupport"]),
         .testTarget(name: "TLNNTests", dependencies: ["TLNN", "TLTestSupport"]),
+        .testTarget(name: "TLArrayTests", dependencies: ["TLArray", "TLTestSupport"]),
         .testTarget(name: "TLDataTests", dependencies: ["TLData", "TLTestSupport"]),
         .testTarget(name: "TLFormatsTests", dependencies: ["TLFormats", "TLTestSupport"]),
         .testTarget(name: "TLZooTests", dependencies: ["TLZoo", "TLTestSupport"]),

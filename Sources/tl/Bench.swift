@@ -11,7 +11,7 @@ import TLZoo
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure tl's speed and memory (used by scripts/bench).",
-        subcommands: [ClassifierBench.self, FeaturesBench.self, AugmentBench.self, KernelsBench.self, TrainStepsBench.self])
+        subcommands: [ClassifierBench.self, FeaturesBench.self, AugmentBench.self, KernelsBench.self, TrainStepsBench.self, ArraysBench.self])
 }
 
 /// Peak resident memory of this process so far, in bytes (Linux: ru_maxrss is in KiB).
