@@ -101,7 +101,7 @@ public struct Completer {
         let trimmed = before.trimmingCharacters(in: .whitespaces)
         if trimmed.hasSuffix("[") {
             let target = String(trimmed.dropLast().reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }.reversed())
-            if case .dict(let dict)? = resolve(target) { return dict.keys }
+            if case .dict(let dict)? = resolve(target) { return dict.keys.compactMap(\.asString) }
         }
         if trimmed.hasSuffix("("), enclosingCall(in: trimmed) == "help" {
             return interpreter.commandNames + interpreter.documentation.names

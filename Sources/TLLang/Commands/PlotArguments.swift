@@ -310,7 +310,7 @@ extension PlotArguments {
     static func imshow(_ args: CallArguments, on axes: Axes, interpreter: Interpreter) throws {
         let value = args["X"]
         let (values, shape) = try array(value, argument: "X", command: "imshow")
-        let image = try PlotImage(values: values.map(Float.init), shape: shape, integerValued: holdsBytes(value, values),
+        let image = try PlotImage(values: values.map { Float($0) }, shape: shape, integerValued: holdsBytes(value, values),
                                   colormap: try colormap(args["cmap"], command: "imshow"),
                                   vmin: try optionalNumber(args, "vmin"), vmax: try optionalNumber(args, "vmax"))
         if image.wasClipped {

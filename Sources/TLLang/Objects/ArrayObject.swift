@@ -203,7 +203,8 @@ extension ArrayObject {
         case .bool(let b): return .number(.bool(b))
         case .int(let i): return .number(.int(i))
         case .float(let d): return .number(.float(d))
-        case .list(let items), .tuple(let items): return .sequence(try items.map { try nested($0, role: role) })
+        case .list(let list): return .sequence(try list.items.map { try nested($0, role: role) })
+        case .tuple(let items): return .sequence(try items.map { try nested($0, role: role) })
         case .object(let object as ArrayObject): return .array(object.array)
         default: throw ScriptError(.type, "\(role) must be numbers, lists of numbers or arrays, not \(value.typeName)")
         }
