@@ -116,6 +116,16 @@ extension NDArray {
         return out
     }
 
+    /// `np.array_equal(a1, a2)`: the same shape and equal elements (NaN equals nothing, as NumPy's default).
+    public static func arrayEqual(_ a: Operand, _ b: Operand) throws -> Bool {
+        func shape(_ operand: Operand) -> [Int] {
+            if case .array(let array) = operand { return array.shape }
+            return []
+        }
+        guard shape(a) == shape(b) else { return false }
+        return try binary(.equal, a, b).values(as: Bool.self).allSatisfy { $0 }
+    }
+
     /// `np.allclose(a, b, rtol, atol)`: `|a - b| <= atol + rtol * |b|` everywhere (NaNs unequal).
     public static func allClose(_ a: Operand, _ b: Operand, relativeTolerance: Double = 1e-5, absoluteTolerance: Double = 1e-8) throws -> Bool {
         let x = materialize(a, as: .float64), y = materialize(b, as: .float64)

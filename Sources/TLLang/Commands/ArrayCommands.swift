@@ -14,6 +14,12 @@ extension Session {
         for spec in groups.joined() { register(spec) }
         register(NumPyCommands.reshape)
         registerArrayFiles()
+        for root in ["np", "numpy"] {
+            for (name, value) in [("pi", Double.pi), ("e", M_E), ("inf", .infinity), ("nan", .nan)] {
+                interpreter.register(value: .float(value), as: "\(root).\(name)")
+            }
+            interpreter.register(className: "\(root).ndarray", forTypeNamed: "numpy.ndarray")
+        }
         if let setSeed = interpreter.command(named: "set_seed") {
             var seeded = setSeed
             seeded.body = { args, interpreter in
@@ -198,6 +204,9 @@ enum NumPyCommands {
             function("allclose", [ParameterSpec("a"), ParameterSpec("b"), ParameterSpec("rtol", default: 1e-5, kind: .number),
                                   ParameterSpec("atol", default: 1e-8, kind: .number)]) { args in
                 .bool(try NDArray.allClose(try args.operand("a"), try args.operand("b"), relativeTolerance: try args.double("rtol"), absoluteTolerance: try args.double("atol")))
+            },
+            function("array_equal", [ParameterSpec("a1"), ParameterSpec("a2")]) { args in
+                .bool(try NDArray.arrayEqual(try args.operand("a1"), try args.operand("a2")))
             },
             function("dot", [ParameterSpec("a"), ParameterSpec("b")]) { args in
                 ArrayObject.wrap(try NDArray.matmul(try args.ndarray("a"), try args.ndarray("b"), name: "dot"))

@@ -84,6 +84,9 @@ extension Interpreter {
         let operand = try evaluate(expression)
         if case .object(let object) = current,
            try located(expression.location, { try object.inPlaceOperation(op, operand) }) {
+            // As Python's `x[i] += v`: the changed object is stored back (for a mask or an index list
+            // `x[i]` was a copy, and only the store reaches `x`).
+            if case .index = target { try assign(current, to: target) }
             return
         }
         // Python's list += and *= change the same list in place (every alias sees it).

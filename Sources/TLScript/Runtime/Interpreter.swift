@@ -78,6 +78,11 @@ public final class Interpreter {
         builtinValues[name] = .object(TypeObject(name: typeName))
     }
 
+    /// Makes `name` (plain or dotted, e.g. `np.pi`) a built-in value, as `math.pi` is.
+    public func register(value: Value, as name: String) {
+        builtinValues[name] = value
+    }
+
     /// The command registered under `name` (or an alias).
     public func command(named name: String) -> CommandSpec? { commands[name] }
 
