@@ -25,6 +25,10 @@ public final class Session {
         registerModelFileCommands()
         registerImageFileCommands()
         registerCallbackCommands()
+        registerDatasetCommands()
+        registerFunctionalCommands()
+        registerLossCommands()
+        registerPreprocessingCommands()
         registerKerasAliases()
     }
 
