@@ -60,11 +60,10 @@ public struct AffineImageTransform: Sendable {
             return min(max(x, 0), len - 1)
         case .wrap:
             if x < 0 {
-                if length <= 1 { x = 0 } else {
-                    x += len * Float(Int(-x / len) + 1)
-                }
+                // TensorFlow divides by len - 1 and steps by len here.
+                if length <= 1 { x = 0 } else { x += len * Float(Int(-x / (len - 1)) + 1) }
             } else if x > len - 1 {
-                if length <= 1 { x = 0 } else { x -= len * Float(Int(x / len)) }
+                if length <= 1 { x = 0 } else { x -= len * Float(Int(x / (len - 1))) }
             }
             return min(max(x, 0), len - 1)
         case .nearest: return min(max(x, 0), len - 1)
