@@ -248,6 +248,12 @@ extension Session {
         ], aliases: ["predict_generator", "predict_on_batch"]) { args, interpreter in
             let model = try args.layer("model")
             let bar = self.inferenceBar(verbose: try args.int("verbose"), interpreter: interpreter)
+            if let paths = args["x"].asString.map({ [$0] }) ?? args["x"].asSequence?.compactMap(\.asString),
+               !paths.isEmpty, paths.count == (args["x"].asSequence?.count ?? 1) {
+                let files = try PhotoPrediction.files(paths)
+                return .object(ArrayObject(try PhotoPrediction.outputs(of: model, files: files, batchSize: try args.optionalInt("batch_size") ?? 32,
+                                                                       checkCancelled: { try interpreter.throwIfCancelled() })))
+            }
             if case .object(let object as BatchSourceObject) = args["x"] {
                 let source = object.batchSource
                 let steps = try args.optionalInt("steps") ?? source.batchesPerEpoch

@@ -80,12 +80,12 @@ public final class ModelObject: LayerBacked {
     /// What trains a graph model: a Sequential holding it as its one layer, under the model's name.
     private let graphTrainer: Sequential?
 
-    init(_ layer: Layer) {
+    init(_ layer: Layer, trainer: Sequential? = nil) {
         self.layer = layer
-        graphTrainer = (layer as? Functional).flatMap(Self.trainer(for:))
+        graphTrainer = trainer ?? (layer as? Functional).flatMap(Self.trainer(for:))
     }
 
-    private static func trainer(for graph: Functional) -> Sequential? {
+    static func trainer(for graph: Functional) -> Sequential? {
         let trainer = Sequential(name: graph.name + "_training", typeName: graph.typeName, inputShape: graph.inputShape)
         guard (try? trainer.add(graph)) != nil else { return nil }
         trainer.name = graph.name
