@@ -36,6 +36,9 @@ extension Session {
         if split != nil && shuffle && args["seed"].isNone {
             throw ScriptError(.value, "If using `validation_split` and shuffling the data, you must provide a `seed` argument, to make sure that there is no overlap between the training and validation subset.")
         }
+        if try args.bool("follow_links") {
+            throw ScriptError(.value, "image_dataset_from_directory(): follow_links=True is not supported; tl lists class folders without descending symlinked sub-folders (Keras's default)")
+        }
         let interpolation = try args.string("interpolation").lowercased()
         guard interpolation == "bilinear" else {
             throw ScriptError(.value, "image_dataset_from_directory(): tl resizes with interpolation=\"bilinear\" (Keras's default) only, got \"\(interpolation)\"")
@@ -73,9 +76,13 @@ extension Session {
             throw ScriptError(.value, "`color_mode` must be one of {\"rgb\", \"rgba\", \"grayscale\"}. Received: color_mode=\(try args.string("color_mode"))")
         }
         let size = try args.pair("image_size")
-        let batchSize = args["batch_size"].isNone ? index.paths.count : try args.int("batch_size")
+        guard !args["batch_size"].isNone else {
+            throw ScriptError(.value, "image_dataset_from_directory(): tl's data sets are batched; batch_size=None (single images) is not supported, give a batch size")
+        }
+        let batchSize = try args.int("batch_size")
+        guard batchSize >= 1 else { throw ScriptError(.value, "batch_size must be at least 1, got \(batchSize)") }
         do {
-            let dataset = try ImageDataset(index: index, imageSize: (size.0, size.1), batchSize: max(batchSize, 1), colorMode: colorMode,
+            let dataset = try ImageDataset(index: index, imageSize: (size.0, size.1), batchSize: batchSize, colorMode: colorMode,
                                            labelMode: labelMode, cropToAspectRatio: try args.bool("crop_to_aspect_ratio"),
                                            shuffleSeed: shuffleSeed)
             return .object(DatasetObject(dataset))
