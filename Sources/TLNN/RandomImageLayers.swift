@@ -2,7 +2,13 @@ import Foundation
 import TLTensor
 
 /// Augmentation layers: random in training, the identity in inference (Keras's `training=False`).
-public protocol RandomPreprocessingLayer: Layer {}
+public protocol RandomPreprocessingLayer: RandomStateLayer {}
+
+/// A layer drawing from its own generator (Dropout, augmentation). Training checkpoints save the state
+/// after each epoch and put it back on resume, so a resumed run draws what an uninterrupted one would.
+public protocol RandomStateLayer: Layer {
+    var randomState: UInt64 { get set }
+}
 
 /// What the random layers share: a generator (from `seed`, or drawn from the global stream), the
 /// identity outside training, and no gradient through a random transform.
@@ -25,6 +31,11 @@ public class RandomImageLayer: RandomPreprocessingLayer {
             throw ModelError("layer '\(name)' (\(typeName)) expects images (height, width, channels), got \(describeShape(inputShape))")
         }
         return inputShape
+    }
+
+    public var randomState: UInt64 {
+        get { generator.state }
+        set { generator = RandomGenerator(seed: newValue) }
     }
 
     /// A uniform draw in [low, high).

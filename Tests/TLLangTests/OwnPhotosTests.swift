@@ -121,4 +121,35 @@ final class OwnPhotosTests: ScriptSessionTestCase {
         XCTAssertTrue(failure("keras.losses.CategoricalCrossentropy(label_smoothing=2)").contains("label_smoothing must be in [0, 1]"))
         XCTAssertTrue(failure("keras.Model(keras.Input(shape=(3,)), 5)").contains("outputs must be a tensor"))
     }
+
+    /// Augmentation layers' generators are part of a checkpoint: one epoch, then resuming to two, ends
+    /// with the weights of two epochs straight.
+    func testResumingWithAugmentationReachesTheUninterruptedWeights() throws {
+        let photos = try makePhotos()
+        func script(epochs: Int, checkpoint: String?) -> String {
+            """
+            set_seed(7)
+            ds = image_dataset_from_directory("\(photos)", image_size=(16, 16), batch_size=8, seed=2, label_mode="binary")
+            inputs = keras.Input(shape=(16, 16, 3))
+            x = layers.RandomFlip().__call__(inputs)
+            x = layers.RandomRotation(0.2).__call__(x)
+            x = layers.Rescaling(1./255).__call__(x)
+            x = layers.GlobalAveragePooling2D().__call__(x)
+            model = keras.Model(inputs, layers.Dense(1, activation="sigmoid").__call__(x))
+            model.compile(optimizer="adam", loss="binary_crossentropy")
+            history = model.fit(ds, epochs=\(epochs), verbose=0\(checkpoint.map { ", checkpoint=\"\($0)\", resume=True" } ?? ""))
+            """
+        }
+        func weights(_ source: String) throws -> [[Float]] {
+            let session = Session(output: { _ in })
+            try session.interpreter.run(source: source, fileName: "train.tl")
+            guard case .object(let model as ModelObject)? = session.interpreter[variable: "model"] else { return [] }
+            return model.layer.weights.map(\.value.scalars)
+        }
+        let straight = try weights(script(epochs: 2, checkpoint: nil))
+        _ = try weights(script(epochs: 1, checkpoint: path("checkpoint")))
+        let resumed = try weights(script(epochs: 2, checkpoint: path("checkpoint")))
+        XCTAssertFalse(straight.isEmpty)
+        XCTAssertEqual(resumed, straight)
+    }
 }
