@@ -1,7 +1,7 @@
 import CImageCodecs
 import Foundation
 
-/// Reads JPEG, PNG, BMP and GIF (first frame) files into 8-bit RGB, with the colour conversions of Pillow's `convert("RGB")`
+/// Reads JPEG, PNG, BMP, GIF (first frame) and TIFF (first image, libtiff) files into 8-bit RGB, with the colour conversions of Pillow's `convert("RGB")`
 /// (what Keras's `load_img` applies): grayscale replicated, alpha dropped, palettes expanded.
 ///
 /// Swift reads the file; C decodes from memory, so file-system errors and codec errors stay apart.
@@ -28,7 +28,7 @@ public enum ImageDecoder {
         switch format {
         case .bmp: return try BMPDecoder.decode([UInt8](data), name: name)
         case .gif: return try GIFDecoder.decode([UInt8](data), name: name)
-        case .jpeg, .png: break
+        case .jpeg, .png, .tiff: break
         }
         return try data.withUnsafeBytes { raw -> RGBImage in
             let bytes = raw.bindMemory(to: UInt8.self)
@@ -62,6 +62,7 @@ public enum ImageDecoder {
         init(format: ImageFileFormat) {
             switch format {
             case .jpeg: probe = tl_jpeg_probe; decode = tl_jpeg_decode
+            case .tiff: probe = tl_tiff_probe; decode = tl_tiff_decode
             case .png, .bmp, .gif: probe = tl_png_probe; decode = tl_png_decode   // BMP and GIF never reach C
             }
         }
