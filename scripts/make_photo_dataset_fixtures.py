@@ -8,7 +8,8 @@ It records:
     subset="both") for seeds 1337 and 7, and the unshuffled order, over an unbalanced set made of the
     first 30 cat and 20 dog photos (sorted names) of the shared set's train folders;
   - the float32 pixels Keras gives for a small lossless PNG resized (bilinear, as tf.image.resize) to a
-    smaller and a larger size, and with crop_to_aspect_ratio=True.
+    smaller and a larger size, and with crop_to_aspect_ratio=True;
+  - color_mode="grayscale" of a PNG and a JPEG photo.
 """
 import os
 import shutil
@@ -70,6 +71,19 @@ def small_png(root):
     return pixels, results
 
 
+def grayscale(root):
+    """Keras's color_mode="grayscale" on the small PNG and on the first shared cat photo, at 9x7."""
+    os.makedirs(os.path.join(root, "only"))
+    rng = np.random.RandomState(4)
+    Image.fromarray(rng.randint(0, 256, size=(13, 21, 3)).astype(np.uint8)).save(os.path.join(root, "only", "a.png"))
+    shutil.copy(os.path.join(DATA, "train", "cats", "cat.0.jpg"), os.path.join(root, "only", "b.jpg"))
+    ds = keras.utils.image_dataset_from_directory(root, image_size=(9, 7), batch_size=2, shuffle=False,
+                                                  label_mode=None, color_mode="grayscale")
+    images = next(iter(ds)).numpy()
+    pixels = np.asarray(Image.open(os.path.join(root, "only", "a.png")))
+    return pixels, images[0], images[1]
+
+
 def main():
     tmp = tempfile.mkdtemp()
     photos = os.path.join(tmp, "photos")
@@ -96,6 +110,11 @@ def main():
     for key, (size, array) in resized.items():
         lines.append("    static let %sSize = (%d, %d)" % (key, size[0], size[1]))
         lines.append("    static let %sPixels: [Float] = %s" % (key, floats(array)))
+    gray_source, gray_png, gray_jpeg = grayscale(os.path.join(tmp, "gray"))
+    lines.append("    /// color_mode=\"grayscale\" at 9x7: a 13x21 RGB PNG (its bytes here) and train/cats/cat.0.jpg.")
+    lines.append("    static let grayscaleSource: [UInt8] = %s" % ints(gray_source.ravel()))
+    lines.append("    static let grayscalePNG: [Float] = %s" % floats(gray_png))
+    lines.append("    static let grayscaleJPEG: [Float] = %s" % floats(gray_jpeg))
     lines.append("}")
     with open(OUT, "w") as f:
         f.write("\n".join(lines) + "\n")

@@ -129,8 +129,9 @@ public final class ImageDataset: @unchecked Sendable {
             lock.unlock()
             if let hit { return hit }
         }
-        let decoded = try ImageDecoder.decode(path: index.paths[position])
-        let pixels = try Self.prepare(decoded, colorMode: colorMode, size: imageSize, crop: cropToAspectRatio)
+        let decoded = try ImageDecoder.decodeFile(path: index.paths[position])
+        let pixels = try Self.prepare(decoded.image, colorMode: colorMode, size: imageSize, crop: cropToAspectRatio,
+                                      format: decoded.format)
         if caching {
             lock.lock()
             cache[position] = pixels
@@ -139,10 +140,11 @@ public final class ImageDataset: @unchecked Sendable {
         return pixels
     }
 
-    /// Converts to the colour mode and resizes as `load_image` does (crop first with `crop`).
+    /// Converts to the colour mode and resizes as `load_image` does (crop first with `crop`); `format`
+    /// is the file's, whose decoder TensorFlow asks for grey.
     public static func prepare(_ image: RGBImage, colorMode: DatasetColorMode, size: (height: Int, width: Int),
-                               crop: Bool) throws -> [Float] {
-        var pixels = channels(of: image, colorMode: colorMode)
+                               crop: Bool, format: ImageFileFormat = .png) throws -> [Float] {
+        var pixels = channels(of: image, colorMode: colorMode, format: format)
         var width = image.width, height = image.height
         let channelCount = colorMode.channels
         if crop {
@@ -156,16 +158,19 @@ public final class ImageDataset: @unchecked Sendable {
                                      outWidth: size.width, outHeight: size.height)
     }
 
-    /// RGB bytes as float channels: grayscale as ITU-R 601 luma rounded to a byte (libjpeg's and
-    /// TensorFlow's conversion), RGBA with an opaque alpha (the decoders drop transparency).
-    static func channels(of image: RGBImage, colorMode: DatasetColorMode) -> [Float] {
+    /// RGB bytes as float channels: grayscale as ITU-R 601 luma in the decoders' fixed point (libpng's
+    /// `rgb_to_gray(0.299, 0.587)` truncating, as TensorFlow asks it for PNGs; libjpeg's rounding for the
+    /// others, which equals a JPEG's decoded luma to within 1), RGBA with an opaque alpha (the decoders
+    /// drop transparency).
+    static func channels(of image: RGBImage, colorMode: DatasetColorMode, format: ImageFileFormat = .png) -> [Float] {
         let rgb = image.pixels
         switch colorMode {
         case .rgb: return rgb.map(Float.init)
         case .grayscale:
             return (0..<(image.width * image.height)).map { i in
-                let luma = 0.299 * Double(rgb[3 * i]) + 0.587 * Double(rgb[3 * i + 1]) + 0.114 * Double(rgb[3 * i + 2])
-                return Float(luma.rounded())
+                let r = Int(rgb[3 * i]), g = Int(rgb[3 * i + 1]), b = Int(rgb[3 * i + 2])
+                if format == .png { return Float(r == g && g == b ? r : (9797 * r + 19234 * g + 3737 * b) >> 15) }
+                return Float((19595 * r + 38470 * g + 7471 * b + 32768) >> 16)
             }
         case .rgba:
             var out = [Float](repeating: 255, count: image.width * image.height * 4)

@@ -12,13 +12,21 @@ public enum ImageDecoder {
 
     /// Decodes the image file at `path`, whatever its extension says.
     public static func decode(path: String) throws -> RGBImage {
+        try decodeFile(path: path).image
+    }
+
+    /// Decodes the image file at `path` and says which format its content was.
+    public static func decodeFile(path: String) throws -> (image: RGBImage, format: ImageFileFormat) {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
         } catch {
             throw ImageError.unreadable(path: path, reason: Self.reason(for: error))
         }
-        return try decode(data: data, name: path)
+        guard let format = ImageFileFormat.sniff(data.prefix(8)) else {
+            throw data.isEmpty ? ImageError.empty(path: path) : ImageError.unknownFormat(path: path)
+        }
+        return (try decode(data: data, name: path), format)
     }
 
     /// Decodes encoded image bytes; `name` is used in error messages.

@@ -63,6 +63,19 @@ final class ImageDatasetTests: XCTestCase {
         }
     }
 
+    /// color_mode="grayscale": a PNG exactly as Keras (libpng's conversion), a JPEG photo within a grey
+    /// level and a half after resizing (TensorFlow takes the JPEG's own luma, tl converts the decoded RGB).
+    func testGrayscaleMatchesKeras() throws {
+        let png = RGBImage(width: 21, height: 13, pixels: KerasPhotoDatasetFixtures.grayscaleSource)
+        let grey = try ImageDataset.prepare(png, colorMode: .grayscale, size: (9, 7), crop: false, format: .png)
+        XCTAssertLessThan(zip(grey, KerasPhotoDatasetFixtures.grayscalePNG).map { abs($0 - $1) }.max()!, 1e-3)
+        let photo = try ImageDecoder.decodeFile(path: SharedFiles.data.appendingPathComponent("train/cats/cat.0.jpg").path)
+        let jpeg = try ImageDataset.prepare(photo.image, colorMode: .grayscale, size: (9, 7), crop: false, format: photo.format)
+        let errors = zip(jpeg, KerasPhotoDatasetFixtures.grayscaleJPEG).map { abs($0 - $1) }
+        XCTAssertLessThan(errors.max()!, 1.5)
+        XCTAssertLessThan(errors.reduce(0, +) / Float(errors.count), 0.5)
+    }
+
     func testBatchesCarryFloatPixelsAndLabelsInEveryMode() throws {
         let root = try makePhotoFolder()
         let index = try ImageDatasetIndex(directory: root, classNames: nil, shuffle: false, seed: 0)

@@ -23,5 +23,12 @@ extension Session {
             let model = try functionalModel(inputs: args["inputs"], outputs: args["outputs"], name: try args.optionalString("name"))
             return .object(ModelObject(model))
         })
+        // The guide's spellings of layers registered elsewhere without them (none replaces an existing name).
+        for (alias, name) in [("keras.layers.GlobalAveragePooling2D", "global_average_pooling2d"),
+                              ("tf.keras.layers.GlobalAveragePooling2D", "global_average_pooling2d"),
+                              ("tf.keras.layers.Dense", "dense"), ("tf.keras.layers.Dropout", "dropout")]
+        where interpreter.command(named: alias) == nil && interpreter.command(named: name) != nil {
+            interpreter.register(alias: alias, for: name)
+        }
     }
 }
