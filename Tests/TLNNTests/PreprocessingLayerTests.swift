@@ -128,6 +128,23 @@ final class PreprocessingLayerTests: XCTestCase {
         }
     }
 
+    /// sample_weight equal to each sample's class weight trains exactly as class_weight does.
+    func testSampleWeightEqualsTheClassWeightItSpellsOut() throws {
+        let x = Tensor(shape: [12, 4], scalars: KerasPhotoModelFixtures.fitX)
+        let y = Tensor(shape: [12, 1], scalars: KerasPhotoModelFixtures.fitY)
+        let (_, loss, weights, _) = KerasPhotoModelFixtures.fits.first { $0.0 == "classWeighted" }!
+        let dense = Dense(units: 1)
+        let model = try Sequential([dense], inputShape: [4])
+        dense.kernel!.value = Tensor(shape: [4, 1], scalars: KerasPhotoModelFixtures.fitKernel)
+        try model.compile(optimizer: SGD(learningRate: 0.1), loss: .binaryCrossentropy, metricDefinitions: [],
+                          lossOptions: LossOptions(fromLogits: true))
+        let history = try model.fit(x: x, y: y, epochs: 1, batchSize: 4, shuffle: false, progress: .silent,
+                                    sampleWeight: KerasPhotoModelFixtures.fitY.map { $0 == 1 ? 2 : 1 })
+        XCTAssertEqual(history["loss"]!.last!, loss, accuracy: 1e-5)
+        XCTAssertLessThan(zip(dense.kernel!.value.scalars + dense.bias!.value.scalars, weights).map { abs($0 - $1) }.max()!, 1e-5)
+        XCTAssertThrowsError(try model.fit(x: x, y: y, epochs: 1, progress: .silent, sampleWeight: [1, 2]))
+    }
+
     func testTrainingFalseKeepsANodeInInferenceWhileTheGraphTrains() throws {
         let graph = Functional(inputShape: [4])
         let dropout = Dropout(rate: 0.9, seed: 1)
