@@ -30,7 +30,7 @@ let package = Package(
         // Small C wrappers: libjpeg/libpng longjmp out of their error callbacks, HDF5 exposes its
         // native types as macros; both need C to reach Swift safely.
         .target(name: "CImageCodecs", path: "Sources/CShims/CImageCodecs",
-                linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]),
+                linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("tiff")]),
         .target(name: "CHDF5Support", dependencies: ["CHDF5"], path: "Sources/CShims/CHDF5Support"),
 
         // Writing files atomically (temporary name, fsync, rename), shared by every layer that writes.

@@ -1,7 +1,7 @@
 import CImageCodecs
 import Foundation
 
-/// Reads JPEG and PNG files into 8-bit RGB, with the colour conversions of Pillow's `convert("RGB")`
+/// Reads JPEG, PNG, BMP, GIF (first frame) and TIFF (first image, libtiff) files into 8-bit RGB, with the colour conversions of Pillow's `convert("RGB")`
 /// (what Keras's `load_img` applies): grayscale replicated, alpha dropped, palettes expanded.
 ///
 /// Swift reads the file; C decodes from memory, so file-system errors and codec errors stay apart.
@@ -12,19 +12,32 @@ public enum ImageDecoder {
 
     /// Decodes the image file at `path`, whatever its extension says.
     public static func decode(path: String) throws -> RGBImage {
+        try decodeFile(path: path).image
+    }
+
+    /// Decodes the image file at `path` and says which format its content was.
+    public static func decodeFile(path: String) throws -> (image: RGBImage, format: ImageFileFormat) {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
         } catch {
             throw ImageError.unreadable(path: path, reason: Self.reason(for: error))
         }
-        return try decode(data: data, name: path)
+        guard let format = ImageFileFormat.sniff(data.prefix(8)) else {
+            throw data.isEmpty ? ImageError.empty(path: path) : ImageError.unknownFormat(path: path)
+        }
+        return (try decode(data: data, name: path), format)
     }
 
     /// Decodes encoded image bytes; `name` is used in error messages.
     public static func decode(data: Data, name: String) throws -> RGBImage {
         guard !data.isEmpty else { throw ImageError.empty(path: name) }
         guard let format = ImageFileFormat.sniff(data.prefix(8)) else { throw ImageError.unknownFormat(path: name) }
+        switch format {
+        case .bmp: return try BMPDecoder.decode([UInt8](data), name: name)
+        case .gif: return try GIFDecoder.decode([UInt8](data), name: name)
+        case .jpeg, .png, .tiff: break
+        }
         return try data.withUnsafeBytes { raw -> RGBImage in
             let bytes = raw.bindMemory(to: UInt8.self)
             let codec = Codec(format: format)
@@ -57,7 +70,8 @@ public enum ImageDecoder {
         init(format: ImageFileFormat) {
             switch format {
             case .jpeg: probe = tl_jpeg_probe; decode = tl_jpeg_decode
-            case .png: probe = tl_png_probe; decode = tl_png_decode
+            case .tiff: probe = tl_tiff_probe; decode = tl_tiff_decode
+            case .png, .bmp, .gif: probe = tl_png_probe; decode = tl_png_decode   // BMP and GIF never reach C
             }
         }
     }

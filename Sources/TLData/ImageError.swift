@@ -24,7 +24,7 @@ public enum ImageError: Error, Equatable, CustomStringConvertible {
         case let .empty(path):
             return "\(path) is empty (0 bytes). Replace or remove the file."
         case let .unknownFormat(path):
-            return "\(path) is not a JPEG or PNG image. Convert it to JPEG or PNG, or remove it from the folder."
+            return "\(path) is not a JPEG, PNG, BMP, GIF or TIFF image (tl reads those; WebP is not read). Convert it to JPEG or PNG, or remove it from the folder."
         case let .tooLarge(path, width, height, limit):
             return "\(path) is \(width)x\(height) pixels, more than the \(limit / 1_000_000) megapixels tl decodes. "
                 + "Shrink the image first."

@@ -2,6 +2,9 @@
 public enum ImageFileFormat: String, Sendable {
     case jpeg = "JPEG"
     case png = "PNG"
+    case bmp = "BMP"
+    case gif = "GIF"
+    case tiff = "TIFF"
 
     /// JPEG files start with the SOI marker FF D8 followed by another marker's FF.
     static let jpegSignature: [UInt8] = [0xFF, 0xD8, 0xFF]
@@ -12,6 +15,9 @@ public enum ImageFileFormat: String, Sendable {
     public static func sniff<Bytes: Collection>(_ bytes: Bytes) -> ImageFileFormat? where Bytes.Element == UInt8 {
         if bytes.starts(with: pngSignature) { return .png }
         if bytes.starts(with: jpegSignature) { return .jpeg }
+        if bytes.starts(with: Array("GIF87a".utf8)) || bytes.starts(with: Array("GIF89a".utf8)) { return .gif }
+        if bytes.starts(with: Array("BM".utf8)) { return .bmp }
+        if bytes.starts(with: [0x49, 0x49, 0x2A, 0x00]) || bytes.starts(with: [0x4D, 0x4D, 0x00, 0x2A]) { return .tiff }
         return nil
     }
 }

@@ -37,7 +37,8 @@ enum ImageFileListing {
 
     /// The image files under `directory/className`, as paths relative to `directory`
     /// ("cats/cat.1.jpg", "cats/more/cat.2.jpg"), in Keras's order. A missing folder yields none.
-    static func imageFiles(in directory: String, className: String) -> [String] {
+    static func imageFiles(in directory: String, className: String,
+                           accepting isImage: (String) -> Bool = isImageName) -> [String] {
         let top = directory + "/" + className
         // (folder suffix below the class folder, with a leading "/" per component; its file names)
         var folders: [(suffix: String, files: [String])] = []
@@ -59,7 +60,7 @@ enum ImageFileListing {
         folders.sort { precedes($0.suffix, $1.suffix) }
         var result: [String] = []
         for folder in folders {
-            for name in folder.files.sorted(by: precedes) where isImageName(name) {
+            for name in folder.files.sorted(by: precedes) where isImage(name) {
                 result.append(className + folder.suffix + "/" + name)
             }
         }

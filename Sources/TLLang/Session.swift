@@ -32,6 +32,10 @@ public final class Session {
         registerImageFileCommands()
         registerCallbackCommands()
         registerApplicationCommands()
+        registerDatasetCommands()
+        registerFunctionalCommands()
+        registerLossCommands()
+        registerPreprocessingCommands()
         registerKerasAliases()
     }
 

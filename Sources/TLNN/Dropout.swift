@@ -2,7 +2,7 @@ import TLTensor
 
 /// Inverted dropout (Keras `Dropout`): in training each value is zeroed with probability `rate` and the
 /// survivors are scaled by `1 / (1 - rate)`, so inference is the identity.
-public final class Dropout: Layer {
+public final class Dropout: RandomStateLayer {
     public var name: String
     public let typeName = "Dropout"
     public var trainable = true

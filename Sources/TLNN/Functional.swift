@@ -23,10 +23,12 @@ public struct GraphTensor {
 /// Weight gradients are computed only for parameters whose `gradient` is set, and a node's activations
 /// are kept only when backpropagation will reach it.
 public final class Functional: Layer {
-    /// A layer and the nodes whose outputs it takes, in order.
+    /// A layer and the nodes whose outputs it takes, in order; `training` fixes the layer's mode
+    /// whatever the model's (Keras's `layer(x, training=False)`), nil follows the model.
     public struct Node {
         public let layer: Layer
         public let inputs: [Int]
+        public var training: Bool? = nil
     }
 
     public var name: String
@@ -67,12 +69,14 @@ public final class Functional: Layer {
     }
 
     /// Feeds `x` into `layer` (building its weights) and returns the layer's output.
+    /// With `training` set, the layer always runs in that mode (`base_model(x, training=False)` keeps
+    /// batch normalisation on its moving statistics and dropout off, even while the model trains).
     @discardableResult
-    public func apply(_ layer: Layer, to x: GraphTensor) throws -> GraphTensor {
+    public func apply(_ layer: Layer, to x: GraphTensor, training: Bool? = nil) throws -> GraphTensor {
         try checkNew(layer, inputs: [x])
         try layer.build(inputShape: x.shape)
         let shape = try layer.outputShape(for: x.shape)
-        return append(layer, inputs: [x.node], shape: shape)
+        return append(layer, inputs: [x.node], shape: shape, training: training)
     }
 
     /// Feeds several outputs into a merge layer (``Add``) and returns its output.
@@ -96,8 +100,8 @@ public final class Functional: Layer {
         }
     }
 
-    private func append(_ layer: Layer, inputs: [Int], shape: FeatureShape) -> GraphTensor {
-        nodes.append(Node(layer: layer, inputs: inputs))
+    private func append(_ layer: Layer, inputs: [Int], shape: FeatureShape, training: Bool? = nil) -> GraphTensor {
+        nodes.append(Node(layer: layer, inputs: inputs, training: training))
         shapes.append(shape)
         if !ownTrainable { layer.trainable = false }
         return tensor(nodes.count - 1)
@@ -187,7 +191,7 @@ public final class Functional: Layer {
         foldedRunsInLastForward = 0
         for (i, node) in nodes.enumerated() {
             if folded[i] { continue }   // computed by the folded convolution before it
-            let nodeMode = ForwardMode(training: mode.training, keepForBackward: keep[i],
+            let nodeMode = ForwardMode(training: node.training ?? mode.training, keepForBackward: keep[i],
                                        logitsOutput: mode.logitsOutput && i == last)
             // An input read for the last time is moved out of `values`, so that a layer working in place
             // (activation, normalisation) does not copy it.
@@ -201,7 +205,7 @@ public final class Functional: Layer {
                 }
             }
             if let run = foldableRuns.runs[i], let normalization = nodes[run.normalization].layer as? BatchNormalization,
-               normalization.usesMovingStatistics(in: mode), let (scale, shift) = normalization.inferenceScaleAndShift,
+               normalization.usesMovingStatistics(in: ForwardMode(training: nodes[run.normalization].training ?? mode.training, keepForBackward: false)), let (scale, shift) = normalization.inferenceScaleAndShift,
                !keep[i], !keep[run.normalization], !keep[run.last], !(mode.logitsOutput && run.last == last),
                let convolution = node.layer as? ConvolutionLayer {
                 // Convolution, batch normalisation and activation in one pass (BatchNormalizationFolding.swift).

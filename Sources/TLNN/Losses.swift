@@ -175,3 +175,61 @@ public enum AccuracyKind: Sendable {
         return total
     }
 }
+
+/// Keras's arguments of a loss object (`losses.BinaryCrossentropy(from_logits=True, label_smoothing=0.1)`).
+public struct LossOptions: Sendable, Equatable {
+    /// The model's output is logits (no sigmoid/softmax): the loss applies the activation itself.
+    public var fromLogits: Bool
+    /// Targets move towards the uniform distribution: `y (1 - s) + s / 2` (binary) or `+ s / classes`.
+    public var labelSmoothing: Float
+
+    public init(fromLogits: Bool = false, labelSmoothing: Float = 0) {
+        self.fromLogits = fromLogits
+        self.labelSmoothing = labelSmoothing
+    }
+
+    /// The targets the loss sees, smoothed as Keras smooths them (sparse labels are left alone).
+    public func smoothed(_ target: Tensor, for loss: Loss) -> Tensor {
+        guard labelSmoothing > 0, loss == .binaryCrossentropy || loss == .categoricalCrossentropy else { return target }
+        let n = max(target.shape.first ?? 1, 1)
+        let classes = loss == .binaryCrossentropy ? 2 : max(target.count / n, 1)
+        var out = target
+        for k in out.scalars.indices {
+            out.scalars[k] = out.scalars[k] * (1 - labelSmoothing) + labelSmoothing / Float(classes)
+        }
+        return out
+    }
+}
+
+/// Keras's weighting of per-sample losses (`sample_weight=`, `class_weight=`): the batch loss becomes
+/// `sum_i w_i l_i / n` (`sum_over_batch_size`) and each sample's gradient row is scaled by its weight.
+public func weightedLoss(perSample: [Float], gradient: Tensor, weights: [Float]) throws -> (loss: Double, gradient: Tensor) {
+    guard weights.count == perSample.count else {
+        throw ModelError("sample weights: \(weights.count) weights for a batch of \(perSample.count) samples")
+    }
+    var total = 0.0
+    for (l, w) in zip(perSample, weights) { total += Double(l) * Double(w) }
+    var scaled = gradient
+    let width = perSample.isEmpty ? 0 : gradient.count / perSample.count
+    for i in 0..<perSample.count {
+        for j in 0..<width { scaled.scalars[i * width + j] *= weights[i] }
+    }
+    return (total / Double(max(perSample.count, 1)), scaled)
+}
+
+/// `class_weight={0: 1.0, 1: 2.0}` as per-sample weights: each sample weighs its class's weight (1 for a
+/// class not listed). The class is the label (int or `(n, 1)` binary labels) or the one-hot argmax.
+public func classWeights(_ weights: [Int: Float], for target: Tensor) -> [Float] {
+    let n = target.shape.first ?? 0
+    guard n > 0 else { return [] }
+    let width = target.count / n
+    return (0..<n).map { i in
+        var label = 0
+        if width == 1 {
+            label = Int(target.scalars[i].rounded())
+        } else {
+            for j in 1..<width where target.scalars[i * width + j] > target.scalars[i * width + label] { label = j }
+        }
+        return weights[label] ?? 1
+    }
+}

@@ -9,6 +9,8 @@ public struct CompiledSetup {
     /// The metrics, in the order given; their names are the History keys.
     public let metricDefinitions: [MetricDefinition]
     public let trainableParameters: [Parameter]
+    /// The loss object's `from_logits` and `label_smoothing`.
+    public var lossOptions = LossOptions()
 
     /// Metric History keys as Keras records them (`acc`, `accuracy`, `auc`, `precision`, ...).
     public var metrics: [String] { metricDefinitions.map(\.name) }
@@ -86,13 +88,14 @@ extension Sequential {
     }
 
     /// `compile` with metrics already resolved (`metrics.AUC(name="roc")` objects as well as names).
-    public func compile(optimizer: Optimizer, loss: Loss, metricDefinitions: [MetricDefinition]) throws {
+    public func compile(optimizer: Optimizer, loss: Loss, metricDefinitions: [MetricDefinition],
+                        lossOptions: LossOptions = LossOptions()) throws {
         var seen = Set<String>()
         for definition in metricDefinitions where !seen.insert(definition.name).inserted {
             throw ModelError("the metric name '\(definition.name)' is given twice; give each metric its own name=")
         }
         compiled = CompiledSetup(optimizer: optimizer, loss: loss, metricDefinitions: metricDefinitions,
-                                 trainableParameters: trainableWeights)
+                                 trainableParameters: trainableWeights, lossOptions: lossOptions)
     }
 
     /// True when layers were frozen or unfrozen after `compile`, which then does not see the change.
@@ -126,14 +129,17 @@ extension Sequential {
     ///
     /// Leaves before the first trainable one run forward only and keep nothing; backpropagation stops at
     /// the first trainable leaf.
+    /// `sampleWeights` weigh each sample's loss as Keras does (``weightedLoss(perSample:gradient:weights:)``).
     public func trainStep(_ x: Tensor, _ y: Tensor, setup: CompiledSetup, epoch: Int, batch: Int,
-                          metrics: [MetricAccumulator] = []) throws -> (loss: Double, correct: Double) {
+                          metrics: [MetricAccumulator] = [], sampleWeights: [Float]? = nil) throws -> (loss: Double, correct: Double) {
         let leaves = executionLeaves
         let trainableIDs = Set(setup.trainableParameters.map(ObjectIdentifier.init))
         let firstTrainable = leaves.firstIndex { leaf in leaf.weights.contains { trainableIDs.contains(ObjectIdentifier($0)) } }
         let last = leaves.count - 1
-        let fromLogits = setup.loss.logitsActivation != nil
-            && (leaves.last as? ActivatedLayer)?.activation == setup.loss.logitsActivation
+        // The layer making the output: the last leaf, or a graph model's last node.
+        let outputLayer = (leaves.last as? Functional)?.nodes.last?.layer ?? leaves.last
+        let fromLogits = setup.loss.logitsActivation != nil && !setup.lossOptions.fromLogits
+            && (outputLayer as? ActivatedLayer)?.activation == setup.loss.logitsActivation
         for p in setup.trainableParameters { p.gradient = Tensor(shape: p.shape) }
         defer {
             for p in setup.trainableParameters { p.gradient = nil }
@@ -143,8 +149,10 @@ extension Sequential {
             ForwardMode(training: true, keepForBackward: firstTrainable.map { i >= $0 } ?? false, logitsOutput: fromLogits && i == last)
         }
         let target = alignTargets(y, to: h, loss: setup.loss)
-        let (perSample, gradient) = try setup.loss.evaluate(prediction: h, target: target, fromLogits: fromLogits)
-        let loss = perSample.reduce(0.0) { $0 + Double($1) } / Double(max(perSample.count, 1))
+        var (perSample, gradient) = try setup.loss.evaluate(prediction: h, target: setup.lossOptions.smoothed(target, for: setup.loss),
+                                                            fromLogits: fromLogits || setup.lossOptions.fromLogits)
+        var loss = perSample.reduce(0.0) { $0 + Double($1) } / Double(max(perSample.count, 1))
+        if let sampleWeights { (loss, gradient) = try weightedLoss(perSample: perSample, gradient: gradient, weights: sampleWeights) }
         guard loss.isFinite else { throw TrainingStop.nonFiniteLoss(epoch: epoch, batch: batch, value: Float(loss)) }
         var probabilities = h
         if fromLogits { setup.loss.logitsActivation!.apply(&probabilities) }
@@ -169,7 +177,8 @@ extension Sequential {
                               metrics: [MetricAccumulator] = []) throws -> (loss: Double, correct: Double) {
         let output = try forward(x, mode: .inference)
         let target = alignTargets(y, to: output, loss: setup.loss)
-        let (perSample, _) = try setup.loss.evaluate(prediction: output, target: target, fromLogits: false)
+        let (perSample, _) = try setup.loss.evaluate(prediction: output, target: setup.lossOptions.smoothed(target, for: setup.loss),
+                                                     fromLogits: setup.lossOptions.fromLogits)
         let correct = accuracyKind(setup, outputWidth: output.shape.last ?? 1).correct(prediction: output, target: target)
         for metric in metrics { metric.update(prediction: output, target: target) }
         return (perSample.reduce(0.0) { $0 + Double($1) } / Double(max(perSample.count, 1)), correct)
@@ -181,7 +190,8 @@ extension Sequential {
     /// the shuffling and dropout generators), and a run it restores continues where that one stopped.
     public func fit(x: Tensor, y: Tensor, epochs: Int, batchSize: Int = 32, validationData: (Tensor, Tensor)? = nil,
                     shuffle: Bool = true, progress: ProgressOptions = ProgressOptions(),
-                    checkpointer: TrainingCheckpointer? = nil, callbacks: [TrainingCallback] = []) throws -> History {
+                    checkpointer: TrainingCheckpointer? = nil, callbacks: [TrainingCallback] = [],
+                    sampleWeight: [Float]? = nil, classWeight: [Int: Float]? = nil) throws -> History {
         let setup = try requireCompiled()
         try checkFitArguments(epochs: epochs, batchSize: batchSize)
         let n = x.shape.first ?? 0
@@ -189,6 +199,9 @@ extension Sequential {
             throw ModelError("x has \(n) samples but y has \(y.shape.first ?? 0); they must match")
         }
         guard n > 0 else { throw ModelError("fit: x holds no samples") }
+        if let sampleWeight, sampleWeight.count != n {
+            throw ModelError("sample_weight has \(sampleWeight.count) weights but x has \(n) samples; they must match")
+        }
         let shuffleStream = ShuffleStream(GlobalRandom.makeGenerator())
         let steps = (n + batchSize - 1) / batchSize
         try checkMemory(setup: setup, batchSize: min(batchSize, n), sampleShape: Array(x.shape.dropFirst()), prefetchedBatches: 0,
@@ -201,7 +214,8 @@ extension Sequential {
             if shuffle { order.shuffle(using: &shuffleStream.generator) }
             return { step in
                 let rows = Array(order[(step * batchSize)..<min(n, (step + 1) * batchSize)])
-                return (x.gather(rows), y.gather(rows))
+                let labels = y.gather(rows)
+                return (x.gather(rows), labels, sampleWeight.map { w in rows.map { w[$0] } } ?? classWeight.map { classWeights($0, for: labels) })
             }
         }, validate: validationData.map { data in { stop in
             try self.evaluate(x: data.0, y: data.1, batchSize: batchSize, checkCancelled: stop)
@@ -214,7 +228,8 @@ extension Sequential {
     /// without training) so that the source's shuffling and augmentation continue exactly.
     public func fit(source: BatchSource, stepsPerEpoch: Int? = nil, epochs: Int, validation: BatchSource? = nil,
                     validationSteps: Int? = nil, progress: ProgressOptions = ProgressOptions(),
-                    checkpointer: TrainingCheckpointer? = nil, callbacks: [TrainingCallback] = []) throws -> History {
+                    checkpointer: TrainingCheckpointer? = nil, callbacks: [TrainingCallback] = [],
+                    classWeight: [Int: Float]? = nil) throws -> History {
         let setup = try requireCompiled()
         let steps = stepsPerEpoch ?? source.batchesPerEpoch
         try checkFitArguments(epochs: epochs, batchSize: 1)
@@ -241,7 +256,7 @@ extension Sequential {
                 guard let targets = batch.targets else {
                     throw ModelError("fit needs labels, but the flow yields none (class_mode=None); use class_mode='binary' or 'categorical'")
                 }
-                return (batch.inputs, targets)
+                return (batch.inputs, targets, classWeight.map { classWeights($0, for: targets) })
             }
         }, validate: validation.map { v in { stop in try self.evaluate(source: v, steps: validationSteps, checkCancelled: stop) } })
     }
@@ -254,7 +269,7 @@ extension Sequential {
     /// The loop of every `fit`: epochs of `steps` batches, validation, callbacks and checkpoints. An
     /// interruption (between any two batches, after the last one, or during validation) or a non-finite
     /// loss ends it with the History of the finished epochs.
-    private func trainLoop(_ plan: TrainingPlan, nextEpoch: () -> (Int) throws -> (Tensor, Tensor),
+    private func trainLoop(_ plan: TrainingPlan, nextEpoch: () -> (Int) throws -> (Tensor, Tensor, [Float]?),
                            validate: ((@escaping () throws -> Void) throws -> [Double])?) throws -> History {
         var history = History()
         var firstEpoch = 0
@@ -298,7 +313,7 @@ extension Sequential {
     /// One epoch's batches: trains on each, updates the bar, returns the epoch's loss and metrics. Throws
     /// `TrainingStop` when interrupted (checked before every batch and after the last) or on a bad loss.
     private func trainEpoch(_ epoch: Int, _ plan: TrainingPlan, bar: ProgressBar, start: Date,
-                            batchFor: (Int) throws -> (Tensor, Tensor)) throws -> EpochLogs {
+                            batchFor: (Int) throws -> (Tensor, Tensor, [Float]?)) throws -> EpochLogs {
         let metrics = plan.setup.makeAccumulators()
         var lossSum = 0.0, seen = 0
         func logs() -> EpochLogs {
@@ -306,8 +321,9 @@ extension Sequential {
         }
         for step in 0..<plan.steps {
             if plan.progress.shouldStop() { throw TrainingStop.interrupted(epoch: epoch + 1, batch: step + 1) }
-            let (x, y) = try batchFor(step)
-            let result = try trainStep(x, y, setup: plan.setup, epoch: epoch + 1, batch: step + 1, metrics: metrics)
+            let (x, y, weights) = try batchFor(step)
+            let result = try trainStep(x, y, setup: plan.setup, epoch: epoch + 1, batch: step + 1, metrics: metrics,
+                                       sampleWeights: weights)
             let count = x.shape[0]
             lossSum += result.loss * Double(count)
             seen += count

@@ -11,7 +11,7 @@ public struct TrainingProgress {
     public var optimizer: OptimizerState
     /// The state of the per-epoch shuffling generator (`fit` on arrays), before the next epoch's shuffle.
     public var shuffleState: UInt64?
-    /// The mask generators of the model's Dropout layers, in model order (``Layer/allLayers``).
+    /// The generators of the model's random layers (Dropout, augmentation), in model order (``Layer/allLayers``).
     public var dropoutStates: [UInt64]
 
     public init(completedEpochs: Int, requestedEpochs: Int, history: History, optimizer: OptimizerState,
@@ -42,9 +42,10 @@ struct Resumption {
     let shuffle: ShuffleStream?
     let replay: ((Int) throws -> Void)?
 
-    /// The model's Dropout layers, in model order: their generators are part of the training state.
-    static func dropoutLayers(of model: Sequential) -> [Dropout] {
-        model.allLayers.compactMap { $0 as? Dropout }
+    /// The model's random layers (Dropout, augmentation), in model order: their generators are part of
+    /// the training state.
+    static func dropoutLayers(of model: Sequential) -> [RandomStateLayer] {
+        model.allLayers.compactMap { $0 as? RandomStateLayer }
     }
 
     /// Restores weights, optimizer state and random streams from the checkpoint, if there is one.
@@ -56,7 +57,7 @@ struct Resumption {
         try optimizer.importState(progress.optimizer, for: setup.trainableParameters)
         let dropouts = Resumption.dropoutLayers(of: model)
         guard dropouts.count == progress.dropoutStates.count else {
-            throw ModelError("the checkpoint was saved for a model with \(progress.dropoutStates.count) Dropout layers, but model '\(model.name)' has \(dropouts.count); resume with the model the checkpoint was made for")
+            throw ModelError("the checkpoint was saved for a model with \(progress.dropoutStates.count) random layers (Dropout, augmentation), but model '\(model.name)' has \(dropouts.count); resume with the model the checkpoint was made for")
         }
         for (layer, state) in zip(dropouts, progress.dropoutStates) { layer.randomState = state }
         if let shuffle, let state = progress.shuffleState { shuffle.generator = RandomGenerator(seed: state) }

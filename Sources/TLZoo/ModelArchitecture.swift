@@ -38,7 +38,11 @@ public enum ModelArchitecture {
             config["type_name"] = graph.typeName
             config["input_shape"] = graph.inputShape.map { $0.map { $0 as Any } ?? NSNull() }
             config["input_name"] = graph.nodes[0].layer.name
-            config["nodes"] = try graph.nodes.dropFirst().map { ["layer": try describe($0.layer), "inputs": $0.inputs] as [String: Any] }
+            config["nodes"] = try graph.nodes.dropFirst().map { node in
+                var entry: [String: Any] = ["layer": try describe(node.layer), "inputs": node.inputs]
+                if let training = node.training { entry["training"] = training }
+                return entry
+            }
         case let input as InputLayer:
             className = "InputLayer"
             config["batch_input_shape"] = batchShape(input.shape)
@@ -98,7 +102,11 @@ public enum ModelArchitecture {
             className = "Activation"
             config["activation"] = activation.activation.rawValue
         default:
-            throw ZooError("cannot save layer '\(layer.name)': tl does not know how to describe a \(layer.typeName) layer in a model file. Save its weights with save_weights() and rebuild it in the script instead.")
+            guard let preprocessing = PreprocessingArchitecture.describe(layer) else {
+                throw ZooError("cannot save layer '\(layer.name)': tl does not know how to describe a \(layer.typeName) layer in a model file. Save its weights with save_weights() and rebuild it in the script instead.")
+            }
+            className = preprocessing.className
+            config.merge(preprocessing.config) { $1 }
         }
         return ["class_name": className, "config": config]
     }
@@ -153,7 +161,7 @@ public enum ModelArchitecture {
                 if let merge = layer as? MergeLayer {
                     outputs.append(try graph.apply(merge, to: inputs.map { outputs[$0] }))
                 } else {
-                    outputs.append(try graph.apply(layer, to: outputs[inputs[0]]))
+                    outputs.append(try graph.apply(layer, to: outputs[inputs[0]], training: node["training"] as? Bool))
                 }
             }
             return graph
@@ -210,6 +218,9 @@ public enum ModelArchitecture {
         case "Activation":
             return ActivationLayer(try reader.activation(), name: name)
         case let other:
+            if let layer = try PreprocessingArchitecture.make(className: other, config: reader.config, name: name, source: source) {
+                return layer
+            }
             throw ZooError("'\(source)': layer '\(name)' is a \(other), which tl cannot build. tl builds Dense, Dropout, Flatten, Conv2D, DepthwiseConv2D, SeparableConv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, ZeroPadding2D, BatchNormalization, Activation, ReLU, Add, Concatenate, Reshape and models of them.")
         }
     }

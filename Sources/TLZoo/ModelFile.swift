@@ -14,13 +14,14 @@ public enum ModelFile {
     /// The Keras version written beside the weights, matching tl's weight files.
     static let kerasVersion = "3.15.1"
 
-    public static func save(_ model: Layer, path: String) throws {
+    /// `compiled` is the setup of a graph model trained through a Sequential holding it.
+    public static func save(_ model: Layer, path: String, compiled: CompiledSetup? = nil) throws {
         guard path.hasSuffix(".h5") || path.hasSuffix(".hdf5") else {
             throw ZooError("save_model writes Keras's HDF5 model file: name it NAME.h5 (got '\(path)')")
         }
         let architecture = try ModelArchitecture.describe(model)
         let modelConfig = try json(architecture)
-        let trainingConfig = try (model as? Sequential)?.compiled.map { try json(describe($0)) }
+        let trainingConfig = try (compiled ?? (model as? Sequential)?.compiled).map { try json(describe($0)) }
         let groups = KerasWeights.groups(of: model, layout: .legacy)
         try writeAtomically(to: path) { temporaryPath in
             do {
@@ -41,7 +42,8 @@ public enum ModelFile {
     }
 
     /// Reads a model file: builds the architecture, loads the weights, and compiles it as it was when saved.
-    public static func load(path: String) throws -> Layer {
+    /// A graph model is compiled through the Sequential `graphTrainer` gives for it (none: left uncompiled).
+    public static func load(path: String, graphTrainer: (Functional) -> Sequential? = { _ in nil }) throws -> Layer {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ZooError("model file '\(path)' does not exist")
         }
@@ -58,7 +60,7 @@ public enum ModelFile {
         }
         let model = try ModelArchitecture.build(description, source: path)
         try KerasWeights.load(into: model, path: path)
-        if let trainingText, let sequential = model as? Sequential {
+        if let trainingText, let sequential = (model as? Sequential) ?? (model as? Functional).flatMap(graphTrainer) {
             guard let training = try? JSONSerialization.jsonObject(with: Data(trainingText.utf8)) as? [String: Any] else {
                 throw ZooError("'\(path)': its 'training_config' attribute is not valid JSON; the file is damaged. Save the model again.")
             }
@@ -81,6 +83,7 @@ public enum ModelFile {
         return [
             "optimizer_config": ["class_name": setup.optimizer.typeName, "config": optimizer] as [String: Any],
             "loss": setup.loss.rawValue,
+            "loss_options": ["from_logits": setup.lossOptions.fromLogits, "label_smoothing": Double(setup.lossOptions.labelSmoothing)] as [String: Any],
             "metrics": setup.metricDefinitions.map(\.savedForm),
         ]
     }
@@ -107,7 +110,10 @@ public enum ModelFile {
             }
             return metric
         }
-        try model.compile(optimizer: optimizer, loss: loss, metricDefinitions: metrics)
+        let lossOptions = training["loss_options"] as? [String: Any] ?? [:]
+        try model.compile(optimizer: optimizer, loss: loss, metricDefinitions: metrics,
+                          lossOptions: LossOptions(fromLogits: lossOptions["from_logits"] as? Bool ?? false,
+                                                   labelSmoothing: Float((lossOptions["label_smoothing"] as? NSNumber)?.doubleValue ?? 0)))
     }
 
     // MARK: Writing

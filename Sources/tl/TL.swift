@@ -12,7 +12,7 @@ struct TL: ParsableCommand {
         commandName: "tl",
         abstract: "Transfer learning on small image sets: a Keras-like language over a fast Swift engine.",
         discussion: "Run `tl` for the interactive prompt (help() lists the commands), `tl run FILE.tl` for a script.",
-        subcommands: [Interactive.self, Run.self, Bench.self, KernelCommand.self, ReadHDF5InChild.self],
+        subcommands: [Interactive.self, Run.self, Bench.self, Predict.self, KernelCommand.self, ReadHDF5InChild.self],
         defaultSubcommand: Interactive.self)
 
     static func main() {

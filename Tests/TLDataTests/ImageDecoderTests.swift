@@ -66,7 +66,7 @@ final class ImageDecoderTests: XCTestCase {
     func testTextFileNamedJpgIsRejectedByName() {
         let error = decodeError("notes.jpg", Data("just some text\n".utf8))
         XCTAssertEqual(error, .unknownFormat(path: folder.path + "/notes.jpg"))
-        XCTAssertTrue(error!.description.contains("notes.jpg is not a JPEG or PNG image"))
+        XCTAssertTrue(error!.description.contains("notes.jpg is not a JPEG, PNG, BMP, GIF or TIFF image"))
     }
 
     func testEmptyAndMissingFiles() {

@@ -45,7 +45,7 @@ final class HostileInputTests: ScriptSessionTestCase {
         let empty = try write(Data(), "empty.jpg")
         expectMessage("zero-byte file", "load_img(\"\(empty)\")", [empty, "empty (0 bytes)"])
         let text = try write(Data("just some notes\n".utf8), "notes.jpg")
-        expectMessage("text file named .jpg", "load_img(\"\(text)\")", [text, "not a JPEG or PNG"])
+        expectMessage("text file named .jpg", "load_img(\"\(text)\")", [text, "not a JPEG, PNG, BMP, GIF or TIFF"])
         let huge = try write(TestImages.png(width: 1, height: 1, declaredWidth: 20000, declaredHeight: 20000), "huge.png")
         expectMessage("PNG header claiming 20000x20000", "load_img(\"\(huge)\")", [huge, "20000x20000", "Shrink the image"])
         let missing = path("missing.jpg")

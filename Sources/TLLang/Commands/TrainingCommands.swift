@@ -64,7 +64,7 @@ extension Session {
     private func registerCompile() {
         register(CommandSpec(name: "compile", parameters: [
             ParameterSpec("model", kind: .object), ParameterSpec("optimizer", default: "rmsprop"),
-            ParameterSpec("loss", kind: .string), ParameterSpec("metrics", default: .list([])),
+            ParameterSpec("loss"), ParameterSpec("metrics", default: .list([])),
         ]) { args, _ in
             let model = try args.model("model")
             let optimizer: Optimizer
@@ -79,12 +79,20 @@ extension Session {
                 }
             default: throw args.typeError("optimizer", expected: "an optimizer (rmsprop(lr=2e-5)) or its name")
             }
-            let lossName = try args.string("loss")
+            var lossOptions = LossOptions()
+            var lossName = args["loss"].asString ?? ""
+            if case .object(let object as LossObject) = args["loss"] {
+                lossName = object.loss.rawValue
+                lossOptions = object.options
+            } else if args["loss"].asString == nil {
+                throw args.typeError("loss", expected: "a loss name (\"binary_crossentropy\") or object (losses.BinaryCrossentropy())")
+            }
             guard let loss = Loss(kerasName: lossName) else {
                 throw ScriptError(.value, "unknown loss '\(lossName)'\(closest(lossName, Loss.allCases.map(\.rawValue))); tl knows: \(Loss.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             do {
-                try model.compile(optimizer: optimizer, loss: loss, metricDefinitions: try self.metricDefinitions(args))
+                try model.compile(optimizer: optimizer, loss: loss, metricDefinitions: try self.metricDefinitions(args),
+                                  lossOptions: lossOptions)
             } catch let error as ModelError {
                 throw ScriptError(.value, error.description)
             }
@@ -116,6 +124,7 @@ extension Session {
             ParameterSpec("shuffle", default: true, kind: .bool), ParameterSpec("steps_per_epoch", default: .none),
             ParameterSpec("validation_steps", default: .none),
             ParameterSpec("checkpoint", default: .none), ParameterSpec("resume", default: false, kind: .bool),
+            ParameterSpec("class_weight", default: .none), ParameterSpec("sample_weight", default: .none),
         ], aliases: ["fit_generator"]) { args, interpreter in
             let model = try args.model("model")
             let checkpointer = try self.checkpointer(args, interpreter: interpreter)
@@ -135,7 +144,7 @@ extension Session {
                 history = try model.fit(source: object.batchSource, stepsPerEpoch: try args.optionalInt("steps_per_epoch"),
                                         epochs: try args.int("epochs"), validation: validation,
                                         validationSteps: try args.optionalInt("validation_steps"), progress: progress,
-                                        checkpointer: checkpointer, callbacks: callbacks)
+                                        checkpointer: checkpointer, callbacks: callbacks, classWeight: try self.classWeight(args))
             } else {
                 let x = try args.tensor("x")
                 guard !args["y"].isNone else {
@@ -144,11 +153,43 @@ extension Session {
                 history = try model.fit(x: x, y: try args.tensor("y"), epochs: try args.int("epochs"),
                                         batchSize: try args.optionalInt("batch_size") ?? 32,
                                         validationData: try self.validationArrays(args), shuffle: try args.bool("shuffle"),
-                                        progress: progress, checkpointer: checkpointer, callbacks: callbacks)
+                                        progress: progress, checkpointer: checkpointer, callbacks: callbacks,
+                                        sampleWeight: try self.sampleWeight(args), classWeight: try self.classWeight(args))
             }
             interpreter.report?.addHistory(Dictionary(uniqueKeysWithValues: history.entries.map { ($0.0, $0.1) }))
             return .object(HistoryObject(history))
         })
+    }
+
+    /// `class_weight={0: 1.0, 1: 2.0}`: a weight per class index.
+    private func classWeight(_ args: CallArguments) throws -> [Int: Float]? {
+        if args["class_weight"].isNone { return nil }
+        guard case .dict(let dict) = args["class_weight"] else {
+            throw args.typeError("class_weight", expected: "a dict from class index to weight, e.g. {0: 1.0, 1: 2.0}")
+        }
+        var weights: [Int: Float] = [:]
+        for (key, value) in dict.entries {
+            guard let label = classIndex(key), let weight = value.asDouble else {
+                throw args.typeError("class_weight", expected: "a dict from class index (int) to weight (number)")
+            }
+            weights[label] = Float(weight)
+        }
+        return weights
+    }
+
+    /// A class index as a dict key: an int (Python's dicts), or its digits where dict keys are strings.
+    private func classIndex<Key>(_ key: Key) -> Int? {
+        if let value = key as? Value { return value.asInt ?? value.asString.flatMap { Int($0) } }
+        return (key as? String).flatMap { Int($0) }
+    }
+
+    /// `sample_weight=array`: one weight per training sample (arrays only, as in Keras).
+    private func sampleWeight(_ args: CallArguments) throws -> [Float]? {
+        if args["sample_weight"].isNone { return nil }
+        if !args["class_weight"].isNone {
+            throw ScriptError(.value, "fit(): give class_weight or sample_weight, not both")
+        }
+        return try args["sample_weight"].toTensor(argument: "sample_weight", command: "fit").scalars
     }
 
     /// `callbacks=[EarlyStopping(...), ...]` (a single callback is accepted too).
@@ -207,6 +248,12 @@ extension Session {
         ], aliases: ["predict_generator", "predict_on_batch"]) { args, interpreter in
             let model = try args.layer("model")
             let bar = self.inferenceBar(verbose: try args.int("verbose"), interpreter: interpreter)
+            if let paths = args["x"].asString.map({ [$0] }) ?? args["x"].asSequence?.compactMap(\.asString),
+               !paths.isEmpty, paths.count == (args["x"].asSequence?.count ?? 1) {
+                let files = try PhotoPrediction.files(paths)
+                return .object(ArrayObject(try PhotoPrediction.outputs(of: model, files: files, batchSize: try args.optionalInt("batch_size") ?? 32,
+                                                                       checkCancelled: { try interpreter.throwIfCancelled() })))
+            }
             if case .object(let object as BatchSourceObject) = args["x"] {
                 let source = object.batchSource
                 let steps = try args.optionalInt("steps") ?? source.batchesPerEpoch

@@ -20,7 +20,8 @@ extension LayerBacked {
         case "name": return .string(layer.name)
         case "trainable": return .bool(layer.trainable)
         case "trainable_weights", "non_trainable_weights", "weights": return weightObjects(of: layer, name)
-        default: return weightMethod(name, of: layer) ?? configurationAttribute(name, of: layer)
+        case "__call__": return layerCallMethod(layer)
+        default: return preprocessingMethod(name, of: layer) ?? weightMethod(name, of: layer) ?? configurationAttribute(name, of: layer)
         }
     }
 
@@ -76,10 +77,23 @@ public final class LayerObject: LayerBacked {
 /// A model: a Sequential stack, or a graph (Functional) such as EfficientNet-Lite.
 public final class ModelObject: LayerBacked {
     public let layer: Layer
-    init(_ layer: Layer) { self.layer = layer }
+    /// What trains a graph model: a Sequential holding it as its one layer, under the model's name.
+    private let graphTrainer: Sequential?
 
-    /// The model as a Sequential stack, when it is one (training needs it).
-    var sequential: Sequential? { layer as? Sequential }
+    init(_ layer: Layer, trainer: Sequential? = nil) {
+        self.layer = layer
+        graphTrainer = trainer ?? (layer as? Functional).flatMap(Self.trainer(for:))
+    }
+
+    static func trainer(for graph: Functional) -> Sequential? {
+        let trainer = Sequential(name: graph.name + "_training", typeName: graph.typeName, inputShape: graph.inputShape)
+        guard (try? trainer.add(graph)) != nil else { return nil }
+        trainer.name = graph.name
+        return trainer
+    }
+
+    /// The model as a Sequential stack (training needs it): the model itself, or what trains a graph model.
+    var sequential: Sequential? { layer as? Sequential ?? graphTrainer }
 
     var inputShape: FeatureShape? { sequential?.inputShape ?? (layer as? Functional)?.inputShape }
     var outputShape: FeatureShape? { inputShape.flatMap { try? layer.outputShape(for: $0) } }
@@ -143,8 +157,8 @@ public final class ModelObject: LayerBacked {
 
     /// Keras 2's summary text for either kind of model.
     var summary: String {
-        if let sequential { return summaryText(of: sequential) }
         if let graph = layer as? Functional { return summaryText(of: graph) }
+        if let sequential { return summaryText(of: sequential) }
         return "\(layer.name) (\(layer.typeName))"
     }
 }

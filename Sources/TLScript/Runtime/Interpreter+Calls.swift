@@ -82,6 +82,12 @@ extension Interpreter {
                     .located(at: location, in: currentSource)
             }
             return .object(ExceptionObject(className: exceptionClass.name, arguments: arguments.map(\.value)))
+        case .object(let object):
+            // Callable objects (a layer or model applied to a tensor: `layers.Dense(1)(x)`) answer `__call__`.
+            if case .command(let spec)? = try located(location, { try object.attribute("__call__") }) {
+                return try callCommand(spec, arguments, at: location)
+            }
+            throw ScriptError(.type, "'\(function.typeName)' object is not callable").located(at: location, in: currentSource)
         default:
             throw ScriptError(.type, "'\(function.typeName)' object is not callable").located(at: location, in: currentSource)
         }

@@ -60,6 +60,18 @@ tl_image_status tl_png_probe(const unsigned char *data, size_t size, int *width,
 tl_image_status tl_png_decode(const unsigned char *data, size_t size, unsigned char *rgb, size_t rgb_capacity,
                               char *message, size_t message_capacity);
 
+/** Reads the first TIFF directory's width and height (libtiff). */
+tl_image_status tl_tiff_probe(const unsigned char *data, size_t size, int *width, int *height,
+                              char *message, size_t message_capacity);
+
+/**
+ * Decodes the first image of a TIFF through libtiff's RGBA interface (any photometric interpretation
+ * libtiff converts: RGB, grayscale, palette, CMYK, YCbCr; 1 to 16 bits), alpha dropped, rows as stored
+ * (the orientation tag is not applied, as Pillow does not). `rgb` must hold width * height * 3 bytes.
+ */
+tl_image_status tl_tiff_decode(const unsigned char *data, size_t size, unsigned char *rgb, size_t rgb_capacity,
+                               char *message, size_t message_capacity);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Writes Tests/TLNNTests/Fixtures/KerasPhotoModelFixtures.swift: what tf-keras computes for the layers
+and training options of today's transfer-learning guide, for TLNNTests to compare with.
+
+Run with the TensorFlow venv:  /work/venv-tf/bin/python scripts/make_photo_model_fixtures.py
+It records:
+  - Rescaling, Resizing (plain and crop_to_aspect_ratio), CenterCrop (crop and upsize) and Normalization
+    (adapted) on a fixed 2x7x9x3 batch;
+  - TensorFlow's ImageProjectiveTransformV3 with tf-keras's rotation, zoom and translation matrices on a
+    5x6x2 image, for each fill mode;
+  - a 3-step fit (SGD, batch 4, no shuffle) of Dense(1) with BinaryCrossentropy(from_logits=True), with
+    and without class_weight={0: 1, 1: 2} and with label_smoothing=0.2: the epoch loss and final weights.
+"""
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+import tf_keras as keras  # noqa: E402
+from tf_keras.src.layers.preprocessing import image_preprocessing as ip  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "Tests/TLNNTests/Fixtures/KerasPhotoModelFixtures.swift")
+
+
+def floats(values):
+    return "[" + ", ".join(repr(float(v)) for v in np.asarray(values, dtype=np.float32).ravel()) + "]"
+
+
+def batch():
+    return (np.arange(2 * 7 * 9 * 3, dtype=np.float32).reshape(2, 7, 9, 3) * 37 % 256).astype(np.float32)
+
+
+def layer_outputs(lines):
+    x = batch()
+    lines.append("    /// A 2x7x9x3 batch: (index * 37) mod 256.")
+    lines.append("    static let batch: [Float] = %s" % floats(x))
+    cases = [
+        ("rescaled", keras.layers.Rescaling(1.0 / 255, offset=-0.5)),
+        ("resized", keras.layers.Resizing(4, 11)),
+        ("resizedCropped", keras.layers.Resizing(5, 5, crop_to_aspect_ratio=True)),
+        ("centerCropped", keras.layers.CenterCrop(4, 5)),
+        ("centerCropUpsized", keras.layers.CenterCrop(8, 6)),
+    ]
+    for name, layer in cases:
+        lines.append("    static let %s: [Float] = %s" % (name, floats(layer(x))))
+    norm = keras.layers.Normalization()
+    norm.adapt(x)
+    lines.append("    static let normalized: [Float] = %s" % floats(norm(x)))
+
+
+def transforms(lines):
+    image = (np.arange(5 * 6 * 2, dtype=np.float32).reshape(1, 5, 6, 2) * 7 % 50).astype(np.float32)
+    lines.append("    /// A 5x6x2 image and TensorFlow's projective transform of it: (name, fill mode, output).")
+    lines.append("    static let transformImage: [Float] = %s" % floats(image))
+    matrices = {
+        "rotation": ip.get_rotation_matrix(tf.constant([0.4]), 5.0, 6.0),
+        "zoom": ip.get_zoom_matrix(tf.constant([[1.3, 0.8]]), 5.0, 6.0),
+        "translation": ip.get_translation_matrix(tf.constant([[1.5, -0.7]])),
+    }
+    entries = []
+    for name, matrix in matrices.items():
+        for mode in ("reflect", "wrap", "constant", "nearest"):
+            out = ip.transform(image, matrix, fill_mode=mode, interpolation="bilinear", fill_value=3.0)
+            entries.append('        ("%s", "%s", %s)' % (name, mode, floats(out)))
+    lines.append("    static let transformed: [(String, String, [Float])] = [\n" + ",\n".join(entries) + "]")
+
+
+def weighted_fit(lines):
+    rng = np.random.RandomState(5)
+    x = rng.normal(size=(12, 4)).astype(np.float32)
+    y = (rng.uniform(size=(12, 1)) > 0.4).astype(np.float32)
+    kernel = rng.normal(size=(4, 1)).astype(np.float32) * 0.5
+    lines.append("    /// 12 samples of 4 features, binary labels, Dense(1)'s starting kernel (bias 0).")
+    lines.append("    static let fitX: [Float] = %s" % floats(x))
+    lines.append("    static let fitY: [Float] = %s" % floats(y))
+    lines.append("    static let fitKernel: [Float] = %s" % floats(kernel))
+    entries = []
+    for name, class_weight, smoothing in [("plain", None, 0.0), ("classWeighted", {0: 1.0, 1: 2.0}, 0.0),
+                                          ("smoothed", None, 0.2)]:
+        model = keras.Sequential([keras.layers.Dense(1, input_shape=(4,))])
+        model.layers[0].set_weights([kernel, np.zeros(1, np.float32)])
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1),
+                      loss=keras.losses.BinaryCrossentropy(from_logits=True, label_smoothing=smoothing))
+        history = model.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0, class_weight=class_weight)
+        w, b = model.layers[0].get_weights()
+        entries.append('        ("%s", %r, %s, %s)' % (name, float(history.history["loss"][0]),
+                                                       floats(np.concatenate([w.ravel(), b.ravel()])), repr(float(smoothing))))
+    lines.append("    /// (case, epoch loss, kernel then bias after the 3 steps, label smoothing).")
+    lines.append("    static let fits: [(String, Double, [Float], Float)] = [\n" + ",\n".join(entries) + "]")
+
+
+def main():
+    lines = ["// Generated by scripts/make_photo_model_fixtures.py from tf-keras %s; do not edit." % keras.__version__,
+             "", "enum KerasPhotoModelFixtures {"]
+    layer_outputs(lines)
+    transforms(lines)
+    weighted_fit(lines)
+    lines.append("}")
+    with open(OUT, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("wrote", OUT)
+
+
+if __name__ == "__main__":
+    main()
