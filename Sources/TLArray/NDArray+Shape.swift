@@ -31,14 +31,25 @@ extension NDArray {
         guard unknown.count <= 1 else { throw ArrayError(.value, "can only specify one unknown dimension") }
         guard unknown.allSatisfy({ dims[$0] == -1 }) else { throw ArrayError(.value, "negative dimensions not allowed") }
         if let i = unknown.first {
-            let known = dims.enumerated().filter { $0.offset != i }.map(\.element).reduce(1, *)
+            let known = NDArray.saturatingCount(dims.enumerated().filter { $0.offset != i }.map(\.element))
             if known > 0 && size % known == 0 { dims[i] = size / known }
         }
-        guard dims.allSatisfy({ $0 >= 0 }), dims.reduce(1, *) == size else {
+        guard dims.allSatisfy({ $0 >= 0 }), NDArray.saturatingCount(dims) == size else {
             throw ArrayError(.value, "cannot reshape array of size \(size) into shape \(compactShape(newShape))")
         }
         let base = layout.isContiguous ? self : copy()
         return NDArray(storage: base.storage, layout: .contiguous(dims, offset: base.layout.offset))
+    }
+
+    /// The number of elements of `shape`, or Int.max when the product overflows (a shape no array has).
+    static func saturatingCount(_ shape: [Int]) -> Int {
+        var count = 1
+        for size in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            if overflow { return .max }
+            count = product
+        }
+        return count
     }
 
     /// A 1-D view when possible, else a copy (`ravel`).

@@ -49,7 +49,19 @@ public final class Session {
         interpreter.report?.directory.path ?? figureDirectory ?? FileManager.default.currentDirectoryPath
     }
 
-    func register(_ spec: CommandSpec) { interpreter.register(spec) }
+    /// Registers a command; the engine's out-of-memory refusals become Python's MemoryError.
+    func register(_ spec: CommandSpec) {
+        var spec = spec
+        let body = spec.body
+        spec.body = { arguments, interpreter in
+            do {
+                return try body(arguments, interpreter)
+            } catch let error as ModelError where error.kind == .memory {
+                throw ScriptError(.memory, error.description)
+            }
+        }
+        interpreter.register(spec)
+    }
 
     /// docs/LANGUAGE.md: the one place every command is documented (`help NAME` prints its entry).
     public static var languageDocumentation: String {

@@ -39,7 +39,7 @@ public final class Conv2D: Layer {
             throw ModelError("layer '\(name)' (Conv2D) needs inputs of shape (height, width, channels) with known channels, got \(describeShape(inputShape))")
         }
         var rng = GlobalRandom.makeGenerator()
-        kernel = Parameter(name: "kernel", value: Initializers.glorotUniform(
+        kernel = Parameter(name: "kernel", value: try Initializers.glorotUniform(
             shape: [kernelSize.0, kernelSize.1, channels, filters], generator: &rng))
         if useBias { bias = Parameter(name: "bias", value: .zeros([filters])) }
     }

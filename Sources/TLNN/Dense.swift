@@ -30,7 +30,7 @@ public final class Dense: Layer {
             throw ModelError("layer '\(name)' (Dense) needs the size of its input's last axis; got \(describeShape(inputShape)). Add a Flatten layer or give input_shape.")
         }
         var rng = GlobalRandom.makeGenerator()
-        kernel = Parameter(name: "kernel", value: Initializers.glorotUniform(shape: [inputs, units], generator: &rng))
+        kernel = Parameter(name: "kernel", value: try Initializers.glorotUniform(shape: [inputs, units], generator: &rng))
         if useBias { bias = Parameter(name: "bias", value: .zeros([units])) }
     }
 

@@ -39,7 +39,7 @@ public final class DepthwiseConv2D: Layer {
             throw ModelError("layer '\(name)' (DepthwiseConv2D) needs inputs of shape (height, width, channels) with known channels, got \(describeShape(inputShape))")
         }
         var rng = GlobalRandom.makeGenerator()
-        kernel = Parameter(name: "depthwise_kernel", value: Initializers.glorotUniform(
+        kernel = Parameter(name: "depthwise_kernel", value: try Initializers.glorotUniform(
             shape: [kernelSize.0, kernelSize.1, channels, 1], generator: &rng))
         if useBias { bias = Parameter(name: "bias", value: .zeros([channels])) }
     }

@@ -94,8 +94,14 @@ extension Layer {
 
 /// A mistake in how a model is put together or called, reported as Keras reports it.
 public struct ModelError: Error, CustomStringConvertible {
+    /// What kind of failure, so the language can raise the matching Python error.
+    public enum Kind: Sendable { case invalid, memory }
     public let description: String
-    public init(_ message: String) { description = message }
+    public let kind: Kind
+    public init(_ message: String, kind: Kind = .invalid) {
+        description = message
+        self.kind = kind
+    }
 }
 
 /// Checks that a batch has the rank a layer expects.

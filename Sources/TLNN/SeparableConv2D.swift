@@ -48,9 +48,9 @@ public final class SeparableConv2D: Layer, ActivatedLayer {
             throw ModelError("layer '\(name)' (SeparableConv2D) needs inputs of shape (height, width, channels) with known channels, got \(describeShape(inputShape))")
         }
         var rng = GlobalRandom.makeGenerator()
-        depthwiseKernel = Parameter(name: "depthwise_kernel", value: Initializers.glorotUniform(
+        depthwiseKernel = Parameter(name: "depthwise_kernel", value: try Initializers.glorotUniform(
             shape: [kernelSize.0, kernelSize.1, channels, 1], generator: &rng))
-        pointwiseKernel = Parameter(name: "pointwise_kernel", value: Initializers.glorotUniform(
+        pointwiseKernel = Parameter(name: "pointwise_kernel", value: try Initializers.glorotUniform(
             shape: [1, 1, channels, filters], generator: &rng))
         if useBias { bias = Parameter(name: "bias", value: .zeros([filters])) }
     }

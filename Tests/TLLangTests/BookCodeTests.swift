@@ -33,7 +33,6 @@ final class BookCodeTests: XCTestCase {
         session.interpreter.report = try ReportRecorder(directory: report.path, title: name)
         for (key, value) in settings { session.interpreter.parameterOverrides.set(key, to: value) }
         let path = SharedFiles.packageRoot.appendingPathComponent("examples/\(name).tl").path
-        session.interpreter[variable: "__file__"] = .string(path)   // as `tl run` sets it
         do {
             try session.interpreter.run(contentsOf: path)
         } catch {

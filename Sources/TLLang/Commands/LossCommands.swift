@@ -22,7 +22,8 @@ public final class LossObject: HostObject {
         switch name {
         case "name": return .string(loss.rawValue)
         case "from_logits": return .bool(options.fromLogits)
-        case "label_smoothing": return .float(Double(options.labelSmoothing))
+        // The engine keeps float32; Keras shows the Python float given (0.1), the shortest float32 text.
+        case "label_smoothing": return .float(Double(options.labelSmoothing.description) ?? Double(options.labelSmoothing))
         default: return nil
         }
     }

@@ -131,6 +131,7 @@ public final class Interpreter {
             let missing = !FileManager.default.fileExists(atPath: path)
             throw ScriptError(missing ? .fileNotFound : .runtime, "cannot read script '\(path)'")
         }
+        globals["__file__"] = .string(path)   // as Python sets it, so a script finds the files beside it
         try run(SourceFile.decode([UInt8](data), name: path))
     }
 
