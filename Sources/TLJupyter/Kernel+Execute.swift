@@ -23,6 +23,9 @@ extension Kernel {
                 if !silent { publish(output, count: count, parent: request, progress: &progress) }
             }
         }
+        // The requests already waiting when the cell failed were sent without knowing of the failure
+        // ("Run All"): taken now, before the error reply lets the client send anything more.
+        let queuedBehindError = error != nil && (content["stop_on_error"]?.boolValue ?? true) ? waitingShellRequests() : []
         var reply: JSON
         if let error = error.map(CellError.init) {
             reply = ["status": "error", "execution_count": .int(count), "ename": .string(error.name),
@@ -32,7 +35,7 @@ extension Kernel {
                      "user_expressions": userExpressions(content["user_expressions"])]
         }
         try channels.reply(to: request, on: channels.shell, reply)
-        if error != nil, content["stop_on_error"]?.boolValue ?? true { try abortQueuedExecutions() }
+        abortExecutions(among: queuedBehindError)
     }
 
     /// One output of a cell as its iopub message.
@@ -80,18 +83,37 @@ extension Kernel {
         return .object(results)
     }
 
-    /// After a failed cell, cells already queued behind it are not run (they likely depend on it), as
-    /// IPython does: each gets an "aborted" reply. Other requests waiting meanwhile are served normally.
-    private func abortQueuedExecutions() throws {
-        while let frames = try channels.shell.receive(timeout: 0) {
-            let request: JupyterMessage
+    /// The shell requests waiting now, in order (a bad message is reported and skipped).
+    private func waitingShellRequests() -> [JupyterMessage] {
+        var requests: [JupyterMessage] = []
+        while true {
+            let frames: [Data]
             do {
-                request = try JupyterMessage(frames: frames, signer: channels.signer)
+                guard let waiting = try channels.shell.receive(timeout: 0) else { return requests }
+                frames = waiting
             } catch {
                 Kernel.log("\(error)")
+                return requests
+            }
+            do {
+                requests.append(try JupyterMessage(frames: frames, signer: channels.signer))
+            } catch {
+                Kernel.log("\(error)")
+            }
+        }
+    }
+
+    /// After a failed cell, the cells that were already queued behind it are not run (they likely depend
+    /// on it), as IPython does: each gets an "aborted" reply; other requests among them are served in
+    /// their turn. Only those: a request that arrives later was sent after the client heard of the error
+    /// (the next cell run by hand, or the next request of a client that waits for each reply), however
+    /// soon after, and runs normally.
+    private func abortExecutions(among requests: [JupyterMessage]) {
+        for request in requests {
+            guard request.type == "execute_request" else {
+                do { try handleShell(request) } catch { Kernel.log("\(error)") }
                 continue
             }
-            guard request.type == "execute_request" else { try handleShell(request); continue }
             whileBusy(request) {
                 do {
                     try channels.reply(to: request, on: channels.shell, ["status": "aborted", "execution_count": .int(executionCount)])

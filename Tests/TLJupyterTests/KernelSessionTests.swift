@@ -49,6 +49,9 @@ final class KernelSessionTests: XCTestCase {
         XCTAssertEqual(queued.object("first").string("ename"), "NameError")
         XCTAssertEqual(queued.object("second").string("status"), "aborted", "\(queued)")
         XCTAssertFalse((queued["second_outputs"] as? [String] ?? []).contains("stream"), "\(queued)")
+        // Only cells already queued when it failed: one sent once its error reply was out runs.
+        XCTAssertEqual(queued.object("third").string("status"), "ok", "\(queued)")
+        XCTAssertEqual(queued["third_outputs"] as? [String], ["sent after the error\n"], "\(queued)")
         try checkIntrospection(session)
         try checkInterruptAndRestart(session)
     }

@@ -100,11 +100,16 @@ def interrupt_long_fit(km, kc, by_message=False):
 
 def queued_after_error(kc):
     """Two cells sent at once, as "Run All" does: the first fails after a while, so the second, already
-    queued, must not run."""
+    queued, must not run. A third, sent as soon as the first's error reply arrives (as a client that
+    waits for each reply sends its next request), was not queued behind the error and must run; it
+    keeps no history, so the execution counts stay as they were."""
     first = kc.execute("x = 0\nfor i in range(100000):\n    x = x + 1\nundefined_name")
     second = kc.execute("print('should not run')")
-    return {"first": shell_reply(kc, first), "second": shell_reply(kc, second),
-            "second_outputs": [t for t, _ in collect(kc, second)]}
+    first_reply = shell_reply(kc, first)
+    third = kc.execute("print('sent after the error')", store_history=False)
+    return {"first": first_reply, "second": shell_reply(kc, second),
+            "second_outputs": [t for t, _ in collect(kc, second)],
+            "third": shell_reply(kc, third), "third_outputs": [c.get("text") for t, c in collect(kc, third) if t == "stream"]}
 
 
 def session():
