@@ -67,7 +67,7 @@ final class NotebookTests: XCTestCase {
         let notebook = tools.scratch.appendingPathComponent("walkthrough.ipynb")
         try FileManager.default.copyItem(at: SharedFiles.packageRoot.appendingPathComponent("examples/walkthrough.ipynb"), to: notebook)
         let settings = ["base_dir=\(data.path)", "weights=\(SharedFiles.vgg16EdgeWeights)", "epochs=1", "steps=1",
-                        "validation_steps=1", "fine_tune_epochs=1"]
+                        "validation_steps=1", "fine_tune_epochs=1", "train_count=4", "validation_count=4", "test_count=4"]
         let jupyter = tools.python.deletingLastPathComponent().appendingPathComponent("jupyter")
         let run = try tools.run(jupyter, ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=tl",
                                           "--ExecutePreprocessor.timeout=600", "--output", "executed.ipynb", notebook.path],

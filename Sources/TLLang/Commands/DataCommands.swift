@@ -134,7 +134,13 @@ extension Session {
         config.validationSplit = split
         if !args["rescale"].isNone { config.rescale = Float(try args.double("rescale")) }
         if !args["preprocessing_function"].isNone {
-            guard let function = args["preprocessing_function"].asString else {
+            // keras.applications.resnet50.preprocess_input as a function value names its family too.
+            let given = args["preprocessing_function"]
+            if case .command(let spec) = given, spec.isUserDefined {
+                throw ScriptError(.type, "argument 'preprocessing_function' of \(name)(): tl runs the keras.applications preprocess_input functions (by value or by name), not a function of your own ('\(spec.name)')")
+            }
+            let commandName: String? = { if case .command(let spec) = given { return spec.name }; return nil }()
+            guard let function = given.asString ?? commandName else {
                 throw ScriptError(.type, "argument 'preprocessing_function' of \(name)() must be the name of one: "
                     + PreprocessingFunction.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
                     + ", got \(args["preprocessing_function"].typeName)")
