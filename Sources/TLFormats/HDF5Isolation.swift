@@ -20,6 +20,7 @@ public enum HDF5Isolation {
     private struct State {
         var childExecutable: String?
         var vouched: Set<FileIdentity> = []
+        var isInterrupted: (@Sendable () -> Bool)?
     }
 
     private static let state = Mutex(State())
@@ -27,6 +28,15 @@ public enum HDF5Isolation {
     /// Reads unvouched HDF5 files by running `executable childCommandName PATH` (nil: read everything directly).
     public static func enableChildReading(executable: String?) {
         state.withLock { $0.childExecutable = executable }
+    }
+
+    /// While a child reads, `check` is asked every few milliseconds whether the read should stop (Ctrl-C
+    /// raised the interpreter's cancellation flag); when it says so the child is killed and the read fails
+    /// with "Reading '...' was interrupted." A Ctrl-C typed at the terminal also reaches the child
+    /// itself, which shares tl's process group, but a SIGINT sent to tl alone (`kill -INT`, a harness)
+    /// does not, and a child stuck in the kernel may not die of it; this makes the parent decide.
+    public static func stopReading(when check: (@Sendable () -> Bool)?) {
+        state.withLock { $0.isInterrupted = check }
     }
 
     /// Marks the file at `path`, as it is now, as safe to read in process (its checksum was verified).
@@ -101,7 +111,12 @@ public enum HDF5Isolation {
         return String(cString: template)
     }
 
-    /// Starts `executable arguments` with no input and no output, and returns its wait status.
+    /// Starts `executable arguments` with no input and no output, and returns its wait status; kills
+    /// the child and throws "interrupted" once the `stopReading(when:)` check says so.
+    ///
+    /// The child starts with SIGINT and every other signal at its default action and none blocked,
+    /// whatever this process had: `tl run` ignores SIGINT (a dispatch source handles it) and an ignored
+    /// signal is inherited through exec, so a child started plainly would have ignored Ctrl-C.
     private static func spawnAndWait(_ executable: String, arguments: [String], path: String) throws -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -109,20 +124,43 @@ public enum HDF5Isolation {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t(), noneBlocked = sigset_t()
+        sigfillset(&defaults)
+        sigdelset(&defaults, SIGKILL)
+        sigdelset(&defaults, SIGSTOP)
+        sigemptyset(&noneBlocked)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setsigmask(&attributes, &noneBlocked)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
-        let spawned = posix_spawn(&child, executable, &actions, nil, argv, environ)
+        let spawned = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
         guard spawned == 0 else {
             throw FileFormatError(path: path, message: "Cannot read '\(path)': tl could not start its helper process to read it safely (\(String(cString: strerror(spawned)))).")
         }
+        let isInterrupted = state.withLock { $0.isInterrupted }
         var status: Int32 = 0
-        while waitpid(child, &status, 0) < 0 {
-            guard errno == EINTR else {
+        // Poll, 1 ms at first (a small file's child is done within a few) up to 10 ms, so that an
+        // interruption is seen even while the child is stuck (reading a FIFO, a huge file, a dead mount).
+        var pause: useconds_t = 1000
+        while true {
+            let ended = waitpid(child, &status, WNOHANG)
+            if ended == child { return status }
+            if ended < 0 && errno != EINTR {
                 throw FileFormatError(path: path, message: "Cannot read '\(path)': lost track of tl's helper process (\(String(cString: strerror(errno)))).")
             }
+            if let isInterrupted, isInterrupted() {
+                kill(child, SIGKILL)
+                while waitpid(child, &status, 0) < 0 && errno == EINTR {}
+                throw crashError(path: path, signal: SIGINT)
+            }
+            usleep(pause)
+            pause = min(pause * 2, 10_000)
         }
-        return status
     }
 
     static func crashError(path: String, signal: Int32) -> FileFormatError {

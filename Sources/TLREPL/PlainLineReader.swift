@@ -12,6 +12,9 @@ final class PlainLineReader: LineReader {
     }
 
     func readLine(prompt: String) -> LineReadResult {
+        // A Ctrl-C from now on interrupts this read or, once the line is read, a wait for an abandoned
+        // statement (StatementRunner); one from before does neither.
+        SignalHandling.editInterrupted.store(false, ordering: .relaxed)
         while true {
             if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = buffer[..<newline]

@@ -8,6 +8,9 @@ import TLScript
 /// to be ended hard (the REPL then stops waiting for it). The handler only reads the clock and performs
 /// atomic stores, both safe in a signal handler.
 enum SignalHandling {
+    /// Raised by a Ctrl-C while no statement runs. Cleared only where a line starts being read (so a
+    /// press after that point is never lost); consumed by the read it interrupts or by the wait for an
+    /// abandoned statement.
     static let editInterrupted = Atomic<Bool>(false)
     /// Set by a second Ctrl-C within `hardInterruptWindow` of the first while a statement runs.
     static let hardInterruptRequested = Atomic<Bool>(false)
@@ -17,16 +20,21 @@ enum SignalHandling {
     /// The flag of the interpreter running a statement, or nil while editing.
     nonisolated(unsafe) private static var runningFlag: UnsafeMutableRawPointer?
 
-    /// Installs the handler (without SA_RESTART, so a blocking read returns EINTR); returns the
-    /// previous action for `restore`.
-    static func install() -> sigaction {
+    /// Installs the handler (without SA_RESTART, so a blocking read returns EINTR) and unblocks SIGINT on
+    /// the prompt's thread, which a parent may have left blocked (the mask is inherited through exec, and
+    /// the worker threads inherit this thread's); returns what `restore` puts back.
+    static func install() -> (action: sigaction, mask: sigset_t) {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in SignalHandling.handleInterrupt() }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         var previous = sigaction()
         sigaction(SIGINT, &action, &previous)
-        return previous
+        var interrupt = sigset_t(), previousMask = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, &previousMask)
+        return (previous, previousMask)
     }
 
     private static func handleInterrupt() {
@@ -49,9 +57,10 @@ enum SignalHandling {
         return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
     }
 
-    static func restore(_ previous: sigaction) {
-        var previous = previous
-        sigaction(SIGINT, &previous, nil)
+    static func restore(_ previous: (action: sigaction, mask: sigset_t)) {
+        var action = previous.action, mask = previous.mask
+        sigaction(SIGINT, &action, nil)
+        pthread_sigmask(SIG_SETMASK, &mask, nil)
     }
 
     /// Routes Ctrl-C to `flag` until `end` is called (the statement may run on another thread).

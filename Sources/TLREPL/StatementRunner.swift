@@ -51,11 +51,16 @@ final class StatementRunner {
 
     /// Blocks until a statement abandoned earlier has ended (it was cancelled, so it ends at its next
     /// check); returns false when Ctrl-C gave up waiting.
+    ///
+    /// Any Ctrl-C since the line was read counts (the reader cleared `editInterrupted` when it began
+    /// reading, and no statement runs meanwhile, so the handler raises that flag). The flag must not be
+    /// cleared here: the user answers the notice below, and on a busy machine the Ctrl-C can arrive, and
+    /// its handler run, before this thread has returned from writing the notice; a clear after the write
+    /// erased it, and the prompt then waited for a command that never ends.
     func waitForAbandonedStatement(notify: (String) -> Void) -> Bool {
         guard let abandoned else { return true }
         if abandoned.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
             notify("(waiting for the interrupted command to reach its next check; Ctrl-C to stop waiting...)\n")
-            SignalHandling.editInterrupted.store(false, ordering: .relaxed)
             while abandoned.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
                 if SignalHandling.editInterrupted.exchange(false, ordering: .relaxed) { return false }
             }

@@ -35,6 +35,8 @@ extension ScriptOptions {
     func makeSession() throws -> Session {
         enableHDF5Isolation()
         let session = Session()
+        // Ctrl-C (the interpreter's cancellation flag) stops an HDF5 read running in a child: the child is killed.
+        HDF5Isolation.stopReading(when: { [cancellation = session.interpreter.cancellation] in cancellation.isCancelled })
         // Memory kept for reuse during a statement (MemoryReuse.keepFreedMemory) goes back between statements.
         session.interpreter.afterEachTopLevelStatement = MemoryReuse.releaseFreedMemory
         do {

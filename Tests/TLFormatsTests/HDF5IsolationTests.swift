@@ -57,4 +57,45 @@ final class HDF5IsolationTests: XCTestCase {
                        "'d.h5' is damaged: the HDF5 library crashed (SIGSEGV) while reading it. tl read it in a separate process, so this session is unharmed. Download or save the file again.")
         XCTAssertEqual(HDF5Isolation.crashError(path: "d.h5", signal: SIGINT).message, "Reading 'd.h5' was interrupted.")
     }
+
+    /// A helper executable (a shell script standing in for `tl internal-read-hdf5`) and a regular file for it.
+    private func fakeChild(_ script: String) throws -> (executable: String, file: String) {
+        let folder = try makeTemporaryDirectory(for: self)
+        let executable = folder.appendingPathComponent("helper").path
+        try Data(("#!/bin/sh\n" + script + "\n").utf8).write(to: URL(fileURLWithPath: executable))
+        XCTAssertEqual(chmod(executable, 0o755), 0)
+        let file = folder.appendingPathComponent("w.h5").path
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: file))
+        return (executable, file)
+    }
+
+    /// Ctrl-C (the check says so) ends a child stuck reading: it is killed and the read says it was interrupted.
+    func testAnInterruptionKillsAStuckChild() throws {
+        let (executable, file) = try fakeChild("echo $$ > \"$0.pid\"; exec sleep 30")
+        HDF5Isolation.enableChildReading(executable: executable)
+        let start = Date()
+        HDF5Isolation.stopReading(when: { Date().timeIntervalSince(start) > 0.3 })
+        defer { HDF5Isolation.enableChildReading(executable: nil); HDF5Isolation.stopReading(when: nil) }
+        XCTAssertThrowsError(try HDF5Isolation.readWeightFileIfUnvouched(file)) {
+            XCTAssertEqual(($0 as? FileFormatError)?.message, "Reading '\(file)' was interrupted.")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
+        let pid = try XCTUnwrap(Int32(String(contentsOfFile: executable + ".pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        XCTAssertEqual(kill(pid, 0), -1, "the child is gone (killed and reaped)")
+    }
+
+    /// The child meets Ctrl-C with SIGINT's default action even when this process ignores SIGINT (as
+    /// `tl run` does, handling it with a dispatch source): an ignored signal would be inherited through exec.
+    func testTheChildDiesOfSIGINTEvenWhenTheParentIgnoresIt() throws {
+        let (executable, file) = try fakeChild("kill -INT $$; sleep 5")
+        HDF5Isolation.enableChildReading(executable: executable)
+        defer { HDF5Isolation.enableChildReading(executable: nil) }
+        let previous = signal(SIGINT, SIG_IGN)
+        defer { signal(SIGINT, previous) }
+        let start = Date()
+        XCTAssertThrowsError(try HDF5Isolation.readWeightFileIfUnvouched(file)) {
+            XCTAssertEqual(($0 as? FileFormatError)?.message, "Reading '\(file)' was interrupted.")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 4)
+    }
 }
