@@ -2,6 +2,9 @@
 // attribute, so the file compiles for the baseline and the code runs only where tl_cpu_has_avx512() says.
 #include "CTensorKernels.h"
 
+// x86-64 only: elsewhere (aarch64) the header declares none of these and Swift takes the portable path.
+#if defined(__x86_64__)
+
 #include <immintrin.h>
 #include <stdlib.h>
 #include <string.h>
@@ -473,3 +476,24 @@ TL_AVX512 void tl_rmsprop_avx512(float *weights, const float *gradients, float *
         _mm512_mask_storeu_ps(weights + i, mask, _mm512_sub_ps(_mm512_maskz_loadu_ps(mask, weights + i), step));
     }
 }
+
+TL_AVX512 void tl_adam_avx512(float *weights, const float *gradients, float *first_moment, float *second_moment, long count,
+                              float step_size, float beta1, float beta2, float epsilon) {
+    // As tl_rmsprop_avx512: the portable loop's operations in its order, no FMA, so the bits agree.
+    const __m512 b1 = _mm512_set1_ps(beta1), one_minus_b1 = _mm512_set1_ps(1 - beta1);
+    const __m512 b2 = _mm512_set1_ps(beta2), one_minus_b2 = _mm512_set1_ps(1 - beta2);
+    const __m512 alpha = _mm512_set1_ps(step_size), eps = _mm512_set1_ps(epsilon);
+    for (long i = 0; i < count; i += 16) {
+        __mmask16 mask = lane_mask(count - i);
+        __m512 g = _mm512_maskz_loadu_ps(mask, gradients + i);
+        __m512 m = _mm512_add_ps(_mm512_mul_ps(b1, _mm512_maskz_loadu_ps(mask, first_moment + i)), _mm512_mul_ps(one_minus_b1, g));
+        __m512 v = _mm512_add_ps(_mm512_mul_ps(b2, _mm512_maskz_loadu_ps(mask, second_moment + i)),
+                                 _mm512_mul_ps(_mm512_mul_ps(one_minus_b2, g), g));
+        __m512 step = _mm512_div_ps(_mm512_mul_ps(alpha, m), _mm512_add_ps(_mm512_sqrt_ps(v), eps));
+        _mm512_mask_storeu_ps(first_moment + i, mask, m);
+        _mm512_mask_storeu_ps(second_moment + i, mask, v);
+        _mm512_mask_storeu_ps(weights + i, mask, _mm512_sub_ps(_mm512_maskz_loadu_ps(mask, weights + i), step));
+    }
+}
+
+#endif
