@@ -164,19 +164,22 @@ public enum Winograd {
         let b = tmp + alpha * alpha * run                                          // the bias run
         if let bias { loadRun(b, bias + f, lanes) } else { for l in 0..<run { b[l] = 0 } }
         let rows = min(m, OH - oy0), cols = min(m, OW - ox0)
+        let bias8 = loadRun8(b), top = SIMD8<Float>(repeating: reluCeiling), zero = SIMD8<Float>()
         for j in 0..<cols {
             let column = tmp + j * run
             tile.outputTransform(column, alpha * run)                              // column j: first m rows
             for i in 0..<rows {
                 let src = column + i * alpha * run, dst = y + ((oy0 + i) * OW + ox0 + j) * F + f
+                var v = loadRun8(src) + bias8
+                if relu {
+                    // clampReLU's comparisons, lane by lane: NaN stays.
+                    v.replace(with: zero, where: v .< zero)
+                    v.replace(with: top, where: v .> top)
+                }
                 if lanes == run {
-                    if relu {
-                        for l in 0..<run { dst[l] = clampReLU(src[l] + b[l], reluCeiling) }
-                    } else {
-                        for l in 0..<run { dst[l] = src[l] + b[l] }
-                    }
+                    storeRun8(dst, v)
                 } else {
-                    for l in 0..<lanes { let v = src[l] + b[l]; dst[l] = relu ? clampReLU(v, reluCeiling) : v }
+                    for l in 0..<lanes { dst[l] = v[l] }
                 }
             }
         }
