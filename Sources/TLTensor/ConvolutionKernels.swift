@@ -162,6 +162,7 @@ public enum ConvolutionKernels {
     public static func forward(input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry,
                                relu: Bool = false, reluCeiling: Float = .infinity,
                                algorithm: ConvolutionAlgorithm = .automatic, kernels: KernelPath = .current) -> Tensor {
+        let kernels = kernels.effective
         let n = input.shape[0]
         let filters = kernel.shape[3]
         let shape = [n, g.outputHeight, g.outputWidth, filters]
@@ -194,6 +195,7 @@ public enum ConvolutionKernels {
     public static func forwardMaxPooled(input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry,
                                         relu: Bool = false, reluCeiling: Float = .infinity,
                                         algorithm: ConvolutionAlgorithm = .automatic, kernels: KernelPath = .current) -> Tensor {
+        let kernels = kernels.effective
         let n = input.shape[0], filters = kernel.shape[3]
         guard case .winograd(let tile) = resolve(algorithm, geometry: g, filters: filters, batch: n),
               Winograd.canPool(tile: tile, kernels: kernels) else {
@@ -261,6 +263,7 @@ public enum ConvolutionKernels {
         kernelGradient: inout Tensor?, biasGradient: inout Tensor?, computeInputGradient: Bool,
         algorithm: ConvolutionAlgorithm = .automatic, kernels: KernelPath = .current
     ) -> Tensor? {
+        let kernels = kernels.effective
         let n = input.shape[0]
         let filters = kernel.shape[3]
         let p = g.outputPixels, k = g.patchLength

@@ -13,6 +13,7 @@ public enum DepthwiseConvolutionKernels {
     /// is one call of `tl_depthwise_avx512` or `tl_depthwise_avx2`.
     public static func forward(input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry,
                                relu: Bool = false, reluCeiling: Float = .infinity, kernels: KernelPath = .current) -> Tensor {
+        let kernels = kernels.effective
         let n = input.shape[0], c = g.channels
         let outputImage = g.outputPixels * c
         let inputImage = g.inputHeight * g.inputWidth * c
@@ -76,11 +77,8 @@ public enum DepthwiseConvolutionKernels {
                 } else {
                     out.update(repeating: 0, count: c)
                 }
-                g.forEachTapInside(oy: oy, ox: ox) { pixel, tap in
-                    let src = image + pixel * c, weights = w + tap * c
-                    for ch in 0..<c { out[ch] += src[ch] * weights[ch] }
-                }
-                if relu { for ch in 0..<c { out[ch] = clampReLU(out[ch], reluCeiling) } }
+                g.forEachTapInside(oy: oy, ox: ox) { pixel, tap in multiplyAddRun(out, image + pixel * c, w + tap * c, c) }
+                if relu { clampReLURun(out, c, reluCeiling) }
                 out += c
             }
         }
@@ -157,4 +155,17 @@ public enum DepthwiseConvolutionKernels {
         }
         return inputGradient
     }
+}
+
+/// `y[0..<n] += a[0..<n] * b[0..<n]` (a multiplication, then an addition: no fused multiply-add, as the
+/// scalar loop), eight lanes at a time.
+@inline(__always)
+func multiplyAddRun(_ y: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) {
+    let whole = n / 8 * 8
+    let (yp, ap, bp) = (UnsafeMutableRawPointer(y), UnsafeRawPointer(a), UnsafeRawPointer(b))
+    for offset in stride(from: 0, to: whole * 4, by: 32) {
+        let product = ap.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) * bp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+        yp.storeBytes(of: yp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) + product, toByteOffset: offset, as: SIMD8<Float>.self)
+    }
+    for i in whole..<n { y[i] += a[i] * b[i] }
 }

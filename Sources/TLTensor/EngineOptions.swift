@@ -48,7 +48,7 @@ public struct EngineOptions: Sendable, Equatable {
     public var kernels: KernelPath
 
     public init(kernels: KernelPath = .best) {
-        self.kernels = kernels.isAvailable ? kernels : KernelPath.best(atMost: kernels)
+        self.kernels = kernels.effective
     }
 
     /// The options `TL_KERNELS` (`avx512`, `avx2` or `portable`) asks for, or the fastest path when it is
@@ -98,6 +98,10 @@ public struct EngineOptions: Sendable, Equatable {
 }
 
 extension KernelPath {
+    /// This path where the processor has it, else the fastest available one below it: what runs when a
+    /// caller names a path explicitly (the ``EngineOptions`` in effect are already available).
+    public var effective: KernelPath { isAvailable ? self : KernelPath.best(atMost: self) }
+
     /// The fastest available path no faster than `limit` (portable at worst).
     static func best(atMost limit: KernelPath) -> KernelPath {
         available.last { $0 <= limit } ?? .portable

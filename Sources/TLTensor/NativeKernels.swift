@@ -49,6 +49,7 @@ public func sgemmOnThisThread(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, l
                               accumulate: Bool = false, bias: UnsafePointer<Float>? = nil, relu: Bool = false,
                               reluCeiling: Float = .infinity, c: UnsafeMutablePointer<Float>, ldc: Int,
                               kernels: KernelPath = .current) {
+    let kernels = kernels.effective
     guard m > 0, n > 0 else { return }
     if nativeSgemm(kernels, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate,
                    bias: bias, relu: relu, reluCeiling: reluCeiling) { return }
@@ -109,6 +110,7 @@ public func clampReLU(_ y: Float, _ ceiling: Float) -> Float {
 public func sgemmAcrossCores(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                              accumulate: Bool = false, bias: UnsafePointer<Float>? = nil, relu: Bool = false,
                              c: UnsafeMutablePointer<Float>, ldc: Int, kernels: KernelPath = .current) {
+    let kernels = kernels.effective
     guard m > 0, n > 0 else { return }
     guard kernels != .portable else {
         sgemmOnThisThread(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, accumulate: accumulate, bias: bias, relu: relu, c: c, ldc: ldc,
@@ -138,6 +140,7 @@ public func transposed(_ a: UnsafePointer<Float>, rows: Int, columns: Int) -> [F
 public func rmspropStep(weights w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
                         velocity v: UnsafeMutablePointer<Float>, count: Int, learningRate: Float, rho: Float, epsilon: Float,
                         kernels: KernelPath = .current) {
+    let kernels = kernels.effective
     #if arch(x86_64)
     switch kernels {
     case .avx512: tl_rmsprop_avx512(w, g, v, count, learningRate, rho, epsilon); return
@@ -168,6 +171,7 @@ public func rmspropStep(weights w: UnsafeMutablePointer<Float>, gradients g: Uns
 public func adamStep(weights w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
                      firstMoment m: UnsafeMutablePointer<Float>, secondMoment v: UnsafeMutablePointer<Float>, count: Int,
                      stepSize alpha: Float, beta1: Float, beta2: Float, epsilon: Float, kernels: KernelPath = .current) {
+    let kernels = kernels.effective
     #if arch(x86_64)
     switch kernels {
     case .avx512: tl_adam_avx512(w, g, m, v, count, alpha, beta1, beta2, epsilon); return

@@ -43,7 +43,7 @@ public enum PoolingKernels {
             let first = (y0 * g.inputWidth + x0) * c
             if am == nil && y1 - y0 == 2 && x1 - x0 == 2 {
                 let a = x + first, b = a + c, d = a + g.inputWidth * c, e = d + c
-                for ch in 0..<c { y[o + ch] = max(max(a[ch], b[ch]), max(d[ch], e[ch])) }
+                max2x2Run(y + o, a, b, d, e, c)
                 o += c
                 continue
             }
@@ -62,6 +62,21 @@ public enum PoolingKernels {
             }
             o += c
         }
+    }
+
+    /// `y = max(max(a, b), max(d, e))` over `n` channels, eight lanes at a time, with Swift's `max`
+    /// (`max(p, q) = q >= p ? q : p`) in every lane.
+    @inline(__always)
+    static func max2x2Run(_ y: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                          _ d: UnsafePointer<Float>, _ e: UnsafePointer<Float>, _ n: Int) {
+        @inline(__always) func maximum(_ p: SIMD8<Float>, _ q: SIMD8<Float>) -> SIMD8<Float> { p.replacing(with: q, where: q .>= p) }
+        @inline(__always) func run(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD8<Float> { UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self) }
+        let whole = n / 8 * 8
+        for i in stride(from: 0, to: whole, by: 8) {
+            let value = maximum(maximum(run(a, i), run(b, i)), maximum(run(d, i), run(e, i)))
+            UnsafeMutableRawPointer(y + i).storeBytes(of: value, as: SIMD8<Float>.self)
+        }
+        for ch in whole..<n { y[ch] = max(max(a[ch], b[ch]), max(d[ch], e[ch])) }
     }
 
     /// Routes each output gradient to the input position that held the maximum.

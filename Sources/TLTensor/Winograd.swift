@@ -30,7 +30,7 @@ public enum Winograd {
     /// ``convolve(input:batch:height:width:channels:kernel:filters:bias:relu:reluCeiling:padTop:padLeft:outputHeight:outputWidth:tile:maxPool2x2:output:kernels:)``
     /// can apply 2x2 max pooling at stride 2 as it writes (then `output` is the pooled `OH/2 x OW/2` map):
     /// only the C output transforms (AVX-512, AVX2+FMA) pool.
-    public static func canPool(tile: WinogradTile, kernels: KernelPath = .current) -> Bool { runsNative(tile, kernels) }
+    public static func canPool(tile: WinogradTile, kernels: KernelPath = .current) -> Bool { runsNative(tile, kernels.effective) }
 
     /// A 3x3 kernel window at stride 1 can go through Winograd.
     public static func applies(to g: WindowGeometry) -> Bool {
@@ -41,6 +41,7 @@ public enum Winograd {
     /// `C x F` matrix starts at `u + p * positionStride(C * F)`.
     public static func transformKernel(_ w: UnsafePointer<Float>, channels C: Int, filters F: Int, tile: WinogradTile,
                                        into u: UnsafeMutablePointer<Float>, kernels: KernelPath = .current) {
+        let kernels = kernels.effective
         let alpha = tile.alpha, positions = alpha * alpha
         let stride = positionStride(C * F)
         let parts = ParallelFor.ranges(C, parts: 4 * ParallelFor.workerCount)
@@ -92,6 +93,7 @@ public enum Winograd {
         padTop: Int, padLeft: Int, outputHeight OH: Int, outputWidth OW: Int, tile: WinogradTile,
         maxPool2x2: Bool = false, output y: UnsafeMutablePointer<Float>, kernels: KernelPath = .current
     ) {
+        let kernels = kernels.effective
         guard n > 0, OH > 0, OW > 0, F > 0 else { return }
         precondition(!maxPool2x2 || canPool(tile: tile, kernels: kernels), "pooling inside Winograd needs F(4x4) on the C kernels")
         let plan = WinogradPlan(x: x, batch: n, height: H, width: W, channels: C, filters: F, bias: bias, relu: relu,
