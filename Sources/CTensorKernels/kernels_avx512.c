@@ -458,6 +458,35 @@ TL_AVX512 void tl_depthwise_avx512(const float *image, long height, long width, 
     }
 }
 
+// MARK: - Max pooling
+
+TL_AVX512 void tl_max_pool_avx512(const float *image, long height, long width, long channels,
+                                  long window_height, long window_width, long stride_y, long stride_x,
+                                  long pad_top, long pad_left, float *output, long out_width, long first_row, long end_row) {
+    for (long oy = first_row; oy < end_row; oy++) {
+        long y0 = oy * stride_y - pad_top, y1 = y0 + window_height;
+        if (y0 < 0) y0 = 0;
+        if (y1 > height) y1 = height;
+        for (long ox = 0; ox < out_width; ox++) {
+            long x0 = ox * stride_x - pad_left, x1 = x0 + window_width;
+            if (x0 < 0) x0 = 0;
+            if (x1 > width) x1 = width;
+            float *out = output + (oy * out_width + ox) * channels;
+            for (long ch = 0; ch < channels; ch += 16) {
+                __mmask16 mask = lane_mask(channels - ch);
+                __m512 best = _mm512_maskz_loadu_ps(mask, image + (y0 * width + x0) * channels + ch);
+                for (long iy = y0; iy < y1; iy++) {
+                    for (long ix = x0; ix < x1; ix++) {
+                        // MAXPS(v, best) is v > best ? v : best: the portable loop's comparison, NaN included.
+                        best = _mm512_max_ps(_mm512_maskz_loadu_ps(mask, image + (iy * width + ix) * channels + ch), best);
+                    }
+                }
+                _mm512_mask_storeu_ps(out + ch, mask, best);
+            }
+        }
+    }
+}
+
 // MARK: - Optimizers
 
 TL_AVX512 void tl_rmsprop_avx512(float *weights, const float *gradients, float *velocity, long count,

@@ -202,7 +202,7 @@ public enum ConvolutionKernels {
             let y = forward(input: input, kernel: kernel, bias: bias, geometry: g, relu: relu, reluCeiling: reluCeiling,
                             algorithm: algorithm, kernels: kernels)
             return PoolingKernels.maxForward(input: y, geometry: WindowGeometry(batch: y, window: (2, 2), strides: (2, 2), padding: .valid),
-                                             recordArgmax: false).output
+                                             recordArgmax: false, kernels: kernels).output
         }
         return input.scalars.withUnsafeBufferPointer { x in
             kernel.scalars.withUnsafeBufferPointer { w in

@@ -1,10 +1,15 @@
+import CTensorKernels
+
 /// Max and average pooling over NHWC batches.
 public enum PoolingKernels {
     /// `y[n, oy, ox, c] = max over the window of x`; padded positions never win (TensorFlow's rule), and of
     /// equal values the first in row-major window order wins. Returns the flat input index of each maximum
     /// as well, for the backward pass. Output rows are spread over the cores; a 2x2 stride-2 window
-    /// inside the input takes a branch-free path.
-    public static func maxForward(input: Tensor, geometry g: WindowGeometry, recordArgmax: Bool) -> (output: Tensor, argmax: [Int32]) {
+    /// inside the input takes a branch-free path. Without the argmax, the C kernels of `kernels` do the rows.
+    public static func maxForward(input: Tensor, geometry g: WindowGeometry, recordArgmax: Bool,
+                                  kernels: KernelPath = .current) -> (output: Tensor, argmax: [Int32]) {
+        let kernels = kernels.effective
+        let native = !recordArgmax && kernels != .portable
         let n = input.shape[0], c = g.channels
         let shape = [n, g.outputHeight, g.outputWidth, c]
         var argmax = [Int32](repeating: 0, count: recordArgmax ? shape.reduce(1, *) : 0)
@@ -19,6 +24,10 @@ public enum PoolingKernels {
                     ParallelFor.run(parts.count) { part in
                         for row in parts[part] {
                             let i = row / g.outputHeight, oy = row % g.outputHeight
+                            if native {
+                                nativeMaxRow(kernels, x + i * imageSize, g, oy: oy, y: y + i * g.outputHeight * rowLength)
+                                continue
+                            }
                             maxRow(x + i * imageSize, base: i * imageSize, g, oy: oy, y: y + row * rowLength,
                                    argmax: am.map { $0 + row * rowLength })
                         }
@@ -29,7 +38,21 @@ public enum PoolingKernels {
         return (output, argmax)
     }
 
-    /// One output row of ``maxForward(input:geometry:recordArgmax:)``; `base` is the image's flat offset.
+    /// Output row `oy` of one image (`y` the image's output) on the C kernels of `path` (not portable).
+    @inline(__always)
+    static func nativeMaxRow(_ path: KernelPath, _ x: UnsafePointer<Float>, _ g: WindowGeometry, oy: Int, y: UnsafeMutablePointer<Float>) {
+        #if arch(x86_64)
+        if path == .avx512 {
+            tl_max_pool_avx512(x, g.inputHeight, g.inputWidth, g.channels, g.windowHeight, g.windowWidth, g.strideY, g.strideX,
+                               g.padTop, g.padLeft, y, g.outputWidth, oy, oy + 1)
+        } else {
+            tl_max_pool_avx2(x, g.inputHeight, g.inputWidth, g.channels, g.windowHeight, g.windowWidth, g.strideY, g.strideX,
+                             g.padTop, g.padLeft, y, g.outputWidth, oy, oy + 1)
+        }
+        #endif
+    }
+
+    /// One output row of ``maxForward(input:geometry:recordArgmax:kernels:)``; `base` is the image's flat offset.
     @inline(__always)
     static func maxRow(_ x: UnsafePointer<Float>, base: Int, _ g: WindowGeometry, oy: Int,
                        y: UnsafeMutablePointer<Float>, argmax am: UnsafeMutablePointer<Int32>?) {

@@ -49,3 +49,25 @@ final class DepthwiseKernelTests: XCTestCase {
         }
     }
 }
+
+/// Max pooling without the argmax (the C kernels on their paths, the branch-free 2x2 loop on the portable
+/// one) equals the argmax-recording loop, on windows that overlap, stride past each other and hang over the
+/// edge with "same" padding, and channel counts with tails on 8 and 16 lanes.
+final class MaxPoolingKernelTests: XCTestCase {
+    func testEveryPathEqualsTheArgmaxLoop() {
+        var rng = RandomGenerator(seed: 23)
+        let cases: [((Int, Int), (Int, Int), Padding)] = [((2, 2), (2, 2), .valid), ((3, 3), (2, 2), .same), ((2, 2), (1, 1), .same),
+                                                          ((3, 2), (1, 2), .valid), ((2, 2), (2, 2), .same)]
+        EngineOptions.forEachAvailablePath { path in
+            for (trial, (window, strides, padding)) in cases.enumerated() {
+                let h = 5 + trial, w = 9 - trial, c = [3, 8, 17, 33, 16][trial]
+                let x = Tensor(shape: [2, h, w, c], scalars: (0..<(2 * h * w * c)).map { _ in rng.uniform(-1, 1) })
+                let g = WindowGeometry(batch: x, window: window, strides: strides, padding: padding)
+                let fast = PoolingKernels.maxForward(input: x, geometry: g, recordArgmax: false).output
+                let (reference, argmax) = PoolingKernels.maxForward(input: x, geometry: g, recordArgmax: true)
+                XCTAssertEqual(fast, reference, "\(path) window \(window) strides \(strides) \(padding) c\(c)")
+                XCTAssertEqual(reference.scalars, argmax.map { x.scalars[Int($0)] }, "the argmax points at the maximum")
+            }
+        }
+    }
+}

@@ -92,6 +92,16 @@ void tl_depthwise_avx512(const float *image, long height, long width, long chann
                          float *output, long out_width, long first_row, long end_row);
 
 /**
+ * Max pooling of output rows [first_row, end_row) of one NHWC image: out[oy][ox][c] = the maximum of
+ * image[iy][ix][c] over the window at (oy*sy - pad_top, ox*sx - pad_left) clipped to the image (padded
+ * positions never win, as in TensorFlow), compared as the portable loop does (v > best). No argmax: for
+ * inference. Requires tl_cpu_has_avx512().
+ */
+void tl_max_pool_avx512(const float *image, long height, long width, long channels,
+                        long window_height, long window_width, long stride_y, long stride_x,
+                        long pad_top, long pad_left, float *output, long out_width, long first_row, long end_row);
+
+/**
  * One RMSprop step over `count` weights (Keras 3): v = rho v + (1 - rho) g^2, w -= lr g / sqrt(v + epsilon),
  * with the same operations, in the same order, as the portable loop. Requires tl_cpu_has_avx512().
  */
@@ -127,6 +137,9 @@ void tl_depthwise_avx2(const float *image, long height, long width, long channel
                        long stride_y, long stride_x, long pad_top, long pad_left,
                        const float *bias, int relu, float ceiling,
                        float *output, long out_width, long first_row, long end_row);
+void tl_max_pool_avx2(const float *image, long height, long width, long channels,
+                      long window_height, long window_width, long stride_y, long stride_x,
+                      long pad_top, long pad_left, float *output, long out_width, long first_row, long end_row);
 void tl_rmsprop_avx2(float *weights, const float *gradients, float *velocity, long count,
                      float learning_rate, float rho, float epsilon);
 void tl_adam_avx2(float *weights, const float *gradients, float *first_moment, float *second_moment, long count,
