@@ -43,12 +43,13 @@ struct TLBinary {
         let stderr: String
     }
 
-    /// Runs `tl arguments` without a terminal (output to files, so no pipe can fill up and block it).
-    func run(_ arguments: [String], timeout: TimeInterval = 60) throws -> Result {
+    /// Runs `tl arguments` without a terminal (output to files, so no pipe can fill up and block it), with
+    /// `extraEnvironment` added to ``environment``.
+    func run(_ arguments: [String], extraEnvironment: [String: String] = [:], timeout: TimeInterval = 60) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        process.environment = environment
+        process.environment = environment.merging(extraEnvironment) { $1 }
         process.currentDirectoryURL = home
         let id = UUID().uuidString
         let stdoutURL = home.appendingPathComponent("stdout-\(id)"), stderrURL = home.appendingPathComponent("stderr-\(id)")
