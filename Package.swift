@@ -35,10 +35,12 @@ let package = Package(
 
         // Writing files atomically (temporary name, fsync, rename), shared by every layer that writes.
         .target(name: "TLFileSystem"),
-        // AVX-512 kernels chosen at run time (function-level target attributes). Optimised in debug
-        // builds too: the tests run them, and intrinsics at -O0 spill every register.
+        // AVX-512 and AVX2+FMA kernels chosen at run time (function-level target attributes). Optimised in
+        // debug builds too: the tests run them, and intrinsics at -O0 spill every register.
         .target(name: "CTensorKernels", cSettings: [.unsafeFlags(["-O2"])]),
-        .target(name: "TLTensor", dependencies: ["COpenBLAS", "CTensorKernels"]),
+        // Optimised in debug builds too, for the same reason: the tests run the portable path's SIMD8 loops
+        // on every golden image, and generic SIMD arithmetic at -Onone is one call per lane.
+        .target(name: "TLTensor", dependencies: ["COpenBLAS", "CTensorKernels"], swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "TLNN", dependencies: ["TLTensor"]),
         // NumPy's n-dimensional array (dtypes, views, broadcasting, printing) on TLTensor's strided kernels.
         .target(name: "TLArray", dependencies: ["TLTensor"]),

@@ -2,6 +2,9 @@
 // attribute, so the file compiles for the baseline and the code runs only where tl_cpu_has_avx512() says.
 #include "CTensorKernels.h"
 
+// x86-64 only: elsewhere (aarch64) the header declares none of these and Swift takes the portable path.
+#if defined(__x86_64__)
+
 #include <immintrin.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,60 +374,69 @@ TL_AVX512 static inline __attribute__((always_inline)) void depthwise_strip_row(
     }
 }
 
-TL_AVX512 void tl_depthwise_avx512(const float *image, long height, long width, long channels,
-                                   const float *kernel, long kernel_height, long kernel_width,
-                                   long stride_y, long stride_x, long pad_top, long pad_left,
-                                   const float *bias, int relu, float ceiling,
-                                   float *output, long out_width, long first_row, long end_row) {
-    const __m512 zero = _mm512_setzero_ps(), top = _mm512_set1_ps(ceiling);
-    int square = kernel_height == kernel_width && (kernel_height == 3 || kernel_height == 5);
-    long k = kernel_height;
-    long strip_width = (out_width - 1) * stride_x + kernel_width;
-    float *strip = square ? thread_scratch(SCRATCH_DEPTHWISE_RING, (size_t)(((channels + 15) / 16) * k * strip_width * 16)) : NULL;
-    if (square && strip == NULL) abort();
-    if (square) {
-        // A ring of k input rows, zero-padded, laid out by blocks of 16 channels (block, slot, pixel, 16):
-        // slot iy mod k holds input row iy. Each input row is read once, front to back (at stride 1), so
-        // the memory traffic is sequential; the sweep of an output row over one block then reads a few
-        // KB with no bounds checks.
-        long blocks = (channels + 15) / 16, block_floats = k * strip_width * 16;
-        long loaded[5];
-        for (int slot = 0; slot < 5; slot++) loaded[slot] = LONG_MIN;
-        for (long oy = first_row; oy < end_row; oy++) {
-            long slots[5];
-            for (long ky = 0; ky < k; ky++) {
-                long iy = oy * stride_y - pad_top + ky;
-                long slot = ((iy % k) + k) % k;
-                slots[ky] = slot;
-                if (loaded[slot] == iy) continue;
-                loaded[slot] = iy;
-                float *row = strip + slot * strip_width * 16;
-                for (long px = 0; px < strip_width; px++) {
-                    long ix = px - pad_left;
-                    int inside = iy >= 0 && iy < height && ix >= 0 && ix < width;
-                    const float *src = image + (iy * width + ix) * channels;
-                    for (long cb = 0; cb < blocks; cb++) {
-                        __m512 v = inside ? _mm512_maskz_loadu_ps(lane_mask(channels - cb * 16), src + cb * 16) : zero;
-                        _mm512_store_ps(row + cb * block_floats + px * 16, v);
-                    }
-                }
-            }
-            for (long cb = 0; cb < blocks; cb++) {
-                long ch = cb * 16;
-                __mmask16 mask = lane_mask(channels - ch);
-                __m512 b = bias ? _mm512_maskz_loadu_ps(mask, bias + ch) : zero;
-                float *rows[5];
-                for (long ky = 0; ky < k; ky++) rows[ky] = strip + cb * block_floats + slots[ky] * strip_width * 16;
-                float *out = output + oy * out_width * channels + ch;
-                if (k == 3) {
-                    depthwise_strip_row(rows, kernel + ch, channels, 3, stride_x, out_width, b, relu, ceiling, out, channels, mask);
-                } else {
-                    depthwise_strip_row(rows, kernel + ch, channels, 5, stride_x, out_width, b, relu, ceiling, out, channels, mask);
-                }
+/// Loads input row iy (zero outside the image) into ring slot `row`, by blocks of 16 channels:
+/// block cb's pixel px at row + cb * block_floats + px * 16.
+TL_AVX512 static void depthwise_load_row(const float *image, long height, long width, long channels, long iy, long pad_left,
+                                         long strip_width, long block_floats, float *row) {
+    long blocks = (channels + 15) / 16;
+    const __m512 zero = _mm512_setzero_ps();
+    for (long px = 0; px < strip_width; px++) {
+        long ix = px - pad_left;
+        int inside = iy >= 0 && iy < height && ix >= 0 && ix < width;
+        const float *src = image + (iy * width + ix) * channels;
+        for (long cb = 0; cb < blocks; cb++) {
+            __m512 v = inside ? _mm512_maskz_loadu_ps(lane_mask(channels - cb * 16), src + cb * 16) : zero;
+            _mm512_store_ps(row + cb * block_floats + px * 16, v);
+        }
+    }
+}
+
+/// Square 3x3 and 5x5 kernels: a ring of k input rows, zero-padded, laid out by blocks of 16 channels
+/// (block, slot, pixel, 16): slot iy mod k holds input row iy. Each input row is read once, front to back (at
+/// stride 1), so the memory traffic is sequential; the sweep of an output row over one block then reads a
+/// few KB with no bounds checks.
+TL_AVX512 static void depthwise_ring(const float *image, long height, long width, long channels, const float *kernel, long k,
+                                     long stride_y, long stride_x, long pad_top, long pad_left, const float *bias, int relu,
+                                     float ceiling, float *output, long out_width, long first_row, long end_row) {
+    long strip_width = (out_width - 1) * stride_x + k;
+    long blocks = (channels + 15) / 16, block_floats = k * strip_width * 16;
+    float *strip = thread_scratch(SCRATCH_DEPTHWISE_RING, (size_t)(blocks * block_floats));
+    if (strip == NULL) abort();
+    long loaded[5];
+    for (int slot = 0; slot < 5; slot++) loaded[slot] = LONG_MIN;
+    for (long oy = first_row; oy < end_row; oy++) {
+        long slots[5];
+        for (long ky = 0; ky < k; ky++) {
+            long iy = oy * stride_y - pad_top + ky;
+            long slot = ((iy % k) + k) % k;
+            slots[ky] = slot;
+            if (loaded[slot] == iy) continue;
+            loaded[slot] = iy;
+            depthwise_load_row(image, height, width, channels, iy, pad_left, strip_width, block_floats, strip + slot * strip_width * 16);
+        }
+        for (long cb = 0; cb < blocks; cb++) {
+            long ch = cb * 16;
+            __mmask16 mask = lane_mask(channels - ch);
+            __m512 b = bias ? _mm512_maskz_loadu_ps(mask, bias + ch) : _mm512_setzero_ps();
+            float *rows[5];
+            for (long ky = 0; ky < k; ky++) rows[ky] = strip + cb * block_floats + slots[ky] * strip_width * 16;
+            float *out = output + oy * out_width * channels + ch;
+            if (k == 3) {
+                depthwise_strip_row(rows, kernel + ch, channels, 3, stride_x, out_width, b, relu, ceiling, out, channels, mask);
+            } else {
+                depthwise_strip_row(rows, kernel + ch, channels, 5, stride_x, out_width, b, relu, ceiling, out, channels, mask);
             }
         }
-        return;
     }
+}
+
+/// Any other window: taps clipped to the image per output pixel.
+TL_AVX512 static void depthwise_general(const float *image, long height, long width, long channels,
+                                        const float *kernel, long kernel_height, long kernel_width,
+                                        long stride_y, long stride_x, long pad_top, long pad_left,
+                                        const float *bias, int relu, float ceiling,
+                                        float *output, long out_width, long first_row, long end_row) {
+    const __m512 zero = _mm512_setzero_ps(), top = _mm512_set1_ps(ceiling);
     for (long oy = first_row; oy < end_row; oy++) {
         long ky0 = pad_top - oy * stride_y;                           // first tap row inside the image
         if (ky0 < 0) ky0 = 0;
@@ -455,6 +467,49 @@ TL_AVX512 void tl_depthwise_avx512(const float *image, long height, long width, 
     }
 }
 
+TL_AVX512 void tl_depthwise_avx512(const float *image, long height, long width, long channels,
+                                   const float *kernel, long kernel_height, long kernel_width,
+                                   long stride_y, long stride_x, long pad_top, long pad_left,
+                                   const float *bias, int relu, float ceiling,
+                                   float *output, long out_width, long first_row, long end_row) {
+    if (kernel_height == kernel_width && (kernel_height == 3 || kernel_height == 5)) {
+        depthwise_ring(image, height, width, channels, kernel, kernel_height, stride_y, stride_x, pad_top, pad_left,
+                       bias, relu, ceiling, output, out_width, first_row, end_row);
+        return;
+    }
+    depthwise_general(image, height, width, channels, kernel, kernel_height, kernel_width, stride_y, stride_x,
+                      pad_top, pad_left, bias, relu, ceiling, output, out_width, first_row, end_row);
+}
+
+// MARK: - Max pooling
+
+TL_AVX512 void tl_max_pool_avx512(const float *image, long height, long width, long channels,
+                                  long window_height, long window_width, long stride_y, long stride_x,
+                                  long pad_top, long pad_left, float *output, long out_width, long first_row, long end_row) {
+    for (long oy = first_row; oy < end_row; oy++) {
+        long y0 = oy * stride_y - pad_top, y1 = y0 + window_height;
+        if (y0 < 0) y0 = 0;
+        if (y1 > height) y1 = height;
+        for (long ox = 0; ox < out_width; ox++) {
+            long x0 = ox * stride_x - pad_left, x1 = x0 + window_width;
+            if (x0 < 0) x0 = 0;
+            if (x1 > width) x1 = width;
+            float *out = output + (oy * out_width + ox) * channels;
+            for (long ch = 0; ch < channels; ch += 16) {
+                __mmask16 mask = lane_mask(channels - ch);
+                __m512 best = _mm512_maskz_loadu_ps(mask, image + (y0 * width + x0) * channels + ch);
+                for (long iy = y0; iy < y1; iy++) {
+                    for (long ix = x0; ix < x1; ix++) {
+                        // MAXPS(v, best) is v > best ? v : best: the portable loop's comparison, NaN included.
+                        best = _mm512_max_ps(_mm512_maskz_loadu_ps(mask, image + (iy * width + ix) * channels + ch), best);
+                    }
+                }
+                _mm512_mask_storeu_ps(out + ch, mask, best);
+            }
+        }
+    }
+}
+
 // MARK: - Optimizers
 
 TL_AVX512 void tl_rmsprop_avx512(float *weights, const float *gradients, float *velocity, long count,
@@ -473,3 +528,24 @@ TL_AVX512 void tl_rmsprop_avx512(float *weights, const float *gradients, float *
         _mm512_mask_storeu_ps(weights + i, mask, _mm512_sub_ps(_mm512_maskz_loadu_ps(mask, weights + i), step));
     }
 }
+
+TL_AVX512 void tl_adam_avx512(float *weights, const float *gradients, float *first_moment, float *second_moment, long count,
+                              float step_size, float beta1, float beta2, float epsilon) {
+    // As tl_rmsprop_avx512: the portable loop's operations in its order, no FMA, so the bits agree.
+    const __m512 b1 = _mm512_set1_ps(beta1), one_minus_b1 = _mm512_set1_ps(1 - beta1);
+    const __m512 b2 = _mm512_set1_ps(beta2), one_minus_b2 = _mm512_set1_ps(1 - beta2);
+    const __m512 alpha = _mm512_set1_ps(step_size), eps = _mm512_set1_ps(epsilon);
+    for (long i = 0; i < count; i += 16) {
+        __mmask16 mask = lane_mask(count - i);
+        __m512 g = _mm512_maskz_loadu_ps(mask, gradients + i);
+        __m512 m = _mm512_add_ps(_mm512_mul_ps(b1, _mm512_maskz_loadu_ps(mask, first_moment + i)), _mm512_mul_ps(one_minus_b1, g));
+        __m512 v = _mm512_add_ps(_mm512_mul_ps(b2, _mm512_maskz_loadu_ps(mask, second_moment + i)),
+                                 _mm512_mul_ps(_mm512_mul_ps(one_minus_b2, g), g));
+        __m512 step = _mm512_div_ps(_mm512_mul_ps(alpha, m), _mm512_add_ps(_mm512_sqrt_ps(v), eps));
+        _mm512_mask_storeu_ps(first_moment + i, mask, m);
+        _mm512_mask_storeu_ps(second_moment + i, mask, v);
+        _mm512_mask_storeu_ps(weights + i, mask, _mm512_sub_ps(_mm512_maskz_loadu_ps(mask, weights + i), step));
+    }
+}
+
+#endif

@@ -161,7 +161,8 @@ public enum ConvolutionKernels {
     /// pixels, spread over the cores with one sgemm thread each.
     public static func forward(input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry,
                                relu: Bool = false, reluCeiling: Float = .infinity,
-                               algorithm: ConvolutionAlgorithm = .automatic) -> Tensor {
+                               algorithm: ConvolutionAlgorithm = .automatic, kernels: KernelPath = .current) -> Tensor {
+        let kernels = kernels.effective
         let n = input.shape[0]
         let filters = kernel.shape[3]
         let shape = [n, g.outputHeight, g.outputWidth, filters]
@@ -176,10 +177,10 @@ public enum ConvolutionKernels {
                             Winograd.convolve(input: x.baseAddress!, batch: n, height: g.inputHeight, width: g.inputWidth,
                                               channels: g.channels, kernel: w.baseAddress!, filters: filters, bias: b, relu: relu,
                                               reluCeiling: reluCeiling, padTop: g.padTop, padLeft: g.padLeft, outputHeight: g.outputHeight,
-                                              outputWidth: g.outputWidth, tile: tile, output: y.baseAddress!)
+                                              outputWidth: g.outputWidth, tile: tile, output: y.baseAddress!, kernels: kernels)
                         default:
                             im2colForward(x.baseAddress!, batch: n, kernel: w.baseAddress!, filters: filters, bias: b,
-                                          relu: relu, reluCeiling: reluCeiling, geometry: g, output: y.baseAddress!)
+                                          relu: relu, reluCeiling: reluCeiling, geometry: g, output: y.baseAddress!, kernels: kernels)
                         }
                     }
                 }
@@ -189,17 +190,19 @@ public enum ConvolutionKernels {
 
     /// ``forward(input:kernel:bias:geometry:relu:reluCeiling:algorithm:)`` followed by 2x2 max pooling at
     /// stride 2 with no padding (Keras's `MaxPooling2D()`): `p[n, i, j, f] = max_{a,b<2} y[n, 2i+a, 2j+b, f]`.
-    /// Where Winograd F(4x4) runs on the AVX-512 kernels the pooling happens as tiles are written, so the
-    /// full-size map is never stored (VGG16's block ends); elsewhere it is the two passes.
+    /// Where Winograd F(4x4) runs on the C kernels (AVX-512, AVX2+FMA) the pooling happens as tiles are
+    /// written, so the full-size map is never stored (VGG16's block ends); elsewhere it is the two passes.
     public static func forwardMaxPooled(input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry,
                                         relu: Bool = false, reluCeiling: Float = .infinity,
-                                        algorithm: ConvolutionAlgorithm = .automatic) -> Tensor {
+                                        algorithm: ConvolutionAlgorithm = .automatic, kernels: KernelPath = .current) -> Tensor {
+        let kernels = kernels.effective
         let n = input.shape[0], filters = kernel.shape[3]
-        guard case .winograd(let tile) = resolve(algorithm, geometry: g, filters: filters, batch: n), Winograd.canPool(tile: tile) else {
+        guard case .winograd(let tile) = resolve(algorithm, geometry: g, filters: filters, batch: n),
+              Winograd.canPool(tile: tile, kernels: kernels) else {
             let y = forward(input: input, kernel: kernel, bias: bias, geometry: g, relu: relu, reluCeiling: reluCeiling,
-                            algorithm: algorithm)
+                            algorithm: algorithm, kernels: kernels)
             return PoolingKernels.maxForward(input: y, geometry: WindowGeometry(batch: y, window: (2, 2), strides: (2, 2), padding: .valid),
-                                             recordArgmax: false).output
+                                             recordArgmax: false, kernels: kernels).output
         }
         return input.scalars.withUnsafeBufferPointer { x in
             kernel.scalars.withUnsafeBufferPointer { w in
@@ -208,7 +211,8 @@ public enum ConvolutionKernels {
                         Winograd.convolve(input: x.baseAddress!, batch: n, height: g.inputHeight, width: g.inputWidth,
                                           channels: g.channels, kernel: w.baseAddress!, filters: filters, bias: b, relu: relu,
                                           reluCeiling: reluCeiling, padTop: g.padTop, padLeft: g.padLeft, outputHeight: g.outputHeight,
-                                          outputWidth: g.outputWidth, tile: tile, maxPool2x2: true, output: y.baseAddress!)
+                                          outputWidth: g.outputWidth, tile: tile, maxPool2x2: true, output: y.baseAddress!,
+                                          kernels: kernels)
                     }
                 }
             }
@@ -219,7 +223,7 @@ public enum ConvolutionKernels {
     /// its block into its own scratch and multiplying it by the kernel matrix, then adding bias and ReLU.
     static func im2colForward(_ x: UnsafePointer<Float>, batch n: Int, kernel w: UnsafePointer<Float>, filters: Int,
                               bias: UnsafePointer<Float>?, relu: Bool, reluCeiling: Float, geometry g: WindowGeometry,
-                              output y: UnsafeMutablePointer<Float>) {
+                              output y: UnsafeMutablePointer<Float>, kernels: KernelPath) {
         let p = g.outputPixels, k = g.patchLength
         guard n > 0, p > 0, filters > 0 else { return }
         let imageSize = g.inputHeight * g.inputWidth * g.channels
@@ -241,7 +245,7 @@ public enum ConvolutionKernels {
                     source = UnsafePointer(cols[worker])
                 }
                 sgemmOnThisThread(m: rows.count, n: filters, k: k, a: source, lda: k, b: w, ldb: filters,
-                                  bias: bias, relu: relu, reluCeiling: reluCeiling, c: out, ldc: filters)
+                                  bias: bias, relu: relu, reluCeiling: reluCeiling, c: out, ldc: filters, kernels: kernels)
             }
         }
     }
@@ -257,8 +261,9 @@ public enum ConvolutionKernels {
     public static func backward(
         input: Tensor, kernel: Tensor, outputGradient dy: Tensor, geometry g: WindowGeometry,
         kernelGradient: inout Tensor?, biasGradient: inout Tensor?, computeInputGradient: Bool,
-        algorithm: ConvolutionAlgorithm = .automatic
+        algorithm: ConvolutionAlgorithm = .automatic, kernels: KernelPath = .current
     ) -> Tensor? {
+        let kernels = kernels.effective
         let n = input.shape[0]
         let filters = kernel.shape[3]
         let p = g.outputPixels, k = g.patchLength
@@ -268,7 +273,7 @@ public enum ConvolutionKernels {
                 if kernelGradient != nil {
                     kernelGradient!.scalars.withUnsafeMutableBufferPointer { dw in
                         kernelGradientAccumulate(x.baseAddress!, batch: n, dy: dyBuffer.baseAddress!, filters: filters,
-                                                 geometry: g, into: dw.baseAddress!)
+                                                 geometry: g, into: dw.baseAddress!, kernels: kernels)
                     }
                 }
                 if biasGradient != nil {
@@ -317,7 +322,7 @@ public enum ConvolutionKernels {
                         Winograd.convolve(input: d.baseAddress!, batch: n, height: g.outputHeight, width: g.outputWidth,
                                           channels: filters, kernel: r.baseAddress!, filters: g.channels, bias: nil, relu: false,
                                           padTop: adjoint.padTop, padLeft: adjoint.padLeft, outputHeight: g.inputHeight,
-                                          outputWidth: g.inputWidth, tile: tile, output: dx.baseAddress!)
+                                          outputWidth: g.inputWidth, tile: tile, output: dx.baseAddress!, kernels: kernels)
                     }
                 }
             }
@@ -351,12 +356,12 @@ public enum ConvolutionKernels {
     /// `dW += cols(x)^T dY` with the rows of all images stacked: blocks of at most ``im2colBudget`` floats
     /// are unrolled in parallel, then each block is one (multithreaded) sgemm `k x rows x filters`.
     static func kernelGradientAccumulate(_ x: UnsafePointer<Float>, batch n: Int, dy: UnsafePointer<Float>, filters: Int,
-                                         geometry g: WindowGeometry, into dw: UnsafeMutablePointer<Float>) {
+                                         geometry g: WindowGeometry, into dw: UnsafeMutablePointer<Float>, kernels: KernelPath) {
         let p = g.outputPixels, k = g.patchLength
         let totalRows = n * p
         guard totalRows > 0 else { return }
-        if NativeKernels.avx512Enabled {
-            kernelGradientAccumulateNative(x, batch: n, dy: dy, filters: filters, geometry: g, into: dw)
+        if kernels != .portable {
+            kernelGradientAccumulateNative(x, batch: n, dy: dy, filters: filters, geometry: g, into: dw, kernels: kernels)
             return
         }
         if g.isPointwise {
@@ -380,12 +385,12 @@ public enum ConvolutionKernels {
 }
 
 extension ConvolutionKernels {
-    /// ``kernelGradientAccumulate(_:batch:dy:filters:geometry:into:)`` on the AVX-512 kernel, which multiplies
+    /// ``kernelGradientAccumulate(_:batch:dy:filters:geometry:into:kernels:)`` on the C kernels, which multiply
     /// plain (untransposed) matrices: `dW^T += dY^T cols(x)` block by block (`dY^T` is small: filters x
     /// the block's rows), a `filters x k` product whose long side spreads over the cores, then
     /// `dW += (dW^T)^T` once.
     static func kernelGradientAccumulateNative(_ x: UnsafePointer<Float>, batch n: Int, dy: UnsafePointer<Float>, filters: Int,
-                                               geometry g: WindowGeometry, into dw: UnsafeMutablePointer<Float>) {
+                                               geometry g: WindowGeometry, into dw: UnsafeMutablePointer<Float>, kernels: KernelPath) {
         let p = g.outputPixels, k = g.patchLength
         let totalRows = n * p
         var dwT = [Float](repeating: 0, count: filters * k)
@@ -406,7 +411,7 @@ extension ConvolutionKernels {
                     let dyT = transposed(dy + start * filters, rows: end - start, columns: filters)
                     dyT.withUnsafeBufferPointer { d in
                         sgemmAcrossCores(m: filters, n: k, k: end - start, a: d.baseAddress!, lda: end - start, b: source, ldb: k,
-                                         accumulate: true, c: t.baseAddress!, ldc: k)
+                                         accumulate: true, c: t.baseAddress!, ldc: k, kernels: kernels)
                     }
                     start = end
                 }

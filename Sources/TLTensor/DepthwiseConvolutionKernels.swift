@@ -9,14 +9,14 @@ import Dispatch
 public enum DepthwiseConvolutionKernels {
     /// `y[n, oy, ox, c] = act(b[c] + sum_{ky,kx} x[n, oy*sy - pt + ky, ox*sx - pl + kx, c] * w[ky, kx, c, 0])`,
     /// positions outside the image reading zero, `act(v) = min(max(v, 0), reluCeiling)` when `relu` (ReLU6:
-    /// ceiling 6), identity otherwise. Blocks of output rows go to the workers; with AVX-512 each block is
-    /// one call of `tl_depthwise_avx512`.
+    /// ceiling 6), identity otherwise. Blocks of output rows go to the workers; on the C kernels each block
+    /// is one call of `tl_depthwise_avx512` or `tl_depthwise_avx2`.
     public static func forward(input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry,
-                               relu: Bool = false, reluCeiling: Float = .infinity) -> Tensor {
+                               relu: Bool = false, reluCeiling: Float = .infinity, kernels: KernelPath = .current) -> Tensor {
+        let kernels = kernels.effective
         let n = input.shape[0], c = g.channels
         let outputImage = g.outputPixels * c
         let inputImage = g.inputHeight * g.inputWidth * c
-        let native = NativeKernels.avx512Enabled
         // At least 4 blocks a worker, so that a worker slowed by another process takes fewer.
         let blocksPerImage = max(1, min(g.outputHeight, (4 * ParallelFor.workerCount + n - 1) / max(n, 1)))
         let rowBlocks = ParallelFor.ranges(g.outputHeight, parts: blocksPerImage)
@@ -28,11 +28,7 @@ public enum DepthwiseConvolutionKernels {
                         ParallelFor.run(n * rowBlocks.count) { item in
                             let i = item / rowBlocks.count, rows = rowBlocks[item % rowBlocks.count]
                             let image = xBase + i * inputImage, output = yBase + i * outputImage
-                            if native {
-                                tl_depthwise_avx512(image, g.inputHeight, g.inputWidth, c, wBase, g.windowHeight, g.windowWidth,
-                                                    g.strideY, g.strideX, g.padTop, g.padLeft, b, relu ? 1 : 0, reluCeiling,
-                                                    output, g.outputWidth, rows.lowerBound, rows.upperBound)
-                            } else {
+                            if !nativeRows(kernels, image, wBase, b, g, relu: relu, reluCeiling: reluCeiling, rows: rows, output: output) {
                                 forwardRows(image, wBase, b, g, relu: relu, reluCeiling: reluCeiling, rows: rows, output: output)
                             }
                         }
@@ -40,6 +36,31 @@ public enum DepthwiseConvolutionKernels {
                 }
             }
         }
+    }
+
+    /// Output rows `rows` of one image on the C kernels of `path`; false, having done nothing, on the
+    /// portable path.
+    @inline(__always)
+    static func nativeRows(_ path: KernelPath, _ image: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>?,
+                           _ g: WindowGeometry, relu: Bool, reluCeiling: Float, rows: Range<Int>,
+                           output: UnsafeMutablePointer<Float>) -> Bool {
+        #if arch(x86_64)
+        let act: Int32 = relu ? 1 : 0
+        switch path {
+        case .avx512:
+            tl_depthwise_avx512(image, g.inputHeight, g.inputWidth, g.channels, w, g.windowHeight, g.windowWidth, g.strideY, g.strideX,
+                                g.padTop, g.padLeft, b, act, reluCeiling, output, g.outputWidth, rows.lowerBound, rows.upperBound)
+            return true
+        case .avx2:
+            tl_depthwise_avx2(image, g.inputHeight, g.inputWidth, g.channels, w, g.windowHeight, g.windowWidth, g.strideY, g.strideX,
+                              g.padTop, g.padLeft, b, act, reluCeiling, output, g.outputWidth, rows.lowerBound, rows.upperBound)
+            return true
+        case .portable:
+            return false
+        }
+        #else
+        return false
+        #endif
     }
 
     /// The portable loops of ``forward(input:kernel:bias:geometry:relu:reluCeiling:)`` for output rows `rows`
@@ -56,11 +77,8 @@ public enum DepthwiseConvolutionKernels {
                 } else {
                     out.update(repeating: 0, count: c)
                 }
-                g.forEachTapInside(oy: oy, ox: ox) { pixel, tap in
-                    let src = image + pixel * c, weights = w + tap * c
-                    for ch in 0..<c { out[ch] += src[ch] * weights[ch] }
-                }
-                if relu { for ch in 0..<c { out[ch] = clampReLU(out[ch], reluCeiling) } }
+                g.forEachTapInside(oy: oy, ox: ox) { pixel, tap in multiplyAddRun(out, image + pixel * c, w + tap * c, c) }
+                if relu { clampReLURun(out, c, reluCeiling) }
                 out += c
             }
         }
@@ -137,4 +155,17 @@ public enum DepthwiseConvolutionKernels {
         }
         return inputGradient
     }
+}
+
+/// `y[0..<n] += a[0..<n] * b[0..<n]` (a multiplication, then an addition: no fused multiply-add, as the
+/// scalar loop), eight lanes at a time.
+@inline(__always)
+func multiplyAddRun(_ y: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) {
+    let whole = n / 8 * 8
+    let (yp, ap, bp) = (UnsafeMutableRawPointer(y), UnsafeRawPointer(a), UnsafeRawPointer(b))
+    for offset in stride(from: 0, to: whole * 4, by: 32) {
+        let product = ap.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) * bp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+        yp.storeBytes(of: yp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) + product, toByteOffset: offset, as: SIMD8<Float>.self)
+    }
+    for i in whole..<n { y[i] += a[i] * b[i] }
 }

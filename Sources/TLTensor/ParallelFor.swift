@@ -42,15 +42,20 @@ public enum ParallelFor {
         }
         var next = 0
         let nextLock = NSLock()
+        // Dispatch's threads do not inherit task-local values: bind the caller's options in each, so that
+        // the kernels a body calls run on the caller's path.
+        let options = EngineOptions.current
         withoutActuallyEscaping(body) { body in
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                while true {
-                    nextLock.lock()
-                    let item = next
-                    next += 1
-                    nextLock.unlock()
-                    if item >= count { break }
-                    body(item, worker)
+                EngineOptions.with(options) {
+                    while true {
+                        nextLock.lock()
+                        let item = next
+                        next += 1
+                        nextLock.unlock()
+                        if item >= count { break }
+                        body(item, worker)
+                    }
                 }
             }
         }

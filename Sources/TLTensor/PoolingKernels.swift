@@ -1,10 +1,15 @@
+import CTensorKernels
+
 /// Max and average pooling over NHWC batches.
 public enum PoolingKernels {
     /// `y[n, oy, ox, c] = max over the window of x`; padded positions never win (TensorFlow's rule), and of
     /// equal values the first in row-major window order wins. Returns the flat input index of each maximum
     /// as well, for the backward pass. Output rows are spread over the cores; a 2x2 stride-2 window
-    /// inside the input takes a branch-free path.
-    public static func maxForward(input: Tensor, geometry g: WindowGeometry, recordArgmax: Bool) -> (output: Tensor, argmax: [Int32]) {
+    /// inside the input takes a branch-free path. Without the argmax, the C kernels of `kernels` do the rows.
+    public static func maxForward(input: Tensor, geometry g: WindowGeometry, recordArgmax: Bool,
+                                  kernels: KernelPath = .current) -> (output: Tensor, argmax: [Int32]) {
+        let kernels = kernels.effective
+        let native = !recordArgmax && kernels != .portable
         let n = input.shape[0], c = g.channels
         let shape = [n, g.outputHeight, g.outputWidth, c]
         var argmax = [Int32](repeating: 0, count: recordArgmax ? shape.reduce(1, *) : 0)
@@ -19,6 +24,10 @@ public enum PoolingKernels {
                     ParallelFor.run(parts.count) { part in
                         for row in parts[part] {
                             let i = row / g.outputHeight, oy = row % g.outputHeight
+                            if native {
+                                nativeMaxRow(kernels, x + i * imageSize, g, oy: oy, y: y + i * g.outputHeight * rowLength)
+                                continue
+                            }
                             maxRow(x + i * imageSize, base: i * imageSize, g, oy: oy, y: y + row * rowLength,
                                    argmax: am.map { $0 + row * rowLength })
                         }
@@ -29,7 +38,21 @@ public enum PoolingKernels {
         return (output, argmax)
     }
 
-    /// One output row of ``maxForward(input:geometry:recordArgmax:)``; `base` is the image's flat offset.
+    /// Output row `oy` of one image (`y` the image's output) on the C kernels of `path` (not portable).
+    @inline(__always)
+    static func nativeMaxRow(_ path: KernelPath, _ x: UnsafePointer<Float>, _ g: WindowGeometry, oy: Int, y: UnsafeMutablePointer<Float>) {
+        #if arch(x86_64)
+        if path == .avx512 {
+            tl_max_pool_avx512(x, g.inputHeight, g.inputWidth, g.channels, g.windowHeight, g.windowWidth, g.strideY, g.strideX,
+                               g.padTop, g.padLeft, y, g.outputWidth, oy, oy + 1)
+        } else {
+            tl_max_pool_avx2(x, g.inputHeight, g.inputWidth, g.channels, g.windowHeight, g.windowWidth, g.strideY, g.strideX,
+                             g.padTop, g.padLeft, y, g.outputWidth, oy, oy + 1)
+        }
+        #endif
+    }
+
+    /// One output row of ``maxForward(input:geometry:recordArgmax:kernels:)``; `base` is the image's flat offset.
     @inline(__always)
     static func maxRow(_ x: UnsafePointer<Float>, base: Int, _ g: WindowGeometry, oy: Int,
                        y: UnsafeMutablePointer<Float>, argmax am: UnsafeMutablePointer<Int32>?) {
@@ -43,7 +66,7 @@ public enum PoolingKernels {
             let first = (y0 * g.inputWidth + x0) * c
             if am == nil && y1 - y0 == 2 && x1 - x0 == 2 {
                 let a = x + first, b = a + c, d = a + g.inputWidth * c, e = d + c
-                for ch in 0..<c { y[o + ch] = max(max(a[ch], b[ch]), max(d[ch], e[ch])) }
+                max2x2Run(y + o, a, b, d, e, c)
                 o += c
                 continue
             }
@@ -62,6 +85,21 @@ public enum PoolingKernels {
             }
             o += c
         }
+    }
+
+    /// `y = max(max(a, b), max(d, e))` over `n` channels, eight lanes at a time, with Swift's `max`
+    /// (`max(p, q) = q >= p ? q : p`) in every lane.
+    @inline(__always)
+    static func max2x2Run(_ y: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                          _ d: UnsafePointer<Float>, _ e: UnsafePointer<Float>, _ n: Int) {
+        @inline(__always) func maximum(_ p: SIMD8<Float>, _ q: SIMD8<Float>) -> SIMD8<Float> { p.replacing(with: q, where: q .>= p) }
+        @inline(__always) func run(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD8<Float> { UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self) }
+        let whole = n / 8 * 8
+        for i in stride(from: 0, to: whole, by: 8) {
+            let value = maximum(maximum(run(a, i), run(b, i)), maximum(run(d, i), run(e, i)))
+            UnsafeMutableRawPointer(y + i).storeBytes(of: value, as: SIMD8<Float>.self)
+        }
+        for ch in whole..<n { y[ch] = max(max(a[ch], b[ch]), max(d[ch], e[ch])) }
     }
 
     /// Routes each output gradient to the input position that held the maximum.

@@ -24,13 +24,13 @@ public enum Winograd {
     /// transform reads or writes would all fall in the same L1 set (their distance a multiple of 4 KB).
     @inlinable public static func positionStride(_ count: Int) -> Int { (count + 1023) / 1024 * 1024 + 16 }
 
-    /// The tile's transforms run on the AVX-512 kernels (F(4x4) only; F(2x2) stays on the portable loops).
-    static func runsNative(_ tile: WinogradTile) -> Bool { tile == .f4 && NativeKernels.avx512Enabled }
+    /// The tile's transforms run on the C kernels of `path` (F(4x4) only; F(2x2) stays on the portable loops).
+    static func runsNative(_ tile: WinogradTile, _ path: KernelPath) -> Bool { tile == .f4 && path != .portable }
 
-    /// ``convolve(input:batch:height:width:channels:kernel:filters:bias:relu:reluCeiling:padTop:padLeft:outputHeight:outputWidth:tile:maxPool2x2:output:)``
+    /// ``convolve(input:batch:height:width:channels:kernel:filters:bias:relu:reluCeiling:padTop:padLeft:outputHeight:outputWidth:tile:maxPool2x2:output:kernels:)``
     /// can apply 2x2 max pooling at stride 2 as it writes (then `output` is the pooled `OH/2 x OW/2` map):
-    /// only the AVX-512 output transform pools.
-    public static func canPool(tile: WinogradTile) -> Bool { runsNative(tile) }
+    /// only the C output transforms (AVX-512, AVX2+FMA) pool.
+    public static func canPool(tile: WinogradTile, kernels: KernelPath = .current) -> Bool { runsNative(tile, kernels.effective) }
 
     /// A 3x3 kernel window at stride 1 can go through Winograd.
     public static func applies(to g: WindowGeometry) -> Bool {
@@ -40,13 +40,21 @@ public enum Winograd {
     /// `U[p][c][f] = (G g_{c,f} G^T)[p]` for an HWIO kernel `w` of shape (3, 3, C, F); position `p`'s
     /// `C x F` matrix starts at `u + p * positionStride(C * F)`.
     public static func transformKernel(_ w: UnsafePointer<Float>, channels C: Int, filters F: Int, tile: WinogradTile,
-                                into u: UnsafeMutablePointer<Float>) {
+                                       into u: UnsafeMutablePointer<Float>, kernels: KernelPath = .current) {
+        let kernels = kernels.effective
         let alpha = tile.alpha, positions = alpha * alpha
         let stride = positionStride(C * F)
         let parts = ParallelFor.ranges(C, parts: 4 * ParallelFor.workerCount)
-        if runsNative(tile) {
+        if runsNative(tile, kernels) {
             ParallelFor.run(parts.count) { part in
-                tl_winograd_f4_kernel_avx512(w, C, F, parts[part].lowerBound, parts[part].upperBound, u, stride)
+                let (first, end) = (parts[part].lowerBound, parts[part].upperBound)
+                #if arch(x86_64)
+                if kernels == .avx512 {
+                    tl_winograd_f4_kernel_avx512(w, C, F, first, end, u, stride)
+                } else {
+                    tl_winograd_f4_kernel_avx2(w, C, F, first, end, u, stride)
+                }
+                #endif
             }
             return
         }
@@ -76,101 +84,41 @@ public enum Winograd {
     /// `y = act(b + conv3x3(x, w))` at stride 1 (`act(v) = min(max(v, 0), reluCeiling)` when `relu`), for NHWC `x` (n, H, W, C) and HWIO `w` (3, 3, C, F):
     /// `y[n, oy, ox, f] = b[f] + sum_{ky,kx,c} x[n, oy - padTop + ky, ox - padLeft + kx, c] w[ky, kx, c, f]`,
     /// zero outside the input, for `oy < outputHeight`, `ox < outputWidth`. Every output element is written.
-    /// With `maxPool2x2` (see ``canPool(tile:)``) `y` is instead the 2x2 max pooling of that map at stride 2,
-    /// `OH/2 x OW/2` per image, and the full map is never stored.
+    /// With `maxPool2x2` (see ``canPool(tile:kernels:)``) `y` is instead the 2x2 max pooling of that map at
+    /// stride 2, `OH/2 x OW/2` per image, and the full map is never stored. `kernels` picks the transforms'
+    /// and products' kernels.
     public static func convolve(
         input x: UnsafePointer<Float>, batch n: Int, height H: Int, width W: Int, channels C: Int,
         kernel w: UnsafePointer<Float>, filters F: Int, bias: UnsafePointer<Float>?, relu: Bool, reluCeiling: Float = .infinity,
         padTop: Int, padLeft: Int, outputHeight OH: Int, outputWidth OW: Int, tile: WinogradTile,
-        maxPool2x2: Bool = false, output y: UnsafeMutablePointer<Float>
+        maxPool2x2: Bool = false, output y: UnsafeMutablePointer<Float>, kernels: KernelPath = .current
     ) {
+        let kernels = kernels.effective
         guard n > 0, OH > 0, OW > 0, F > 0 else { return }
-        precondition(!maxPool2x2 || canPool(tile: tile), "pooling inside Winograd needs F(4x4) on the AVX-512 kernels")
-        let pooledHeight = OH / 2, pooledWidth = OW / 2
-        let alpha = tile.alpha, m = tile.m, positions = alpha * alpha
-        let tilesY = (OH + m - 1) / m, tilesX = (OW + m - 1) / m
-        let tilesPerImage = tilesY * tilesX, totalTiles = n * tilesPerImage
-        let workers = ParallelFor.workerCount
-        let native = runsNative(tile)
-        var groupSize = max(16, groupBudget / (positions * (C + F)))
-        var groups = (totalTiles + groupSize - 1) / groupSize
-        groupSize = (totalTiles + groups - 1) / groups   // equal groups
-        groups = (totalTiles + groupSize - 1) / groupSize
-
+        precondition(!maxPool2x2 || canPool(tile: tile, kernels: kernels), "pooling inside Winograd needs F(4x4) on the C kernels")
+        let plan = WinogradPlan(x: x, batch: n, height: H, width: W, channels: C, filters: F, bias: bias, relu: relu,
+                                reluCeiling: reluCeiling, padTop: padTop, padLeft: padLeft, outputHeight: OH, outputWidth: OW,
+                                tile: tile, maxPool2x2: maxPool2x2, y: y, kernels: kernels)
+        let positions = plan.positions
         ScratchBuffer.withBuffers(3) { scratch in
             let uStride = positionStride(C * F)
             let u = scratch[0].reserve(positions * uStride)
-            let v = scratch[1].reserve(positions * positionStride(groupSize * C))
-            let mm = scratch[2].reserve(positions * positionStride(groupSize * F))
+            let v = scratch[1].reserve(positions * positionStride(plan.groupSize * C))
+            let mm = scratch[2].reserve(positions * positionStride(plan.groupSize * F))
             if C == 0 {
-                for t in 0..<(positions * positionStride(groupSize * F)) { mm[t] = 0 }
+                for t in 0..<(positions * positionStride(plan.groupSize * F)) { mm[t] = 0 }
             } else {
-                transformKernel(w, channels: C, filters: F, tile: tile, into: u)
+                transformKernel(w, channels: C, filters: F, tile: tile, into: u, kernels: kernels)
             }
-            for group in 0..<groups {
-                let first = group * groupSize
-                let count = min(groupSize, totalTiles - first)
-                let parts = ParallelFor.ranges(count, parts: 4 * workers)
+            for group in 0..<plan.groups {
+                let first = group * plan.groupSize
+                let count = min(plan.groupSize, plan.totalTiles - first)
                 let vStride = positionStride(count * C), mStride = positionStride(count * F)
                 if C > 0 {
-                    // V[p][t][c]
-                    ParallelFor.run(parts.count) { part in
-                        withUnsafeTemporaryAllocation(of: Float.self, capacity: positions * winogradLanes) { tmp in
-                            for t in parts[part] {
-                                let index = first + t
-                                let image = index / tilesPerImage, rest = index % tilesPerImage
-                                let y0 = (rest / tilesX) * m - padTop, x0 = (rest % tilesX) * m - padLeft
-                                let src = x + image * H * W * C
-                                if native {
-                                    tl_winograd_f4_input_avx512(src, H, W, C, y0, x0, v + t * C, vStride)
-                                    continue
-                                }
-                                for c in stride(from: 0, to: C, by: winogradLanes) {
-                                    transformInput(src, H: H, W: W, C: C, y0: y0, x0: x0, c: c, lanes: min(winogradLanes, C - c),
-                                                   tile: tile, tmp: tmp.baseAddress!, v: v + t * C, positionStride: vStride)
-                                }
-                            }
-                        }
-                    }
-                    // M[p] = V[p] U[p]
-                    if splitProducts {
-                        ParallelFor.run(positions) { p in
-                            sgemmOnThisThread(m: count, n: F, k: C, a: v + p * vStride, lda: C, b: u + p * uStride, ldb: F,
-                                              c: mm + p * mStride, ldc: F)
-                        }
-                    } else {
-                        for p in 0..<positions {
-                            sgemm(m: count, n: F, k: C, a: v + p * vStride, lda: C, b: u + p * uStride, ldb: F,
-                                  c: mm + p * mStride, ldc: F)
-                        }
-                    }
+                    plan.transformInputs(first: first, count: count, into: v, positionStride: vStride)   // V[p][t][c]
+                    plan.multiply(count: count, v: v, vStride: vStride, u: u, uStride: uStride, into: mm, mStride: mStride)
                 }
-                // y = A^T M A + b, ReLU.
-                ParallelFor.run(parts.count) { part in
-                    withUnsafeTemporaryAllocation(of: Float.self, capacity: (positions + 1) * winogradLanes) { tmp in
-                        for t in parts[part] {
-                            let index = first + t
-                            let image = index / tilesPerImage, rest = index % tilesPerImage
-                            let oy0 = (rest / tilesX) * m, ox0 = (rest % tilesX) * m
-                            if maxPool2x2 {
-                                tl_winograd_f4_output_pool_avx512(mm + t * F, mStride, F, bias, relu ? 1 : 0, reluCeiling,
-                                                                  y + image * pooledHeight * pooledWidth * F,
-                                                                  pooledHeight, pooledWidth, oy0, ox0)
-                                continue
-                            }
-                            let dst = y + image * OH * OW * F
-                            if native {
-                                tl_winograd_f4_output_avx512(mm + t * F, mStride, F, bias, relu ? 1 : 0, reluCeiling, dst, OH, OW, oy0, ox0)
-                                continue
-                            }
-                            for f in stride(from: 0, to: F, by: winogradLanes) {
-                                transformOutput(mm + t * F, positionStride: mStride, f: f, lanes: min(winogradLanes, F - f), F: F,
-                                                bias: bias, relu: relu, reluCeiling: reluCeiling, tile: tile, tmp: tmp.baseAddress!, y: dst,
-                                                OH: OH, OW: OW, oy0: oy0, ox0: ox0)
-                            }
-                        }
-                    }
-                }
+                plan.transformOutputs(first: first, count: count, from: mm, positionStride: mStride)    // y = A^T M A + b, ReLU
             }
         }
     }
@@ -218,19 +166,22 @@ public enum Winograd {
         let b = tmp + alpha * alpha * run                                          // the bias run
         if let bias { loadRun(b, bias + f, lanes) } else { for l in 0..<run { b[l] = 0 } }
         let rows = min(m, OH - oy0), cols = min(m, OW - ox0)
+        let bias8 = loadRun8(b), top = SIMD8<Float>(repeating: reluCeiling), zero = SIMD8<Float>()
         for j in 0..<cols {
             let column = tmp + j * run
             tile.outputTransform(column, alpha * run)                              // column j: first m rows
             for i in 0..<rows {
                 let src = column + i * alpha * run, dst = y + ((oy0 + i) * OW + ox0 + j) * F + f
+                var v = loadRun8(src) + bias8
+                if relu {
+                    // clampReLU's comparisons, lane by lane: NaN stays.
+                    v.replace(with: zero, where: v .< zero)
+                    v.replace(with: top, where: v .> top)
+                }
                 if lanes == run {
-                    if relu {
-                        for l in 0..<run { dst[l] = clampReLU(src[l] + b[l], reluCeiling) }
-                    } else {
-                        for l in 0..<run { dst[l] = src[l] + b[l] }
-                    }
+                    storeRun8(dst, v)
                 } else {
-                    for l in 0..<lanes { let v = src[l] + b[l]; dst[l] = relu ? clampReLU(v, reluCeiling) : v }
+                    for l in 0..<lanes { dst[l] = v[l] }
                 }
             }
         }

@@ -3,10 +3,17 @@
 /// `V = B^T d B` (input tile, alpha x alpha with alpha = m + 2), `U = G g G^T` (3x3 kernel),
 /// `Y = A^T (U . V) A` (m x m output), `.` the element-wise product summed over input channels.
 
-/// Channels a transform handles at once: values are stored as runs of `winogradLanes` floats, and
-/// every transform loops over a run. The fixed-count loops become SIMD code in release builds and stay
-/// plain float arithmetic (no generics, no SIMD types) in debug builds, where tests run them.
+/// Channels a transform handles at once: values are stored as runs of `winogradLanes` floats, and every
+/// transform works on a run as one `SIMD8<Float>`.
 public let winogradLanes = 8
+
+/// The run of 8 floats at `p` (any alignment).
+@inline(__always) @usableFromInline
+func loadRun8(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+
+/// Stores a run of 8 floats at `p` (any alignment).
+@inline(__always) @usableFromInline
+func storeRun8(_ p: UnsafeMutablePointer<Float>, _ v: SIMD8<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self) }
 
 /// Output tile side of a Winograd convolution: F(2x2, 3x3) or F(4x4, 3x3).
 public enum WinogradTile: Int, Sendable, CaseIterable {
@@ -21,30 +28,29 @@ public enum WinogradTile: Int, Sendable, CaseIterable {
     /// `x <- B^T x` along `alpha` values spaced `s` apart. F(2,3), points 0, 1, -1:
     /// `B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]`. F(4,3), points 0, 1, -1, 2, -2:
     /// `B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]`.
-    /// Each of the `alpha` values is a run of ``winogradLanes`` floats at `x + k * s`.
+    /// Each of the `alpha` values is a run of ``winogradLanes`` floats at `x + k * s`, handled as one SIMD8
+    /// value: two SSE registers on the x86-64 baseline, two NEON ones on aarch64, whatever the
+    /// auto-vectorizer would have decided.
     @inline(__always) @usableFromInline
     func inputTransform(_ x: UnsafeMutablePointer<Float>, _ s: Int) {
         switch self {
         case .f2:
-            for l in 0..<winogradLanes {
-                let d0 = x[l], d1 = x[s + l], d2 = x[2 * s + l], d3 = x[3 * s + l]
-                x[l] = d0 - d2
-                x[s + l] = d1 + d2
-                x[2 * s + l] = d2 - d1
-                x[3 * s + l] = d1 - d3
-            }
+            let d0 = loadRun8(x), d1 = loadRun8(x + s), d2 = loadRun8(x + 2 * s), d3 = loadRun8(x + 3 * s)
+            storeRun8(x, d0 - d2)
+            storeRun8(x + s, d1 + d2)
+            storeRun8(x + 2 * s, d2 - d1)
+            storeRun8(x + 3 * s, d1 - d3)
         case .f4:
-            for l in 0..<winogradLanes {
-                let d0 = x[l], d1 = x[s + l], d2 = x[2 * s + l], d3 = x[3 * s + l], d4 = x[4 * s + l], d5 = x[5 * s + l]
-                let a = d4 - 4 * d2, b = d3 - 4 * d1          // r1 = a + b, r2 = a - b
-                let c = d4 - d2, e = 2 * (d3 - d1)            // r3 = c + e, r4 = c - e
-                x[l] = 4 * d0 - 5 * d2 + d4
-                x[s + l] = a + b
-                x[2 * s + l] = a - b
-                x[3 * s + l] = c + e
-                x[4 * s + l] = c - e
-                x[5 * s + l] = 4 * d1 - 5 * d3 + d5
-            }
+            let d0 = loadRun8(x), d1 = loadRun8(x + s), d2 = loadRun8(x + 2 * s)
+            let d3 = loadRun8(x + 3 * s), d4 = loadRun8(x + 4 * s), d5 = loadRun8(x + 5 * s)
+            let a = d4 - 4 * d2, b = d3 - 4 * d1          // r1 = a + b, r2 = a - b
+            let c = d4 - d2, e = 2 * (d3 - d1)            // r3 = c + e, r4 = c - e
+            storeRun8(x, 4 * d0 - 5 * d2 + d4)
+            storeRun8(x + s, a + b)
+            storeRun8(x + 2 * s, a - b)
+            storeRun8(x + 3 * s, c + e)
+            storeRun8(x + 4 * s, c - e)
+            storeRun8(x + 5 * s, 4 * d1 - 5 * d3 + d5)
         }
     }
 
@@ -54,20 +60,17 @@ public enum WinogradTile: Int, Sendable, CaseIterable {
     func outputTransform(_ x: UnsafeMutablePointer<Float>, _ s: Int) {
         switch self {
         case .f2:
-            for l in 0..<winogradLanes {
-                let m0 = x[l], m1 = x[s + l], m2 = x[2 * s + l], m3 = x[3 * s + l]
-                x[l] = m0 + m1 + m2
-                x[s + l] = m1 - m2 - m3
-            }
+            let m0 = loadRun8(x), m1 = loadRun8(x + s), m2 = loadRun8(x + 2 * s), m3 = loadRun8(x + 3 * s)
+            storeRun8(x, m0 + m1 + m2)
+            storeRun8(x + s, m1 - m2 - m3)
         case .f4:
-            for l in 0..<winogradLanes {
-                let m0 = x[l], m1 = x[s + l], m2 = x[2 * s + l], m3 = x[3 * s + l], m4 = x[4 * s + l], m5 = x[5 * s + l]
-                let p12 = m1 + m2, n12 = m1 - m2, p34 = m3 + m4, n34 = m3 - m4
-                x[l] = m0 + p12 + p34
-                x[s + l] = n12 + 2 * n34
-                x[2 * s + l] = p12 + 4 * p34
-                x[3 * s + l] = n12 + 8 * n34 + m5
-            }
+            let m0 = loadRun8(x), m1 = loadRun8(x + s), m2 = loadRun8(x + 2 * s)
+            let m3 = loadRun8(x + 3 * s), m4 = loadRun8(x + 4 * s), m5 = loadRun8(x + 5 * s)
+            let p12 = m1 + m2, n12 = m1 - m2, p34 = m3 + m4, n34 = m3 - m4
+            storeRun8(x, m0 + p12 + p34)
+            storeRun8(x + s, n12 + 2 * n34)
+            storeRun8(x + 2 * s, p12 + 4 * p34)
+            storeRun8(x + 3 * s, n12 + 8 * n34 + m5)
         }
     }
 
@@ -75,28 +78,25 @@ public enum WinogradTile: Int, Sendable, CaseIterable {
     /// F(4,3): `G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]`.
     @inline(__always) @usableFromInline
     func kernelTransform(_ g: UnsafePointer<Float>, _ gs: Int, into u: UnsafeMutablePointer<Float>, _ s: Int) {
+        let g0 = loadRun8(g), g1 = loadRun8(g + gs), g2 = loadRun8(g + 2 * gs)
         switch self {
         case .f2:
-            for l in 0..<winogradLanes {
-                let g0 = g[l], g1 = g[gs + l], g2 = g[2 * gs + l]
-                let even = 0.5 * (g0 + g2), odd = 0.5 * g1
-                u[l] = g0
-                u[s + l] = even + odd
-                u[2 * s + l] = even - odd
-                u[3 * s + l] = g2
-            }
+            let even = 0.5 * (g0 + g2), odd = 0.5 * g1
+            storeRun8(u, g0)
+            storeRun8(u + s, even + odd)
+            storeRun8(u + 2 * s, even - odd)
+            storeRun8(u + 3 * s, g2)
         case .f4:
-            for l in 0..<winogradLanes {
-                let g0 = g[l], g1 = g[gs + l], g2 = g[2 * gs + l]
-                let even = (-1.0 / 6) * (g0 + g2), odd = (-1.0 / 6) * g1
-                let even2 = (1.0 / 24) * g0 + (1.0 / 6) * g2, odd2 = (1.0 / 12) * g1
-                u[l] = 0.25 * g0
-                u[s + l] = even + odd
-                u[2 * s + l] = even - odd
-                u[3 * s + l] = even2 + odd2
-                u[4 * s + l] = even2 - odd2
-                u[5 * s + l] = g2
-            }
+            // The constants as Float expressions, rounded once each as the scalar loops had them.
+            let minusSixth: Float = -1.0 / 6, sixth: Float = 1.0 / 6, twelfth: Float = 1.0 / 12, twentyFourth: Float = 1.0 / 24
+            let even = minusSixth * (g0 + g2), odd = minusSixth * g1
+            let even2 = twentyFourth * g0 + sixth * g2, odd2 = twelfth * g1
+            storeRun8(u, 0.25 * g0)
+            storeRun8(u + s, even + odd)
+            storeRun8(u + 2 * s, even - odd)
+            storeRun8(u + 3 * s, even2 + odd2)
+            storeRun8(u + 4 * s, even2 - odd2)
+            storeRun8(u + 5 * s, g2)
         }
     }
 

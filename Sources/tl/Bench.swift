@@ -42,6 +42,7 @@ struct ClassifierBench: ParsableCommand {
         let start = Date()
         _ = try model.fit(x: x, y: y, epochs: epochs, batchSize: 20, progress: .silent)
         let seconds = Date().timeIntervalSince(start)
+        print("kernels: \(KernelPath.current)")
         print("classifier_fit_seconds: \(String(format: "%.2f", seconds))")
         print("classifier_seconds_per_epoch: \(String(format: "%.3f", seconds / Double(max(epochs, 1))))")
         print("peak_rss_mb: \(peakResidentBytes() / 1_000_000)")
@@ -93,6 +94,7 @@ struct FeaturesBench: ParsableCommand {
         }
         let seconds = Date().timeIntervalSince(loaded)
         print("base: \(base)")
+        print("kernels: \(KernelPath.current)")
         print("weights_load_seconds: \(String(format: "%.3f", loaded.timeIntervalSince(start)))")
         print("images: \(total)")
         print("extract_seconds: \(String(format: "%.2f", seconds))")

@@ -94,7 +94,7 @@ struct KernelsBench: ParsableCommand {
         }
         let bestTotal = totals.min() ?? 0
         let median = totals.sorted()[totals.count / 2]
-        print("batch: \(batch)  image: \(size)x\(size)  threads: \(ParallelFor.workerCount)  algorithm: \(algorithm)  products: \(products)")
+        print("batch: \(batch)  image: \(size)x\(size)  threads: \(ParallelFor.workerCount)  algorithm: \(algorithm)  products: \(products)  kernels: \(KernelPath.current)")
         print("forward_seconds_best: \(String(format: "%.3f", bestTotal))")
         print("forward_seconds_median: \(String(format: "%.3f", median))")
         print("images_per_second: \(String(format: "%.2f", Double(batch) / bestTotal))")

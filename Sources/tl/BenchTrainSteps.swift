@@ -41,6 +41,7 @@ struct TrainStepsBench: ParsableCommand {
             print("\(method)_seconds_per_step: \(String(format: "%.3f", seconds))")
             print("\(method)_trainable_weights: \(model.trainableWeights.count)")
         }
+        print("kernels: \(KernelPath.current)")
         print("peak_rss_mb: \(peakResidentBytes() / 1_000_000)")
     }
 }

@@ -17,6 +17,9 @@ struct TL: ParsableCommand {
 
     static func main() {
         MemoryReuse.keepFreedMemory()
+        // Read TL_KERNELS now, so that a path this processor lacks is reported (one line on standard error)
+        // when tl starts rather than at the first convolution.
+        _ = EngineOptions.environment
         main(nil)
     }
 }

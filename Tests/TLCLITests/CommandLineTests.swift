@@ -25,6 +25,16 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(result.stdout, "2\n")
     }
 
+    /// A kernel path that names none is reported in one line on standard error as tl starts, and the run
+    /// goes on with the best path there is.
+    func testUnknownKernelPathIsReportedInOneLineAndTheRunGoesOn() throws {
+        let result = try binary.run(["-c", "print(1+1)"], environment: ["TL_KERNELS": "sse9"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "2\n")
+        XCTAssertTrue(result.stderr.hasPrefix("tl: TL_KERNELS=sse9 is not one of avx512, avx2, portable; using "), result.stderr)
+        XCTAssertEqual(result.stderr.components(separatedBy: "\n").filter { !$0.isEmpty }.count, 1, result.stderr)
+    }
+
     func testSyntaxErrorInAScriptShowsFileLineColumnAndCaret() throws {
         let script = try write("a = 1\nb = a +* 2\n", to: "broken.tl")
         let result = try binary.run(["run", script])

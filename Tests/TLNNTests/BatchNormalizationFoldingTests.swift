@@ -46,10 +46,7 @@ final class BatchNormalizationFoldingTests: XCTestCase {
     }
 
     func testFoldedInferenceEqualsLayerByLayer() throws {
-        for native in NativeKernels.avx512Available ? [false, true] : [false] {
-            let saved = NativeKernels.avx512Enabled
-            NativeKernels.avx512Enabled = native
-            defer { NativeKernels.avx512Enabled = saved }
+        try EngineOptions.forEachAvailablePath { path in
             let model = try makeBlock()
             let x = fd.random([2, 9, 9, 3], scale: 3)
             let layered = try model.forward(x, mode: ForwardMode(training: false, keepForBackward: true))
@@ -57,7 +54,7 @@ final class BatchNormalizationFoldingTests: XCTestCase {
             model.clearCache()
             let folded = try model.forward(x, mode: ForwardMode(training: false, keepForBackward: false))
             XCTAssertEqual(model.foldedRunsInLastForward, 3)
-            assertClose(folded, layered, native ? "avx512" : "swift")
+            assertClose(folded, layered, "\(path)")
         }
     }
 

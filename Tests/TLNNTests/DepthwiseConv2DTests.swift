@@ -22,13 +22,10 @@ final class DepthwiseConv2DTests: XCTestCase {
     }
 
     /// A depthwise convolution is a full convolution whose kernel is zero off the channel diagonal:
-    /// `Wfull[u, v, c, f] = W[u, v, c, 0] * [c == f]`. Both must give the same output, on the portable and
-    /// the AVX-512 kernels, with and without a ReLU6 clamped as the kernels write.
+    /// `Wfull[u, v, c, f] = W[u, v, c, 0] * [c == f]`. Both must give the same output, on every kernel path
+    /// the processor has, with and without a ReLU6 clamped as the kernels write.
     func testMatchesConv2DWithDiagonalKernel() throws {
-        let saved = NativeKernels.avx512Enabled
-        defer { NativeKernels.avx512Enabled = saved }
-        for native in NativeKernels.avx512Available ? [false, true] : [false] {
-            NativeKernels.avx512Enabled = native
+        try EngineOptions.forEachAvailablePath { path in
             for (strides, size, channels, activation) in [((1, 1), 7, 5, Activation.linear), ((2, 2), 8, 21, .relu6), ((2, 2), 7, 5, .relu6),
                                                           ((1, 1), 6, 33, .relu)] {
                 let depthwise = DepthwiseConv2D(kernelSize: (5, 5), strides: strides, padding: .same, activation: activation)
@@ -46,7 +43,7 @@ final class DepthwiseConv2DTests: XCTestCase {
                 full.bias!.value = b
                 let a = try depthwise(x), e = try full(x)
                 XCTAssertEqual(a.shape, e.shape)
-                let label = "\(native ? "avx512" : "swift") strides \(strides) size \(size) channels \(channels) \(activation)"
+                let label = "\(path) strides \(strides) size \(size) channels \(channels) \(activation)"
                 for i in 0..<a.count { XCTAssertEqual(a.scalars[i], e.scalars[i], accuracy: 1e-5, "\(label) [\(i)]") }
                 if activation == .relu6 { XCTAssertTrue(a.scalars.contains(6), "ReLU6 never saturated: \(label)") }
             }

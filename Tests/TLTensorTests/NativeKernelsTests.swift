@@ -1,80 +1,180 @@
 import XCTest
 @testable import TLTensor
 
-/// The AVX-512 matrix product (with its bias and ReLU epilogue) against a double-precision triple loop, on shapes that cut its 12 x 32 register
-/// tile and its 256-deep k-blocks at every kind of edge.
+/// The matrix product (with its bias and ReLU epilogue) on every kernel path the processor has, against a
+/// double-precision triple loop, on shapes that cut both register tiles (AVX-512 12 x 32, AVX2 6 x 16),
+/// their 256-deep k-blocks and their column blocks (512 and 256) at every kind of edge.
 final class NativeKernelsTests: XCTestCase {
-    func testProductOnThisThreadMatchesDefinitionOnBothPaths() throws {
+    func testProductOnThisThreadMatchesDefinitionOnEveryPath() throws {
         var rng = RandomGenerator(seed: 5)
-        let saved = NativeKernels.avx512Enabled
-        defer { NativeKernels.avx512Enabled = saved }
-        let shapes = [(1, 1, 1), (12, 32, 256), (13, 33, 257), (11, 31, 5), (25, 64, 600), (40, 100, 27), (3, 17, 513), (7, 5, 0),
-                      (14, 1100, 300)]   // three 512-column blocks of B, the last one short
-        for native in NativeKernels.avx512Available ? [false, true] : [false] {
-            NativeKernels.avx512Enabled = native
+        var shapes = [(1, 1, 1), (12, 32, 256), (13, 33, 257), (11, 31, 5), (6, 16, 256), (7, 17, 255), (5, 15, 3),
+                      (25, 64, 600), (9, 25, 40), (40, 100, 27), (3, 17, 513), (7, 5, 0),
+                      (14, 1100, 300)]   // several column blocks of B on either path, the last one short
+        for _ in 0..<4 { shapes.append((Int.random(in: 1...30, using: &rng), Int.random(in: 1...70, using: &rng), Int.random(in: 1...300, using: &rng))) }
+        EngineOptions.forEachAvailablePath { path in
             for (m, n, k) in shapes {
                 for variant in 0..<8 {
-                    let accumulate = variant & 1 != 0, withBias = variant & 2 != 0, relu = variant & 4 != 0
-                    // Row strides wider than the rows, so that a kernel reading past its row would be caught.
-                    let lda = k + 3, ldb = n + 2, ldc = n + 5
-                    let a = (0..<(m * lda)).map { _ in rng.uniform(-1, 1) }
-                    let b = (0..<(max(k, 1) * ldb)).map { _ in rng.uniform(-1, 1) }
-                    let c0 = (0..<(m * ldc)).map { _ in rng.uniform(-1, 1) }
-                    let bias = (0..<n).map { _ in rng.uniform(-1, 1) }
-                    var c = c0
-                    a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
-                        bias.withUnsafeBufferPointer { biasPointer in
-                            sgemmOnThisThread(m: m, n: n, k: k, a: ap.baseAddress!, lda: lda, b: bp.baseAddress!, ldb: ldb,
-                                              accumulate: accumulate, bias: withBias ? biasPointer.baseAddress : nil, relu: relu,
-                                              c: cp.baseAddress!, ldc: ldc)
-                        }
-                    } } }
-                    for i in 0..<m {
-                        for j in 0..<ldc {
-                            let label = "\(native ? "avx512" : "blas") m\(m) n\(n) k\(k) accumulate \(accumulate) bias \(withBias) relu \(relu) at \(i),\(j)"
-                            guard j < n else {
-                                XCTAssertEqual(c[i * ldc + j], c0[i * ldc + j], "wrote outside C: " + label)
-                                continue
-                            }
-                            var sum = accumulate ? Double(c0[i * ldc + j]) : 0
-                            for p in 0..<k { sum += Double(a[i * lda + p]) * Double(b[p * ldb + j]) }
-                            if withBias { sum += Double(bias[j]) }
-                            if relu { sum = max(sum, 0) }
-                            XCTAssertEqual(Double(c[i * ldc + j]), sum, accuracy: 1e-5 * Double(max(k, 1)), label)
-                        }
-                    }
+                    checkProduct(m: m, n: n, k: k, accumulate: variant & 1 != 0, withBias: variant & 2 != 0, relu: variant & 4 != 0,
+                                 ceiling: variant == 7 ? 0.5 : .infinity, path: path, rng: &rng)
                 }
             }
         }
     }
+
+    /// One product, checked element by element, and the padding of every row left untouched.
+    func checkProduct(m: Int, n: Int, k: Int, accumulate: Bool, withBias: Bool, relu: Bool, ceiling: Float, path: KernelPath,
+                      rng: inout RandomGenerator) {
+        // Row strides wider than the rows, so that a kernel reading or writing past its row would be caught.
+        let lda = k + 3, ldb = n + 2, ldc = n + 5
+        let a = (0..<(m * lda)).map { _ in rng.uniform(-1, 1) }
+        let b = (0..<(max(k, 1) * ldb)).map { _ in rng.uniform(-1, 1) }
+        let c0 = (0..<(m * ldc)).map { _ in rng.uniform(-1, 1) }
+        let bias = (0..<n).map { _ in rng.uniform(-1, 1) }
+        var c = c0
+        a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
+            bias.withUnsafeBufferPointer { biasPointer in
+                sgemmOnThisThread(m: m, n: n, k: k, a: ap.baseAddress!, lda: lda, b: bp.baseAddress!, ldb: ldb,
+                                  accumulate: accumulate, bias: withBias ? biasPointer.baseAddress : nil, relu: relu,
+                                  reluCeiling: ceiling, c: cp.baseAddress!, ldc: ldc, kernels: path)
+            }
+        } } }
+        for i in 0..<m {
+            for j in 0..<ldc {
+                let label = "\(path) m\(m) n\(n) k\(k) accumulate \(accumulate) bias \(withBias) relu \(relu) ceiling \(ceiling) at \(i),\(j)"
+                guard j < n else {
+                    XCTAssertEqual(c[i * ldc + j], c0[i * ldc + j], "wrote outside C: " + label)
+                    continue
+                }
+                var sum = accumulate ? Double(c0[i * ldc + j]) : 0
+                for p in 0..<k { sum += Double(a[i * lda + p]) * Double(b[p * ldb + j]) }
+                if withBias { sum += Double(bias[j]) }
+                if relu { sum = min(max(sum, 0), Double(ceiling)) }
+                XCTAssertEqual(Double(c[i * ldc + j]), sum, accuracy: 1e-5 * Double(max(k, 1)), label)
+            }
+        }
+    }
+
+    /// The product spread over the cores (column bands) equals the one-thread product on every path.
+    func testProductAcrossCoresEqualsOneThread() {
+        var rng = RandomGenerator(seed: 6)
+        let (m, n, k) = (20, 300, 77)
+        let a = (0..<(m * k)).map { _ in rng.uniform(-1, 1) }, b = (0..<(k * n)).map { _ in rng.uniform(-1, 1) }
+        let bias = (0..<n).map { _ in rng.uniform(-1, 1) }
+        EngineOptions.forEachAvailablePath { path in
+            var one = [Float](repeating: 0, count: m * n), across = one
+            a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in bias.withUnsafeBufferPointer { biasPointer in
+                one.withUnsafeMutableBufferPointer { c in
+                    sgemmOnThisThread(m: m, n: n, k: k, a: ap.baseAddress!, lda: k, b: bp.baseAddress!, ldb: n, bias: biasPointer.baseAddress,
+                                      relu: true, c: c.baseAddress!, ldc: n)
+                }
+                across.withUnsafeMutableBufferPointer { c in
+                    sgemmAcrossCores(m: m, n: n, k: k, a: ap.baseAddress!, lda: k, b: bp.baseAddress!, ldb: n, bias: biasPointer.baseAddress,
+                                     relu: true, c: c.baseAddress!, ldc: n)
+                }
+            } } }
+            XCTAssertEqual(one, across, "\(path)")
+            XCTAssertTrue(one.contains(0) && one.contains { $0 > 0 }, "\(path): the ReLU never clamped, or clamped everything")
+        }
+    }
 }
 
-/// The AVX-512 RMSprop step does the portable loop's float operations in its order: the same bits, on a
-/// length that leaves a masked tail, with tiny and large gradients.
-final class RMSpropStepTests: XCTestCase {
-    func testBothPathsAgreeToTheBitAndFollowTheFormula() throws {
-        try XCTSkipUnless(NativeKernels.avx512Available, "no AVX-512 here: only the portable path exists")
-        var rng = RandomGenerator(seed: 9)
-        let n = 1037
+/// The RMSprop and Adam steps do the portable loop's float operations in its order on every path: the same
+/// bits, on a length that leaves a tail on every vector width, with tiny and large gradients.
+final class OptimizerStepTests: XCTestCase {
+    let n = 1037
+    var rng = RandomGenerator(seed: 9)
+
+    func testRMSpropAgreesToTheBitOnEveryPathAndFollowsTheFormula() throws {
         let g = (0..<n).map { i in rng.uniform(-1, 1) * (i % 7 == 0 ? 1e-6 : 10) }
         let w0 = (0..<n).map { _ in rng.uniform(-1, 1) }, v0 = (0..<n).map { _ in rng.uniform(0, 1) }
-        let saved = NativeKernels.avx512Enabled
-        defer { NativeKernels.avx512Enabled = saved }
-        var results: [[Float]] = []
-        for native in [false, true] {
-            NativeKernels.avx512Enabled = native
+        var results: [KernelPath: [Float]] = [:]
+        EngineOptions.forEachAvailablePath { path in
             var w = w0, v = v0
             w.withUnsafeMutableBufferPointer { wp in v.withUnsafeMutableBufferPointer { vp in g.withUnsafeBufferPointer { gp in
                 rmspropStep(weights: wp.baseAddress!, gradients: gp.baseAddress!, velocity: vp.baseAddress!, count: n,
                             learningRate: 1e-3, rho: 0.9, epsilon: 1e-7)
             } } }
-            results.append(w + v)
+            results[path] = w + v
         }
-        XCTAssertEqual(results[0].map(\.bitPattern), results[1].map(\.bitPattern))
+        let portable = try XCTUnwrap(results[.portable])
+        for (path, result) in results { XCTAssertEqual(result.map(\.bitPattern), portable.map(\.bitPattern), "\(path)") }
         for i in [0, 1, 500, n - 1] {
             let v = 0.9 * Double(v0[i]) + 0.1 * Double(g[i]) * Double(g[i])
-            XCTAssertEqual(Double(results[1][i]), Double(w0[i]) - 1e-3 * Double(g[i]) / (v + 1e-7).squareRoot(), accuracy: 1e-6)
-            XCTAssertEqual(Double(results[1][n + i]), v, accuracy: 1e-5 * max(1, v))
+            XCTAssertEqual(Double(portable[i]), Double(w0[i]) - 1e-3 * Double(g[i]) / (v + 1e-7).squareRoot(), accuracy: 1e-6)
+            XCTAssertEqual(Double(portable[n + i]), v, accuracy: 1e-5 * max(1, v))
         }
+    }
+
+    func testAdamAgreesToTheBitOnEveryPathAndFollowsTheFormula() throws {
+        let g = (0..<n).map { i in rng.uniform(-1, 1) * (i % 5 == 0 ? 1e-5 : 3) }
+        let w0 = (0..<n).map { _ in rng.uniform(-1, 1) }
+        let m0 = (0..<n).map { _ in rng.uniform(-1, 1) }, v0 = (0..<n).map { _ in rng.uniform(0, 1) }
+        let (alpha, b1, b2, eps): (Float, Float, Float, Float) = (2e-3, 0.9, 0.999, 1e-7)
+        var results: [KernelPath: [Float]] = [:]
+        EngineOptions.forEachAvailablePath { path in
+            var w = w0, m = m0, v = v0
+            w.withUnsafeMutableBufferPointer { wp in m.withUnsafeMutableBufferPointer { mp in v.withUnsafeMutableBufferPointer { vp in
+                g.withUnsafeBufferPointer { gp in
+                    adamStep(weights: wp.baseAddress!, gradients: gp.baseAddress!, firstMoment: mp.baseAddress!, secondMoment: vp.baseAddress!,
+                             count: n, stepSize: alpha, beta1: b1, beta2: b2, epsilon: eps)
+                }
+            } } }
+            results[path] = w + m + v
+        }
+        let portable = try XCTUnwrap(results[.portable])
+        for (path, result) in results { XCTAssertEqual(result.map(\.bitPattern), portable.map(\.bitPattern), "\(path)") }
+        for i in [0, 3, 700, n - 1] {
+            let m = 0.9 * Double(m0[i]) + 0.1 * Double(g[i]), v = 0.999 * Double(v0[i]) + 0.001 * Double(g[i]) * Double(g[i])
+            XCTAssertEqual(Double(portable[n + i]), m, accuracy: 1e-6)
+            XCTAssertEqual(Double(portable[2 * n + i]), v, accuracy: 1e-6)
+            XCTAssertEqual(Double(portable[i]), Double(w0[i]) - 2e-3 * m / (v.squareRoot() + 1e-7), accuracy: 1e-5)
+        }
+    }
+}
+
+/// The kernel path comes from `TL_KERNELS` (or the older `TL_AVX512=0`), falls back with a notice where the
+/// processor lacks it, and reaches the workers of a parallel loop.
+final class EngineOptionsTests: XCTestCase {
+    func testEnvironmentSelectsThePathAndFallsBackWithANotice() {
+        XCTAssertEqual(EngineOptions.parse([:]).0.kernels, KernelPath.best)
+        XCTAssertNil(EngineOptions.parse([:]).notice)
+        XCTAssertEqual(EngineOptions.parse(["TL_KERNELS": "portable"]).0.kernels, .portable)
+        XCTAssertEqual(EngineOptions.parse(["TL_AVX512": "0"]).0.kernels, .portable)
+        XCTAssertEqual(EngineOptions.parse(["TL_AVX512": "1"]).0.kernels, KernelPath.best)
+        XCTAssertEqual(EngineOptions.parse(["TL_KERNELS": "avx2", "TL_AVX512": "0"]).0.kernels,
+                       KernelPath.avx2.isAvailable ? .avx2 : .portable, "TL_KERNELS wins over TL_AVX512")
+        for path in KernelPath.allCases {
+            let (options, notice) = EngineOptions.parse(["TL_KERNELS": path.rawValue.uppercased()])
+            if path.isAvailable {
+                XCTAssertEqual(options.kernels, path)
+                XCTAssertNil(notice)
+            } else {
+                XCTAssertLessThan(options.kernels, path)
+                XCTAssertTrue(options.kernels.isAvailable)
+                XCTAssertTrue(notice?.contains("using \(options.kernels)") == true && notice?.contains("\n") == false, "\(notice ?? "nil")")
+            }
+        }
+        let (options, notice) = EngineOptions.parse(["TL_KERNELS": "sse9"])
+        XCTAssertEqual(options.kernels, KernelPath.best)
+        XCTAssertEqual(notice, "tl: TL_KERNELS=sse9 is not one of avx512, avx2, portable; using \(KernelPath.best)")
+        XCTAssertEqual(KernelPath.available.first, .portable)
+        XCTAssertEqual(KernelPath.available, KernelPath.available.sorted())
+        #if arch(x86_64)
+        XCTAssertTrue(KernelPath.avx2.isAvailable || !KernelPath.avx512.isAvailable, "every AVX-512 machine here has AVX2+FMA")
+        #else
+        XCTAssertEqual(KernelPath.available, [.portable])
+        #endif
+    }
+
+    func testParallelLoopsRunOnTheCallersPath() {
+        EngineOptions.forEachAvailablePath { path in
+            var seen = [KernelPath?](repeating: nil, count: 64)
+            seen.withUnsafeMutableBufferPointer { s in
+                let base = s.baseAddress!
+                ParallelFor.run(64) { item in base[item] = KernelPath.current }
+            }
+            XCTAssertEqual(seen, [KernelPath?](repeating: path, count: 64))
+        }
+        XCTAssertEqual(KernelPath.current, EngineOptions.environment.kernels, "the binding ends with its scope")
     }
 }

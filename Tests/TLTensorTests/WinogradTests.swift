@@ -41,15 +41,10 @@ final class WinogradTests: XCTestCase {
         return diff / max(scale, 1e-30)
     }
 
-    /// Runs `body` once on the Swift/OpenBLAS kernels and, where the processor has AVX-512, once more on
-    /// the AVX-512 ones (``NativeKernels``), naming the path for failure messages.
+    /// Runs `body` once per kernel path the processor has (portable, AVX2+FMA, AVX-512), naming the path
+    /// for failure messages.
     func forEachKernelPath(_ body: (String) -> Void) {
-        let saved = NativeKernels.avx512Enabled
-        defer { NativeKernels.avx512Enabled = saved }
-        for native in NativeKernels.avx512Available ? [false, true] : [false] {
-            NativeKernels.avx512Enabled = native
-            body(native ? "avx512" : "swift")
-        }
+        EngineOptions.forEachAvailablePath { path in body("\(path)") }
     }
 
     func testWinogradMatchesDirectConvolutionOnRandomShapes() {

@@ -31,11 +31,13 @@ final class TinyModelGoldenTests: XCTestCase {
     }
 
     func testInferenceFromBothLayouts() throws {
-        for path in [legacyPath, keras3Path] {
-            let model = try makeTiny(dropout: true)
-            try KerasWeights.load(into: model, path: path)
-            let out = try model(golden("tiny_input"))
-            XCTAssertLessThan(Golden.relativeError(out.scalars, Golden.array("tiny_output").values), 1e-5, path)
+        try EngineOptions.forEachAvailablePath { kernels in
+            for path in [legacyPath, keras3Path] {
+                let model = try makeTiny(dropout: true)
+                try KerasWeights.load(into: model, path: path)
+                let out = try model(golden("tiny_input"))
+                XCTAssertLessThan(Golden.relativeError(out.scalars, Golden.array("tiny_output").values), 1e-5, "\(path) \(kernels)")
+            }
         }
     }
 
@@ -47,24 +49,33 @@ final class TinyModelGoldenTests: XCTestCase {
     }
 
     func testOneRMSpropStepMatchesKeras() throws {
+        try EngineOptions.forEachAvailablePath { path in try oneRMSpropStepMatchesKeras(path) }
+    }
+
+    func oneRMSpropStepMatchesKeras(_ path: KernelPath) throws {
         let model = try makeTiny(dropout: false)
         try KerasWeights.load(into: model, path: legacyPath)
         try model.compile(optimizer: RMSprop(learningRate: 1e-2), loss: .binaryCrossentropy, metrics: [])
         let result = try model.trainStep(golden("tiny_input"), Tensor(shape: [3], scalars: [0, 1, 1]),
                                          setup: model.compiled!, epoch: 1, batch: 1)
         let expectedLoss = (Golden.entry("tiny_rmsprop_step_loss")["value"] as! NSNumber).doubleValue
-        XCTAssertEqual(result.loss, expectedLoss, accuracy: 1e-5)
+        XCTAssertEqual(result.loss, expectedLoss, accuracy: 1e-5, "\(path)")
         for name in ["c1", "c2", "d1", "d2"] {
             let layer = try XCTUnwrap(model.layer(named: name))
             for p in layer.weights {
                 let reference = Golden.array("tiny_rmsprop_step_sequential_\(name)_\(p.name)")
                 XCTAssertEqual(p.shape, reference.shape)
-                XCTAssertLessThan(Golden.maxAbsError(p.value.scalars, reference.values), 1e-5, "\(name) \(p.name)")
+                XCTAssertLessThan(Golden.maxAbsError(p.value.scalars, reference.values), 1e-5, "\(name) \(p.name) \(path)")
             }
         }
     }
 
+    /// On every kernel path the processor has.
     func testThreeEpochFitMatchesKerasHistoryAndPredictions() throws {
+        try EngineOptions.forEachAvailablePath { path in try threeEpochFitMatchesKeras(path) }
+    }
+
+    func threeEpochFitMatchesKeras(_ path: KernelPath) throws {
         let model = try makeTiny(dropout: false)
         try KerasWeights.load(into: model, path: keras3Path)
         try model.compile(optimizer: RMSprop(learningRate: 1e-3), loss: .binaryCrossentropy, metrics: ["acc"])
@@ -74,11 +85,11 @@ final class TinyModelGoldenTests: XCTestCase {
         let loss = (reference["loss"] as! [NSNumber]).map(\.doubleValue)
         let acc = (reference["acc"] as! [NSNumber]).map(\.doubleValue)
         for epoch in 0..<3 {
-            XCTAssertEqual(history["loss"]![epoch], loss[epoch], accuracy: 1e-4, "loss, epoch \(epoch + 1)")
-            XCTAssertEqual(history["acc"]![epoch], acc[epoch], accuracy: 1e-6, "acc, epoch \(epoch + 1)")
+            XCTAssertEqual(history["loss"]![epoch], loss[epoch], accuracy: 1e-4, "loss, epoch \(epoch + 1), \(path)")
+            XCTAssertEqual(history["acc"]![epoch], acc[epoch], accuracy: 1e-6, "acc, epoch \(epoch + 1), \(path)")
         }
         let predictions = try model.predict(x: golden("tiny_fit_x"))
-        XCTAssertLessThan(Golden.maxAbsError(predictions.scalars, Golden.array("tiny_fit_output").values), 1e-4)
+        XCTAssertLessThan(Golden.maxAbsError(predictions.scalars, Golden.array("tiny_fit_output").values), 1e-4, "\(path)")
     }
 
     func testSaveAndReloadBothLayoutsRoundTrip() throws {

@@ -20,21 +20,24 @@ final class VGG16ParityTests: XCTestCase {
         return try Sequential(Array(model.layers[...end]), name: "prefix_" + name)
     }
 
+    /// On every kernel path the processor has (portable, AVX2+FMA, AVX-512).
     func testIntermediateAndFinalOutputsMatchKeras() throws {
         let base = try loadBase()
         let input = tensor(Golden.array("vgg16_input"))
-        let first = try prefix(of: base, through: "block1_conv1")(input.slice(0..<1))
-        let conv1Error = Golden.relativeError(first.scalars, Golden.array("vgg16_block1_conv1").values)
-        XCTAssertLessThan(conv1Error, 1e-4, "block1_conv1")
-        let pool3 = try prefix(of: base, through: "block3_pool")(input)
-        XCTAssertEqual(pool3.shape, Golden.array("vgg16_block3_pool").shape)
-        let pool3Error = Golden.relativeError(pool3.scalars, Golden.array("vgg16_block3_pool").values)
-        XCTAssertLessThan(pool3Error, 1e-4, "block3_pool")
-        let features = try base.predict(x: input, batchSize: 2)
-        XCTAssertEqual(features.shape, [4, 4, 4, 512])
-        let pool5Error = Golden.relativeError(features.scalars, Golden.array("vgg16_block5_pool").values)
-        XCTAssertLessThan(pool5Error, 1e-4, "block5_pool")
-        print("vgg16 relative errors: block1_conv1 \(conv1Error), block3_pool \(pool3Error), block5_pool \(pool5Error)")
+        try EngineOptions.forEachAvailablePath { path in
+            let first = try prefix(of: base, through: "block1_conv1")(input.slice(0..<1))
+            let conv1Error = Golden.relativeError(first.scalars, Golden.array("vgg16_block1_conv1").values)
+            XCTAssertLessThan(conv1Error, 1e-4, "block1_conv1 \(path)")
+            let pool3 = try prefix(of: base, through: "block3_pool")(input)
+            XCTAssertEqual(pool3.shape, Golden.array("vgg16_block3_pool").shape)
+            let pool3Error = Golden.relativeError(pool3.scalars, Golden.array("vgg16_block3_pool").values)
+            XCTAssertLessThan(pool3Error, 1e-4, "block3_pool \(path)")
+            let features = try base.predict(x: input, batchSize: 2)
+            XCTAssertEqual(features.shape, [4, 4, 4, 512])
+            let pool5Error = Golden.relativeError(features.scalars, Golden.array("vgg16_block5_pool").values)
+            XCTAssertLessThan(pool5Error, 1e-4, "block5_pool \(path)")
+            print("vgg16 relative errors (\(path)): block1_conv1 \(conv1Error), block3_pool \(pool3Error), block5_pool \(pool5Error)")
+        }
     }
 
     /// Any input size: a base built without input_shape takes a 224x180 image.

@@ -2,13 +2,17 @@
 #define CTENSOR_KERNELS_H
 
 /*
- * Hot loops written for AVX-512, chosen at run time.
+ * Hot loops written for AVX-512 and for AVX2+FMA, chosen at run time.
  *
- * Swift compiles tl for the x86-64 baseline (SSE2), so its vector code is 4 floats wide. On a processor
- * with AVX-512 these C functions, compiled with a per-function target attribute, work on 16 floats
- * at a time, while the same binary still runs everywhere else: callers ask tl_cpu_has_avx512() first
- * and otherwise use their Swift/OpenBLAS paths. Every function here is single-threaded; callers split
- * the work across cores.
+ * Swift compiles tl for the x86-64 baseline (SSE2), so its vector code is 4 floats wide. These C
+ * functions, compiled with per-function target attributes, work on 16 floats at a time (the _avx512
+ * family, kernels_avx512.c) or 8 (the _avx2 family, kernels_avx2.c, same contracts), while the same
+ * binary still runs on every x86-64: callers ask tl_cpu_has_avx512() / tl_cpu_has_avx2_fma() first and
+ * otherwise use their Swift/OpenBLAS paths. Every function here is single-threaded; callers split the
+ * work across cores.
+ *
+ * Only x86-64 has them: elsewhere (aarch64) this header declares just the memory functions, so that a
+ * call to an x86 kernel cannot even compile there (Swift guards its calls with #if arch(x86_64)).
  */
 
 #include <stddef.h>
@@ -17,8 +21,13 @@
 extern "C" {
 #endif
 
+#if defined(__x86_64__)
+
 /** 1 when the processor (and the OS, which must save the zmm registers) supports AVX-512F. */
 int tl_cpu_has_avx512(void);
+
+/** 1 when the processor (and the OS, which must save the ymm registers) supports AVX2 and FMA3. */
+int tl_cpu_has_avx2_fma(void);
 
 /**
  * Row-major C = act(A B + bias) (accumulate = 0) or C = act(C + A B + bias) (accumulate = 1), A m x k
@@ -83,11 +92,60 @@ void tl_depthwise_avx512(const float *image, long height, long width, long chann
                          float *output, long out_width, long first_row, long end_row);
 
 /**
+ * Max pooling of output rows [first_row, end_row) of one NHWC image: out[oy][ox][c] = the maximum of
+ * image[iy][ix][c] over the window at (oy*sy - pad_top, ox*sx - pad_left) clipped to the image (padded
+ * positions never win, as in TensorFlow), compared as the portable loop does (v > best). No argmax: for
+ * inference. Requires tl_cpu_has_avx512().
+ */
+void tl_max_pool_avx512(const float *image, long height, long width, long channels,
+                        long window_height, long window_width, long stride_y, long stride_x,
+                        long pad_top, long pad_left, float *output, long out_width, long first_row, long end_row);
+
+/**
  * One RMSprop step over `count` weights (Keras 3): v = rho v + (1 - rho) g^2, w -= lr g / sqrt(v + epsilon),
  * with the same operations, in the same order, as the portable loop. Requires tl_cpu_has_avx512().
  */
 void tl_rmsprop_avx512(float *weights, const float *gradients, float *velocity, long count,
                        float learning_rate, float rho, float epsilon);
+
+/**
+ * One Keras 3 Adam step over `count` weights: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
+ * w -= step_size m / (sqrt(v) + epsilon), step_size = lr sqrt(1 - b2^t) / (1 - b1^t) computed by the
+ * caller; the portable loop's operations in its order. Requires tl_cpu_has_avx512().
+ */
+void tl_adam_avx512(float *weights, const float *gradients, float *first_moment, float *second_moment, long count,
+                    float step_size, float beta1, float beta2, float epsilon);
+
+/*
+ * The AVX2+FMA family: the contracts of the _avx512 functions above, on 8 lanes (sgemm with a 6 x 16
+ * register tile and 256 x 256 blocks of B). Each requires tl_cpu_has_avx2_fma().
+ */
+void tl_sgemm_nn_avx2(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+                      float *c, long ldc, int accumulate, const float *bias, int relu, float ceiling);
+void tl_winograd_f4_input_avx2(const float *image, long height, long width, long channels,
+                               long y0, long x0, float *v, long position_stride);
+void tl_winograd_f4_output_avx2(const float *mt, long position_stride, long filters,
+                                const float *bias, int relu, float ceiling, float *output,
+                                long out_height, long out_width, long oy0, long ox0);
+void tl_winograd_f4_output_pool_avx2(const float *mt, long position_stride, long filters,
+                                     const float *bias, int relu, float ceiling, float *pooled,
+                                     long pooled_height, long pooled_width, long oy0, long ox0);
+void tl_winograd_f4_kernel_avx2(const float *kernel, long channels, long filters, long first_channel,
+                                long end_channel, float *u, long position_stride);
+void tl_depthwise_avx2(const float *image, long height, long width, long channels,
+                       const float *kernel, long kernel_height, long kernel_width,
+                       long stride_y, long stride_x, long pad_top, long pad_left,
+                       const float *bias, int relu, float ceiling,
+                       float *output, long out_width, long first_row, long end_row);
+void tl_max_pool_avx2(const float *image, long height, long width, long channels,
+                      long window_height, long window_width, long stride_y, long stride_x,
+                      long pad_top, long pad_left, float *output, long out_width, long first_row, long end_row);
+void tl_rmsprop_avx2(float *weights, const float *gradients, float *velocity, long count,
+                     float learning_rate, float rho, float epsilon);
+void tl_adam_avx2(float *weights, const float *gradients, float *first_moment, float *second_moment, long count,
+                  float step_size, float beta1, float beta2, float epsilon);
+
+#endif /* __x86_64__ */
 
 /**
  * Serves large allocations from the heap instead of one mmap each, and never trims the heap: freed

@@ -1,0 +1,597 @@
+// AVX2+FMA kernels for tl's hot loops; see include/CTensorKernels.h. The same algorithms as
+// kernels_avx512.c on 8 lanes and 16 ymm registers: every function carries target("avx2,fma"), so the file
+// compiles for the x86-64 baseline and the code runs only where tl_cpu_has_avx2_fma() says. Most x86-64
+// machines in use (AMD Zen 1-3, Intel client cores) have AVX2 and FMA but no AVX-512.
+#include "CTensorKernels.h"
+
+#if defined(__x86_64__)
+
+#include <immintrin.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TL_AVX2 __attribute__((target("avx2,fma")))
+
+int tl_cpu_has_avx2_fma(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0;
+}
+
+// MARK: - Lanes
+
+/// A lane mask for the first `lanes` of 8 floats (all lanes past 8, none below 1), as maskload/maskstore
+/// take it: the sign bit of each 32-bit lane.
+TL_AVX2 static inline __m256i lane_mask(long lanes) {
+    long clamped = lanes < 0 ? 0 : (lanes > 8 ? 8 : lanes);
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)clamped), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/// The first `lanes` floats at p, zero beyond. Whole runs take a plain load: a masked load costs more,
+/// and a masked store (below) far more on AMD cores, so masks are kept for the tails.
+TL_AVX2 static inline __m256 load_lanes(const float *p, long lanes, __m256i mask) {
+    return lanes >= 8 ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, mask);
+}
+
+TL_AVX2 static inline void store_lanes(float *p, long lanes, __m256i mask, __m256 v) {
+    if (lanes >= 8) _mm256_storeu_ps(p, v);
+    else _mm256_maskstore_ps(p, mask, v);
+}
+
+/// min(max(v, 0), top): ReLU with a ceiling (INFINITY for plain ReLU). NaN stays NaN: MAXPS and MINPS
+/// return their second operand when either is NaN.
+TL_AVX2 static inline __m256 clamp_relu(__m256 v, __m256 top) {
+    return _mm256_min_ps(top, _mm256_max_ps(_mm256_setzero_ps(), v));
+}
+
+// MARK: - Scratch
+
+/// Per-thread scratch as in kernels_avx512.c (B's packed panels, the depthwise row ring), grown on demand
+/// and kept for the thread's life; separate buffers, so that switching paths in one process is safe.
+enum { SCRATCH_PACKED_B, SCRATCH_DEPTHWISE_RING, SCRATCH_USES };
+static __thread float *scratch[SCRATCH_USES];
+static __thread size_t scratch_capacity[SCRATCH_USES];
+
+static float *thread_scratch(int use, size_t floats) {
+    if (floats > scratch_capacity[use]) {
+        free(scratch[use]);
+        scratch[use] = NULL;
+        scratch_capacity[use] = 0;
+        void *p = NULL;
+        if (posix_memalign(&p, 64, floats * sizeof(float)) != 0) return NULL;
+        scratch[use] = p;
+        scratch_capacity[use] = floats;
+    }
+    return scratch[use];
+}
+
+// MARK: - sgemm
+
+// Register tile MR x NR: 12 accumulators, two rows of B and one broadcast of A make 15 of the 16 ymm
+// registers. A packed block of B is KC x NC (256 KB): half the L2 of a Zen 2/3 core, all of a Skylake
+// client core's, so the panels stay in L2 while each 6-row panel of A streams from L1.
+enum { MR = 6, NR = 16, KC = 256, NC = 256 };
+
+/// Packs rows [0, kc) of B (columns [0, n)) into panels of NR columns: panel j holds kc runs of NR floats,
+/// zero beyond column n.
+TL_AVX2 static void pack_b(long kc, long n, const float *b, long ldb, float *dst) {
+    for (long j0 = 0; j0 < n; j0 += NR) {
+        long lanes0 = n - j0, lanes1 = n - j0 - 8;
+        __m256i m0 = lane_mask(lanes0), m1 = lane_mask(lanes1);
+        const float *src = b + j0;
+        for (long p = 0; p < kc; p++) {
+            _mm256_store_ps(dst, load_lanes(src, lanes0, m0));
+            _mm256_store_ps(dst + 8, lanes1 > 0 ? load_lanes(src + 8, lanes1, m1) : _mm256_setzero_ps());
+            src += ldb;
+            dst += NR;
+        }
+    }
+}
+
+/// Stores one row of the tile: y = act(acc + bias (+ C)), the first `cols` columns.
+TL_AVX2 static inline void store_row(float *row, __m256 acc0, __m256 acc1, __m256 bias0, __m256 bias1, int accumulate,
+                                     int relu, __m256 top, long cols, __m256i m0, __m256i m1) {
+    __m256 y0 = _mm256_add_ps(acc0, bias0), y1 = _mm256_add_ps(acc1, bias1);
+    if (accumulate) {
+        y0 = _mm256_add_ps(y0, load_lanes(row, cols, m0));
+        if (cols > 8) y1 = _mm256_add_ps(y1, load_lanes(row + 8, cols - 8, m1));
+    }
+    if (relu) { y0 = clamp_relu(y0, top); y1 = clamp_relu(y1, top); }
+    store_lanes(row, cols, m0, y0);
+    if (cols > 8) store_lanes(row + 8, cols - 8, m1, y1);
+}
+
+/// c[0..<rows][0..<cols] (+)= a[0..<MR][0..<kc] * panel, with a's rows lda apart and broadcast one value at
+/// a time, the panel kc runs of NR floats. The 12 accumulators stay in registers.
+TL_AVX2 static inline void micro_kernel(long kc, const float *a, long lda, const float *panel, float *c, long ldc,
+                                        int accumulate, const float *bias, int relu, float ceiling, long rows, long cols) {
+    __m256 acc[MR][2];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) { acc[r][0] = _mm256_setzero_ps(); acc[r][1] = _mm256_setzero_ps(); }
+    for (long p = 0; p < kc; p++) {
+        __m256 b0 = _mm256_load_ps(panel), b1 = _mm256_load_ps(panel + 8);
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MR; r++) {
+            __m256 x = _mm256_broadcast_ss(a + r * lda + p);
+            acc[r][0] = _mm256_fmadd_ps(x, b0, acc[r][0]);
+            acc[r][1] = _mm256_fmadd_ps(x, b1, acc[r][1]);
+        }
+        panel += NR;
+    }
+    __m256i m0 = lane_mask(cols), m1 = lane_mask(cols - 8);
+    const __m256 zero = _mm256_setzero_ps(), top = _mm256_set1_ps(ceiling);
+    __m256 bias0 = bias ? load_lanes(bias, cols, m0) : zero;
+    __m256 bias1 = bias && cols > 8 ? load_lanes(bias + 8, cols - 8, m1) : zero;
+    if (rows == MR && cols == NR) {
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MR; r++) store_row(c + r * ldc, acc[r][0], acc[r][1], bias0, bias1, accumulate, relu, top, NR, m0, m1);
+        return;
+    }
+    for (int r = 0; r < MR && r < rows; r++) {
+        store_row(c + r * ldc, acc[r][0], acc[r][1], bias0, bias1, accumulate, relu, top, cols, m0, m1);
+    }
+}
+
+/// C = act((C) + bias) for k = 0, where there is no product to fuse the epilogue into.
+static void epilogue_only(long m, long n, float *c, long ldc, int accumulate, const float *bias, int relu, float ceiling) {
+    for (long i = 0; i < m; i++) {
+        for (long j = 0; j < n; j++) {
+            float y = (accumulate ? c[i * ldc + j] : 0) + (bias ? bias[j] : 0);
+            c[i * ldc + j] = relu ? (y < 0 ? 0 : (y > ceiling ? ceiling : y)) : y;
+        }
+    }
+}
+
+/// One packed block of B against every row panel of A.
+TL_AVX2 static void multiply_block(long m, long n, long jc, long nc, long kc, const float *a, long lda, const float *bp,
+                                   float *edge_a, float *c, long ldc, int acc, const float *bias, int relu, float ceiling) {
+    long panels = (nc + NR - 1) / NR;
+    for (long i = 0; i < m; i += MR) {
+        long rows = m - i < MR ? m - i : MR;
+        const float *ai = a + i * lda;
+        long lda_i = lda;
+        if (rows < MR) {
+            // Copy the short panel into zero-padded rows so that the kernel reads nothing outside A.
+            memset(edge_a, 0, (size_t)(MR * kc) * sizeof(float));
+            for (long r = 0; r < rows; r++) memcpy(edge_a + r * kc, ai + r * lda, (size_t)kc * sizeof(float));
+            ai = edge_a;
+            lda_i = kc;
+        }
+        for (long jp = 0; jp < panels; jp++) {
+            long j0 = jc + jp * NR;
+            long cols = n - j0 < NR ? n - j0 : NR;
+            micro_kernel(kc, ai, lda_i, bp + jp * NR * kc, c + i * ldc + j0, ldc, acc, bias ? bias + j0 : NULL, relu, ceiling,
+                         rows, cols);
+        }
+    }
+}
+
+TL_AVX2 void tl_sgemm_nn_avx2(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
+                              float *c, long ldc, int accumulate, const float *bias, int relu, float ceiling) {
+    if (m <= 0 || n <= 0) return;
+    if (k <= 0) {
+        epilogue_only(m, n, c, ldc, accumulate, bias, relu, ceiling);
+        return;
+    }
+    long nc_max = n < NC ? n : NC;
+    long panels_max = (nc_max + NR - 1) / NR;
+    long kc_max = k < KC ? k : KC;
+    // B's packed block, then room for MR rows of A when the last row panel is short.
+    float *bp = thread_scratch(SCRATCH_PACKED_B, (size_t)(panels_max * NR * kc_max + MR * kc_max));
+    if (bp == NULL) abort();
+    float *edge_a = bp + panels_max * NR * kc_max;
+    for (long jc = 0; jc < n; jc += NC) {
+        long nc = n - jc < NC ? n - jc : NC;
+        for (long pc = 0; pc < k; pc += KC) {
+            long kc = k - pc < KC ? k - pc : KC;
+            pack_b(kc, nc, b + pc * ldb + jc, ldb, bp);
+            int last = pc + kc >= k;
+            // The bias and the clamp go with the last k-block only, which sees the whole sum.
+            multiply_block(m, n, jc, nc, kc, a + pc, lda, bp, edge_a, c, ldc, accumulate || pc > 0,
+                           last ? bias : NULL, last && relu, ceiling);
+        }
+    }
+}
+
+// MARK: - Winograd F(4x4, 3x3)
+
+/// x <- B^T x for six vectors: the F(4, 3) input transform at points 0, 1, -1, 2, -2.
+TL_AVX2 static inline void input_transform6(__m256 d[6]) {
+    const __m256 four = _mm256_set1_ps(4), five = _mm256_set1_ps(5), two = _mm256_set1_ps(2);
+    __m256 a = _mm256_fnmadd_ps(four, d[2], d[4]);           // d4 - 4 d2
+    __m256 b = _mm256_fnmadd_ps(four, d[1], d[3]);           // d3 - 4 d1
+    __m256 c = _mm256_sub_ps(d[4], d[2]);
+    __m256 e = _mm256_mul_ps(two, _mm256_sub_ps(d[3], d[1]));
+    __m256 r0 = _mm256_add_ps(_mm256_fnmadd_ps(five, d[2], _mm256_mul_ps(four, d[0])), d[4]);
+    __m256 r5 = _mm256_add_ps(_mm256_fnmadd_ps(five, d[3], _mm256_mul_ps(four, d[1])), d[5]);
+    d[0] = r0;
+    d[1] = _mm256_add_ps(a, b);
+    d[2] = _mm256_sub_ps(a, b);
+    d[3] = _mm256_add_ps(c, e);
+    d[4] = _mm256_sub_ps(c, e);
+    d[5] = r5;
+}
+
+/// y[0..<4] <- A^T m for six vectors.
+TL_AVX2 static inline void output_transform6(const __m256 m[6], __m256 y[4]) {
+    __m256 p12 = _mm256_add_ps(m[1], m[2]), n12 = _mm256_sub_ps(m[1], m[2]);
+    __m256 p34 = _mm256_add_ps(m[3], m[4]), n34 = _mm256_sub_ps(m[3], m[4]);
+    y[0] = _mm256_add_ps(_mm256_add_ps(m[0], p12), p34);
+    y[1] = _mm256_fmadd_ps(_mm256_set1_ps(2), n34, n12);
+    y[2] = _mm256_fmadd_ps(_mm256_set1_ps(4), p34, p12);
+    y[3] = _mm256_add_ps(_mm256_fmadd_ps(_mm256_set1_ps(8), n34, n12), m[5]);
+}
+
+/// The 6x6 transformed patch of one 8-channel run at `ch` (the first `lanes` of them), stored to
+/// v[p * position_stride + ch]. The rows are transformed as they are loaded, so only 36 values are live.
+TL_AVX2 static inline void input_tile(const float *image, long height, long width, long channels, long y0, long x0,
+                                      int inside, long ch, long lanes, __m256i mask, float *v, long position_stride) {
+    __m256 t[6][6];
+    for (int i = 0; i < 6; i++) {
+        long iy = y0 + i;
+        int row_inside = iy >= 0 && iy < height;
+        const float *row = image + (iy * width + x0) * channels + ch;
+#pragma clang loop unroll(full)
+        for (int j = 0; j < 6; j++) {
+            long ix = x0 + j;
+            t[i][j] = (inside || (row_inside && ix >= 0 && ix < width)) ? load_lanes(row + j * channels, lanes, mask)
+                                                                       : _mm256_setzero_ps();
+        }
+        input_transform6(t[i]);                                      // along the row: d B
+    }
+#pragma clang loop unroll(full)
+    for (int j = 0; j < 6; j++) {
+        __m256 column[6];
+#pragma clang loop unroll(full)
+        for (int i = 0; i < 6; i++) column[i] = t[i][j];
+        input_transform6(column);                                   // along the column: B^T (d B)
+#pragma clang loop unroll(full)
+        for (int i = 0; i < 6; i++) store_lanes(v + (i * 6 + j) * position_stride + ch, lanes, mask, column[i]);
+    }
+}
+
+TL_AVX2 void tl_winograd_f4_input_avx2(const float *image, long height, long width, long channels,
+                                       long y0, long x0, float *v, long position_stride) {
+    int inside = y0 >= 0 && x0 >= 0 && y0 + 6 <= height && x0 + 6 <= width;
+    for (long ch = 0; ch < channels; ch += 8) {
+        long lanes = channels - ch;
+        input_tile(image, height, width, channels, y0, x0, inside, ch, lanes, lane_mask(lanes), v, position_stride);
+    }
+}
+
+/// y[i][j] = (A^T M A)[i][j], the 4x4 outputs of one tile for the 8 channels at `f` (the first `lanes`),
+/// M[p] read from mt[p * position_stride + f].
+TL_AVX2 static inline void output_tile(const float *mt, long position_stride, long f, long lanes, __m256i mask,
+                                       __m256 y[4][4]) {
+    __m256 t[6][4];
+    for (int i = 0; i < 6; i++) {
+        __m256 m[6];
+#pragma clang loop unroll(full)
+        for (int j = 0; j < 6; j++) m[j] = load_lanes(mt + (i * 6 + j) * position_stride + f, lanes, mask);
+        output_transform6(m, t[i]);                                  // rows: M A
+    }
+#pragma clang loop unroll(full)
+    for (int j = 0; j < 4; j++) {
+        __m256 column[6], out[4];
+#pragma clang loop unroll(full)
+        for (int i = 0; i < 6; i++) column[i] = t[i][j];
+        output_transform6(column, out);                             // columns: A^T (M A)
+#pragma clang loop unroll(full)
+        for (int i = 0; i < 4; i++) y[i][j] = out[i];
+    }
+}
+
+TL_AVX2 void tl_winograd_f4_output_avx2(const float *mt, long position_stride, long filters,
+                                        const float *bias, int relu, float ceiling, float *output,
+                                        long out_height, long out_width, long oy0, long ox0) {
+    const __m256 top = _mm256_set1_ps(ceiling);
+    long rows = out_height - oy0 < 4 ? out_height - oy0 : 4;
+    long cols = out_width - ox0 < 4 ? out_width - ox0 : 4;
+    for (long f = 0; f < filters; f += 8) {
+        long lanes = filters - f;
+        __m256i mask = lane_mask(lanes);
+        __m256 y[4][4];
+        output_tile(mt, position_stride, f, lanes, mask, y);
+        __m256 b = bias ? load_lanes(bias + f, lanes, mask) : _mm256_setzero_ps();
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                __m256 value = _mm256_add_ps(y[i][j], b);
+                if (relu) value = clamp_relu(value, top);
+                store_lanes(output + ((oy0 + i) * out_width + ox0 + j) * filters + f, lanes, mask, value);
+            }
+        }
+    }
+}
+
+TL_AVX2 void tl_winograd_f4_output_pool_avx2(const float *mt, long position_stride, long filters,
+                                             const float *bias, int relu, float ceiling, float *pooled,
+                                             long pooled_height, long pooled_width, long oy0, long ox0) {
+    const __m256 top = _mm256_set1_ps(ceiling);
+    long py0 = oy0 / 2, px0 = ox0 / 2;
+    for (long f = 0; f < filters; f += 8) {
+        long lanes = filters - f;
+        __m256i mask = lane_mask(lanes);
+        __m256 y[4][4];
+        output_tile(mt, position_stride, f, lanes, mask, y);
+        // Bias and the ReLU clamp are monotonic, so they commute with the max: applied once per pooled value.
+        __m256 b = bias ? load_lanes(bias + f, lanes, mask) : _mm256_setzero_ps();
+        for (int pi = 0; pi < 2 && py0 + pi < pooled_height; pi++) {
+            for (int pj = 0; pj < 2 && px0 + pj < pooled_width; pj++) {
+                __m256 v = _mm256_max_ps(_mm256_max_ps(y[2 * pi][2 * pj], y[2 * pi][2 * pj + 1]),
+                                         _mm256_max_ps(y[2 * pi + 1][2 * pj], y[2 * pi + 1][2 * pj + 1]));
+                v = _mm256_add_ps(v, b);
+                if (relu) v = clamp_relu(v, top);
+                store_lanes(pooled + ((py0 + pi) * pooled_width + px0 + pj) * filters + f, lanes, mask, v);
+            }
+        }
+    }
+}
+
+/// u[0..<6] <- G g for three vectors: the F(4, 3) kernel transform.
+TL_AVX2 static inline void kernel_transform3(const __m256 g[3], __m256 u[6]) {
+    const __m256 sixth = _mm256_set1_ps(-1.0f / 6), quarter = _mm256_set1_ps(0.25f);
+    __m256 even = _mm256_mul_ps(sixth, _mm256_add_ps(g[0], g[2])), odd = _mm256_mul_ps(sixth, g[1]);
+    __m256 even2 = _mm256_fmadd_ps(_mm256_set1_ps(1.0f / 24), g[0], _mm256_mul_ps(_mm256_set1_ps(1.0f / 6), g[2]));
+    __m256 odd2 = _mm256_mul_ps(_mm256_set1_ps(1.0f / 12), g[1]);
+    u[0] = _mm256_mul_ps(quarter, g[0]);
+    u[1] = _mm256_add_ps(even, odd);
+    u[2] = _mm256_sub_ps(even, odd);
+    u[3] = _mm256_add_ps(even2, odd2);
+    u[4] = _mm256_sub_ps(even2, odd2);
+    u[5] = g[2];
+}
+
+TL_AVX2 void tl_winograd_f4_kernel_avx2(const float *kernel, long channels, long filters, long first_channel,
+                                        long end_channel, float *u, long position_stride) {
+    for (long c = first_channel; c < end_channel; c++) {
+        for (long f = 0; f < filters; f += 8) {
+            long lanes = filters - f;
+            __m256i mask = lane_mask(lanes);
+            __m256 t[6][3];                                          // t[i][kx] = (G g)[i] along ky
+#pragma clang loop unroll(full)
+            for (int kx = 0; kx < 3; kx++) {
+                __m256 g[3], column[6];
+#pragma clang loop unroll(full)
+                for (int ky = 0; ky < 3; ky++) g[ky] = load_lanes(kernel + ((ky * 3 + kx) * channels + c) * filters + f, lanes, mask);
+                kernel_transform3(g, column);
+#pragma clang loop unroll(full)
+                for (int i = 0; i < 6; i++) t[i][kx] = column[i];
+            }
+#pragma clang loop unroll(full)
+            for (int i = 0; i < 6; i++) {
+                __m256 row[6];
+                kernel_transform3(t[i], row);                        // along kx: (G g) G^T
+#pragma clang loop unroll(full)
+                for (int j = 0; j < 6; j++) store_lanes(u + (i * 6 + j) * position_stride + c * filters + f, lanes, mask, row[j]);
+            }
+        }
+    }
+}
+
+// MARK: - Depthwise convolution
+
+/// One output row of one 8-channel block from k zero-padded input rows of 8-float pixels (`rows`), k a
+/// compile-time constant after inlining. Four output pixels at a time, so four independent accumulator
+/// chains hide the FMA latency; for k = 3 the nine taps stay in registers beside them, for k = 5 they
+/// are read from L1 (25 taps do not fit 16 registers).
+TL_AVX2 static inline __attribute__((always_inline)) void depthwise_strip_row(
+    float *const rows[5], const float *kernel, long kernel_stride, int k, long stride_x,
+    long out_width, __m256 b, int relu, float ceiling, float *out, long channels, long lanes, __m256i mask) {
+    const __m256 top = _mm256_set1_ps(ceiling);
+    __m256 taps[25];
+    for (int t = 0; t < k * k; t++) taps[t] = load_lanes(kernel + t * kernel_stride, lanes, mask);
+    long ox = 0;
+    for (; ox + 4 <= out_width; ox += 4) {
+        __m256 a0 = b, a1 = b, a2 = b, a3 = b;
+        for (int ky = 0; ky < k; ky++) {
+            const float *row = rows[ky] + ox * stride_x * 8;
+            for (int kx = 0; kx < k; kx++) {
+                __m256 w = taps[ky * k + kx];
+                a0 = _mm256_fmadd_ps(_mm256_load_ps(row + kx * 8), w, a0);
+                a1 = _mm256_fmadd_ps(_mm256_load_ps(row + (stride_x + kx) * 8), w, a1);
+                a2 = _mm256_fmadd_ps(_mm256_load_ps(row + (2 * stride_x + kx) * 8), w, a2);
+                a3 = _mm256_fmadd_ps(_mm256_load_ps(row + (3 * stride_x + kx) * 8), w, a3);
+            }
+        }
+        if (relu) {
+            a0 = clamp_relu(a0, top);
+            a1 = clamp_relu(a1, top);
+            a2 = clamp_relu(a2, top);
+            a3 = clamp_relu(a3, top);
+        }
+        store_lanes(out + ox * channels, lanes, mask, a0);
+        store_lanes(out + (ox + 1) * channels, lanes, mask, a1);
+        store_lanes(out + (ox + 2) * channels, lanes, mask, a2);
+        store_lanes(out + (ox + 3) * channels, lanes, mask, a3);
+    }
+    for (; ox < out_width; ox++) {
+        __m256 a = b;
+        for (int ky = 0; ky < k; ky++) {
+            const float *row = rows[ky] + ox * stride_x * 8;
+            for (int kx = 0; kx < k; kx++) a = _mm256_fmadd_ps(_mm256_load_ps(row + kx * 8), taps[ky * k + kx], a);
+        }
+        if (relu) a = clamp_relu(a, top);
+        store_lanes(out + ox * channels, lanes, mask, a);
+    }
+}
+
+/// Loads input row iy (zero outside the image) into ring slot `row`, by blocks of 8 channels:
+/// block cb's pixel px at row + cb * block_floats + px * 8.
+TL_AVX2 static void depthwise_load_row(const float *image, long height, long width, long channels, long iy, long pad_left,
+                                       long strip_width, long block_floats, float *row) {
+    long blocks = (channels + 7) / 8;
+    const __m256 zero = _mm256_setzero_ps();
+    for (long px = 0; px < strip_width; px++) {
+        long ix = px - pad_left;
+        int inside = iy >= 0 && iy < height && ix >= 0 && ix < width;
+        const float *src = image + (iy * width + ix) * channels;
+        for (long cb = 0; cb < blocks; cb++) {
+            long lanes = channels - cb * 8;
+            __m256 v = inside ? load_lanes(src + cb * 8, lanes, lane_mask(lanes)) : zero;
+            _mm256_store_ps(row + cb * block_floats + px * 8, v);
+        }
+    }
+}
+
+/// Square 3x3 and 5x5 kernels: a ring of k input rows, zero-padded, laid out by blocks of 8 channels
+/// (block, slot, pixel, 8): slot iy mod k holds input row iy. Each input row is read once, front to back,
+/// so the memory traffic is sequential; the sweep of an output row over one block then reads a few KB
+/// with no bounds checks.
+TL_AVX2 static void depthwise_ring(const float *image, long height, long width, long channels, const float *kernel, long k,
+                                   long stride_y, long stride_x, long pad_top, long pad_left, const float *bias, int relu,
+                                   float ceiling, float *output, long out_width, long first_row, long end_row) {
+    long strip_width = (out_width - 1) * stride_x + k;
+    long blocks = (channels + 7) / 8, block_floats = k * strip_width * 8;
+    float *strip = thread_scratch(SCRATCH_DEPTHWISE_RING, (size_t)(blocks * block_floats));
+    if (strip == NULL) abort();
+    long loaded[5];
+    for (int slot = 0; slot < 5; slot++) loaded[slot] = LONG_MIN;
+    for (long oy = first_row; oy < end_row; oy++) {
+        long slots[5];
+        for (long ky = 0; ky < k; ky++) {
+            long iy = oy * stride_y - pad_top + ky;
+            long slot = ((iy % k) + k) % k;
+            slots[ky] = slot;
+            if (loaded[slot] == iy) continue;
+            loaded[slot] = iy;
+            depthwise_load_row(image, height, width, channels, iy, pad_left, strip_width, block_floats, strip + slot * strip_width * 8);
+        }
+        for (long cb = 0; cb < blocks; cb++) {
+            long ch = cb * 8, lanes = channels - ch;
+            __m256i mask = lane_mask(lanes);
+            __m256 b = bias ? load_lanes(bias + ch, lanes, mask) : _mm256_setzero_ps();
+            float *rows[5];
+            for (long ky = 0; ky < k; ky++) rows[ky] = strip + cb * block_floats + slots[ky] * strip_width * 8;
+            float *out = output + oy * out_width * channels + ch;
+            if (k == 3) {
+                depthwise_strip_row(rows, kernel + ch, channels, 3, stride_x, out_width, b, relu, ceiling, out, channels, lanes, mask);
+            } else {
+                depthwise_strip_row(rows, kernel + ch, channels, 5, stride_x, out_width, b, relu, ceiling, out, channels, lanes, mask);
+            }
+        }
+    }
+}
+
+/// Any other window: taps clipped to the image per output pixel.
+TL_AVX2 static void depthwise_general(const float *image, long height, long width, long channels,
+                                      const float *kernel, long kernel_height, long kernel_width,
+                                      long stride_y, long stride_x, long pad_top, long pad_left,
+                                      const float *bias, int relu, float ceiling,
+                                      float *output, long out_width, long first_row, long end_row) {
+    const __m256 top = _mm256_set1_ps(ceiling);
+    for (long oy = first_row; oy < end_row; oy++) {
+        long ky0 = pad_top - oy * stride_y;                           // first tap row inside the image
+        if (ky0 < 0) ky0 = 0;
+        long ky1 = height + pad_top - oy * stride_y;                  // one past the last
+        if (ky1 > kernel_height) ky1 = kernel_height;
+        for (long ox = 0; ox < out_width; ox++) {
+            long kx0 = pad_left - ox * stride_x;
+            if (kx0 < 0) kx0 = 0;
+            long kx1 = width + pad_left - ox * stride_x;
+            if (kx1 > kernel_width) kx1 = kernel_width;
+            float *out = output + (oy * out_width + ox) * channels;
+            for (long ch = 0; ch < channels; ch += 8) {
+                long lanes = channels - ch;
+                __m256i mask = lane_mask(lanes);
+                __m256 acc = bias ? load_lanes(bias + ch, lanes, mask) : _mm256_setzero_ps();
+                for (long ky = ky0; ky < ky1; ky++) {
+                    long iy = oy * stride_y - pad_top + ky;
+                    const float *src = image + (iy * width + ox * stride_x - pad_left) * channels + ch;
+                    const float *tap = kernel + ky * kernel_width * channels + ch;
+                    for (long kx = kx0; kx < kx1; kx++) {
+                        acc = _mm256_fmadd_ps(load_lanes(src + kx * channels, lanes, mask),
+                                              load_lanes(tap + kx * channels, lanes, mask), acc);
+                    }
+                }
+                if (relu) acc = clamp_relu(acc, top);
+                store_lanes(out + ch, lanes, mask, acc);
+            }
+        }
+    }
+}
+
+TL_AVX2 void tl_depthwise_avx2(const float *image, long height, long width, long channels,
+                               const float *kernel, long kernel_height, long kernel_width,
+                               long stride_y, long stride_x, long pad_top, long pad_left,
+                               const float *bias, int relu, float ceiling,
+                               float *output, long out_width, long first_row, long end_row) {
+    if (kernel_height == kernel_width && (kernel_height == 3 || kernel_height == 5)) {
+        depthwise_ring(image, height, width, channels, kernel, kernel_height, stride_y, stride_x, pad_top, pad_left,
+                       bias, relu, ceiling, output, out_width, first_row, end_row);
+        return;
+    }
+    depthwise_general(image, height, width, channels, kernel, kernel_height, kernel_width, stride_y, stride_x,
+                      pad_top, pad_left, bias, relu, ceiling, output, out_width, first_row, end_row);
+}
+
+// MARK: - Max pooling
+
+TL_AVX2 void tl_max_pool_avx2(const float *image, long height, long width, long channels,
+                              long window_height, long window_width, long stride_y, long stride_x,
+                              long pad_top, long pad_left, float *output, long out_width, long first_row, long end_row) {
+    for (long oy = first_row; oy < end_row; oy++) {
+        long y0 = oy * stride_y - pad_top, y1 = y0 + window_height;
+        if (y0 < 0) y0 = 0;
+        if (y1 > height) y1 = height;
+        for (long ox = 0; ox < out_width; ox++) {
+            long x0 = ox * stride_x - pad_left, x1 = x0 + window_width;
+            if (x0 < 0) x0 = 0;
+            if (x1 > width) x1 = width;
+            float *out = output + (oy * out_width + ox) * channels;
+            for (long ch = 0; ch < channels; ch += 8) {
+                long lanes = channels - ch;
+                __m256i mask = lane_mask(lanes);
+                __m256 best = load_lanes(image + (y0 * width + x0) * channels + ch, lanes, mask);
+                for (long iy = y0; iy < y1; iy++) {
+                    for (long ix = x0; ix < x1; ix++) {
+                        // MAXPS(v, best) is v > best ? v : best: the portable loop's comparison, NaN included.
+                        best = _mm256_max_ps(load_lanes(image + (iy * width + ix) * channels + ch, lanes, mask), best);
+                    }
+                }
+                store_lanes(out + ch, lanes, mask, best);
+            }
+        }
+    }
+}
+
+// MARK: - Optimizers
+
+TL_AVX2 void tl_rmsprop_avx2(float *weights, const float *gradients, float *velocity, long count,
+                             float learning_rate, float rho, float epsilon) {
+    // Multiplications and additions kept separate (no FMA), in the order of the portable Swift loop, so
+    // every path gives the same bits.
+    const __m256 r = _mm256_set1_ps(rho), one_minus_r = _mm256_set1_ps(1 - rho);
+    const __m256 lr = _mm256_set1_ps(learning_rate), eps = _mm256_set1_ps(epsilon);
+    for (long i = 0; i < count; i += 8) {
+        long lanes = count - i;
+        __m256i mask = lane_mask(lanes);
+        __m256 g = load_lanes(gradients + i, lanes, mask);
+        __m256 v = _mm256_add_ps(_mm256_mul_ps(r, load_lanes(velocity + i, lanes, mask)),
+                                 _mm256_mul_ps(_mm256_mul_ps(one_minus_r, g), g));
+        __m256 step = _mm256_div_ps(_mm256_mul_ps(lr, g), _mm256_sqrt_ps(_mm256_add_ps(v, eps)));
+        store_lanes(velocity + i, lanes, mask, v);
+        store_lanes(weights + i, lanes, mask, _mm256_sub_ps(load_lanes(weights + i, lanes, mask), step));
+    }
+}
+
+TL_AVX2 void tl_adam_avx2(float *weights, const float *gradients, float *first_moment, float *second_moment, long count,
+                          float step_size, float beta1, float beta2, float epsilon) {
+    // As tl_rmsprop_avx2: the portable loop's operations in its order, no FMA, so the bits agree.
+    const __m256 b1 = _mm256_set1_ps(beta1), one_minus_b1 = _mm256_set1_ps(1 - beta1);
+    const __m256 b2 = _mm256_set1_ps(beta2), one_minus_b2 = _mm256_set1_ps(1 - beta2);
+    const __m256 alpha = _mm256_set1_ps(step_size), eps = _mm256_set1_ps(epsilon);
+    for (long i = 0; i < count; i += 8) {
+        long lanes = count - i;
+        __m256i mask = lane_mask(lanes);
+        __m256 g = load_lanes(gradients + i, lanes, mask);
+        __m256 m = _mm256_add_ps(_mm256_mul_ps(b1, load_lanes(first_moment + i, lanes, mask)), _mm256_mul_ps(one_minus_b1, g));
+        __m256 v = _mm256_add_ps(_mm256_mul_ps(b2, load_lanes(second_moment + i, lanes, mask)),
+                                 _mm256_mul_ps(_mm256_mul_ps(one_minus_b2, g), g));
+        __m256 step = _mm256_div_ps(_mm256_mul_ps(alpha, m), _mm256_add_ps(_mm256_sqrt_ps(v), eps));
+        store_lanes(first_moment + i, lanes, mask, m);
+        store_lanes(second_moment + i, lanes, mask, v);
+        store_lanes(weights + i, lanes, mask, _mm256_sub_ps(load_lanes(weights + i, lanes, mask), step));
+    }
+}
+
+#endif
