@@ -74,7 +74,7 @@ public final class Dense: Layer {
             if kernel.gradient != nil {
                 kernel.gradient!.scalars.withUnsafeMutableBufferPointer { dw in
                     x.scalars.withUnsafeBufferPointer { a in
-                        if NativeKernels.avx512Enabled {
+                        if NativeKernels.enabled {
                             // x^T is small (inputs x a batch of rows): transposed once, the product is a plain one.
                             let xT = transposed(a.baseAddress!, rows: rows, columns: inputs)
                             xT.withUnsafeBufferPointer { t in

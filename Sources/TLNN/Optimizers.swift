@@ -130,11 +130,10 @@ public final class Adam: Optimizer {
                 v.withUnsafeMutableBufferPointer { v in
                     g.scalars.withUnsafeBufferPointer { g in
                         p.value.scalars.withUnsafeMutableBufferPointer { w in
-                            for i in w.indices {
-                                m[i] = beta1 * m[i] + (1 - beta1) * g[i]
-                                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
-                                w[i] -= alpha * m[i] / (v[i].squareRoot() + epsilon)
-                            }
+                            guard !w.isEmpty else { return }
+                            adamStep(weights: w.baseAddress!, gradients: g.baseAddress!, firstMoment: m.baseAddress!,
+                                     secondMoment: v.baseAddress!, count: w.count, stepSize: alpha, beta1: beta1,
+                                     beta2: beta2, epsilon: epsilon)
                         }
                     }
                 }
