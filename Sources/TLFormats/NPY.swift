@@ -95,21 +95,6 @@ public enum NPY {
 
     /// Reorders column-major values (first index fastest) to row-major (last index fastest).
     static func cOrder(fromFortranOrder values: [Float], shape: [Int]) -> [Float] {
-        var result = [Float](repeating: 0, count: values.count)
-        var fortranStrides = [Int](repeating: 1, count: shape.count)
-        for axis in 1..<shape.count { fortranStrides[axis] = fortranStrides[axis - 1] * shape[axis - 1] }
-        var index = [Int](repeating: 0, count: shape.count)
-        for cPosition in 0..<values.count {
-            result[cPosition] = values[zip(index, fortranStrides).reduce(0) { $0 + $1.0 * $1.1 }]
-            // Advance the multi-index in C order: last axis fastest.
-            var axis = shape.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                if index[axis] < shape[axis] { break }
-                index[axis] = 0
-                axis -= 1
-            }
-        }
-        return result
+        cOrderPositions(shape: shape).map { values[$0] }
     }
 }

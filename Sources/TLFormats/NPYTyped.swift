@@ -91,6 +91,8 @@ extension NPY {
 
     /// For each C-order position, the position of the same element in Fortran order.
     static func cOrderPositions(shape: [Int]) -> [Int] {
+        // Up to one axis (0-d included) both orders are the same.
+        guard shape.count > 1 else { return Array(0..<shape.reduce(1, *)) }
         var fortranStrides = [Int](repeating: 1, count: shape.count)
         for axis in 1..<shape.count { fortranStrides[axis] = fortranStrides[axis - 1] * shape[axis - 1] }
         var index = [Int](repeating: 0, count: shape.count)

@@ -19,16 +19,7 @@ final class ImageDatasetTests: XCTestCase {
 
     /// The fixture's unbalanced one-folder-per-class set, from the shared train photos.
     private func makePhotoFolder() throws -> String {
-        let root = folder.appendingPathComponent("photos")
-        for (label, count) in KerasPhotoDatasetFixtures.counts {
-            let target = root.appendingPathComponent(label)
-            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
-            let source = SharedFiles.data.appendingPathComponent("train/\(label)")
-            for name in try FileManager.default.contentsOfDirectory(atPath: source.path).sorted().prefix(count) {
-                try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: target.appendingPathComponent(name))
-            }
-        }
-        return root.path
+        try SharedFiles.makeClassFolders(in: folder, counts: KerasPhotoDatasetFixtures.counts.map { (label: $0.0, count: $0.1) })
     }
 
     func testSplitEqualsKerasForTheSameSeed() throws {

@@ -10,16 +10,7 @@ import TLTestSupport
 final class OwnPhotosTests: ScriptSessionTestCase {
     /// `cats/` (12 photos) and `dogs/` (8), the first of each class's sorted shared train photos.
     private func makePhotos() throws -> String {
-        let root = directory.appendingPathComponent("photos")
-        for (label, count) in [("cats", 12), ("dogs", 8)] {
-            let target = root.appendingPathComponent(label)
-            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
-            let source = SharedFiles.data.appendingPathComponent("train/\(label)")
-            for name in try FileManager.default.contentsOfDirectory(atPath: source.path).sorted().prefix(count) {
-                try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: target.appendingPathComponent(name))
-            }
-        }
-        return root.path
+        try SharedFiles.makeClassFolders(in: directory, counts: [("cats", 12), ("dogs", 8)])
     }
 
     func testTheGuidesPipelineTrainsSavesLoadsAndPredicts() throws {

@@ -18,4 +18,19 @@ extension SharedFiles {
         }
         return root
     }
+
+    /// A one-folder-per-class photo set in `directory/photos` (`photos/cats`, `photos/dogs`, ...): the first
+    /// `count` training photos of each class of the shared set, as a user's own unsplit folder.
+    public static func makeClassFolders(in directory: URL, counts: [(label: String, count: Int)]) throws -> String {
+        let root = directory.appendingPathComponent("photos")
+        for (label, count) in counts {
+            let target = root.appendingPathComponent(label)
+            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+            let source = data.appendingPathComponent("train/\(label)")
+            for name in try FileManager.default.contentsOfDirectory(atPath: source.path).sorted().prefix(count) {
+                try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: target.appendingPathComponent(name))
+            }
+        }
+        return root.path
+    }
 }
