@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // tl: transfer learning on small image data sets. The folders show the layers of the house:
-// C shims, TLFileSystem -> TLTensor (kernels) -> TLNN (layers, models, optimizers) -> TLData (images, flows)
+// C shims, TLFileSystem -> TLTensor (kernels) -> TLArray (NumPy's arrays), TLNN (layers, models, optimizers)
+// -> TLData (images, flows)
 // -> TLFormats (HDF5, .pth, .npy) -> TLZoo (pretrained bases) -> TLPlot -> TLLang (the language)
 // -> TLREPL, TLJupyter (front ends) -> tl.
 import PackageDescription
