@@ -18,6 +18,12 @@ final class EditLineReader: LineReader {
          history: HistoryFile?, warn: @escaping (String) -> Void) {
         self.history = history
         self.warn = warn
+        // libedit decodes typed and pasted bytes by LC_CTYPE; in the C locale it drops every non-ASCII
+        // character ("héllo" -> "hllo"). tl's text is UTF-8, so the line editor reads UTF-8 whatever the
+        // environment's locale says.
+        if setlocale(LC_CTYPE, "") == nil || String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8" {
+            setlocale(LC_CTYPE, "C.UTF-8")
+        }
         rl_instream = input
         rl_outstream = output
         rl_readline_name = UnsafePointer(strdup("tl"))

@@ -30,6 +30,14 @@ final class PromptTests: XCTestCase {
         return session
     }
 
+    /// Typed non-ASCII text reaches the interpreter whole, whatever the locale (in the C locale libedit
+    /// used to drop every non-ASCII character: "héllo" ran as "hllo").
+    func testNonASCIITextTypedAtThePromptIsKept() throws {
+        let session = try startSession()
+        session.enter("print(len(\"héllo ✓ 日本\"), \"Précision\")", expecting: "10 Précision\r\n")
+        XCTAssertEqual(session.quit(), 0)
+    }
+
     func testTwoSessionsShareOneHistoryWithOneEntryPerInput() throws {
         let first = try startSession(), second = try startSession()
         first.enter("a = 1")
