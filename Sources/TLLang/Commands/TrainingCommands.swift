@@ -120,7 +120,7 @@ extension Session {
             ParameterSpec("model", kind: .object), ParameterSpec("x"), ParameterSpec("y", default: .none),
             ParameterSpec("batch_size", default: .none), ParameterSpec("epochs", default: 1, kind: .int),
             ParameterSpec("verbose", default: 1, kind: .int), ParameterSpec("callbacks", default: .none),
-            ParameterSpec("validation_data", default: .none),
+            ParameterSpec("validation_split", default: 0.0, kind: .number), ParameterSpec("validation_data", default: .none),
             ParameterSpec("shuffle", default: true, kind: .bool), ParameterSpec("steps_per_epoch", default: .none),
             ParameterSpec("validation_steps", default: .none),
             ParameterSpec("checkpoint", default: .none), ParameterSpec("resume", default: false, kind: .bool),
@@ -136,6 +136,9 @@ extension Session {
                                            write: { interpreter.write($0) }, shouldStop: { interpreter.isCancelled })
             let history: History
             if case .object(let object as BatchSourceObject) = args["x"] {
+                if try args.double("validation_split") != 0 {
+                    throw ScriptError(.value, "fit(): `validation_split` is only supported for arrays, as in Keras; a flow takes validation_data=another flow (or ImageDataGenerator(validation_split=) with subset=)")
+                }
                 var validation: BatchSource?
                 if case .object(let v as BatchSourceObject) = args["validation_data"] { validation = v.batchSource }
                 else if !args["validation_data"].isNone {
@@ -150,11 +153,13 @@ extension Session {
                 guard !args["y"].isNone else {
                     throw ScriptError(.value, "fit(model, x, y): y (the labels) is missing; pass y, or a flow from flow_from_directory as x")
                 }
-                history = try model.fit(x: x, y: try args.tensor("y"), epochs: try args.int("epochs"),
+                let (training, validation) = try self.splitForValidation(args, x: x, y: try args.tensor("y"),
+                                                                         sampleWeight: try self.sampleWeight(args))
+                history = try model.fit(x: training.x, y: training.y, epochs: try args.int("epochs"),
                                         batchSize: try args.optionalInt("batch_size") ?? 32,
-                                        validationData: try self.validationArrays(args), shuffle: try args.bool("shuffle"),
+                                        validationData: validation, shuffle: try args.bool("shuffle"),
                                         progress: progress, checkpointer: checkpointer, callbacks: callbacks,
-                                        sampleWeight: try self.sampleWeight(args), classWeight: try self.classWeight(args))
+                                        sampleWeight: training.weights, classWeight: try self.classWeight(args))
             }
             interpreter.report?.addHistory(Dictionary(uniqueKeysWithValues: history.entries.map { ($0.0, $0.1) }))
             return .object(HistoryObject(history))
@@ -202,6 +207,29 @@ extension Session {
             }
             return object.callback
         }
+    }
+
+    /// Keras's `validation_split`: the last `floor(n * split)` samples (before shuffling) validate, the
+    /// rest train; `validation_data`, when given, wins, as in Keras.
+    private func splitForValidation(_ args: CallArguments, x: Tensor, y: Tensor, sampleWeight: [Float]?) throws
+        -> (training: (x: Tensor, y: Tensor, weights: [Float]?), validation: (Tensor, Tensor)?) {
+        let split = try args.double("validation_split")
+        guard split >= 0 && split < 1 else {
+            throw ScriptError(.value, "fit(): validation_split must be in [0, 1), got \(split)")
+        }
+        if let given = try validationArrays(args) { return ((x, y, sampleWeight), given) }
+        guard split > 0 else { return ((x, y, sampleWeight), nil) }
+        let count = x.shape.first ?? 0
+        let splitAt = Int((Double(count) * (1 - split)).rounded(.down))
+        guard splitAt > 0 && splitAt < count else {
+            throw ScriptError(.value, "Training data contains \(count) samples, which is not sufficient to split it into a validation and training set as specified by `validation_split=\(split)`. Either provide more data, or a different value for the `validation_split` argument.")
+        }
+        guard y.shape.first == count else {
+            throw ScriptError(.value, "fit(): x has \(count) samples but y has \(y.shape.first ?? 0)")
+        }
+        let weights = sampleWeight.map { Array($0[..<splitAt]) }
+        return ((x.slice(0..<splitAt), y.slice(0..<splitAt), weights),
+                (x.slice(splitAt..<count), y.slice(splitAt..<count)))
     }
 
     private func validationArrays(_ args: CallArguments) throws -> (Tensor, Tensor)? {
