@@ -42,6 +42,13 @@ extension Parser {
             let statement = try parseSimpleStatement()
             statements.append(LocatedStatement(statement: statement, location: statementStart,
                                                lines: statementStart.line...statementStart.line))
+            // `import os, shutil`: one import per module, bound in order, as Python does.
+            while case .importModule = statement, accept(",") {
+                let module = try parseDottedName()
+                let alias = acceptKeyword("as") ? try expectName("a name after 'as'") : nil
+                statements.append(LocatedStatement(statement: .importModule(module: module, alias: alias), location: statementStart,
+                                                   lines: statementStart.line...statementStart.line))
+            }
             if current.kind == .newline || current.kind == .endOfInput { break }
         } while accept(";") && current.kind != .newline
         guard current.kind == .newline || current.kind == .endOfInput else {
@@ -158,7 +165,6 @@ extension Parser {
         _ = advance()
         let module = try parseDottedName()
         let alias = acceptKeyword("as") ? try expectName("a name after 'as'") : nil
-        if isOp(",") { throw error("import one module per line") }
         return .importModule(module: module, alias: alias)
     }
 
