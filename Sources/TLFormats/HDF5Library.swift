@@ -11,10 +11,18 @@ enum HDF5Library {
     /// Serialises TLFormats' HDF5 calls; libhdf5 builds without thread safety need it.
     private static let lock = NSRecursiveLock()
 
+    /// The library is opened once, without its exit-time shutdown: tl closes every file it opens, and
+    /// scripts run on a worker thread whose per-thread error stack the shutdown cannot free, so it printed
+    /// "HDF5: infinite loop closing library" at every exit after a save or load.
+    private static let opened: Void = {
+        _ = H5dont_atexit()
+        _ = H5open()
+    }()
+
     static func perform<Result>(_ body: () throws -> Result) rethrows -> Result {
         lock.lock()
         defer { lock.unlock() }
-        _ = H5open()
+        _ = opened
         tl_h5_silence_errors()
         return try body()
     }

@@ -35,6 +35,22 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(result.stderr.components(separatedBy: "\n").filter { !$0.isEmpty }.count, 1, result.stderr)
     }
 
+    /// Saving and loading a model leaves nothing on standard error at exit (libhdf5's exit-time shutdown
+    /// printed "HDF5: infinite loop closing library" once scripts ran on a worker thread).
+    func testSavingAndLoadingAModelExitsQuietly() throws {
+        let result = try binary.run(["-c", """
+            m = models.Sequential()
+            m.add(layers.Dense(2, input_dim=3))
+            m.compile(optimizer='sgd', loss='mse')
+            m.save('quiet.h5')
+            n = models.load_model('quiet.h5')
+            print(len(n.layers))
+            """])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasSuffix("1\n"), result.stdout)
+        XCTAssertEqual(result.stderr, "")
+    }
+
     func testSyntaxErrorInAScriptShowsFileLineColumnAndCaret() throws {
         let script = try write("a = 1\nb = a +* 2\n", to: "broken.tl")
         let result = try binary.run(["run", script])
