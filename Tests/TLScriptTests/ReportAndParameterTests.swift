@@ -59,6 +59,20 @@ final class ReportAndParameterTests: XCTestCase {
         XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(metrics.utf8)))
     }
 
+    /// Several statements on one line are quoted once, with their outputs together.
+    func testALineHoldingSeveralStatementsIsQuotedOnce() throws {
+        let directory = temporaryDirectory()
+        let session = CapturingInterpreter()
+        let report = try ReportRecorder(directory: directory, title: "t.tl")
+        session.interpreter.report = report
+        session.run("a = 1; print(a); print(a + 1)\nprint(a + 2)\n")
+        report.write()
+        let markdown = try String(contentsOfFile: directory + "/report.md", encoding: .utf8)
+        XCTAssertEqual(markdown.components(separatedBy: "a = 1; print(a); print(a + 1)").count - 1, 1, markdown)
+        XCTAssertTrue(markdown.contains("1\n2"), markdown)
+        XCTAssertEqual(markdown.components(separatedBy: "print(a + 2)").count - 1, 1, markdown)
+    }
+
     func testReportIsWrittenWhenTheRunFails() throws {
         let directory = temporaryDirectory()
         let session = CapturingInterpreter()

@@ -73,9 +73,13 @@ public final class ReportRecorder {
 
     // MARK: Recording (called by the interpreter)
 
-    func beginStatement(_ source: String) {
+    /// Starts recording a statement; one that shares its source line with the previous one
+    /// (`continuingPrevious`) adds its output to that entry instead of quoting the line again.
+    func beginStatement(_ source: String, continuingPrevious: Bool = false) {
         lock.withLock {
-            recordedEntries.append(Entry(source: source, output: "", images: []))
+            if !(continuingPrevious && !recordedEntries.isEmpty) {
+                recordedEntries.append(Entry(source: source, output: "", images: []))
+            }
             recording = true
         }
     }

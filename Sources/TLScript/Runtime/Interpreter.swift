@@ -33,6 +33,9 @@ public final class Interpreter {
     var importedNames: [String: [String]] = [:]
     /// The source being executed, for error locations.
     var currentSource = SourceFile(name: "<input>", text: "")
+    /// The file and lines of the last top-level statement, so the report quotes a line holding several
+    /// statements once.
+    var lastReportedPlace: String?
     /// How many user functions are active; bounded to fail cleanly on runaway recursion.
     var callDepth = 0
     /// Python's default recursion limit.
@@ -178,7 +181,10 @@ public final class Interpreter {
         handledExceptions = []
         callDepth = 0
         let text = statement.lines.compactMap { source.line($0) }.joined(separator: "\n")
-        report?.beginStatement(text)
+        // `a = 1; b = 2` is two statements on one line: the report shows the line once.
+        let place = "\(source.name):\(statement.lines)"
+        report?.beginStatement(text, continuingPrevious: place == lastReportedPlace)
+        lastReportedPlace = place
         defer {
             report?.endStatement()
             afterEachTopLevelStatement()
