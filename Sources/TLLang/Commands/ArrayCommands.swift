@@ -19,6 +19,7 @@ extension Session {
                 interpreter.register(value: .float(value), as: "\(root).\(name)")
             }
             interpreter.register(className: "\(root).ndarray", forTypeNamed: "numpy.ndarray")
+            interpreter.register(partialModule: root, message: "see \"NumPy in tl\" in docs/LANGUAGE.md for the names it has")
         }
         if let setSeed = interpreter.command(named: "set_seed") {
             var seeded = setSeed

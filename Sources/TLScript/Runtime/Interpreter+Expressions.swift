@@ -185,6 +185,11 @@ extension Interpreter {
             let hint = Suggestions.hint(for: path[0], among: Set(globals.keys).union(commands.keys))
             throw ScriptError(.name, "name '\(path[0])' is not defined\(hint)").located(at: rootLocation, in: currentSource)
         }
+        // A name of a module tl covers in part (NumPy) is unsupported, not misspelt.
+        let module = importedNames[path[0]] ?? [path[0]]
+        if let message = partialModules[module[0]] {
+            throw ScriptError(.notImplemented, "\(dotted) is not supported in tl (\(message))")
+        }
         let hint = Suggestions.hint(for: dotted, among: commands.keys.filter { $0.contains(".") })
         throw ScriptError(.name, "name '\(dotted)' is not defined\(hint)")
     }

@@ -36,6 +36,8 @@ public final class Interpreter {
     /// The file and lines of the last top-level statement, so the report quotes a line holding several
     /// statements once.
     var lastReportedPlace: String?
+    /// Modules tl covers in part, with where their supported names are listed (`register(partialModule:)`).
+    var partialModules: [String: String] = [:]
     /// How many user functions are active; bounded to fail cleanly on runaway recursion.
     var callDepth = 0
     /// Python's default recursion limit.
@@ -79,6 +81,12 @@ public final class Interpreter {
     /// `type(x) == name`: it matches host objects whose `typeName` is `typeName`.
     public func register(className name: String, forTypeNamed typeName: String) {
         builtinValues[name] = .object(TypeObject(name: typeName))
+    }
+
+    /// Marks `module` (e.g. `np`) as covered in part: an unknown `module.name` is then NotImplementedError
+    /// with `message` (where the supported names are listed), not a NameError suggesting a look-alike.
+    public func register(partialModule module: String, message: String) {
+        partialModules[module] = message
     }
 
     /// Makes `name` (plain or dotted, e.g. `np.pi`) a built-in value, as `math.pi` is.
