@@ -26,36 +26,13 @@ public struct CellError: Equatable, Error {
 
     init(_ error: Error) {
         if let error = error as? ScriptError {
-            name = CellError.pythonName(of: error.kind)
+            name = error.pythonClassName
             message = error.message
             traceback = error.rendered.components(separatedBy: "\n")
         } else {
             name = "Error"
             message = String(describing: error)
             traceback = [message]
-        }
-    }
-
-    /// The Python exception each kind of tl error stands for, so notebooks show familiar names.
-    static func pythonName(of kind: ScriptError.Kind) -> String {
-        switch kind {
-        case .syntax: return "SyntaxError"
-        case .name: return "NameError"
-        case .type, .argument: return "TypeError"
-        case .value: return "ValueError"
-        case .zeroDivision: return "ZeroDivisionError"
-        case .index: return "IndexError"
-        case .key: return "KeyError"
-        case .attribute: return "AttributeError"
-        case .runtime: return "RuntimeError"
-        case .cancelled: return "KeyboardInterrupt"
-        case .limit: return "RecursionError"
-        case .overflow: return "OverflowError"
-        case .memory: return "MemoryError"
-        case .fileNotFound: return "FileNotFoundError"
-        case .stopIteration: return "StopIteration"
-        case .assertion: return "AssertionError"
-        case .notImplemented: return "NotImplementedError"
         }
     }
 }

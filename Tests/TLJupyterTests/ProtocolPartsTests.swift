@@ -2,10 +2,27 @@ import Foundation
 import Glibc
 import Synchronization
 @testable import TLJupyter
+import TLLang
 import XCTest
 
 /// The kernel's parts that need no Jupyter: signing, connection files, notebooks, the name at the cursor.
 final class ProtocolPartsTests: XCTestCase {
+    /// A cell's error carries the Python class the interpreter gives it (what `except` matches), raised
+    /// classes and recursion included (a cell runs on the interpreter's evaluation stack, so runaway
+    /// recursion is RecursionError, not a stack overflow).
+    func testCellErrorsAreNamedAsTheInterpreterClassesThem() throws {
+        let runner = CellRunner(session: Session(output: { _ in }))
+        func name(_ code: String) -> String? {
+            guard case .some(let error) = runner.run(code, cellName: "In[1]", sink: { _ in }) else { return nil }
+            return CellError(error).name
+        }
+        XCTAssertEqual(name("undefined_name"), "NameError")
+        XCTAssertEqual(name("raise Exception('x')"), "Exception")
+        XCTAssertEqual(name("raise KeyError('k')"), "KeyError")
+        XCTAssertEqual(name("def f(n):\n    return f(n + 1)\nf(0)"), "RecursionError")
+        XCTAssertEqual(name("1 / 0"), "ZeroDivisionError")
+    }
+
     func testSignaturesAreHMACSHA256() {
         // RFC 4231, test case 2.
         let signer = MessageSigner(key: "Jefe")

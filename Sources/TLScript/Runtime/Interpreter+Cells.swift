@@ -3,6 +3,12 @@ extension Interpreter {
     /// expression statement (unless None) is returned rather than printed, so the host can show it as
     /// the cell's result. Earlier expression statements are evaluated silently, as in a notebook.
     public func runCell(_ text: String, fileName: String) throws -> Value? {
+        // On the evaluation stack, as `run` is: deep recursion must end in RecursionError, not overflow
+        // the kernel thread's stack.
+        try onEvaluationStack { try runCellStatements(text, fileName: fileName) }
+    }
+
+    private func runCellStatements(_ text: String, fileName: String) throws -> Value? {
         let source = SourceFile(name: fileName, text: text)
         let block = try Parser.parse(source)
         for (index, statement) in block.enumerated() {
