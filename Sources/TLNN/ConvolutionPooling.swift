@@ -7,9 +7,6 @@ import TLTensor
 /// convolution's kernel pools its output tiles as it writes them (``ConvolutionKernels/forwardMaxPooled``),
 /// and the full-size map is never stored.
 public enum LayerChain {
-    /// False runs a convolution and its pooling as two layers (benchmarks compare the two).
-    nonisolated(unsafe) public static var fusesPooling = true
-
     /// `layers` applied in order to `x`, layer `i` in `mode(i)`.
     static func run(_ layers: [Layer], _ x: Tensor, mode: (Int) -> ForwardMode) throws -> Tensor {
         var h = x
@@ -28,7 +25,7 @@ public enum LayerChain {
     }
 
     static func canFuse(_ conv: Conv2D, _ pool: MaxPooling2D, _ convMode: ForwardMode, _ poolMode: ForwardMode) -> Bool {
-        fusesPooling && (conv.activation == .linear || conv.activation.reluCeiling != nil)
+        EngineOptions.current.fusesPooling && (conv.activation == .linear || conv.activation.reluCeiling != nil)
             && pool.poolSize == (2, 2) && pool.strides == (2, 2) && pool.padding == .valid
             && !convMode.keepForBackward && !poolMode.keepForBackward && !convMode.logitsOutput && !poolMode.logitsOutput
     }

@@ -2,12 +2,12 @@ import TLTensor
 
 /// How much activation memory inference may hold at once.
 public enum Inference {
-    /// Bytes one layer's input and output may take together during inference (128 MB). A larger batch is
-    /// run in equal pieces under it: VGG16's first block at 150x150 holds 11.5 MB an image, so a batch
+    /// Bytes one layer's input and output may take together during inference
+    /// (``EngineOptions/activationBudget``, 128 MB by default). A larger batch is run in equal pieces under it: VGG16's first block at 150x150 holds 11.5 MB an image, so a batch
     /// of 20 runs as two pieces of 10, and its peak memory drops by about 200 MB (tl bench features:
     /// 558 -> 358 MB) for a few percent of speed. Inference treats every sample on its own, so the
     /// outputs are the same in pieces as in one go.
-    nonisolated(unsafe) public static var activationBudget = 128 << 20
+    static var activationBudget: Int { EngineOptions.current.activationBudget }
 
     /// The most floats one layer's input and output hold together, per sample, anywhere inside `layer`
     /// fed samples of shape `input`.

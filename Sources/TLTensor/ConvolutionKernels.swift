@@ -124,9 +124,6 @@ public enum ConvolutionAlgorithm: Equatable, Sendable {
 
 /// Convolution kernels over NHWC batches with HWIO kernels (Keras's layout).
 public enum ConvolutionKernels {
-    /// Lets ``ConvolutionAlgorithm/automatic`` pick Winograd (benchmarks turn it off to compare).
-    nonisolated(unsafe) public static var winogradEnabled = true
-
     /// Floats of im2col rows unrolled at a time for the weight gradient (4 MB, times 4 per block).
     static let im2colBudget = 1 << 20
     /// Floats of im2col rows plus output rows one forward block holds (1 MB): the block's bias fill,
@@ -143,7 +140,7 @@ public enum ConvolutionKernels {
     public static func resolve(_ algorithm: ConvolutionAlgorithm, geometry g: WindowGeometry, filters: Int,
                                batch: Int = 1) -> ConvolutionAlgorithm {
         guard algorithm == .automatic else { return algorithm }
-        guard winogradEnabled && Winograd.applies(to: g) && g.channels >= 8 && filters >= 8 else { return .im2col }
+        guard EngineOptions.current.usesWinograd && Winograd.applies(to: g) && g.channels >= 8 && filters >= 8 else { return .im2col }
         let tile = WinogradTile.cheapest(outputHeight: g.outputHeight, outputWidth: g.outputWidth)
         let a2 = Double(tile.alpha * tile.alpha)
         let pixels = Double(batch * g.outputPixels)

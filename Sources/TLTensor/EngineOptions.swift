@@ -38,7 +38,8 @@ public enum KernelPath: String, Sendable, CaseIterable, Comparable, CustomString
 }
 
 /// How the engine runs: read from the environment once (``environment``), and in effect for a scope
-/// (``current``, bound with ``with(_:_:)``), so that no mutable global decides which kernels run.
+/// (``current``, bound with ``with(_:_:)``), so that no mutable global decides which kernels run, how many
+/// threads they use or how much memory inference may hold.
 ///
 /// The entry points of the kernels (convolutions, products, optimizer steps) read ``current`` once and pass
 /// the value down; ``ParallelFor`` carries the caller's options into its worker threads, so code running
@@ -46,10 +47,36 @@ public enum KernelPath: String, Sendable, CaseIterable, Comparable, CustomString
 public struct EngineOptions: Sendable, Equatable {
     /// The kernels that run.
     public var kernels: KernelPath
+    /// Threads a ``ParallelFor`` loop uses: `TL_NUM_THREADS` if set, else the active processor count.
+    public var workerCount: Int
+    /// Lets ``ConvolutionAlgorithm/automatic`` pick Winograd (benchmarks turn it off to compare).
+    public var usesWinograd: Bool
+    /// Floats of Winograd's transformed inputs plus products held per group of tiles (about 24 MB).
+    public var winogradGroupBudget: Int
+    /// True: Winograd's alpha^2 products are dealt out to the workers, one single-threaded sgemm each.
+    /// False: they run one after another, each threaded by OpenBLAS (measured slower; kept to compare).
+    public var splitsWinogradProducts: Bool
+    /// Bytes one layer's input and output may take together during inference (128 MB): a larger batch runs
+    /// in equal pieces under it (see `Inference` in TLNN).
+    public var activationBudget: Int
+    /// Runs a convolution and the 2x2 max pooling after it as one pass when nothing keeps the full map
+    /// (false: two layers, for benchmarks to compare).
+    public var fusesPooling: Bool
 
-    public init(kernels: KernelPath = .best) {
+    public init(kernels: KernelPath = .best, workerCount: Int = EngineOptions.processorCount,
+                usesWinograd: Bool = true, winogradGroupBudget: Int = 6 << 20, splitsWinogradProducts: Bool = true,
+                activationBudget: Int = 128 << 20, fusesPooling: Bool = true) {
         self.kernels = kernels.effective
+        self.workerCount = max(1, workerCount)
+        self.usesWinograd = usesWinograd
+        self.winogradGroupBudget = winogradGroupBudget
+        self.splitsWinogradProducts = splitsWinogradProducts
+        self.activationBudget = activationBudget
+        self.fusesPooling = fusesPooling
     }
+
+    /// The active processor count (at least 1).
+    public static var processorCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     /// The options `TL_KERNELS` (`avx512`, `avx2` or `portable`) asks for, or the fastest path when it is
     /// unset; `TL_AVX512=0` without `TL_KERNELS` still selects the portable path, as it did before there
@@ -63,6 +90,13 @@ public struct EngineOptions: Sendable, Equatable {
 
     /// The options in effect: ``environment`` unless a caller bound others with ``with(_:_:)``.
     @TaskLocal public static var current: EngineOptions = environment
+
+    /// Runs `body` with the options in effect changed by `change` (a benchmark's or test's variation).
+    public static func with<R>(changing change: (inout EngineOptions) -> Void, _ body: () throws -> R) rethrows -> R {
+        var options = current
+        change(&options)
+        return try with(options, body)
+    }
 
     /// Runs `body` with `options` in effect (on this thread, in tasks it starts, and in ``ParallelFor``
     /// loops it runs).
@@ -83,6 +117,12 @@ public struct EngineOptions: Sendable, Equatable {
     /// The options an environment asks for, and the notice to print when it asks for something this
     /// machine cannot do (nil when there is nothing to say).
     public static func parse(_ environment: [String: String]) -> (EngineOptions, notice: String?) {
+        var (options, notice) = parseKernels(environment)
+        if let text = environment["TL_NUM_THREADS"], let n = Int(text), n > 0 { options.workerCount = n }
+        return (options, notice)
+    }
+
+    private static func parseKernels(_ environment: [String: String]) -> (EngineOptions, notice: String?) {
         guard let text = environment["TL_KERNELS"], !text.isEmpty else {
             let legacyOff = environment["TL_AVX512"] == "0"
             return (EngineOptions(kernels: legacyOff ? .portable : .best), nil)

@@ -7,11 +7,8 @@ import Foundation
 /// worker calls is single-threaded, and OpenBLAS gets its threads back afterwards. Items are dealt out
 /// one at a time, so a worker slowed by another process takes fewer of them.
 public enum ParallelFor {
-    /// Workers a loop uses: `TL_NUM_THREADS` if set, else the active processor count.
-    nonisolated(unsafe) public static var workerCount: Int = {
-        if let text = ProcessInfo.processInfo.environment["TL_NUM_THREADS"], let n = Int(text), n > 0 { return n }
-        return max(1, ProcessInfo.processInfo.activeProcessorCount)
-    }()
+    /// Workers a loop uses: ``EngineOptions/workerCount`` of the options in effect.
+    public static var workerCount: Int { EngineOptions.current.workerCount }
 
     nonisolated(unsafe) private static var active = false
     private static let lock = NSLock()

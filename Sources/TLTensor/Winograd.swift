@@ -13,11 +13,10 @@ import CTensorKernels
 /// parallel (single-threaded sgemm each), and the output transform adds the bias and applies ReLU
 /// in parallel over tiles, writing straight into the output.
 public enum Winograd {
-    /// Floats of transformed inputs plus products held per group (about 24 MB).
-    nonisolated(unsafe) public static var groupBudget = 6 << 20
-    /// True: the alpha^2 products are dealt out to the workers, one single-threaded sgemm each.
-    /// False: they run one after another, each threaded by OpenBLAS (measured slower; kept to compare).
-    nonisolated(unsafe) public static var splitProducts = true
+    /// Floats of transformed inputs plus products held per group: ``EngineOptions/winogradGroupBudget``.
+    static var groupBudget: Int { EngineOptions.current.winogradGroupBudget }
+    /// Whether the products are dealt out to the workers: ``EngineOptions/splitsWinogradProducts``.
+    static var splitProducts: Bool { EngineOptions.current.splitsWinogradProducts }
 
     /// Distance between two transformed positions' matrices holding `count` floats: rounded so that
     /// successive positions start one cache line apart modulo 4 KB. Unpadded, the alpha^2 streams a

@@ -64,7 +64,10 @@ struct FeaturesBench: ParsableCommand {
     @Flag(help: "Run each convolution and the max pooling after it as two passes.") var unfusedPooling = false
 
     func run() throws {
-        LayerChain.fusesPooling = !unfusedPooling
+        try EngineOptions.with(changing: { $0.fusesPooling = !unfusedPooling }) { try measure() }
+    }
+
+    private func measure() throws {
         let start = Date()
         let model: TLNN.Layer
         let application = KerasApplication(rawValue: base.replacingOccurrences(of: "mobilenetv2", with: "mobilenet_v2"))

@@ -21,12 +21,17 @@ struct KernelsBench: ParsableCommand {
     @Option(help: "Winograd's products: split (over the workers, sgemm single-threaded) or blas (OpenBLAS threads).")
     var products = "split"
     @Option(help: "Floats of Winograd's transformed inputs and products held per group of tiles.")
-    var winogradGroup = Winograd.groupBudget
+    var winogradGroup = EngineOptions.current.winogradGroupBudget
 
     func run() throws {
-        if algorithm == "im2col" { ConvolutionKernels.winogradEnabled = false }
-        Winograd.splitProducts = products != "blas"
-        Winograd.groupBudget = winogradGroup
+        try EngineOptions.with(changing: {
+            $0.usesWinograd = algorithm != "im2col"
+            $0.splitsWinogradProducts = products != "blas"
+            $0.winogradGroupBudget = winogradGroup
+        }) { try measure() }
+    }
+
+    private func measure() throws {
         let base = try VGG16.load(weights: .file(weights), includeTop: false, inputShape: [size, size, 3])
         var rng = RandomGenerator(seed: 3)
         var x = Tensor(shape: [batch, size, size, 3])

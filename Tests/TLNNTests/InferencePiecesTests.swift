@@ -12,21 +12,19 @@ final class InferencePiecesTests: XCTestCase {
         let x = fd.random([7, 8, 8, 3])
         // The conv's input and output: 8*8*3 + 8*8*4 = 448 floats = 1792 bytes a sample, the largest pair.
         XCTAssertEqual(try Inference.largestActivationPair(of: model, input: [8, 8, 3]), 448)
-        let saved = Inference.activationBudget
-        defer { Inference.activationBudget = saved }
-        Inference.activationBudget = 1792 * 3
-        XCTAssertEqual(Inference.pieceSize(of: model, for: x), 3)          // 3 + 3 + 1
-        Inference.activationBudget = 1792 * 6
-        XCTAssertEqual(Inference.pieceSize(of: model, for: x), 4)          // two equal pieces: 4 + 3
-        Inference.activationBudget = 1792 * 7
-        XCTAssertEqual(Inference.pieceSize(of: model, for: x), 7)
-        Inference.activationBudget = 1
-        XCTAssertEqual(Inference.pieceSize(of: model, for: x), 1)
+        func withBudget<R>(_ bytes: Int, _ body: () throws -> R) rethrows -> R {
+            try EngineOptions.with(changing: { $0.activationBudget = bytes }, body)
+        }
+        XCTAssertEqual(withBudget(1792 * 3) { Inference.pieceSize(of: model, for: x) }, 3)   // 3 + 3 + 1
+        XCTAssertEqual(withBudget(1792 * 6) { Inference.pieceSize(of: model, for: x) }, 4)   // two equal pieces: 4 + 3
+        XCTAssertEqual(withBudget(1792 * 7) { Inference.pieceSize(of: model, for: x) }, 7)
+        XCTAssertEqual(withBudget(1) { Inference.pieceSize(of: model, for: x) }, 1)
         let whole = try model.forward(x, mode: .inference)
         for budget in [1, 1792 * 3, 1792 * 6] {
-            Inference.activationBudget = budget
-            XCTAssertEqual(try model(x), whole, "budget \(budget)")
-            XCTAssertEqual(try model.predict(x: x, batchSize: 5), whole, "budget \(budget)")
+            try withBudget(budget) {
+                XCTAssertEqual(try model(x), whole, "budget \(budget)")
+                XCTAssertEqual(try model.predict(x: x, batchSize: 5), whole, "budget \(budget)")
+            }
         }
     }
 }

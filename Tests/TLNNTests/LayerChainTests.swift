@@ -24,9 +24,7 @@ final class LayerChainTests: XCTestCase {
         XCTAssertEqual(ConvolutionKernels.resolve(.automatic, geometry: g, filters: 32, batch: 3), .winograd(.f4))
         let x = fd.random([3, 26, 21, 32], scale: 2)
         let fused = try model.forward(x, mode: .inference)
-        LayerChain.fusesPooling = false
-        defer { LayerChain.fusesPooling = true }
-        let separate = try model.forward(x, mode: .inference)
+        let separate = try EngineOptions.with(changing: { $0.fusesPooling = false }) { try model.forward(x, mode: .inference) }
         XCTAssertEqual(fused, separate)
     }
 }
