@@ -148,6 +148,41 @@ public final class ArrayRandom {
         return NDArray(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in Int64(low) + Int64(generator.next() % span) })
     }
 
+    /// `np.random.normal(loc, scale, size)`: `loc + scale * z` with `z` standard normal, float64.
+    public func normal(mean: Double, deviation: Double, shape: [Int]) throws -> NDArray {
+        guard deviation >= 0 else { throw ArrayError(.value, "scale < 0") }
+        let z = try normal(shape)
+        return NDArray(shape: shape, values: z.values(as: Double.self).map { mean + deviation * $0 })
+    }
+
+    /// `np.random.uniform(low, high, size)`: `low + (high - low) u` with `u` uniform in [0, 1), float64.
+    public func uniform(low: Double, high: Double, shape: [Int]) throws -> NDArray {
+        let u = try uniform(shape)
+        return NDArray(shape: shape, values: u.values(as: Double.self).map { low + (high - low) * $0 })
+    }
+
+    /// `np.random.choice`'s positions: `count` draws from `0..<population`, with replacement or not, uniform
+    /// or with probabilities `p` (which must be non-negative and sum to 1, as NumPy checks).
+    public func choice(population: Int, count: Int, replace: Bool, probabilities p: [Double]?) throws -> [Int] {
+        guard population > 0 else { throw ArrayError(.value, "a must be a positive integer unless no samples are taken") }
+        if let p {
+            guard p.count == population else { throw ArrayError(.value, "'a' and 'p' must have same size") }
+            guard p.allSatisfy({ $0 >= 0 }) else { throw ArrayError(.value, "probabilities are not non-negative") }
+            guard Swift.abs(p.reduce(0, +) - 1) <= 1e-8 * Double(population).squareRoot() + 1e-12 else { throw ArrayError(.value, "probabilities do not sum to 1") }
+        }
+        guard replace || count <= population else {
+            throw ArrayError(.value, "Cannot take a larger sample than population when replace is False")
+        }
+        var weights = p ?? [Double](repeating: 1, count: population)
+        return (0..<count).map { _ in
+            let total = weights.reduce(0, +)
+            var target = unit() * total, pick = 0
+            while pick < population - 1 && (target >= weights[pick] || weights[pick] == 0) { target -= weights[pick]; pick += 1 }
+            if !replace { weights[pick] = 0 }
+            return pick
+        }
+    }
+
     /// A uniformly random order of `0..<count` (Fisher-Yates).
     public func permutation(_ count: Int) -> [Int] {
         var order = Array(0..<max(count, 0))

@@ -2,9 +2,20 @@ import Foundation
 import TLTensor
 
 /// NumPy's unary ufuncs: `-a`, `~a`, `np.abs`, `np.sign`, `np.exp`, `np.log`, `np.sqrt`, `np.floor`,
-/// `np.ceil`, `np.round` (to even), `np.isnan`.
+/// `np.ceil`, `np.round` (to even), `np.isnan`, `np.isinf`, `np.isfinite`, `np.square`, the trigonometric and
+/// hyperbolic functions and the other logarithms.
 public enum UnaryOperator: String, CaseIterable, Sendable {
-    case negative, positive, invert, absolute, sign, exp, log, sqrt, floor, ceil, rint, isnan
+    case negative, positive, invert, absolute, sign, exp, log, sqrt, floor, ceil, rint, isnan, isinf, isfinite, square
+    case sin, cos, tan, arcsin, arccos, arctan, sinh, cosh, tanh, log10, log2, log1p, expm1, exp2
+
+    /// Functions whose integer and bool inputs are computed in float64, as NumPy's loops do.
+    var promotesIntegers: Bool {
+        switch self {
+        case .exp, .log, .sqrt, .sin, .cos, .tan, .arcsin, .arccos, .arctan, .sinh, .cosh, .tanh, .log10, .log2, .log1p,
+             .expm1, .exp2: return true
+        default: return false
+        }
+    }
 }
 
 extension NDArray {
@@ -20,8 +31,15 @@ extension NDArray {
             throw ArrayError(.type, "ufunc 'sign' did not contain a loop with signature matching types <class 'numpy.dtypes.BoolDType'> -> None")
         case (.isnan, .float32): return mapped(Float.self, to: Bool.self) { $0.isNaN }
         case (.isnan, .float64): return mapped(Double.self, to: Bool.self) { $0.isNaN }
-        case (.isnan, _): return NDArray(zeros: shape, dtype: .bool)
-        case (.exp, .int64), (.exp, .bool), (.log, .int64), (.log, .bool), (.sqrt, .int64), (.sqrt, .bool):
+        case (.isinf, .float32): return mapped(Float.self, to: Bool.self) { $0.isInfinite }
+        case (.isinf, .float64): return mapped(Double.self, to: Bool.self) { $0.isInfinite }
+        case (.isfinite, .float32): return mapped(Float.self, to: Bool.self) { $0.isFinite }
+        case (.isfinite, .float64): return mapped(Double.self, to: Bool.self) { $0.isFinite }
+        case (.isnan, _), (.isinf, _): return NDArray(zeros: shape, dtype: .bool)
+        case (.isfinite, _): return NDArray(zeros: shape, dtype: .bool).mapped(Bool.self, to: Bool.self) { !$0 }
+        case (.square, .bool): return copy()
+        case (.square, .int64): return mapped(Int64.self, to: Int64.self) { $0 &* $0 }
+        case (_, .int64) where op.promotesIntegers, (_, .bool) where op.promotesIntegers:
             return try astype(.float64).applying(op)
         case (_, .float32): return mapped(Float.self, to: Float.self, floating(op))
         case (_, .float64): return mapped(Double.self, to: Double.self, floating(op))
@@ -50,7 +68,8 @@ extension NDArray {
         case .floor: return { $0.rounded(.down) }
         case .ceil: return { $0.rounded(.up) }
         case .rint: return { $0.rounded(.toNearestOrEven) }
-        default: return { $0 }
+        case .square: return { $0 * $0 }
+        default: return { T.elementary(op, $0) }
         }
     }
 
@@ -139,16 +158,40 @@ extension NDArray {
     }
 }
 
-/// `exp` and `log` for the floating-point element types (glibc's `expf`/`logf` for float32).
+/// The transcendental functions for the floating-point element types: `exp` and `log` call glibc's
+/// `expf`/`logf` for float32; the others compute in float64 and round once, which is within NumPy's own
+/// float32 loops' error (up to a few ULP) and the same on every CPU.
 public protocol ElementaryFunctions {
     static func exponential(_ x: Self) -> Self
     static func logarithm(_ x: Self) -> Self
+    /// The C library's function for a transcendental ufunc (the identity for the others).
+    static func elementary(_ op: UnaryOperator, _ x: Self) -> Self
 }
 extension Float: ElementaryFunctions {
     public static func exponential(_ x: Float) -> Float { Foundation.exp(x) }
     public static func logarithm(_ x: Float) -> Float { Foundation.log(x) }
+    public static func elementary(_ op: UnaryOperator, _ x: Float) -> Float { Float(Double.elementary(op, Double(x))) }
 }
 extension Double: ElementaryFunctions {
     public static func exponential(_ x: Double) -> Double { Foundation.exp(x) }
     public static func logarithm(_ x: Double) -> Double { Foundation.log(x) }
+    public static func elementary(_ op: UnaryOperator, _ x: Double) -> Double {
+        switch op {
+        case .sin: return Foundation.sin(x)
+        case .cos: return Foundation.cos(x)
+        case .tan: return Foundation.tan(x)
+        case .arcsin: return Foundation.asin(x)
+        case .arccos: return Foundation.acos(x)
+        case .arctan: return Foundation.atan(x)
+        case .sinh: return Foundation.sinh(x)
+        case .cosh: return Foundation.cosh(x)
+        case .tanh: return Foundation.tanh(x)
+        case .log10: return Foundation.log10(x)
+        case .log2: return Foundation.log2(x)
+        case .log1p: return Foundation.log1p(x)
+        case .expm1: return Foundation.expm1(x)
+        case .exp2: return Foundation.exp2(x)
+        default: return x
+        }
+    }
 }

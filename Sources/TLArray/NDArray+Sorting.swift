@@ -40,7 +40,7 @@ extension NDArray {
     }
 
     /// Applies `transform` to every 1-D row along `axis` (nil: the flattened array) and reassembles.
-    private func alongAxis(_ axis: Int?, resultType: DType? = nil, _ transform: (NDArray) throws -> NDArray) throws -> NDArray {
+    func alongAxis(_ axis: Int?, resultType: DType? = nil, _ transform: (NDArray) throws -> NDArray) throws -> NDArray {
         guard let axis else { return try transform(raveled()) }
         if ndim == 0 { throw ArrayError(.value, "axis \(axis) is out of bounds for array of dimension 0") }
         let position = try NDArray.normalizedAxis(axis, rank: ndim)

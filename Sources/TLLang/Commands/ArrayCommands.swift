@@ -10,7 +10,9 @@ extension Session {
     func registerArrayCommands() {
         let random = ArrayRandom(seed: 0x5EED)
         let groups = [NumPyCommands.creation(), NumPyCommands.shapes(), NumPyCommands.maths(), NumPyCommands.reductions(),
-                      NumPyCommands.randomCommands(random), NumPyCommands.dtypes(), NumPyCommands.unsupported()]
+                      NumPyCommands.randomCommands(random), NumPyCommands.dtypes(), NumPyCommands.unsupported(),
+                      NumPyCommands.elementary(), NumPyCommands.sequences(), NumPyCommands.statistics(),
+                      NumPyCommands.moreRandomCommands(random)]
         for spec in groups.joined() { register(spec) }
         register(NumPyCommands.reshape)
         registerArrayFiles()
@@ -327,7 +329,7 @@ enum NumPyCommands {
             }
         }
         let names = ["fft.fft", "fft.ifft", "linalg.norm", "linalg.inv", "linalg.solve", "linalg.eig", "linalg.svd", "savez",
-                     "savez_compressed", "loadtxt", "savetxt", "genfromtxt", "random.choice", "random.normal", "random.uniform", "einsum"]
+                     "savez_compressed", "loadtxt", "savetxt", "genfromtxt", "einsum"]
         return dtypes + names.map { name in
             let module = name.contains(".") ? "np." + name.split(separator: ".")[0] : "np." + name
             return function(name, [], extra: true) { _ in

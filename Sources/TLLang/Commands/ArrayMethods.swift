@@ -74,6 +74,15 @@ enum ArrayMethods {
 
     private static func reshaping() -> [CommandSpec] {
         [
+            method("repeat", [ParameterSpec("self"), ParameterSpec("repeats"), ParameterSpec("axis", default: .none)]) { args in
+                try NumPyCommands.repeatArray(args, "self")
+            },
+            method("cumsum", [ParameterSpec("self"), ParameterSpec("axis", default: .none)]) { args in
+                try NumPyCommands.accumulate(args, "self", .add)
+            },
+            method("cumprod", [ParameterSpec("self"), ParameterSpec("axis", default: .none)]) { args in
+                try NumPyCommands.accumulate(args, "self", .multiply)
+            },
             method("flatten", [ParameterSpec("self")]) { args in NumPyCommands.array(try receiver(args).array.flattened()) },
             method("ravel", [ParameterSpec("self")]) { args in NumPyCommands.array(try receiver(args).array.raveled()) },
             method("transpose", [ParameterSpec("self")], extra: true) { args in
