@@ -3,6 +3,7 @@ import XCTest
 import TLTensor
 import TLNN
 import TLData
+import TLTestSupport
 import TLScript
 @testable import TLLang
 
@@ -30,17 +31,37 @@ final class SessionLifetimeTests: XCTestCase {
         plt.plot(history.history['loss'])
         """
 
+    /// Folder flows, a dataset and a graph model with random layers, trained from the dataset.
+    static func folderScript(_ photos: String) -> String {
+        """
+        train = ImageDataGenerator(rescale=1./255, rotation_range=10).flow_from_directory("\(photos)", target_size=(8, 8),
+                                                                                          batch_size=4, class_mode="binary")
+        ds = image_dataset_from_directory("\(photos)", image_size=(8, 8), batch_size=4, seed=2, label_mode="binary")
+        inputs = keras.Input(shape=(8, 8, 3))
+        x = layers.RandomFlip().__call__(inputs)
+        x = layers.GlobalAveragePooling2D().__call__(x)
+        graph = keras.Model(inputs, layers.Dense(1, activation="sigmoid").__call__(x))
+        graph.compile(optimizer="adam", loss="binary_crossentropy")
+        graph_history = graph.fit(ds, epochs=1, verbose=0)
+
+        """
+    }
+
     func testSessionAndTheModelItHeldAreFreed() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tl-lifetime-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let photos = try SharedFiles.makeClassFolders(in: folder, counts: [("cats", 4), ("dogs", 4)])
         weak var session: Session?
         weak var interpreter: Interpreter?
         weak var model: Layer?
         try {
             let live = Session(output: { _ in })
-            try live.interpreter.run(source: Self.script, fileName: "lifetime.tl")
+            try live.interpreter.run(source: Self.folderScript(photos) + Self.script, fileName: "lifetime.tl")
             guard case .object(let object as ModelObject)? = try live.interpreter.evaluate(line: "model") else {
                 return XCTFail("the script defines a model")
             }
             XCTAssertEqual(try live.interpreter.evaluate(line: "len(seen)")?.asInt, 2, "the lambda callback ran in fit")
+            XCTAssertEqual(try live.interpreter.evaluate(line: "len(graph_history.history['loss'])")?.asInt, 1, "the graph model trained")
             session = live
             interpreter = live.interpreter
             model = object.layer
