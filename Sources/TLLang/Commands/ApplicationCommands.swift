@@ -15,7 +15,7 @@ extension Session {
         }
         command("decode_predictions", parameters: [ParameterSpec("preds"), ParameterSpec("top", default: 5, kind: .int)],
                 aliases: ["keras.applications.imagenet_utils.decode_predictions", "imagenet_utils.decode_predictions"]
-                                + KerasApplication.allCases.flatMap { ["keras.applications.\($0.rawValue).decode_predictions", "\($0.rawValue).decode_predictions"] }) { _, args, _ in
+                   + KerasApplication.allCases.flatMap { ["keras.applications.\($0.rawValue).decode_predictions", "\($0.rawValue).decode_predictions"] }) { _, args, _ in
             let decoded = try ImageNetClasses.decodePredictions(try args.tensor("preds"), top: try args.int("top"))
             return .list(decoded.map { row in .list(row.map { .tuple([.string($0.wnid), .string($0.name), .float(Double($0.score))]) }) })
         }
@@ -40,7 +40,7 @@ extension Session {
         let module = application.rawValue
         command(name, parameters: parameters,
                 aliases: ["applications.\(name)", "keras.applications.\(name)", "\(module).\(name)",
-                                       "keras.applications.\(module).\(name)"]) { _, args, _ in
+                          "keras.applications.\(module).\(name)"]) { _, args, _ in
             guard args["input_tensor"].isNone else {
                 throw ScriptError(.value, "\(name)(): input_tensor is not supported in tl; give input_shape=(height, width, 3) instead")
             }

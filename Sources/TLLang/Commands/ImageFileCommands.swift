@@ -20,7 +20,7 @@ extension Session {
 
         command("img_to_array", parameters: [ParameterSpec("img"), ParameterSpec("dtype", default: .none)],
                 aliases: ["image.img_to_array", "keras.utils.img_to_array", "utils.img_to_array",
-                                       "preprocessing.image.img_to_array", "keras.preprocessing.image.img_to_array"]) { _, args, _ in
+                          "preprocessing.image.img_to_array", "keras.preprocessing.image.img_to_array"]) { _, args, _ in
             let image = try args.tensor("img")
             guard image.rank == 3 || image.rank == 2 else {
                 throw ScriptError(.value, "Unsupported image shape: \(shapeText(image.shape)); img_to_array takes an image of (height, width) or (height, width, channels)")
@@ -31,7 +31,7 @@ extension Session {
 
         command("array_to_img", parameters: [ParameterSpec("x"), ParameterSpec("scale", default: true, kind: .bool)],
                 aliases: ["image.array_to_img", "keras.utils.array_to_img", "utils.array_to_img",
-                                       "preprocessing.image.array_to_img", "keras.preprocessing.image.array_to_img"]) { _, args, _ in
+                          "preprocessing.image.array_to_img", "keras.preprocessing.image.array_to_img"]) { _, args, _ in
             var image = try args.tensor("x")
             if image.rank == 4 && image.shape[0] == 1 { image = Tensor(shape: Array(image.shape.dropFirst()), scalars: image.scalars) }
             guard image.rank == 3 else {

@@ -152,7 +152,7 @@ extension Session {
             }
             let smooth = { (points: [Double]) in factor.map { smoothCurve(points, factor: $0) } ?? points }
             try session.plots.plotHistoryPair(training: smooth(training), validation: smooth(validation), metric: metric,
-                                           smoothed: factor != nil)
+                                              smoothed: factor != nil)
             do {
                 if let output = try args.optionalString("output") {
                     let path = session.outputPath(output)

@@ -25,10 +25,10 @@ extension Session {
     private func registerDeterministicPreprocessing() {
         let common = [ParameterSpec("name", default: .none), ParameterSpec("input_shape", default: .none)]
         command("rescaling", parameters: [ParameterSpec("scale", kind: .number),
-                                                             ParameterSpec("offset", default: 0.0, kind: .number)] + common,
+                                          ParameterSpec("offset", default: 0.0, kind: .number)] + common,
                 aliases: layerAliases("Rescaling")) { session, args, _ in
             try session.pending(args) { Rescaling(scale: Float(try args.double("scale")), offset: Float(try args.double("offset")),
-                                               name: try args.optionalString("name")) }
+                                                  name: try args.optionalString("name")) }
         }
         command("resizing", parameters: [
             ParameterSpec("height", kind: .int), ParameterSpec("width", kind: .int),
@@ -83,7 +83,7 @@ extension Session {
             }
         }
         command("random_brightness", parameters: [ParameterSpec("factor"),
-                                                                     ParameterSpec("value_range", default: .tuple([0, 255]))] + common,
+                                                  ParameterSpec("value_range", default: .tuple([0, 255]))] + common,
                 aliases: layerAliases("RandomBrightness")) { session, args, _ in
             let range = try session.factor(args, "factor", symmetric: true)
             guard let bounds = args["value_range"].asSequence?.compactMap(\.asDouble), bounds.count == 2 else {

@@ -154,7 +154,7 @@ extension Session {
                     throw ScriptError(.value, "fit(model, x, y): y (the labels) is missing; pass y, or a flow from flow_from_directory as x")
                 }
                 let (training, validation) = try session.splitForValidation(args, x: x, y: try args.tensor("y"),
-                                                                         sampleWeight: try session.sampleWeight(args))
+                                                                            sampleWeight: try session.sampleWeight(args))
                 history = try model.fit(x: training.x, y: training.y, epochs: try args.int("epochs"),
                                         batchSize: try args.optionalInt("batch_size") ?? 32,
                                         validationData: validation, shuffle: try args.bool("shuffle"),
