@@ -1,9 +1,21 @@
 // swift-tools-version:6.0
-// tl: transfer learning on small image data sets. The folders show the layers of the house:
-// C shims, TLFileSystem -> TLTensor (kernels) -> TLArray (NumPy's arrays), TLNN (layers, models, optimizers)
-// -> TLData (images, flows)
-// -> TLFormats (HDF5, .pth, .npy) -> TLZoo (pretrained bases) -> TLPlot -> TLLang (the language)
-// -> TLREPL, TLJupyter (front ends) -> tl.
+// tl: transfer learning on small image data sets. Every target declares each module it imports (nothing
+// reaches a module through another's dependencies); the graph, lower layers first (docs/ARCHITECTURE.md):
+//
+//   C shims (OpenBLAS, HDF5, libedit, image codecs, ZeroMQ, libcrypto)   CTensorKernels   TLFileSystem
+//   TLTensor        <- COpenBLAS, CTensorKernels               tensors, kernels, engine options, random source
+//   TLArray         <- TLTensor                                NumPy's n-d arrays
+//   TLNN            <- TLTensor                                layers, models, losses, optimizers, training
+//   TLData          <- TLTensor, CImageCodecs                  image decoding, resizing, augmentation, flows
+//   TLFormats       <- CHDF5, CHDF5Support, TLFileSystem       HDF5, Keras weight files, .npy
+//   TLTorchWeights  <- (none)                                  PyTorch .pth reader
+//   TLZoo           <- TLTensor, TLNN, TLData, TLFormats, TLTorchWeights, TLFileSystem   pretrained bases
+//   TLPlot          <- TLFileSystem                            figures drawn by gnuplot
+//   TLScript        <- TLFileSystem                            the language, engine-free
+//   TLLang          <- TLScript, TLTensor, TLArray, TLNN, TLData, TLFormats, TLZoo, TLPlot   the engine's commands
+//   TLREPL          <- TLScript, TLFileSystem, CEditLine       the line-editing prompt
+//   TLJupyter       <- TLLang, TLScript, TLREPL, TLFileSystem, CZeroMQ, CCrypto   the Jupyter kernel
+//   tl              <- TLLang, TLScript, TLREPL, TLJupyter, TLTensor, TLNN, TLData, TLFormats, TLZoo, ArgumentParser
 import PackageDescription
 
 let package = Package(
@@ -48,35 +60,38 @@ let package = Package(
         .target(name: "TLData", dependencies: ["TLTensor", "CImageCodecs"]),
         .target(name: "TLFormats", dependencies: ["CHDF5", "CHDF5Support", "TLFileSystem"]),
         .target(name: "TLTorchWeights"),
-        .target(name: "TLZoo", dependencies: ["TLNN", "TLData", "TLFormats", "TLTorchWeights"]),
+        .target(name: "TLZoo", dependencies: ["TLTensor", "TLNN", "TLData", "TLFormats", "TLTorchWeights", "TLFileSystem"]),
         .target(name: "TLPlot", dependencies: ["TLFileSystem"]),
         // The language: TLScript is the engine-free core (lexer, parser, interpreter, reports),
         // TLLang binds the engine's commands to it, TLREPL is the line-editing front end.
         .target(name: "TLScript", dependencies: ["TLFileSystem"]),
-        .target(name: "TLLang", dependencies: ["TLScript", "TLZoo", "TLPlot", "TLArray"]),
+        .target(name: "TLLang", dependencies: ["TLScript", "TLTensor", "TLArray", "TLNN", "TLData", "TLFormats", "TLZoo", "TLPlot"]),
         .target(name: "TLREPL", dependencies: ["TLScript", "TLFileSystem", "CEditLine"]),
         // tl in Jupyter: the kernel (messaging protocol over ZeroMQ) and .ipynb notebooks.
         .target(name: "TLJupyter", dependencies: ["TLLang", "TLScript", "TLREPL", "TLFileSystem", "CZeroMQ", "CCrypto"]),
         .executableTarget(name: "tl", dependencies: [
-            "TLLang", "TLREPL", "TLJupyter",
+            "TLLang", "TLScript", "TLREPL", "TLJupyter",
+            "TLTensor", "TLNN", "TLData", "TLFormats", "TLZoo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .target(name: "TLTestSupport", path: "Tests/TLTestSupport"),
         .testTarget(name: "TLTensorTests", dependencies: ["TLTensor", "TLTestSupport"]),
-        .testTarget(name: "TLNNTests", dependencies: ["TLNN", "TLTestSupport"]),
-        .testTarget(name: "TLArrayTests", dependencies: ["TLArray", "TLTestSupport"]),
-        .testTarget(name: "TLDataTests", dependencies: ["TLData", "TLTestSupport"]),
-        .testTarget(name: "TLFormatsTests", dependencies: ["TLFormats", "TLTestSupport"]),
-        .testTarget(name: "TLZooTests", dependencies: ["TLZoo", "TLTestSupport"]),
+        .testTarget(name: "TLNNTests", dependencies: ["TLNN", "TLTensor", "TLTestSupport"]),
+        .testTarget(name: "TLArrayTests", dependencies: ["TLArray", "TLTensor", "TLTestSupport"]),
+        .testTarget(name: "TLDataTests", dependencies: ["TLData", "TLTensor", "TLTestSupport"]),
+        .testTarget(name: "TLFormatsTests", dependencies: ["TLFormats", "TLFileSystem", "TLTestSupport"]),
+        .testTarget(name: "TLZooTests", dependencies: ["TLZoo", "TLTensor", "TLNN", "TLData", "TLFormats", "TLTorchWeights",
+                                                       "TLTestSupport"]),
         .testTarget(name: "TLPlotTests", dependencies: ["TLPlot", "TLTestSupport"]),
         .testTarget(name: "TLTorchWeightsTests", dependencies: ["TLTorchWeights", "TLTestSupport"]),
         .testTarget(name: "TLScriptTests", dependencies: ["TLScript", "TLTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TLREPLTests", dependencies: ["TLREPL", "TLScript", "TLTestSupport"]),
-        .testTarget(name: "TLLangTests", dependencies: ["TLLang", "TLTestSupport"]),
+        .testTarget(name: "TLLangTests", dependencies: ["TLLang", "TLScript", "TLTensor", "TLArray", "TLNN", "TLData", "TLFormats",
+                                                        "TLTestSupport"]),
         .testTarget(name: "TLCLITests", dependencies: ["TLTestSupport"]),
         // Driver/ is the Python script that talks to the kernel through Jupyter's own client.
-        .testTarget(name: "TLJupyterTests", dependencies: ["TLJupyter", "TLTestSupport"], exclude: ["Driver"]),
+        .testTarget(name: "TLJupyterTests", dependencies: ["TLJupyter", "TLLang", "TLTestSupport"], exclude: ["Driver"]),
     ],
     swiftLanguageModes: [.v5]
 )

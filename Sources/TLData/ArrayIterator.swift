@@ -17,11 +17,13 @@ public final class ArrayIterator {
 
     /// - Parameters:
     ///   - images: `[samples, height, width, channels]`; augmentation and preprocessing functions need 3 channels.
-    ///   - seed: makes shuffling and augmentation reproducible; nil draws one from `GlobalRandom`.
+    ///   - seed: makes shuffling and augmentation reproducible; nil draws one from `seeds`.
     ///   - subset: with the config's `validationSplit`, the first `int(split * n)` samples (validation) or the
     ///     rest (training), as Keras cuts them.
+    ///   - seeds: the random source of the run (a session's); by default the one in effect.
     public init(images: Tensor, labels: Tensor?, batchSize: Int = 32, shuffle: Bool = true, seed: UInt64? = nil,
-                config: ImageDataGeneratorConfig = ImageDataGeneratorConfig(), subset: Subset? = nil) throws {
+                config: ImageDataGeneratorConfig = ImageDataGeneratorConfig(), subset: Subset? = nil,
+                seeds: RandomSource = .current) throws {
         guard batchSize >= 1 else { throw DirectoryIteratorError.invalidBatchSize(batchSize) }
         guard images.rank == 4 else { throw ArrayIteratorError.notImages(shape: images.shape) }
         if let labels, labels.shape.first != images.shape[0] {
@@ -47,9 +49,7 @@ public final class ArrayIterator {
         self.labels = labels
         self.batchSize = batchSize
         self.config = config
-        var global = GlobalRandom.makeGenerator()
-        cursor = FlowCursor(samples: images.shape[0], batchSize: batchSize, shuffle: shuffle, seed: seed,
-                            random: MersenneTwister(seed: UInt32(truncatingIfNeeded: seed ?? global.next())))
+        cursor = FlowCursor(samples: images.shape[0], batchSize: batchSize, shuffle: shuffle, seed: seed, seeds: seeds)
     }
 
     public var samples: Int { images.shape[0] }

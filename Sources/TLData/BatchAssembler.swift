@@ -41,12 +41,19 @@ final class BatchAssembler: @unchecked Sendable {
     ///     on this thread, image after image in batch order.
     func assemble(_ plan: BatchPlan, skipped: Set<Int>, parallelism: Int,
                   random: inout MersenneTwister) -> BatchOutcome {
+        var (values, slots) = prepareImages(plan, skipped: skipped, parallelism: parallelism)
+        return gather(plan, values: &values, slots: slots, random: &random)
+    }
+
+    private var imageCount: Int { targetSize.height * targetSize.width * 3 }
+
+    /// The parallel part: each slot's image read, resized, augmented and (without a hook) standardised
+    /// into its place in the batch. Per slot: done (or skipped), the error reading failed with, or the
+    /// image the hook must still see.
+    private func prepareImages(_ plan: BatchPlan, skipped: Set<Int>, parallelism: Int) -> ([Float], [SlotState]) {
         let count = plan.samples.count
-        let imageCount = targetSize.height * targetSize.width * 3
-        let hook = config.transform
+        let imageCount = self.imageCount
         var values = [Float](repeating: 0, count: count * imageCount)
-        // Per slot: nil when done (or skipped), the error when reading failed, the image when the hook must
-        // still see it.
         var slots = [SlotState](repeating: .done, count: count)
         values.withUnsafeMutableBufferPointer { out in
             slots.withUnsafeMutableBufferPointer { states in
@@ -55,25 +62,8 @@ final class BatchAssembler: @unchecked Sendable {
                 let work = { (slot: Int) in
                     let sample = plan.samples[slot]
                     if self.onBadImage == .skip && skipped.contains(sample) { states[slot] = .skipped; return }
-                    do {
-                        let decoded = try loadImage(path: self.directory + "/" + self.filenames[sample],
-                                                    targetSize: self.targetSize, interpolation: self.interpolation)
-                        let target = UnsafeMutableBufferPointer(rebasing: out[(slot * imageCount)..<((slot + 1) * imageCount)])
-                        if let parameters = plan.parameters, let augmentation = self.config.augmentation {
-                            let image = augmentation.apply(parameters[slot], to: FloatImage(decoded))
-                            if hook != nil { states[slot] = .awaitingHook(image); return }
-                            _ = image.values.withUnsafeBufferPointer { target.update(fromContentsOf: $0) }
-                        } else {
-                            if hook != nil { states[slot] = .awaitingHook(FloatImage(decoded)); return }
-                            decoded.pixels.withUnsafeBufferPointer { bytes in
-                                for i in 0..<bytes.count { target[i] = Float(bytes[i]) }
-                            }
-                        }
-                        self.standardize(target)
-                        states[slot] = .done
-                    } catch {
-                        states[slot] = .failed(error)
-                    }
+                    let target = UnsafeMutableBufferPointer(rebasing: out[(slot * imageCount)..<((slot + 1) * imageCount)])
+                    states[slot] = self.prepare(sample, parameters: plan.parameters?[slot], into: target)
                 }
                 let threads = max(1, min(parallelism, count))
                 if threads == 1 {
@@ -85,10 +75,41 @@ final class BatchAssembler: @unchecked Sendable {
                 }
             }
         }
+        return (values, slots)
+    }
 
+    /// One image: read and resize the file, apply its augmentation parameters, and write it standardised
+    /// into `target` (or hand it back for the transform hook, which standardises after it).
+    private func prepare(_ sample: Int, parameters: AugmentationParameters?,
+                         into target: UnsafeMutableBufferPointer<Float>) -> SlotState {
+        do {
+            let decoded = try loadImage(path: directory + "/" + filenames[sample], targetSize: targetSize,
+                                        interpolation: interpolation)
+            if let parameters, let augmentation = config.augmentation {
+                let image = augmentation.apply(parameters, to: FloatImage(decoded))
+                if config.transform != nil { return .awaitingHook(image) }
+                _ = image.values.withUnsafeBufferPointer { target.update(fromContentsOf: $0) }
+            } else {
+                if config.transform != nil { return .awaitingHook(FloatImage(decoded)) }
+                decoded.pixels.withUnsafeBufferPointer { bytes in
+                    for i in 0..<bytes.count { target[i] = Float(bytes[i]) }
+                }
+            }
+            standardize(target)
+            return .done
+        } catch {
+            return .failed(error)
+        }
+    }
+
+    /// The sequential part, in batch order: failures recorded (the first stops the batch under the error
+    /// policy), the transform hook run on the images waiting for it, skipped slots' gaps closed, labels made.
+    private func gather(_ plan: BatchPlan, values: inout [Float], slots: [SlotState],
+                        random: inout MersenneTwister) -> BatchOutcome {
+        let count = plan.samples.count
+        let imageCount = self.imageCount
         var kept: [Int] = []
         var failures: [(sample: Int, error: Error)] = []
-        var hookError: Error?
         for slot in 0..<count {
             let sample = plan.samples[slot]
             switch slots[slot] {
@@ -99,23 +120,12 @@ final class BatchAssembler: @unchecked Sendable {
                 continue
             case .awaitingHook(let image):
                 do {
-                    let transformed = try hook!(image, sample, &random)
-                    guard [transformed.height, transformed.width, transformed.channels] == imageShape else {
-                        throw DirectoryIteratorError.transformChangedShape(
-                            file: filenames[sample], expected: imageShape,
-                            got: [transformed.height, transformed.width, transformed.channels])
-                    }
-                    values.withUnsafeMutableBufferPointer { out in
-                        let target = UnsafeMutableBufferPointer(rebasing: out[(slot * imageCount)..<((slot + 1) * imageCount)])
-                        _ = transformed.values.withUnsafeBufferPointer { target.update(fromContentsOf: $0) }
-                        standardize(target)
-                    }
+                    try applyHook(to: image, sample: sample, slot: slot, values: &values, random: &random)
                 } catch {
-                    hookError = error
+                    return BatchOutcome(images: nil, labels: nil, kept: kept, failures: failures, error: error)
                 }
             case .done: break
             }
-            if let hookError { return BatchOutcome(images: nil, labels: nil, kept: kept, failures: failures, error: hookError) }
             // Close the gap left by skipped slots.
             if kept.count < slot {
                 values.withUnsafeMutableBufferPointer { out in
@@ -128,6 +138,22 @@ final class BatchAssembler: @unchecked Sendable {
         if kept.count < count { values.removeLast((count - kept.count) * imageCount) }
         let images = Tensor(shape: [kept.count, targetSize.height, targetSize.width, 3], scalars: values)
         return BatchOutcome(images: images, labels: labels(for: kept, images: images), kept: kept, failures: failures)
+    }
+
+    /// The config's `transform` hook on one image, its result standardised into the slot.
+    private func applyHook(to image: FloatImage, sample: Int, slot: Int, values: inout [Float],
+                           random: inout MersenneTwister) throws {
+        let transformed = try config.transform!(image, sample, &random)
+        guard [transformed.height, transformed.width, transformed.channels] == imageShape else {
+            throw DirectoryIteratorError.transformChangedShape(
+                file: filenames[sample], expected: imageShape, got: [transformed.height, transformed.width, transformed.channels])
+        }
+        let imageCount = self.imageCount
+        values.withUnsafeMutableBufferPointer { out in
+            let target = UnsafeMutableBufferPointer(rebasing: out[(slot * imageCount)..<((slot + 1) * imageCount)])
+            _ = transformed.values.withUnsafeBufferPointer { target.update(fromContentsOf: $0) }
+            standardize(target)
+        }
     }
 
     /// Keras's `standardize` for one image: the preprocessing function, then `x *= rescale`.

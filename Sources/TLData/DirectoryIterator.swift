@@ -74,7 +74,9 @@ public final class DirectoryIterator {
     ///   - targetSize: (height, width) every image is resized to.
     ///   - classes: class folder names in label order; nil (or empty) takes every sub-folder, sorted.
     ///   - seed: makes shuffling and augmentation (and the generator handed to transforms) reproducible;
-    ///     nil draws a seed from `GlobalRandom`, so `set_seed` still makes runs repeatable.
+    ///     nil draws a seed from `seeds`, so `set_seed` still makes runs repeatable.
+    ///   - seeds: the random source of the run (a session's, which `set_seed` restarts); by default the
+    ///     one in effect (``RandomSource/current``).
     ///   - workers: background threads preparing batches (default `defaultWorkers`).
     ///   - subset: with the config's `validationSplit`, the part of each class's files to use (Keras's
     ///     `subset=`): validation the first `int(split * n)` of a class's n files, training the rest.
@@ -84,7 +86,8 @@ public final class DirectoryIterator {
                 classMode: ClassMode = .categorical, classes: [String]? = nil, shuffle: Bool = true,
                 seed: UInt64? = nil, interpolation: Interpolation = .nearest,
                 onBadImage: BadImagePolicy = .error, config: ImageDataGeneratorConfig = ImageDataGeneratorConfig(),
-                subset: Subset? = nil, workers: Int = DirectoryIterator.defaultWorkers, prefetch: Int = 2) throws {
+                subset: Subset? = nil, workers: Int = DirectoryIterator.defaultWorkers, prefetch: Int = 2,
+                seeds: RandomSource = .current) throws {
         guard batchSize >= 1 else { throw DirectoryIteratorError.invalidBatchSize(batchSize) }
         guard workers >= 1 else { throw InputPipelineError.invalidWorkers(workers) }
         guard prefetch >= 0 else { throw InputPipelineError.invalidPrefetch(prefetch) }
@@ -135,9 +138,7 @@ public final class DirectoryIterator {
         filenames = files
         self.classes = labels
         warnings += DirectoryIterator.layoutWarnings(directory: directory, classNames: names, classMode: classMode)
-        var global = GlobalRandom.makeGenerator()
-        cursor = FlowCursor(samples: files.count, batchSize: batchSize, shuffle: shuffle, seed: seed,
-                            random: MersenneTwister(seed: UInt32(truncatingIfNeeded: seed ?? global.next())))
+        cursor = FlowCursor(samples: files.count, batchSize: batchSize, shuffle: shuffle, seed: seed, seeds: seeds)
         assembler = BatchAssembler(directory: directory, filenames: files, classes: labels, numClasses: names.count,
                                    classMode: classMode, targetSize: targetSize, interpolation: interpolation,
                                    onBadImage: onBadImage, config: config)

@@ -1,3 +1,5 @@
+import TLTensor
+
 /// The moving part of Keras's `Iterator`: which batch comes next, the epoch's order and the random
 /// stream. `DirectoryIterator` keeps the cursor the caller has reached and, when it prepares batches
 /// ahead, a copy that runs ahead; both step through exactly the same states, so what is prepared early
@@ -25,6 +27,15 @@ struct FlowCursor {
         self.shuffle = shuffle
         self.seed = seed
         self.random = random
+    }
+
+    /// A cursor whose stream starts from `seed`, or without one from a seed drawn from `seeds` (so `set_seed`
+    /// still makes unseeded flows repeat). A generator is split off `seeds` either way, so whether a flow
+    /// is given a seed does not change the draws of whatever draws from `seeds` after it.
+    init(samples: Int, batchSize: Int, shuffle: Bool, seed: UInt64?, seeds: RandomSource) {
+        var drawn = seeds.makeGenerator()
+        self.init(samples: samples, batchSize: batchSize, shuffle: shuffle, seed: seed,
+                  random: MersenneTwister(seed: UInt32(truncatingIfNeeded: seed ?? drawn.next())))
     }
 
     var batchCount: Int { (samples + batchSize - 1) / batchSize }

@@ -2,6 +2,7 @@ import Foundation
 import TLTensor
 import TLNN
 import TLPlot
+import TLArray
 import TLScript
 
 /// One tl session: the interpreter with every engine command registered, the plotting state, and
@@ -17,9 +18,15 @@ public final class Session {
     /// Receives the path of every image a command writes (plots, augmentation previews), so a host can
     /// show it: the Jupyter kernel sends each one to the notebook as it is made.
     public var imageObserver: ((String) -> Void)?
+    /// The run's random stream: weight initialisation, dropout masks, shuffling and the flows' seeds draw
+    /// from it; `set_seed` restarts it.
+    public let random = RandomSource()
+    /// `np.random`'s generator, restarted by `np.random.seed` and `set_seed` too.
+    let arrayRandom = ArrayRandom(seed: RandomSource.defaultSeed)
 
     public init(output: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) {
         interpreter = Interpreter(output: output)
+        interpreter.evaluationContext = { [random] body in RandomSource.with(random, body) }
         interpreter.documentation = DocIndex(markdown: Session.languageDocumentation)
         registerModelCommands()
         registerTrainingCommands()
@@ -49,13 +56,34 @@ public final class Session {
         interpreter.report?.directory.path ?? figureDirectory ?? FileManager.default.currentDirectoryPath
     }
 
-    /// Registers a command; the engine's out-of-memory refusals become Python's MemoryError.
+    /// What a command does, given the session it runs in. The session comes as an argument, never captured:
+    /// the session owns the interpreter and the interpreter owns the commands, so a body holding its
+    /// session would keep both, and every model in the variables, alive for ever.
+    typealias Body = (Session, CallArguments, Interpreter) throws -> Value
+
+    /// Registers the command `name`; `body` receives this session while it lives (the command table
+    /// holds it weakly).
+    func command(_ name: String, parameters: [ParameterSpec] = [], acceptsExtraPositional: Bool = false,
+                 acceptsExtraKeywords: Bool = false, doc: String? = nil, aliases: [String] = [],
+                 _ body: @escaping Body) {
+        register(CommandSpec(name: name, parameters: parameters, acceptsExtraPositional: acceptsExtraPositional,
+                             acceptsExtraKeywords: acceptsExtraKeywords, doc: doc, aliases: aliases) { [weak self] args, interpreter in
+            guard let self else { throw ScriptError(.runtime, "\(name)(): the session it belonged to has ended") }
+            return try body(self, args, interpreter)
+        })
+    }
+
+    /// Registers a command that needs no session (`np.` functions, specs built elsewhere). Every command
+    /// runs with the session's random source in effect, so layers, flows and shuffling draw from the
+    /// stream `set_seed` restarts (evaluations bind it too; this covers a host calling a command's body
+    /// directly); the engine's out-of-memory refusals become Python's MemoryError.
     func register(_ spec: CommandSpec) {
         var spec = spec
         let body = spec.body
+        let random = self.random
         spec.body = { arguments, interpreter in
             do {
-                return try body(arguments, interpreter)
+                return try RandomSource.with(random) { try body(arguments, interpreter) }
             } catch let error as ModelError where error.kind == .memory {
                 throw ScriptError(.memory, error.description)
             }

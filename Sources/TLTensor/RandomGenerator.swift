@@ -27,19 +27,52 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
     public mutating func split() -> RandomGenerator { RandomGenerator(seed: next()) }
 }
 
-/// The process-wide generator behind weight initialisation, dropout masks and shuffling; `set_seed` reseeds it.
-public enum GlobalRandom {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var generator = RandomGenerator(seed: 0x5EED)
+/// A seedable stream of generators, owned by whoever defines a run: a tl session owns one, `set_seed`
+/// restarts it, and every consumer (weight initialisation, dropout masks, shuffling, the flows' seeds)
+/// splits a generator of its own off it, so a run's draws depend only on its seed and the order of its
+/// statements. Thread-safe: flows and layers may draw from worker threads.
+public final class RandomSource: @unchecked Sendable {
+    /// The seed a source starts from before any `set_seed`.
+    public static let defaultSeed: UInt64 = 0x5EED
 
-    public static func seed(_ value: UInt64) {
+    private let lock = NSLock()
+    private var generator: RandomGenerator
+
+    public init(seed: UInt64 = RandomSource.defaultSeed) { generator = RandomGenerator(seed: seed) }
+
+    /// Restarts the stream: the generators split off afterwards are those a fresh `RandomSource(seed:)` gives.
+    public func seed(_ value: UInt64) {
         lock.lock(); defer { lock.unlock() }
         generator = RandomGenerator(seed: value)
     }
 
-    /// A fresh generator drawn from the global stream.
-    public static func makeGenerator() -> RandomGenerator {
+    /// A fresh generator split off the stream.
+    public func makeGenerator() -> RandomGenerator {
         lock.lock(); defer { lock.unlock() }
         return generator.split()
     }
+
+    /// The source in effect: the one bound by ``with(_:_:)`` around the current call (a session binds its
+    /// own around every command it runs), else a source private to the process for code run outside a
+    /// session (unit tests, benchmarks).
+    public static var current: RandomSource { bound ?? processDefault }
+
+    @TaskLocal private static var bound: RandomSource?
+    private static let processDefault = RandomSource()
+
+    /// Runs `body` with `source` as ``current`` (on this thread and in tasks it starts).
+    public static func with<R>(_ source: RandomSource, _ body: () throws -> R) rethrows -> R {
+        try $bound.withValue(source, operation: body)
+    }
+}
+
+/// The engine layers' access to the random source in effect (``RandomSource/current``): weight
+/// initialisers, dropout and fit's shuffling draw through it, so inside a session they draw from the
+/// session's source.
+public enum GlobalRandom {
+    /// Restarts the source in effect (outside a session: the process's own; tests seed it to repeat).
+    public static func seed(_ value: UInt64) { RandomSource.current.seed(value) }
+
+    /// A fresh generator drawn from the source in effect.
+    public static func makeGenerator() -> RandomGenerator { RandomSource.current.makeGenerator() }
 }

@@ -46,14 +46,14 @@ final class ValidationSplitTests: ScriptSessionTestCase {
 /// A NumPy name tl does not have is NotImplementedError naming it, not a NameError with a look-alike.
 final class UnsupportedNumPyNameTests: ScriptSessionTestCase {
     func testUnknownNumPyNamesSayTheyAreUnsupported() throws {
-        XCTAssertEqual(failure("import numpy as np\nnp.sin(1.0)"),
-                       "np.sin is not supported in tl (see \"NumPy in tl\" in docs/LANGUAGE.md for the names it has)")
-        XCTAssertTrue(failure("import numpy as xp\nxp.cumsum([1])").hasPrefix("xp.cumsum is not supported in tl"))
+        XCTAssertEqual(failure("import numpy as np\nnp.gradient([1.0, 2.0])"),
+                       "np.gradient is not supported in tl (see \"NumPy in tl\" in docs/LANGUAGE.md for the names it has)")
+        XCTAssertTrue(failure("import numpy as xp\nxp.convolve([1], [1])").hasPrefix("xp.convolve is not supported in tl"))
         XCTAssertTrue(failure("numpy.linalg.det([[1.0]])").hasPrefix("numpy.linalg.det is not supported in tl"))
         let out = try run("""
             import numpy as np
             try:
-                np.tanh(1.0)
+                np.polyfit([1], [1], 1)
             except NotImplementedError as e:
                 print('caught', type(e).__name__)
             print(np.mean([1, 2]))

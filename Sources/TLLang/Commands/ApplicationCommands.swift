@@ -13,12 +13,12 @@ extension Session {
             registerConstructor(application)
             registerPreprocessInput(application)
         }
-        register(CommandSpec(name: "decode_predictions", parameters: [ParameterSpec("preds"), ParameterSpec("top", default: 5, kind: .int)],
-                             aliases: ["keras.applications.imagenet_utils.decode_predictions", "imagenet_utils.decode_predictions"]
-                                + KerasApplication.allCases.flatMap { ["keras.applications.\($0.rawValue).decode_predictions", "\($0.rawValue).decode_predictions"] }) { args, _ in
+        command("decode_predictions", parameters: [ParameterSpec("preds"), ParameterSpec("top", default: 5, kind: .int)],
+                aliases: ["keras.applications.imagenet_utils.decode_predictions", "imagenet_utils.decode_predictions"]
+                   + KerasApplication.allCases.flatMap { ["keras.applications.\($0.rawValue).decode_predictions", "\($0.rawValue).decode_predictions"] }) { _, args, _ in
             let decoded = try ImageNetClasses.decodePredictions(try args.tensor("preds"), top: try args.int("top"))
             return .list(decoded.map { row in .list(row.map { .tuple([.string($0.wnid), .string($0.name), .float(Double($0.score))]) }) })
-        })
+        }
     }
 
     private func registerConstructor(_ application: KerasApplication) {
@@ -38,44 +38,29 @@ extension Session {
         default: break
         }
         let module = application.rawValue
-        register(CommandSpec(name: name, parameters: parameters,
-                             aliases: ["applications.\(name)", "keras.applications.\(name)", "\(module).\(name)",
-                                       "keras.applications.\(module).\(name)"]) { args, _ in
+        command(name, parameters: parameters,
+                aliases: ["applications.\(name)", "keras.applications.\(name)", "\(module).\(name)",
+                          "keras.applications.\(module).\(name)"]) { _, args, _ in
             guard args["input_tensor"].isNone else {
                 throw ScriptError(.value, "\(name)(): input_tensor is not supported in tl; give input_shape=(height, width, 3) instead")
             }
             let options = try Self.applicationOptions(args, command: name)
             let alpha = application == .mobilenet || application == .mobilenetV2 ? try args.double("alpha") : 1.0
             let depthMultiplier = application == .mobilenet ? try args.int("depth_multiplier") : 1
-            let model = try application.load(weights: try Self.weightsArgument(args), options: options, alpha: alpha,
+            let model = try application.load(weights: try WeightsArgument(args).vgg16, options: options, alpha: alpha,
                                              depthMultiplier: depthMultiplier)
             return .object(ModelObject(model))
-        })
+        }
     }
 
     /// `include_top`, `input_shape`, `pooling`, `classes`, `classifier_activation` as ``ApplicationOptions``.
     static func applicationOptions(_ args: CallArguments, command: String) throws -> ApplicationOptions {
-        let poolingName = try args.optionalString("pooling")?.lowercased() ?? "none"
-        guard let pooling = VGG16.Pooling(rawValue: poolingName) else {
-            throw ScriptError(.value, "argument 'pooling' of \(command)() must be None, \"avg\" or \"max\", got \"\(poolingName)\"")
-        }
         let activationName = try args.optionalString("classifier_activation")
         guard let activation = Activation(kerasName: activationName) else {
             throw ScriptError(.value, "argument 'classifier_activation' of \(command)() must be \"softmax\", None or another activation name, got \"\(activationName ?? "None")\"")
         }
-        return ApplicationOptions(includeTop: try args.bool("include_top"), inputShape: try args.shape("input_shape"), pooling: pooling,
+        return ApplicationOptions(includeTop: try args.bool("include_top"), inputShape: try args.shape("input_shape"), pooling: try args.pooling(),
                                   classes: try args.int("classes"), classifierActivation: activation)
-    }
-
-    /// `weights=`: `"imagenet"`, None, or the path of a weights file.
-    static func weightsArgument(_ args: CallArguments) throws -> VGG16.Weights {
-        switch args["weights"] {
-        case .none: return .none
-        case .string(let s) where s.lowercased() == "imagenet": return .imagenet
-        case .string(let s) where s.lowercased() == "none": return .none
-        case .string(let path): return .file(path)
-        default: throw args.typeError("weights", expected: "\"imagenet\", None or the path of a weights file")
-        }
     }
 
     /// `keras.applications.resnet50.preprocess_input(x)` and the other modules' (an array or list of
@@ -87,14 +72,14 @@ extension Session {
         if application == .vgg19 { aliases.append("keras.applications.vgg16.preprocess_input") }
         if application == .vgg19, interpreter.command(named: "vgg16.preprocess_input") == nil { aliases.append("vgg16.preprocess_input") }
         let function = application.preprocessing
-        register(CommandSpec(name: primary, parameters: [ParameterSpec("x"), ParameterSpec("data_format", default: .none)],
-                             aliases: aliases) { args, _ in
+        command(primary, parameters: [ParameterSpec("x"), ParameterSpec("data_format", default: .none)],
+                aliases: aliases) { _, args, _ in
             var tensor = try args.tensor("x")
             guard tensor.shape.last == 3 else {
                 throw ScriptError(.value, "\(primary)(): expects RGB values with 3 channels on the last axis, got shape \(shapeText(tensor.shape))")
             }
             tensor.scalars.withUnsafeMutableBufferPointer { function.apply(to: $0) }
             return .object(ArrayObject(tensor))
-        })
+        }
     }
 }

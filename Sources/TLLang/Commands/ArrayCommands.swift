@@ -8,11 +8,10 @@ import TLScript
 /// its arguments and calls TLArray; `np.random` keeps its generator in an object owned by the session.
 extension Session {
     func registerArrayCommands() {
-        let random = ArrayRandom(seed: 0x5EED)
         let groups = [NumPyCommands.creation(), NumPyCommands.shapes(), NumPyCommands.maths(), NumPyCommands.reductions(),
-                      NumPyCommands.randomCommands(random), NumPyCommands.dtypes(), NumPyCommands.unsupported(),
+                      NumPyCommands.randomCommands(arrayRandom), NumPyCommands.dtypes(), NumPyCommands.unsupported(),
                       NumPyCommands.elementary(), NumPyCommands.sequences(), NumPyCommands.statistics(),
-                      NumPyCommands.moreRandomCommands(random)]
+                      NumPyCommands.moreRandomCommands(arrayRandom)]
         for spec in groups.joined() { register(spec) }
         register(NumPyCommands.reshape)
         registerArrayFiles()
@@ -23,24 +22,15 @@ extension Session {
             interpreter.register(className: "\(root).ndarray", forTypeNamed: "numpy.ndarray")
             interpreter.register(partialModule: root, message: "see \"NumPy in tl\" in docs/LANGUAGE.md for the names it has")
         }
-        if let setSeed = interpreter.command(named: "set_seed") {
-            var seeded = setSeed
-            seeded.body = { args, interpreter in
-                let result = try setSeed.body(args, interpreter)
-                random.seed(UInt64(bitPattern: Int64(try args.int("seed"))))
-                return result
-            }
-            register(seeded)
-        }
     }
 
     /// `np.save` / `np.load`, keeping dtype and shape (0-d included); the names `save_npy`/`load_npy` stay.
     private func registerArrayFiles() {
-        register(CommandSpec(name: "save_npy", parameters: [ParameterSpec("path", kind: .string), ParameterSpec("array")],
-                             aliases: ["np.save", "numpy.save"]) { args, interpreter in
+        command("save_npy", parameters: [ParameterSpec("path", kind: .string), ParameterSpec("array")],
+                aliases: ["np.save", "numpy.save"]) { session, args, interpreter in
             var path = try args.string("path")
             if !path.hasSuffix(".npy") { path += ".npy" }   // NumPy appends the extension too
-            path = self.outputPath(path)
+            path = session.outputPath(path)
             let array = try args.ndarray("array")
             let values: NPYValues
             switch array.dtype {
@@ -52,8 +42,8 @@ extension Session {
             try NPY.write(path: path, shape: array.shape, values: values)
             interpreter.write("saved array \(shapeText(array.shape)) to \(path)\n")
             return .none
-        })
-        register(CommandSpec(name: "load_npy", parameters: [ParameterSpec("path", kind: .string)], aliases: ["np.load", "numpy.load"]) { args, _ in
+        }
+        command("load_npy", parameters: [ParameterSpec("path", kind: .string)], aliases: ["np.load", "numpy.load"]) { _, args, _ in
             let (shape, values) = try NPY.readTyped(path: try args.string("path"))
             switch values {
             case .float32(let v): return ArrayObject.wrap(NDArray(shape: shape, values: v), scalar: false)
@@ -61,7 +51,7 @@ extension Session {
             case .int64(let v): return ArrayObject.wrap(NDArray(shape: shape, values: v), scalar: false)
             case .bool(let v): return ArrayObject.wrap(NDArray(shape: shape, values: v), scalar: false)
             }
-        })
+        }
     }
 }
 

@@ -6,12 +6,12 @@ import TLScript
 
 extension Session {
     func registerAugmentationCommands() {
-        register(CommandSpec(name: "preview_augmentation", parameters: [
+        command("preview_augmentation", parameters: [
             ParameterSpec("generator", kind: .object), ParameterSpec("image_path", kind: .string),
             ParameterSpec("count", default: 8, kind: .int), ParameterSpec("output", default: "augmented.png", kind: .string),
             ParameterSpec("target_size", default: .tuple([150, 150])), ParameterSpec("columns", default: 4, kind: .int),
             ParameterSpec("seed", default: .none), ParameterSpec("interpolation", default: "nearest", kind: .string),
-        ]) { args, interpreter in
+        ]) { session, args, interpreter in
             guard case .object(let generator as GeneratorObject) = args["generator"] else {
                 throw args.typeError("generator", expected: "an image_data_generator(...)")
             }
@@ -37,24 +37,24 @@ extension Session {
             if let seed = try args.optionalInt("seed") {
                 random = MersenneTwister(seed: UInt32(truncatingIfNeeded: seed))
             } else {
-                var global = GlobalRandom.makeGenerator()
+                var global = session.random.makeGenerator()
                 random = MersenneTwister(seed: UInt32(truncatingIfNeeded: global.next()))
             }
             let images = try (0..<count).map { _ in
                 try interpreter.throwIfCancelled()
                 return displayBytes(augmentation.randomTransform(picture, random: &random))
             }
-            let output = self.outputPath(try args.string("output"))
+            let output = session.outputPath(try args.string("output"))
             do {
                 try renderImageGrid(images: images.map { (width: picture.width, height: picture.height, rgb: $0) },
                                     columns: columns, to: output,
                                     title: "\(count) augmented versions of \((path as NSString).lastPathComponent)")
-                self.announce(output, interpreter)
+                session.announce(output, interpreter)
             } catch let error as PlotError {
                 interpreter.write("warning: \(error.description); the run goes on without this picture\n")
             }
             return .none
-        })
+        }
     }
 }
 

@@ -60,6 +60,9 @@ extension Session {
         registerMetricConstructors()
     }
 
+    /// What a callback stored in a variable throws when called after its session has gone.
+    static let endedSession = ScriptError(.runtime, "the session this callback belonged to has ended")
+
     /// The arguments a callback was given, in declaration order, for its description.
     private func givenArguments(_ args: CallArguments, _ parameters: [ParameterSpec]) -> [(String, Value)] {
         parameters.map(\.name).filter { args.isProvided($0) }.map { ($0, args[$0]) }
@@ -81,47 +84,49 @@ extension Session {
                         ParameterSpec("mode", default: "auto", kind: .string),
                         ParameterSpec("baseline", default: .none), ParameterSpec("restore_best_weights", default: false, kind: .bool),
                         ParameterSpec("start_from_epoch", default: 0, kind: .int)]
-        register(CommandSpec(name: "early_stopping", parameters: stopping,
-                             aliases: ["EarlyStopping", "callbacks.EarlyStopping", "keras.callbacks.EarlyStopping"]) { args, _ in
-            let callback = EarlyStopping(rule: try self.monitorRule(args, minDelta: try args.double("min_delta")),
+        command("early_stopping", parameters: stopping,
+                aliases: ["EarlyStopping", "callbacks.EarlyStopping", "keras.callbacks.EarlyStopping"]) { session, args, _ in
+            let callback = EarlyStopping(rule: try session.monitorRule(args, minDelta: try args.double("min_delta")),
                                          patience: try args.int("patience"),
                                          restoreBestWeights: try args.bool("restore_best_weights"),
                                          baseline: args["baseline"].isNone ? nil : try args.double("baseline"),
                                          startFromEpoch: try args.int("start_from_epoch"), verbose: try args.int("verbose"))
-            return .object(CallbackObject(callback, typeName: "EarlyStopping", arguments: self.givenArguments(args, stopping)))
-        })
+            return .object(CallbackObject(callback, typeName: "EarlyStopping", arguments: session.givenArguments(args, stopping)))
+        }
 
         let plateau = [ParameterSpec("monitor", default: "val_loss", kind: .string), ParameterSpec("factor", default: 0.1, kind: .number),
                        ParameterSpec("patience", default: 10, kind: .int), ParameterSpec("verbose", default: 0, kind: .int),
                        ParameterSpec("mode", default: "auto", kind: .string), ParameterSpec("min_delta", default: 1e-4, kind: .number),
                        ParameterSpec("cooldown", default: 0, kind: .int), ParameterSpec("min_lr", default: 0.0, kind: .number)]
-        register(CommandSpec(name: "reduce_lr_on_plateau", parameters: plateau,
-                             aliases: ["ReduceLROnPlateau", "callbacks.ReduceLROnPlateau", "keras.callbacks.ReduceLROnPlateau"]) { args, _ in
+        command("reduce_lr_on_plateau", parameters: plateau,
+                aliases: ["ReduceLROnPlateau", "callbacks.ReduceLROnPlateau", "keras.callbacks.ReduceLROnPlateau"]) { session, args, _ in
             do {
                 let callback = try ReduceLROnPlateau(
-                    rule: try self.monitorRule(args, minDelta: try args.double("min_delta")), factor: try args.double("factor"),
+                    rule: try session.monitorRule(args, minDelta: try args.double("min_delta")), factor: try args.double("factor"),
                     patience: try args.int("patience"), cooldown: try args.int("cooldown"),
                     minLearningRate: try args.double("min_lr"), verbose: try args.int("verbose"))
-                return .object(CallbackObject(callback, typeName: "ReduceLROnPlateau", arguments: self.givenArguments(args, plateau)))
+                return .object(CallbackObject(callback, typeName: "ReduceLROnPlateau", arguments: session.givenArguments(args, plateau)))
             } catch let error as ModelError {
                 throw ScriptError(.value, error.description)
             }
-        })
+        }
 
         let scheduler = [ParameterSpec("schedule"), ParameterSpec("verbose", default: 0, kind: .int)]
-        register(CommandSpec(name: "learning_rate_scheduler", parameters: scheduler,
-                             aliases: ["LearningRateScheduler", "callbacks.LearningRateScheduler", "keras.callbacks.LearningRateScheduler"]) { args, interpreter in
+        command("learning_rate_scheduler", parameters: scheduler,
+                aliases: ["LearningRateScheduler", "callbacks.LearningRateScheduler", "keras.callbacks.LearningRateScheduler"]) { session, args, interpreter in
             let schedule = args["schedule"]
             guard case .command = schedule else { throw args.typeError("schedule", expected: "a function: def schedule(epoch, lr) or a lambda") }
-            let callback = LearningRateScheduler(verbose: try args.int("verbose")) { epoch, rate in
-                try self.callSchedule(schedule, epoch: epoch, rate: rate, interpreter: interpreter)
+            // Weakly: the callback lives in the interpreter's variables.
+            let callback = LearningRateScheduler(verbose: try args.int("verbose")) { [weak interpreter] epoch, rate in
+                guard let interpreter else { throw Self.endedSession }
+                return try Self.callSchedule(schedule, epoch: epoch, rate: rate, interpreter: interpreter)
             }
-            return .object(CallbackObject(callback, typeName: "LearningRateScheduler", arguments: self.givenArguments(args, scheduler)))
-        })
+            return .object(CallbackObject(callback, typeName: "LearningRateScheduler", arguments: session.givenArguments(args, scheduler)))
+        }
     }
 
     /// Keras's call of a schedule: `schedule(epoch, lr)`, or `schedule(epoch)` when that raises TypeError.
-    private func callSchedule(_ schedule: Value, epoch: Int, rate: Double, interpreter: Interpreter) throws -> Double {
+    private static func callSchedule(_ schedule: Value, epoch: Int, rate: Double, interpreter: Interpreter) throws -> Double {
         var result: Value
         do {
             result = try interpreter.call(schedule, [.int(epoch), .float(rate)])
@@ -137,8 +142,8 @@ extension Session {
     private func registerLambdaCallback() {
         let hooks = ["on_epoch_begin", "on_epoch_end", "on_train_begin", "on_train_end"]
         let parameters = hooks.map { ParameterSpec($0, default: .none) }
-        register(CommandSpec(name: "lambda_callback", parameters: parameters,
-                             aliases: ["LambdaCallback", "callbacks.LambdaCallback", "keras.callbacks.LambdaCallback"]) { args, interpreter in
+        command("lambda_callback", parameters: parameters,
+                aliases: ["LambdaCallback", "callbacks.LambdaCallback", "keras.callbacks.LambdaCallback"]) { session, args, interpreter in
             for hook in hooks where !args[hook].isNone {
                 guard case .command = args[hook] else { throw args.typeError(hook, expected: "a function (a def or a lambda)") }
             }
@@ -147,41 +152,46 @@ extension Session {
                 if args[hook].isNone { return Optional<Value>.none }
                 return args[hook]
             }
+            // Weakly: the callback lives in the interpreter's variables.
+            let call: (Value, [Value]) throws -> Void = { [weak interpreter] function, arguments in
+                guard let interpreter else { throw Self.endedSession }
+                _ = try interpreter.call(function, arguments)
+            }
             let callback = LambdaCallback(
-                onTrainBegin: function("on_train_begin").map { f in { _ = try interpreter.call(f, [.none]) } },
-                onTrainEnd: function("on_train_end").map { f in { _ = try interpreter.call(f, [.none]) } },
-                onEpochBegin: function("on_epoch_begin").map { f in { epoch in _ = try interpreter.call(f, [.int(epoch), .none]) } },
+                onTrainBegin: function("on_train_begin").map { f in { try call(f, [.none]) } },
+                onTrainEnd: function("on_train_end").map { f in { try call(f, [.none]) } },
+                onEpochBegin: function("on_epoch_begin").map { f in { epoch in try call(f, [.int(epoch), .none]) } },
                 onEpochEnd: function("on_epoch_end").map { f in { epoch, logs in
                     let values = Value.dict(ValueDictionary(logs.entries.map { ($0.0, Value.float($0.1)) }))
-                    _ = try interpreter.call(f, [.int(epoch), values])
+                    try call(f, [.int(epoch), values])
                 } })
-            return .object(CallbackObject(callback, typeName: "LambdaCallback", arguments: self.givenArguments(args, parameters)))
-        })
+            return .object(CallbackObject(callback, typeName: "LambdaCallback", arguments: session.givenArguments(args, parameters)))
+        }
     }
 
     private func registerFileCallbacks() {
         let checkpoint = [ParameterSpec("filepath", kind: .string), ParameterSpec("monitor", default: "val_loss", kind: .string),
                           ParameterSpec("verbose", default: 0, kind: .int), ParameterSpec("save_best_only", default: false, kind: .bool),
                           ParameterSpec("save_weights_only", default: false, kind: .bool), ParameterSpec("mode", default: "auto", kind: .string)]
-        register(CommandSpec(name: "model_checkpoint", parameters: checkpoint,
-                             aliases: ["ModelCheckpoint", "callbacks.ModelCheckpoint", "keras.callbacks.ModelCheckpoint"]) { args, _ in
+        command("model_checkpoint", parameters: checkpoint,
+                aliases: ["ModelCheckpoint", "callbacks.ModelCheckpoint", "keras.callbacks.ModelCheckpoint"]) { session, args, _ in
             let filepath = try args.string("filepath")
             guard !filepath.isEmpty else { throw ScriptError(.value, "argument 'filepath' of model_checkpoint() must name a file") }
             let callback = ModelCheckpoint(
-                filepath: filepath, rule: try self.monitorRule(args), saveBestOnly: try args.bool("save_best_only"),
+                filepath: filepath, rule: try session.monitorRule(args), saveBestOnly: try args.bool("save_best_only"),
                 saveWeightsOnly: try args.bool("save_weights_only"), verbose: try args.int("verbose")) { model, path, weightsOnly in
                     if weightsOnly { try KerasWeights.save(model, path: path) } else { try ModelFile.save(model, path: path) }
                 }
-            return .object(CallbackObject(callback, typeName: "ModelCheckpoint", arguments: self.givenArguments(args, checkpoint)))
-        })
+            return .object(CallbackObject(callback, typeName: "ModelCheckpoint", arguments: session.givenArguments(args, checkpoint)))
+        }
 
         let logger = [ParameterSpec("filename", kind: .string), ParameterSpec("separator", default: ",", kind: .string),
                       ParameterSpec("append", default: false, kind: .bool)]
-        register(CommandSpec(name: "csv_logger", parameters: logger,
-                             aliases: ["CSVLogger", "callbacks.CSVLogger", "keras.callbacks.CSVLogger"]) { args, _ in
+        command("csv_logger", parameters: logger,
+                aliases: ["CSVLogger", "callbacks.CSVLogger", "keras.callbacks.CSVLogger"]) { session, args, _ in
             let callback = CSVLogger(path: try args.string("filename"), separator: try args.string("separator"), append: try args.bool("append"))
-            return .object(CallbackObject(callback, typeName: "CSVLogger", arguments: self.givenArguments(args, logger)))
-        })
+            return .object(CallbackObject(callback, typeName: "CSVLogger", arguments: session.givenArguments(args, logger)))
+        }
     }
 
     private func registerMetricConstructors() {
@@ -192,8 +202,8 @@ extension Session {
             if name == "auc" { parameters.append(ParameterSpec("num_thresholds", default: 200, kind: .int)) }
             if ["precision", "recall"].contains(name) { parameters.append(ParameterSpec("thresholds", default: .none)) }
             if name == "binary_accuracy" { parameters.append(ParameterSpec("threshold", default: 0.5, kind: .number)) }
-            register(CommandSpec(name: name, parameters: parameters,
-                                 aliases: [typeName, "metrics.\(typeName)", "keras.metrics.\(typeName)"]) { args, _ in
+            command(name, parameters: parameters,
+                    aliases: [typeName, "metrics.\(typeName)", "keras.metrics.\(typeName)"]) { _, args, _ in
                 var definition = MetricDefinition(kerasName: kerasName)!
                 if let given = try args.optionalString("name") { definition.name = given }
                 switch definition.kind {
@@ -207,7 +217,7 @@ extension Session {
                 default: break
                 }
                 return .object(MetricObject(definition, typeName: typeName))
-            })
+            }
         }
     }
 }

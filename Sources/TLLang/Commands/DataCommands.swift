@@ -13,7 +13,7 @@ extension Session {
     }
 
     private func registerGeneratorCommand() {
-        register(CommandSpec(name: "image_data_generator", parameters: [
+        command("image_data_generator", parameters: [
             ParameterSpec("rescale", default: .none), ParameterSpec("rotation_range", default: 0, kind: .number),
             ParameterSpec("width_shift_range", default: .float(0)), ParameterSpec("height_shift_range", default: .float(0)),
             ParameterSpec("brightness_range", default: .none), ParameterSpec("shear_range", default: .float(0), kind: .number),
@@ -21,14 +21,14 @@ extension Session {
             ParameterSpec("fill_mode", default: "nearest", kind: .string), ParameterSpec("cval", default: .float(0), kind: .number),
             ParameterSpec("horizontal_flip", default: false, kind: .bool), ParameterSpec("vertical_flip", default: false, kind: .bool),
             ParameterSpec("preprocessing_function", default: .none), ParameterSpec("validation_split", default: 0.0, kind: .number),
-        ], aliases: ["ImageDataGenerator", "image.ImageDataGenerator", "preprocessing.image.ImageDataGenerator"]) { args, _ in
-            let (config, given) = try self.generatorConfig(args)
+        ], aliases: ["ImageDataGenerator", "image.ImageDataGenerator", "preprocessing.image.ImageDataGenerator"]) { session, args, _ in
+            let (config, given) = try session.generatorConfig(args)
             return .object(GeneratorObject(config: config, arguments: given))
-        })
+        }
     }
 
     private func registerFlowCommands() {
-        register(CommandSpec(name: "flow_from_directory", parameters: [
+        command("flow_from_directory", parameters: [
             ParameterSpec("generator", kind: .object), ParameterSpec("directory", kind: .string),
             ParameterSpec("target_size", default: .tuple([256, 256])), ParameterSpec("color_mode", default: "rgb", kind: .string),
             ParameterSpec("classes", default: .none), ParameterSpec("class_mode", default: "categorical"),
@@ -37,23 +37,24 @@ extension Session {
             ParameterSpec("on_bad_image", default: "error", kind: .string),
             ParameterSpec("workers", default: .none), ParameterSpec("prefetch", default: 2, kind: .int),
             ParameterSpec("subset", default: .none),
-        ]) { args, interpreter in
+        ]) { session, args, interpreter in
             guard case .object(let generator as GeneratorObject) = args["generator"] else {
                 throw args.typeError("generator", expected: "an image_data_generator(...)")
             }
             guard try args.string("color_mode") == "rgb" else {
                 throw ScriptError(.value, "flow_from_directory(): tl reads images as RGB; color_mode must be \"rgb\"")
             }
-            let flow = try self.makeFlow(args, config: generator.config, interpreter: interpreter)
+            let flow = try session.makeFlow(args, config: generator.config, interpreter: interpreter)
             interpreter.write(flow.message + "\n")
-            return .object(FlowObject(flow, report: { interpreter.write($0) }))
-        })
+            // Weakly: the flow lives in the interpreter's variables.
+            return .object(FlowObject(flow, report: { [weak interpreter] in interpreter?.write($0) }))
+        }
 
-        register(CommandSpec(name: "flow", parameters: [
+        command("flow", parameters: [
             ParameterSpec("generator", kind: .object), ParameterSpec("x"), ParameterSpec("y", default: .none),
             ParameterSpec("batch_size", default: 32, kind: .int), ParameterSpec("shuffle", default: true, kind: .bool),
             ParameterSpec("seed", default: .none), ParameterSpec("subset", default: .none),
-        ]) { args, _ in
+        ]) { session, args, _ in
             guard case .object(let generator as GeneratorObject) = args["generator"] else {
                 throw args.typeError("generator", expected: "an image_data_generator(...)")
             }
@@ -62,29 +63,29 @@ extension Session {
             do {
                 return .object(ArrayFlowObject(try ArrayIterator(
                     images: try args.tensor("x"), labels: labels, batchSize: try args.int("batch_size"),
-                    shuffle: try args.bool("shuffle"), seed: seed, config: generator.config, subset: try self.subset(args))))
+                    shuffle: try args.bool("shuffle"), seed: seed, config: generator.config, subset: try session.subset(args))))
             } catch let error as ArrayIteratorError {
                 throw ScriptError(.value, error.description)
             }
-        })
+        }
 
         // `next(flow)`; an interpreter with its own `next` (over any iterator) keeps it: flows answer it too.
         guard interpreter.command(named: "next") == nil else { return }
-        register(CommandSpec(name: "next", parameters: [ParameterSpec("flow", kind: .object)]) { args, _ in
+        command("next", parameters: [ParameterSpec("flow", kind: .object)]) { _, args, _ in
             guard case .object(let object) = args["flow"], let flow = object as? any StreamingFlow else {
                 throw ScriptError(.type, "'\(args["flow"].typeName)' object is not an iterator")
             }
             return flow.batchValue(try flow.takeBatch())
-        })
+        }
     }
 
     private func registerExtractFeatures() {
-        register(CommandSpec(name: "extract_features", parameters: [
+        command("extract_features", parameters: [
             ParameterSpec("conv_base", kind: .object), ParameterSpec("directory", kind: .string),
             ParameterSpec("count", default: .none), ParameterSpec("target_size", default: .tuple([150, 150])),
             ParameterSpec("batch_size", default: 20, kind: .int), ParameterSpec("generator", default: .none),
             ParameterSpec("verbose", default: 1, kind: .int),
-        ]) { args, interpreter in
+        ]) { session, args, interpreter in
             let base = try args.layer("conv_base")
             var config = ImageDataGeneratorConfig(rescale: 1 / 255)
             if case .object(let generator as GeneratorObject) = args["generator"] { config = generator.config }
@@ -93,7 +94,7 @@ extension Session {
             let batchSize = try args.int("batch_size")
             guard batchSize >= 1 else { throw ScriptError(.value, "argument 'batch_size' of extract_features() must be at least 1, got \(batchSize)") }
             let verbose = try args.int("verbose")
-            let showsProgress = verbose == 1 && self.interactiveOutput
+            let showsProgress = verbose == 1 && session.interactiveOutput
             let started = Date()
             let (features, labels) = try FeatureExtraction.extract(
                 base: base, directory: try args.string("directory"), count: try args.optionalInt("count"),
@@ -114,7 +115,7 @@ extension Session {
                 interpreter.write("extracted features \(shapeText(features.shape)) from \(n) images in \(String(format: "%.1f", seconds))s (\(String(format: "%.1f", Double(n) / max(seconds, 1e-9))) images/s)\n")
             }
             return .tuple([.object(ArrayObject(features)), .object(ArrayObject(labels))])
-        })
+        }
     }
 
     /// The `image_data_generator(...)` arguments as an `ImageDataGeneratorConfig`, and the arguments given
@@ -249,6 +250,6 @@ extension Session {
                                      batchSize: try args.int("batch_size"), classMode: mode, classes: classes,
                                      shuffle: try args.bool("shuffle"), seed: seed, interpolation: interpolation,
                                      onBadImage: policy, config: config, subset: try self.subset(args),
-                                     workers: try self.workers(args), prefetch: try self.prefetch(args))
+                                     workers: try self.workers(args), prefetch: try self.prefetch(args), seeds: random)
     }
 }

@@ -5,7 +5,7 @@ import TLScript
 extension Session {
     /// `image_dataset_from_directory` with tf-keras's arguments, checks and messages.
     func registerDatasetCommands() {
-        register(CommandSpec(name: "image_dataset_from_directory", parameters: [
+        command("image_dataset_from_directory", parameters: [
             ParameterSpec("directory", kind: .string), ParameterSpec("labels", default: "inferred"),
             ParameterSpec("label_mode", default: "int"), ParameterSpec("class_names", default: .none),
             ParameterSpec("color_mode", default: "rgb", kind: .string), ParameterSpec("batch_size", default: 32),
@@ -16,11 +16,11 @@ extension Session {
             ParameterSpec("crop_to_aspect_ratio", default: false, kind: .bool),
         ], aliases: ["keras.utils.image_dataset_from_directory", "utils.image_dataset_from_directory",
                      "tf.keras.utils.image_dataset_from_directory", "tf.keras.preprocessing.image_dataset_from_directory",
-                     "keras.preprocessing.image_dataset_from_directory", "preprocessing.image_dataset_from_directory"]) { args, interpreter in
-            try self.imageDatasetFromDirectory(args, interpreter: interpreter)
-        })
-        register(CommandSpec(name: "autotune", parameters: [],
-                             aliases: ["tf.data.AUTOTUNE", "tf.data.experimental.AUTOTUNE"]) { _, _ in .int(-1) })
+                     "keras.preprocessing.image_dataset_from_directory", "preprocessing.image_dataset_from_directory"]) { session, args, interpreter in
+            try session.imageDatasetFromDirectory(args, interpreter: interpreter)
+        }
+        command("autotune", parameters: [],
+                aliases: ["tf.data.AUTOTUNE", "tf.data.experimental.AUTOTUNE"]) { _, _, _ in .int(-1) }
     }
 
     private func imageDatasetFromDirectory(_ args: CallArguments, interpreter: Interpreter) throws -> Value {

@@ -43,8 +43,8 @@ extension Session {
                               ParameterSpec("reduction", default: "sum_over_batch_size", kind: .string)]
             if smooths { parameters.insert(ParameterSpec("label_smoothing", default: 0.0, kind: .number), at: 1) }
             if loss == .meanSquaredError { parameters.removeFirst() }
-            register(CommandSpec(name: name, parameters: parameters,
-                                 aliases: ["losses.\(kerasName)", "keras.losses.\(kerasName)", "tf.keras.losses.\(kerasName)"]) { args, _ in
+            command(name, parameters: parameters,
+                    aliases: ["losses.\(kerasName)", "keras.losses.\(kerasName)", "tf.keras.losses.\(kerasName)"]) { _, args, _ in
                 let reduction = try args.string("reduction").lowercased()
                 guard ["sum_over_batch_size", "auto"].contains(reduction) else {
                     throw ScriptError(.value, "\(kerasName)(): tl reduces losses by the batch mean (reduction=\"sum_over_batch_size\"), got \"\(reduction)\"")
@@ -59,7 +59,7 @@ extension Session {
                     options.labelSmoothing = Float(smoothing)
                 }
                 return .object(LossObject(loss, options: options, kerasName: kerasName))
-            })
+            }
         }
     }
 }

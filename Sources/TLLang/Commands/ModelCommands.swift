@@ -15,175 +15,152 @@ extension Session {
 
     /// VGG16 and EfficientNet-Lite, with Keras's arguments.
     private func registerPretrainedBases() {
-        register(CommandSpec(name: "load_vgg16", parameters: [
+        command("load_vgg16", parameters: [
             ParameterSpec("weights", default: "imagenet"),
             ParameterSpec("include_top", default: true, kind: .bool),
             ParameterSpec("input_shape", default: .none),
             ParameterSpec("pooling", default: .none),
             ParameterSpec("classes", default: 1000, kind: .int),
-        ], aliases: ["VGG16", "applications.VGG16", "keras.applications.VGG16", "vgg16.VGG16"]) { args, _ in
-            let weights: VGG16.Weights
-            switch args["weights"] {
-            case .none: weights = .none
-            case .string(let s) where s.lowercased() == "imagenet": weights = .imagenet
-            case .string(let s) where s.lowercased() == "none": weights = .none
-            case .string(let path): weights = .file(path)
-            default: throw args.typeError("weights", expected: "\"imagenet\", None or the path of a weights file")
-            }
-            let poolingName = try args.optionalString("pooling")?.lowercased() ?? "none"
-            guard let pooling = VGG16.Pooling(rawValue: poolingName) else {
-                throw ScriptError(.value, "argument 'pooling' of load_vgg16() must be None, \"avg\" or \"max\", got \"\(poolingName)\"")
-            }
-            let model = try VGG16.load(weights: weights, includeTop: try args.bool("include_top"), inputShape: try args.shape("input_shape"),
-                                       pooling: pooling, classes: try args.int("classes"))
+        ], aliases: ["VGG16", "applications.VGG16", "keras.applications.VGG16", "vgg16.VGG16"]) { _, args, _ in
+            let model = try VGG16.load(weights: try WeightsArgument(args).vgg16, includeTop: try args.bool("include_top"),
+                                       inputShape: try args.shape("input_shape"), pooling: try args.pooling(), classes: try args.int("classes"))
             return .object(ModelObject(model))
-        })
+        }
 
         for (name, variant) in [("load_efficientnet_lite0", EfficientNetLite.Variant.lite0), ("load_efficientnet_lite1", .lite1),
                                 ("load_efficientnet_lite2", .lite2)] {
-            register(CommandSpec(name: name, parameters: [
+            command(name, parameters: [
                 ParameterSpec("weights", default: "imagenet"), ParameterSpec("include_top", default: true, kind: .bool),
                 ParameterSpec("input_shape", default: .none), ParameterSpec("pooling", default: .none),
                 ParameterSpec("classes", default: 1000, kind: .int),
-            ]) { args, _ in
-                let weights: EfficientNetLite.Weights
-                switch args["weights"] {
-                case .none: weights = .none
-                case .string(let s) where s.lowercased() == "imagenet": weights = .imagenet
-                case .string(let s) where s.lowercased() == "none": weights = .none
-                case .string(let path): weights = .file(path)
-                default: throw args.typeError("weights", expected: "\"imagenet\", None or the path of a .pth file")
-                }
-                let poolingName = try args.optionalString("pooling")?.lowercased() ?? "none"
-                guard let pooling = EfficientNetLite.Pooling(rawValue: poolingName) else {
-                    throw ScriptError(.value, "argument 'pooling' of \(name)() must be None, \"avg\" or \"max\", got \"\(poolingName)\"")
-                }
+            ]) { _, args, _ in
+                let weights = try WeightsArgument(args, fileKind: "a .pth file").efficientNetLite
                 let model = try EfficientNetLite.load(variant, weights: weights, includeTop: try args.bool("include_top"),
-                                                      inputShape: try args.shape("input_shape"), pooling: pooling,
+                                                      inputShape: try args.shape("input_shape"), pooling: try args.pooling(),
                                                       classes: try args.int("classes"))
                 return .object(ModelObject(model))
-            })
+            }
         }
 
     }
 
     /// `summary`, `sequential` and `add`.
     private func registerModelBuilding() {
-        register(CommandSpec(name: "summary", parameters: [ParameterSpec("model", kind: .object)]) { args, interpreter in
+        command("summary", parameters: [ParameterSpec("model", kind: .object)]) { _, args, interpreter in
             guard case .object(let object as ModelObject) = args["model"] else {
                 throw args.typeError("model", expected: "a model (from sequential(), load_vgg16() or load_efficientnet_lite0())")
             }
             interpreter.write(object.summary + "\n")
             return .none
-        })
+        }
 
-        register(CommandSpec(name: "sequential", parameters: [ParameterSpec("layers", default: .none), ParameterSpec("name", default: .none)],
-                             aliases: ["Sequential", "models.Sequential", "keras.models.Sequential", "keras.Sequential"]) { args, _ in
+        command("sequential", parameters: [ParameterSpec("layers", default: .none), ParameterSpec("name", default: .none)],
+                aliases: ["Sequential", "models.Sequential", "keras.models.Sequential", "keras.Sequential"]) { session, args, _ in
             let model = Sequential(name: try args.optionalString("name"))
             if !args["layers"].isNone {
                 for (i, item) in try args.list("layers").enumerated() {
                     guard case .object(let object) = item, let backed = object as? LayerBacked else {
                         throw ScriptError(.type, "item \(i) of argument 'layers' of sequential() must be a layer, got \(item.typeName)")
                     }
-                    try self.add(backed.layer, from: backed, to: model)
+                    try session.add(backed.layer, from: backed, to: model)
                 }
             }
             return .object(ModelObject(model))
-        })
+        }
 
-        register(CommandSpec(name: "add", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("layer", kind: .object)]) { args, _ in
+        command("add", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("layer", kind: .object)]) { session, args, _ in
             guard case .object(let object) = args["layer"], let backed = object as? LayerBacked else {
                 throw args.typeError("layer", expected: "a layer (dense(...), flatten(), ...) or a model")
             }
-            try self.add(backed.layer, from: backed, to: try args.model("model"))
+            try session.add(backed.layer, from: backed, to: try args.model("model"))
             return .none
-        })
+        }
 
     }
 
     /// Layer constructors; input_shape / input_dim are remembered and applied when added first.
     private func registerLayerConstructors() {
-        register(CommandSpec(name: "dense", parameters: [
+        command("dense", parameters: [
             ParameterSpec("units", kind: .int), ParameterSpec("activation", default: Value.none),
             ParameterSpec("input_dim", default: .none), ParameterSpec("input_shape", default: .none), ParameterSpec("name", default: .none),
-        ], aliases: ["Dense", "layers.Dense", "keras.layers.Dense"]) { args, _ in
+        ], aliases: ["Dense", "layers.Dense", "keras.layers.Dense"]) { session, args, _ in
             let units = try args.int("units")
             guard units > 0 else { throw ScriptError(.value, "argument 'units' of dense() must be positive, got \(units)") }
-            let layer = Dense(units: units, activation: try self.activation(args), name: try args.optionalString("name"))
+            let layer = Dense(units: units, activation: try session.activation(args), name: try args.optionalString("name"))
             var shape = try args.shape("input_shape")
             if let dim = try args.optionalInt("input_dim") { shape = [dim] }
             return .object(PendingLayer(layer, inputShape: shape))
-        })
-        register(CommandSpec(name: "dropout", parameters: [ParameterSpec("rate", kind: .number), ParameterSpec("seed", default: .none), ParameterSpec("name", default: .none)],
-                             aliases: ["Dropout", "layers.Dropout", "keras.layers.Dropout"]) { args, _ in
+        }
+        command("dropout", parameters: [ParameterSpec("rate", kind: .number), ParameterSpec("seed", default: .none), ParameterSpec("name", default: .none)],
+                aliases: ["Dropout", "layers.Dropout", "keras.layers.Dropout"]) { _, args, _ in
             let rate = try args.double("rate")
             guard rate >= 0 && rate < 1 else { throw ScriptError(.value, "argument 'rate' of dropout() must be in [0, 1), got \(rate)") }
             return .object(PendingLayer(Dropout(rate: Float(rate), seed: try args.optionalInt("seed").map(UInt64.init), name: try args.optionalString("name"))))
-        })
-        register(CommandSpec(name: "flatten", parameters: [ParameterSpec("input_shape", default: .none), ParameterSpec("name", default: .none)],
-                             aliases: ["Flatten", "layers.Flatten", "keras.layers.Flatten"]) { args, _ in
+        }
+        command("flatten", parameters: [ParameterSpec("input_shape", default: .none), ParameterSpec("name", default: .none)],
+                aliases: ["Flatten", "layers.Flatten", "keras.layers.Flatten"]) { _, args, _ in
             .object(PendingLayer(Flatten(name: try args.optionalString("name")), inputShape: try args.shape("input_shape")))
-        })
-        register(CommandSpec(name: "conv2d", parameters: [
+        }
+        command("conv2d", parameters: [
             ParameterSpec("filters", kind: .int), ParameterSpec("kernel_size"), ParameterSpec("strides", default: 1),
             ParameterSpec("padding", default: "valid", kind: .string), ParameterSpec("activation", default: Value.none),
             ParameterSpec("input_shape", default: .none), ParameterSpec("name", default: .none),
-        ], aliases: ["Conv2D", "layers.Conv2D", "keras.layers.Conv2D"]) { args, _ in
+        ], aliases: ["Conv2D", "layers.Conv2D", "keras.layers.Conv2D"]) { session, args, _ in
             let layer = Conv2D(filters: try args.int("filters"), kernelSize: try args.pair("kernel_size"), strides: try args.pair("strides"),
-                               padding: try self.padding(args), activation: try self.activation(args), name: try args.optionalString("name"))
+                               padding: try session.padding(args), activation: try session.activation(args), name: try args.optionalString("name"))
             return .object(PendingLayer(layer, inputShape: try args.shape("input_shape")))
-        })
-        register(CommandSpec(name: "max_pooling2d", parameters: [
+        }
+        command("max_pooling2d", parameters: [
             ParameterSpec("pool_size", default: .tuple([2, 2])), ParameterSpec("strides", default: .none),
             ParameterSpec("padding", default: "valid", kind: .string), ParameterSpec("name", default: .none),
-        ], aliases: ["MaxPooling2D", "layers.MaxPooling2D", "keras.layers.MaxPooling2D", "MaxPool2D", "layers.MaxPool2D"]) { args, _ in
+        ], aliases: ["MaxPooling2D", "layers.MaxPooling2D", "keras.layers.MaxPooling2D", "MaxPool2D", "layers.MaxPool2D"]) { session, args, _ in
             let pool = try args.pair("pool_size")
             let strides = args["strides"].isNone ? pool : try args.pair("strides")
-            return .object(PendingLayer(MaxPooling2D(poolSize: pool, strides: strides, padding: try self.padding(args), name: try args.optionalString("name"))))
-        })
-        register(CommandSpec(name: "global_average_pooling2d", parameters: [ParameterSpec("name", default: .none)],
-                             aliases: ["GlobalAveragePooling2D", "layers.GlobalAveragePooling2D"]) { args, _ in
+            return .object(PendingLayer(MaxPooling2D(poolSize: pool, strides: strides, padding: try session.padding(args), name: try args.optionalString("name"))))
+        }
+        command("global_average_pooling2d", parameters: [ParameterSpec("name", default: .none)],
+                aliases: ["GlobalAveragePooling2D", "layers.GlobalAveragePooling2D"]) { _, args, _ in
             .object(PendingLayer(GlobalAveragePooling2D(name: try args.optionalString("name"))))
-        })
+        }
 
     }
 
     /// The `add_*` shorthands of `add(model, layer(...))`.
     private func registerAddShorthands() {
-        register(CommandSpec(name: "add_dense", parameters: [
+        command("add_dense", parameters: [
             ParameterSpec("model", kind: .object), ParameterSpec("units", kind: .int), ParameterSpec("activation", default: Value.none),
             ParameterSpec("input_dim", default: .none), ParameterSpec("name", default: .none),
-        ]) { args, interpreter in
+        ]) { session, args, interpreter in
             var forward = args
             forward.values["input_shape"] = Value.none
             let layer = try interpreter.command(named: "dense")!.body(forward, interpreter)
             guard case .object(let pending as PendingLayer) = layer else { return .none }
-            try self.add(pending.layer, from: pending, to: try args.model("model"))
+            try session.add(pending.layer, from: pending, to: try args.model("model"))
             return .none
-        })
-        register(CommandSpec(name: "add_dropout", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("rate", kind: .number), ParameterSpec("name", default: .none)]) { args, interpreter in
+        }
+        command("add_dropout", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("rate", kind: .number), ParameterSpec("name", default: .none)]) { session, args, interpreter in
             var forward = args
             forward.values["seed"] = Value.none
             guard case .object(let pending as PendingLayer) = try interpreter.command(named: "dropout")!.body(forward, interpreter) else { return .none }
-            try self.add(pending.layer, from: pending, to: try args.model("model"))
+            try session.add(pending.layer, from: pending, to: try args.model("model"))
             return .none
-        })
-        register(CommandSpec(name: "add_flatten", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("name", default: .none)]) { args, _ in
-            try self.add(Flatten(name: try args.optionalString("name")), from: nil, to: try args.model("model"))
+        }
+        command("add_flatten", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("name", default: .none)]) { session, args, _ in
+            try session.add(Flatten(name: try args.optionalString("name")), from: nil, to: try args.model("model"))
             return .none
-        })
+        }
 
     }
 
     /// Freezing, unfreezing and seeding.
     private func registerTrainabilityCommands() {
-        register(CommandSpec(name: "freeze", parameters: [ParameterSpec("model", kind: .object)]) { args, interpreter in
+        command("freeze", parameters: [ParameterSpec("model", kind: .object)]) { _, args, interpreter in
             let layer = try args.layer("model")
             layer.trainable = false
             interpreter.write("froze '\(layer.name)': \(layer.weights.count) weight tensors no longer train\n")
             return .none
-        })
-        register(CommandSpec(name: "unfreeze", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("from", default: .none)]) { args, interpreter in
+        }
+        command("unfreeze", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("from", default: .none)]) { _, args, interpreter in
             let model = try args.layer("model")
             model.trainable = true
             guard let from = try args.optionalString("from") else { return .none }
@@ -196,13 +173,15 @@ extension Session {
             let count = layers[start...].reduce(0) { $0 + $1.weights.count }
             interpreter.write("'\(model.name)': layers before '\(from)' frozen, \(layers.count - start) layers from it on trainable (\(count) weight tensors)\n")
             return .none
-        })
+        }
 
-        register(CommandSpec(name: "set_seed", parameters: [ParameterSpec("seed", kind: .int)],
-                             aliases: ["keras.utils.set_random_seed", "utils.set_random_seed", "tf.random.set_seed", "np.random.seed"]) { args, _ in
-            GlobalRandom.seed(UInt64(bitPattern: Int64(try args.int("seed"))))
+        command("set_seed", parameters: [ParameterSpec("seed", kind: .int)],
+                aliases: ["keras.utils.set_random_seed", "utils.set_random_seed", "tf.random.set_seed", "np.random.seed"]) { session, args, _ in
+            let seed = UInt64(bitPattern: Int64(try args.int("seed")))
+            session.random.seed(seed)
+            session.arrayRandom.seed(seed)
             return .none
-        })
+        }
     }
 
     func activation(_ args: CallArguments) throws -> Activation {

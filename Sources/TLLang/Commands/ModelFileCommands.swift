@@ -6,25 +6,25 @@ import TLScript
 extension Session {
     /// `save_model` / `load_model`: a whole model (architecture, weights, compile settings) in one file.
     func registerModelFileCommands() {
-        register(CommandSpec(name: "save_model", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("path", kind: .string)],
-                             aliases: ["save", "models.save_model", "keras.models.save_model"]) { args, interpreter in
+        command("save_model", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("path", kind: .string)],
+                aliases: ["save", "models.save_model", "keras.models.save_model"]) { session, args, interpreter in
             guard case .object(let object as ModelObject) = args["model"] else {
                 throw args.typeError("model", expected: "a model (from sequential(), load_vgg16() or load_model())")
             }
-            let path = self.outputPath(try args.string("path"))
+            let path = session.outputPath(try args.string("path"))
             try ModelFile.save(object.layer, path: path, compiled: object.sequential?.compiled)
             interpreter.write("saved model '\(object.layer.name)' to \(path)\n")
             return .none
-        })
-        register(CommandSpec(name: "load_model", parameters: [ParameterSpec("path", kind: .string)],
-                             aliases: ["models.load_model", "keras.models.load_model"]) { args, _ in
+        }
+        command("load_model", parameters: [ParameterSpec("path", kind: .string)],
+                aliases: ["models.load_model", "keras.models.load_model"]) { _, args, _ in
             var trainer: Sequential?
             let model = try ModelFile.load(path: try args.string("path")) { graph in
                 trainer = ModelObject.trainer(for: graph)
                 return trainer
             }
             return .object(ModelObject(model, trainer: trainer))
-        })
+        }
     }
 }
 

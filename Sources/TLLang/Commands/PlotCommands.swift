@@ -8,8 +8,8 @@ extension Session {
     func registerPlotCommands() {
         for command in AxesCommand.all {
             guard let pyplotName = command.pyplotName else { continue }
-            register(command.spec(name: pyplotName, aliases: Self.pyplotAliases(pyplotName)) {
-                self.plots.current.currentAxes
+            register(command.spec(name: pyplotName, aliases: Self.pyplotAliases(pyplotName)) { [plots] in
+                plots.current.currentAxes
             })
         }
         registerFigureCommands()
@@ -22,56 +22,56 @@ extension Session {
     static func pyplotAliases(_ name: String) -> [String] { ["plt.\(name)", "pyplot.\(name)"] }
 
     private func registerFigureCommands() {
-        register(CommandSpec(name: "figure", parameters: [
+        command("figure", parameters: [
             ParameterSpec("num", default: .none), ParameterSpec("figsize", default: .none), ParameterSpec("dpi", default: .none),
-        ], aliases: Self.pyplotAliases("figure"))  { args, _ in
+        ], aliases: Self.pyplotAliases("figure")) { session, args, _ in
             let make = { try PlotArguments.figure(args, figsize: "figsize", dpi: "dpi") }
             switch args["num"] {
-            case .none: return .object(FigureObject(self.plots.open(try make()), session: self))
+            case .none: return .object(FigureObject(session.plots.open(try make()), session: session))
             case .object(let object as FigureObject):
-                self.plots.makeCurrent(object.figure)
+                session.plots.makeCurrent(object.figure)
                 return .object(object)
             default:
                 let number = try args.int("num")
-                return .object(FigureObject(try self.plots.figure(number: number, make: make).figure, session: self))
+                return .object(FigureObject(try session.plots.figure(number: number, make: make).figure, session: session))
             }
-        })
-        register(CommandSpec(name: "subplot", parameters: [], acceptsExtraPositional: true,
-                             aliases: Self.pyplotAliases("subplot"))  { args, _ in
+        }
+        command("subplot", parameters: [], acceptsExtraPositional: true,
+                aliases: Self.pyplotAliases("subplot")) { session, args, _ in
             let (rows, columns, index) = try PlotArguments.subplotGrid(args.extraPositional, command: "subplot")
-            return .object(AxesObject(try self.plots.subplot(rows: rows, columns: columns, index: index)))
-        })
-        register(CommandSpec(name: "subplots", parameters: [
+            return .object(AxesObject(try session.plots.subplot(rows: rows, columns: columns, index: index)))
+        }
+        command("subplots", parameters: [
             ParameterSpec("nrows", default: 1, kind: .int), ParameterSpec("ncols", default: 1, kind: .int),
             ParameterSpec("figsize", default: .none, keywordOnly: true), ParameterSpec("dpi", default: .none, keywordOnly: true),
             ParameterSpec("squeeze", default: true, kind: .bool, keywordOnly: true),
-        ], aliases: Self.pyplotAliases("subplots"))  { args, _ in
+        ], aliases: Self.pyplotAliases("subplots")) { session, args, _ in
             let rows = try args.int("nrows"), columns = try args.int("ncols")
             let figure = try PlotArguments.figure(args, figsize: "figsize", dpi: "dpi")
-            let grid = try self.plots.subplots(rows: rows, columns: columns, figure: figure)
+            let grid = try session.plots.subplots(rows: rows, columns: columns, figure: figure)
             let axes = AxesGridObject.value(grid, squeeze: try args.bool("squeeze"))
-            return .tuple([.object(FigureObject(figure, session: self)), axes])
-        })
-        register(CommandSpec(name: "gcf", aliases: Self.pyplotAliases("gcf")) { _, _ in
-            .object(FigureObject(self.plots.current, session: self))
-        })
-        register(CommandSpec(name: "gca", aliases: Self.pyplotAliases("gca")) { _, _ in
-            .object(AxesObject(self.plots.current.currentAxes))
-        })
-        register(CommandSpec(name: "suptitle", parameters: PlotArguments.suptitleParameters,
-                             aliases: Self.pyplotAliases("suptitle"))  { args, _ in
-            try PlotArguments.suptitle(args, on: self.plots.current); return .none
-        })
-        register(CommandSpec(name: "tight_layout", aliases: Self.pyplotAliases("tight_layout")) { _, _ in
+            return .tuple([.object(FigureObject(figure, session: session)), axes])
+        }
+        command("gcf", aliases: Self.pyplotAliases("gcf")) { session, _, _ in
+            .object(FigureObject(session.plots.current, session: session))
+        }
+        command("gca", aliases: Self.pyplotAliases("gca")) { session, _, _ in
+            .object(AxesObject(session.plots.current.currentAxes))
+        }
+        command("suptitle", parameters: PlotArguments.suptitleParameters,
+                aliases: Self.pyplotAliases("suptitle")) { session, args, _ in
+            try PlotArguments.suptitle(args, on: session.plots.current); return .none
+        }
+        command("tight_layout", aliases: Self.pyplotAliases("tight_layout")) { _, _, _ in
             .none   // every subplot already gets its own cell with room for its labels
-        })
-        register(CommandSpec(name: "clf", aliases: Self.pyplotAliases("clf")) { _, _ in
-            self.plots.current.clear(); return .none
-        })
-        register(CommandSpec(name: "close", parameters: [ParameterSpec("fig", default: .none)],
-                             aliases: Self.pyplotAliases("close"))  { args, _ in
-            try self.closeFigure(args); return .none
-        })
+        }
+        command("clf", aliases: Self.pyplotAliases("clf")) { session, _, _ in
+            session.plots.current.clear(); return .none
+        }
+        command("close", parameters: [ParameterSpec("fig", default: .none)],
+                aliases: Self.pyplotAliases("close")) { session, args, _ in
+            try session.closeFigure(args); return .none
+        }
     }
 
     /// `plt.close()`, `plt.close('all')`, `plt.close(2)`, `plt.close(fig)`.
@@ -86,20 +86,20 @@ extension Session {
     }
 
     private func registerDrawingCommands() {
-        register(CommandSpec(name: "show", aliases: Self.pyplotAliases("show")) { _, interpreter in
+        command("show", aliases: Self.pyplotAliases("show")) { session, _, interpreter in
             do {
-                for path in try self.plots.show(directory: self.outputDirectory) { self.announce(path, interpreter) }
+                for path in try session.plots.show(directory: session.outputDirectory) { session.announce(path, interpreter) }
             } catch let error as PlotError {
                 // A missing gnuplot must not end a long run: say so and go on without the plot.
                 interpreter.write("warning: \(error.description); the run goes on without this plot\n")
-                self.plots.closeAll()
+                session.plots.closeAll()
             }
             return .none
-        })
-        register(CommandSpec(name: "savefig", parameters: FigureObject.savefigParameters,
-                             aliases: Self.pyplotAliases("savefig"))  { args, interpreter in
-            try self.savefig(self.plots.current, args, interpreter)
-        })
+        }
+        command("savefig", parameters: FigureObject.savefigParameters,
+                aliases: Self.pyplotAliases("savefig")) { session, args, interpreter in
+            try session.savefig(session.plots.current, args, interpreter)
+        }
     }
 
     /// Draws `figure` into `fname` at `dpi=`; like `show`, a missing gnuplot is a warning.
@@ -131,10 +131,10 @@ extension Session {
     }
 
     private func registerHistoryPlotCommand() {
-        register(CommandSpec(name: "plot_history", parameters: [
+        command("plot_history", parameters: [
             ParameterSpec("history", kind: .object), ParameterSpec("metric", default: "acc", kind: .string),
             ParameterSpec("smooth", default: .none), ParameterSpec("output", default: .none),
-        ])  { args, interpreter in
+        ]) { session, args, interpreter in
             guard case .object(let object as HistoryObject) = args["history"] else {
                 throw args.typeError("history", expected: "the History returned by fit()")
             }
@@ -151,33 +151,33 @@ extension Session {
                 guard factor! >= 0 && factor! < 1 else { throw ScriptError(.value, "plot_history(): smooth must be in [0, 1), got \(factor!)") }
             }
             let smooth = { (points: [Double]) in factor.map { smoothCurve(points, factor: $0) } ?? points }
-            try self.plots.plotHistoryPair(training: smooth(training), validation: smooth(validation), metric: metric,
-                                           smoothed: factor != nil)
+            try session.plots.plotHistoryPair(training: smooth(training), validation: smooth(validation), metric: metric,
+                                              smoothed: factor != nil)
             do {
                 if let output = try args.optionalString("output") {
-                    let path = self.outputPath(output)
-                    try self.plots.savefig(path)
-                    self.plots.closeAll()
-                    self.announce(path, interpreter)
+                    let path = session.outputPath(output)
+                    try session.plots.savefig(path)
+                    session.plots.closeAll()
+                    session.announce(path, interpreter)
                 } else {
-                    for path in try self.plots.show(directory: self.outputDirectory) { self.announce(path, interpreter) }
+                    for path in try session.plots.show(directory: session.outputDirectory) { session.announce(path, interpreter) }
                 }
             } catch let error as PlotError {
                 interpreter.write("warning: \(error.description); the run goes on without this plot\n")
-                self.plots.closeAll()
+                session.plots.closeAll()
             }
             return .none
-        })
+        }
     }
 
     /// matplotlib calls tl does not draw: each says so by name instead of "not defined".
     private func registerUnsupportedPyplotCalls() {
         for name in PlotArguments.unsupportedPyplotCalls {
-            register(CommandSpec(name: "plt.\(name)", acceptsExtraPositional: true, acceptsExtraKeywords: true,
-                                 doc: "matplotlib's \(name) is not supported by tl.", aliases: ["pyplot.\(name)"]) { _, _ in
+            command("plt.\(name)", acceptsExtraPositional: true, acceptsExtraKeywords: true,
+                    doc: "matplotlib's \(name) is not supported by tl.", aliases: ["pyplot.\(name)"]) { _, _, _ in
                 throw ScriptError(.notImplemented, "plt.\(name)() is not supported by tl: its plots are drawn with "
                     + "plot, scatter, hist and imshow (see \"matplotlib in tl\" in docs/LANGUAGE.md)")
-            })
+            }
         }
     }
 

@@ -24,44 +24,44 @@ extension Session {
 
     private func registerDeterministicPreprocessing() {
         let common = [ParameterSpec("name", default: .none), ParameterSpec("input_shape", default: .none)]
-        register(CommandSpec(name: "rescaling", parameters: [ParameterSpec("scale", kind: .number),
-                                                             ParameterSpec("offset", default: 0.0, kind: .number)] + common,
-                             aliases: layerAliases("Rescaling")) { args, _ in
-            try self.pending(args) { Rescaling(scale: Float(try args.double("scale")), offset: Float(try args.double("offset")),
-                                               name: try args.optionalString("name")) }
-        })
-        register(CommandSpec(name: "resizing", parameters: [
+        command("rescaling", parameters: [ParameterSpec("scale", kind: .number),
+                                          ParameterSpec("offset", default: 0.0, kind: .number)] + common,
+                aliases: layerAliases("Rescaling")) { session, args, _ in
+            try session.pending(args) { Rescaling(scale: Float(try args.double("scale")), offset: Float(try args.double("offset")),
+                                                  name: try args.optionalString("name")) }
+        }
+        command("resizing", parameters: [
             ParameterSpec("height", kind: .int), ParameterSpec("width", kind: .int),
             ParameterSpec("interpolation", default: "bilinear", kind: .string),
             ParameterSpec("crop_to_aspect_ratio", default: false, kind: .bool),
-        ] + common, aliases: layerAliases("Resizing")) { args, _ in
+        ] + common, aliases: layerAliases("Resizing")) { session, args, _ in
             guard try args.string("interpolation") == "bilinear" else {
                 throw ScriptError(.value, "Resizing(): tl resizes with interpolation=\"bilinear\" only")
             }
-            return try self.pending(args) {
+            return try session.pending(args) {
                 try Resizing(height: try args.int("height"), width: try args.int("width"),
                              cropToAspectRatio: try args.bool("crop_to_aspect_ratio"), name: try args.optionalString("name"))
             }
-        })
-        register(CommandSpec(name: "center_crop", parameters: [ParameterSpec("height", kind: .int), ParameterSpec("width", kind: .int)] + common,
-                             aliases: layerAliases("CenterCrop")) { args, _ in
-            try self.pending(args) {
+        }
+        command("center_crop", parameters: [ParameterSpec("height", kind: .int), ParameterSpec("width", kind: .int)] + common,
+                aliases: layerAliases("CenterCrop")) { session, args, _ in
+            try session.pending(args) {
                 try Resizing(height: try args.int("height"), width: try args.int("width"), centerCrop: true, name: try args.optionalString("name"))
             }
-        })
-        register(CommandSpec(name: "normalization", parameters: [
+        }
+        command("normalization", parameters: [
             ParameterSpec("axis", default: -1), ParameterSpec("mean", default: .none), ParameterSpec("variance", default: .none),
-        ] + common, aliases: layerAliases("Normalization")) { args, _ in
+        ] + common, aliases: layerAliases("Normalization")) { session, args, _ in
             guard args["axis"].asInt == -1 else {
                 throw ScriptError(.value, "Normalization(): tl normalises the last axis (axis=-1) only")
             }
-            let mean = args["mean"].isNone ? nil : try self.statistic(args, "mean")
-            let variance = args["variance"].isNone ? nil : try self.statistic(args, "variance")
+            let mean = args["mean"].isNone ? nil : try session.statistic(args, "mean")
+            let variance = args["variance"].isNone ? nil : try session.statistic(args, "variance")
             guard (mean == nil) == (variance == nil) else {
                 throw ScriptError(.value, "When setting values directly, both `mean` and `variance` must be set. Got mean: \(mean == nil ? "None" : "set") and variance: \(variance == nil ? "None" : "set")")
             }
-            return try self.pending(args) { Normalization(mean: mean, variance: variance, name: try args.optionalString("name")) }
-        })
+            return try session.pending(args) { Normalization(mean: mean, variance: variance, name: try args.optionalString("name")) }
+        }
     }
 
     private func statistic(_ args: CallArguments, _ name: String) throws -> [Float] {
@@ -71,61 +71,61 @@ extension Session {
 
     private func registerRandomAugmentation() {
         let common = [ParameterSpec("seed", default: .none), ParameterSpec("name", default: .none), ParameterSpec("input_shape", default: .none)]
-        register(CommandSpec(name: "random_flip", parameters: [ParameterSpec("mode", default: "horizontal_and_vertical", kind: .string)] + common,
-                             aliases: layerAliases("RandomFlip")) { args, _ in
-            try self.pending(args) { try RandomFlip(mode: try args.string("mode"), seed: try self.seed(args), name: try args.optionalString("name")) }
-        })
-        register(CommandSpec(name: "random_contrast", parameters: [ParameterSpec("factor")] + common,
-                             aliases: layerAliases("RandomContrast")) { args, _ in
-            let range = try self.factor(args, "factor", symmetric: false)
-            return try self.pending(args) {
-                try RandomContrast(lower: range.0, upper: range.1, seed: try self.seed(args), name: try args.optionalString("name"))
+        command("random_flip", parameters: [ParameterSpec("mode", default: "horizontal_and_vertical", kind: .string)] + common,
+                aliases: layerAliases("RandomFlip")) { session, args, _ in
+            try session.pending(args) { try RandomFlip(mode: try args.string("mode"), seed: try session.seed(args), name: try args.optionalString("name")) }
+        }
+        command("random_contrast", parameters: [ParameterSpec("factor")] + common,
+                aliases: layerAliases("RandomContrast")) { session, args, _ in
+            let range = try session.factor(args, "factor", symmetric: false)
+            return try session.pending(args) {
+                try RandomContrast(lower: range.0, upper: range.1, seed: try session.seed(args), name: try args.optionalString("name"))
             }
-        })
-        register(CommandSpec(name: "random_brightness", parameters: [ParameterSpec("factor"),
-                                                                     ParameterSpec("value_range", default: .tuple([0, 255]))] + common,
-                             aliases: layerAliases("RandomBrightness")) { args, _ in
-            let range = try self.factor(args, "factor", symmetric: true)
+        }
+        command("random_brightness", parameters: [ParameterSpec("factor"),
+                                                  ParameterSpec("value_range", default: .tuple([0, 255]))] + common,
+                aliases: layerAliases("RandomBrightness")) { session, args, _ in
+            let range = try session.factor(args, "factor", symmetric: true)
             guard let bounds = args["value_range"].asSequence?.compactMap(\.asDouble), bounds.count == 2 else {
                 throw args.typeError("value_range", expected: "a pair (low, high)")
             }
-            return try self.pending(args) {
+            return try session.pending(args) {
                 try RandomBrightness(lower: range.0, upper: range.1, valueRange: (Float(bounds[0]), Float(bounds[1])),
-                                     seed: try self.seed(args), name: try args.optionalString("name"))
+                                     seed: try session.seed(args), name: try args.optionalString("name"))
             }
-        })
+        }
     }
 
     private func registerGeometricAugmentation() {
         let common = [ParameterSpec("fill_mode", default: "reflect", kind: .string), ParameterSpec("interpolation", default: "bilinear", kind: .string),
                       ParameterSpec("seed", default: .none), ParameterSpec("fill_value", default: 0.0, kind: .number),
                       ParameterSpec("name", default: .none), ParameterSpec("input_shape", default: .none)]
-        register(CommandSpec(name: "random_rotation", parameters: [ParameterSpec("factor")] + common,
-                             aliases: layerAliases("RandomRotation")) { args, _ in
-            let range = try self.factor(args, "factor", symmetric: true)
-            return try self.pending(args) {
+        command("random_rotation", parameters: [ParameterSpec("factor")] + common,
+                aliases: layerAliases("RandomRotation")) { session, args, _ in
+            let range = try session.factor(args, "factor", symmetric: true)
+            return try session.pending(args) {
                 try RandomRotation(lower: range.0, upper: range.1, fillMode: try args.string("fill_mode"), interpolation: try args.string("interpolation"),
-                                   fillValue: Float(try args.double("fill_value")), seed: try self.seed(args), name: try args.optionalString("name"))
+                                   fillValue: Float(try args.double("fill_value")), seed: try session.seed(args), name: try args.optionalString("name"))
             }
-        })
-        register(CommandSpec(name: "random_zoom", parameters: [ParameterSpec("height_factor"), ParameterSpec("width_factor", default: .none)] + common,
-                             aliases: layerAliases("RandomZoom")) { args, _ in
-            let height = try self.factor(args, "height_factor", symmetric: true)
-            let width = args["width_factor"].isNone ? nil : try self.factor(args, "width_factor", symmetric: true)
-            return try self.pending(args) {
+        }
+        command("random_zoom", parameters: [ParameterSpec("height_factor"), ParameterSpec("width_factor", default: .none)] + common,
+                aliases: layerAliases("RandomZoom")) { session, args, _ in
+            let height = try session.factor(args, "height_factor", symmetric: true)
+            let width = args["width_factor"].isNone ? nil : try session.factor(args, "width_factor", symmetric: true)
+            return try session.pending(args) {
                 try RandomZoom(height: height, width: width, fillMode: try args.string("fill_mode"), interpolation: try args.string("interpolation"),
-                               fillValue: Float(try args.double("fill_value")), seed: try self.seed(args), name: try args.optionalString("name"))
+                               fillValue: Float(try args.double("fill_value")), seed: try session.seed(args), name: try args.optionalString("name"))
             }
-        })
-        register(CommandSpec(name: "random_translation", parameters: [ParameterSpec("height_factor"), ParameterSpec("width_factor")] + common,
-                             aliases: layerAliases("RandomTranslation")) { args, _ in
-            let height = try self.factor(args, "height_factor", symmetric: true)
-            let width = try self.factor(args, "width_factor", symmetric: true)
-            return try self.pending(args) {
+        }
+        command("random_translation", parameters: [ParameterSpec("height_factor"), ParameterSpec("width_factor")] + common,
+                aliases: layerAliases("RandomTranslation")) { session, args, _ in
+            let height = try session.factor(args, "height_factor", symmetric: true)
+            let width = try session.factor(args, "width_factor", symmetric: true)
+            return try session.pending(args) {
                 try RandomTranslation(height: height, width: width, fillMode: try args.string("fill_mode"), interpolation: try args.string("interpolation"),
-                                      fillValue: Float(try args.double("fill_value")), seed: try self.seed(args), name: try args.optionalString("name"))
+                                      fillValue: Float(try args.double("fill_value")), seed: try session.seed(args), name: try args.optionalString("name"))
             }
-        })
+        }
     }
 
     /// A Keras factor: a number `f` means `(-f, f)` (`(f, f)` for RandomContrast's lower and upper), a

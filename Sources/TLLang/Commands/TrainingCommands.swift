@@ -23,49 +23,49 @@ extension Session {
             }
             return Float(r)
         }
-        register(CommandSpec(name: "rmsprop", parameters: learningRate + [
+        command("rmsprop", parameters: learningRate + [
             ParameterSpec("rho", default: 0.9, kind: .number), ParameterSpec("epsilon", default: 1e-7, kind: .number),
-        ], aliases: ["RMSprop", "optimizers.RMSprop", "keras.optimizers.RMSprop"]) { args, _ in
+        ], aliases: ["RMSprop", "optimizers.RMSprop", "keras.optimizers.RMSprop"]) { _, args, _ in
             .object(OptimizerObject(RMSprop(learningRate: try rate(args, default: 0.001), rho: Float(try args.double("rho")),
                                             epsilon: Float(try args.double("epsilon")))))
-        })
-        register(CommandSpec(name: "sgd", parameters: learningRate + [
+        }
+        command("sgd", parameters: learningRate + [
             ParameterSpec("momentum", default: 0.0, kind: .number), ParameterSpec("nesterov", default: false, kind: .bool),
-        ], aliases: ["SGD", "optimizers.SGD", "keras.optimizers.SGD"]) { args, _ in
+        ], aliases: ["SGD", "optimizers.SGD", "keras.optimizers.SGD"]) { _, args, _ in
             .object(OptimizerObject(SGD(learningRate: try rate(args, default: 0.01), momentum: Float(try args.double("momentum")),
                                         nesterov: try args.bool("nesterov"))))
-        })
-        register(CommandSpec(name: "adam", parameters: learningRate + [
+        }
+        command("adam", parameters: learningRate + [
             ParameterSpec("beta_1", default: 0.9, kind: .number), ParameterSpec("beta_2", default: 0.999, kind: .number),
             ParameterSpec("epsilon", default: 1e-7, kind: .number),
-        ], aliases: ["Adam", "optimizers.Adam", "keras.optimizers.Adam"]) { args, _ in
+        ], aliases: ["Adam", "optimizers.Adam", "keras.optimizers.Adam"]) { _, args, _ in
             .object(OptimizerObject(Adam(learningRate: try rate(args, default: 0.001), beta1: Float(try args.double("beta_1")),
                                          beta2: Float(try args.double("beta_2")), epsilon: Float(try args.double("epsilon")))))
-        })
+        }
 
         registerCompile()
         registerFit()
         registerEvaluate()
         registerPredict()
-        register(CommandSpec(name: "save_weights", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("path", kind: .string)]) { args, interpreter in
-            let path = self.outputPath(try args.string("path"))
+        command("save_weights", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("path", kind: .string)]) { session, args, interpreter in
+            let path = session.outputPath(try args.string("path"))
             try KerasWeights.save(try args.layer("model"), path: path)
             interpreter.write("saved weights to \(path)\n")
             return .none
-        })
-        register(CommandSpec(name: "load_weights", parameters: [
+        }
+        command("load_weights", parameters: [
             ParameterSpec("model", kind: .object), ParameterSpec("path", kind: .string), ParameterSpec("by_name", default: false, kind: .bool),
-        ]) { args, _ in
+        ]) { _, args, _ in
             try KerasWeights.load(into: try args.layer("model"), path: try args.string("path"), byName: try args.bool("by_name"))
             return .none
-        })
+        }
     }
 
     private func registerCompile() {
-        register(CommandSpec(name: "compile", parameters: [
+        command("compile", parameters: [
             ParameterSpec("model", kind: .object), ParameterSpec("optimizer", default: "rmsprop"),
             ParameterSpec("loss"), ParameterSpec("metrics", default: .list([])),
-        ]) { args, _ in
+        ]) { session, args, _ in
             let model = try args.model("model")
             let optimizer: Optimizer
             switch args["optimizer"] {
@@ -91,13 +91,13 @@ extension Session {
                 throw ScriptError(.value, "unknown loss '\(lossName)'\(closest(lossName, Loss.allCases.map(\.rawValue))); tl knows: \(Loss.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             do {
-                try model.compile(optimizer: optimizer, loss: loss, metricDefinitions: try self.metricDefinitions(args),
+                try model.compile(optimizer: optimizer, loss: loss, metricDefinitions: try session.metricDefinitions(args),
                                   lossOptions: lossOptions)
             } catch let error as ModelError {
                 throw ScriptError(.value, error.description)
             }
             return .none
-        })
+        }
     }
 
     /// `metrics=["acc", "AUC", metrics.Precision(name="p")]`: names Keras knows, or metric objects.
@@ -116,7 +116,7 @@ extension Session {
     }
 
     private func registerFit() {
-        register(CommandSpec(name: "fit", parameters: [
+        command("fit", parameters: [
             ParameterSpec("model", kind: .object), ParameterSpec("x"), ParameterSpec("y", default: .none),
             ParameterSpec("batch_size", default: .none), ParameterSpec("epochs", default: 1, kind: .int),
             ParameterSpec("verbose", default: 1, kind: .int), ParameterSpec("callbacks", default: .none),
@@ -125,14 +125,14 @@ extension Session {
             ParameterSpec("validation_steps", default: .none),
             ParameterSpec("checkpoint", default: .none), ParameterSpec("resume", default: false, kind: .bool),
             ParameterSpec("class_weight", default: .none), ParameterSpec("sample_weight", default: .none),
-        ], aliases: ["fit_generator"]) { args, interpreter in
+        ], aliases: ["fit_generator"]) { session, args, interpreter in
             let model = try args.model("model")
-            let checkpointer = try self.checkpointer(args, interpreter: interpreter)
-            let callbacks = try self.callbacks(args)
+            let checkpointer = try session.checkpointer(args, interpreter: interpreter)
+            let callbacks = try session.callbacks(args)
             if model.trainabilityChangedSinceCompile {
                 interpreter.write("warning: layers were frozen or unfrozen after compile(); as in Keras, fit trains the weights that were trainable at compile time. Call compile() again to apply the change.\n")
             }
-            let progress = ProgressOptions(verbose: try args.int("verbose"), interactive: self.interactiveOutput,
+            let progress = ProgressOptions(verbose: try args.int("verbose"), interactive: session.interactiveOutput,
                                            write: { interpreter.write($0) }, shouldStop: { interpreter.isCancelled })
             let history: History
             if case .object(let object as BatchSourceObject) = args["x"] {
@@ -147,23 +147,23 @@ extension Session {
                 history = try model.fit(source: object.batchSource, stepsPerEpoch: try args.optionalInt("steps_per_epoch"),
                                         epochs: try args.int("epochs"), validation: validation,
                                         validationSteps: try args.optionalInt("validation_steps"), progress: progress,
-                                        checkpointer: checkpointer, callbacks: callbacks, classWeight: try self.classWeight(args))
+                                        checkpointer: checkpointer, callbacks: callbacks, classWeight: try session.classWeight(args))
             } else {
                 let x = try args.tensor("x")
                 guard !args["y"].isNone else {
                     throw ScriptError(.value, "fit(model, x, y): y (the labels) is missing; pass y, or a flow from flow_from_directory as x")
                 }
-                let (training, validation) = try self.splitForValidation(args, x: x, y: try args.tensor("y"),
-                                                                         sampleWeight: try self.sampleWeight(args))
+                let (training, validation) = try session.splitForValidation(args, x: x, y: try args.tensor("y"),
+                                                                            sampleWeight: try session.sampleWeight(args))
                 history = try model.fit(x: training.x, y: training.y, epochs: try args.int("epochs"),
                                         batchSize: try args.optionalInt("batch_size") ?? 32,
                                         validationData: validation, shuffle: try args.bool("shuffle"),
                                         progress: progress, checkpointer: checkpointer, callbacks: callbacks,
-                                        sampleWeight: training.weights, classWeight: try self.classWeight(args))
+                                        sampleWeight: training.weights, classWeight: try session.classWeight(args))
             }
             interpreter.report?.addHistory(Dictionary(uniqueKeysWithValues: history.entries.map { ($0.0, $0.1) }))
             return .object(HistoryObject(history))
-        })
+        }
     }
 
     /// `class_weight={0: 1.0, 1: 2.0}`: a weight per class index.
@@ -242,13 +242,13 @@ extension Session {
     }
 
     private func registerEvaluate() {
-        register(CommandSpec(name: "evaluate", parameters: [
+        command("evaluate", parameters: [
             ParameterSpec("model", kind: .object), ParameterSpec("x"), ParameterSpec("y", default: .none),
             ParameterSpec("batch_size", default: .none), ParameterSpec("steps", default: .none), ParameterSpec("verbose", default: 1, kind: .int),
             ParameterSpec("return_dict", default: false, kind: .bool),
-        ], aliases: ["evaluate_generator"]) { args, interpreter in
+        ], aliases: ["evaluate_generator"]) { session, args, interpreter in
             let model = try args.model("model")
-            let bar = self.inferenceBar(verbose: try args.int("verbose"), interpreter: interpreter)
+            let bar = session.inferenceBar(verbose: try args.int("verbose"), interpreter: interpreter)
             let stop = { try interpreter.throwIfCancelled() }
             let result: [Double]
             if case .object(let object as BatchSourceObject) = args["x"] {
@@ -266,16 +266,16 @@ extension Session {
             bar.finish(Array(zip(names, result)))
             if try args.bool("return_dict") { return .dict(ValueDictionary(zip(names, result).map { ($0, .float($1)) })) }
             return result.count == 1 ? .float(result[0]) : .list(result.map { .float($0) })
-        })
+        }
     }
 
     private func registerPredict() {
-        register(CommandSpec(name: "predict", parameters: [
+        command("predict", parameters: [
             ParameterSpec("model", kind: .object), ParameterSpec("x"), ParameterSpec("batch_size", default: .none),
             ParameterSpec("steps", default: .none), ParameterSpec("verbose", default: 0, kind: .int),
-        ], aliases: ["predict_generator", "predict_on_batch"]) { args, interpreter in
+        ], aliases: ["predict_generator", "predict_on_batch"]) { session, args, interpreter in
             let model = try args.layer("model")
-            let bar = self.inferenceBar(verbose: try args.int("verbose"), interpreter: interpreter)
+            let bar = session.inferenceBar(verbose: try args.int("verbose"), interpreter: interpreter)
             if let paths = args["x"].asString.map({ [$0] }) ?? args["x"].asSequence?.compactMap(\.asString),
                !paths.isEmpty, paths.count == (args["x"].asSequence?.count ?? 1) {
                 let files = try PhotoPrediction.files(paths)
@@ -299,7 +299,7 @@ extension Session {
                                            checkCancelled: { try interpreter.throwIfCancelled() }, afterBatch: bar.update)
             bar.finish([])
             return .object(ArrayObject(output))
-        })
+        }
     }
 
     /// Keras's progress for `evaluate` and `predict`: nothing (`verbose=0`), a bar (1) or one line (2).

@@ -130,6 +130,11 @@ public final class Interpreter {
     /// executable gives memory kept during the statement back to the system there).
     public var afterEachTopLevelStatement: () -> Void = {}
 
+    /// Wraps every evaluation, on the thread it runs on, so a host can bind what its commands and objects
+    /// rely on for that time (TLLang binds the session's random source: a layer built by a method call
+    /// draws from it as one built by a command does). Must call `body` once.
+    public var evaluationContext: (_ body: () -> Void) -> Void = { $0() }
+
     /// Runs a whole script. Stops at the first error, which is thrown located in the script.
     /// When a report is recording, every top-level statement is recorded and the report rewritten.
     public func run(source: String, fileName: String) throws {
@@ -248,7 +253,7 @@ public final class Interpreter {
     func onEvaluationStack<T>(_ body: () throws -> T) throws -> T {
         if Thread.current.threadDictionary[Interpreter.evaluationThreadMarker] != nil { return try body() }
         return try withoutActuallyEscaping(body) { escapingBody in
-            let task = EvaluationTask<T>(escapingBody)
+            let task = EvaluationTask<T> { try self.inEvaluationContext(escapingBody) }
             var attributes = pthread_attr_t()
             pthread_attr_init(&attributes)
             defer { pthread_attr_destroy(&attributes) }
@@ -263,11 +268,20 @@ public final class Interpreter {
             }, Unmanaged.passRetained(task as EvaluationRunner).toOpaque())
             guard created == 0 else {
                 Unmanaged.passUnretained(task as EvaluationRunner).release()
-                return try escapingBody()
+                return try inEvaluationContext(escapingBody)
             }
             pthread_join(thread, nil)
             return try task.result!.get()
         }
+    }
+}
+
+extension Interpreter {
+    /// `body` inside the host's ``evaluationContext``.
+    private func inEvaluationContext<T>(_ body: () throws -> T) throws -> T {
+        var result: Result<T, Error>?
+        evaluationContext { result = Result { try body() } }
+        return try result!.get()
     }
 }
 
