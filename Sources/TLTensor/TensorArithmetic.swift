@@ -46,16 +46,7 @@ extension Tensor {
         guard let shape = StridedLayout.broadcastShape(a.shape, b.shape) else {
             preconditionFailure("operands could not be broadcast together with shapes \(a.shape) \(b.shape)")
         }
-        let x = a.broadcast(to: shape), y = b.broadcast(to: shape)
-        return uninitializedTensor(shape: shape) { out in
-            guard let target = out.baseAddress else { return }
-            a.scalars.withUnsafeBufferPointer { p in
-                b.scalars.withUnsafeBufferPointer { q in
-                    StridedKernels.zip(p.baseAddress!, x.layout, q.baseAddress!, y.layout, into: target, .contiguous(shape),
-                                       operation.scalar)
-                }
-            }
-        }
+        return combineStrided(a.broadcast(to: shape), b.broadcast(to: shape), operation)
     }
 
     /// `c[i] = self[i] op operand[i * operandStep]` into a new tensor of this shape.
@@ -114,8 +105,14 @@ extension Tensor {
             guard let target = out.baseAddress else { return }
             a.base.scalars.withUnsafeBufferPointer { p in
                 b.base.scalars.withUnsafeBufferPointer { q in
-                    StridedKernels.zip(p.baseAddress!, a.layout, q.baseAddress!, b.layout, into: target, .contiguous(a.shape),
-                                       operation.scalar)
+                    let (x, y, out) = (p.baseAddress!, q.baseAddress!, StridedLayout.contiguous(a.shape))
+                    // A literal closure per operation, so that the strided loop inlines it.
+                    switch operation {
+                    case .add: StridedKernels.zip(x, a.layout, y, b.layout, into: target, out, +)
+                    case .subtract: StridedKernels.zip(x, a.layout, y, b.layout, into: target, out, -)
+                    case .multiply: StridedKernels.zip(x, a.layout, y, b.layout, into: target, out, *)
+                    case .divide: StridedKernels.zip(x, a.layout, y, b.layout, into: target, out, /)
+                    }
                 }
             }
         }
@@ -125,16 +122,6 @@ extension Tensor {
 /// The element-wise operations and the kernels that run them over gapless runs.
 enum ElementwiseOperation {
     case add, subtract, multiply, divide
-
-    /// The operation on one pair of floats: what every kernel computes.
-    var scalar: (Float, Float) -> Float {
-        switch self {
-        case .add: return { $0 + $1 }
-        case .subtract: return { $0 - $1 }
-        case .multiply: return { $0 * $1 }
-        case .divide: return { $0 / $1 }
-        }
-    }
 
     /// `y[i] = a[i] op b[i * operandStep]` for `i < count` (`operandStep` 0: one scalar), `y` possibly `a`.
     func run(_ kernels: KernelPath, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, operandStep: Int,
