@@ -594,4 +594,20 @@ TL_AVX2 void tl_adam_avx2(float *weights, const float *gradients, float *first_m
     }
 }
 
+// MARK: - Element-wise arithmetic
+
+TL_AVX2 void tl_elementwise_avx2(int operation, const float *a, const float *b, long b_step, float *y, long count) {
+    // One operation per element, as the portable loop does: the bits agree on every path.
+    for (long i = 0; i < count; i += 8) {
+        long lanes = count - i;
+        __m256i mask = lane_mask(lanes);
+        __m256 x = load_lanes(a + i, lanes, mask);
+        __m256 z = b_step ? load_lanes(b + i, lanes, mask) : _mm256_set1_ps(b[0]);
+        __m256 r = operation == TL_ELEMENTWISE_ADD ? _mm256_add_ps(x, z)
+                 : operation == TL_ELEMENTWISE_SUBTRACT ? _mm256_sub_ps(x, z)
+                 : operation == TL_ELEMENTWISE_MULTIPLY ? _mm256_mul_ps(x, z) : _mm256_div_ps(x, z);
+        store_lanes(y + i, lanes, mask, r);
+    }
+}
+
 #endif

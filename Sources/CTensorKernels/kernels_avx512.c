@@ -548,4 +548,19 @@ TL_AVX512 void tl_adam_avx512(float *weights, const float *gradients, float *fir
     }
 }
 
+// MARK: - Element-wise arithmetic
+
+TL_AVX512 void tl_elementwise_avx512(int operation, const float *a, const float *b, long b_step, float *y, long count) {
+    // One operation per element, as the portable loop does: the bits agree on every path.
+    for (long i = 0; i < count; i += 16) {
+        __mmask16 mask = lane_mask(count - i);
+        __m512 x = _mm512_maskz_loadu_ps(mask, a + i);
+        __m512 z = b_step ? _mm512_mask_loadu_ps(_mm512_set1_ps(1), mask, b + i) : _mm512_set1_ps(b[0]);
+        __m512 r = operation == TL_ELEMENTWISE_ADD ? _mm512_add_ps(x, z)
+                 : operation == TL_ELEMENTWISE_SUBTRACT ? _mm512_sub_ps(x, z)
+                 : operation == TL_ELEMENTWISE_MULTIPLY ? _mm512_mul_ps(x, z) : _mm512_div_ps(x, z);
+        _mm512_mask_storeu_ps(y + i, mask, r);
+    }
+}
+
 #endif

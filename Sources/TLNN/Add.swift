@@ -36,9 +36,7 @@ public final class Add: MergeLayer {
             guard other.shape == sum.shape else {
                 throw ModelError("layer '\(name)' (Add) needs inputs of one shape, got \(inputs.map { "\($0.shape)" }.joined(separator: " and "))")
             }
-            sum.scalars.withUnsafeMutableBufferPointer { s in
-                other.scalars.withUnsafeBufferPointer { o in for i in s.indices { s[i] += o[i] } }
-            }
+            sum += other
         }
         if mode.keepForBackward { cachedInputCount = inputs.count }
         return sum

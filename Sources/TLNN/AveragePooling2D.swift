@@ -31,33 +31,7 @@ public final class AveragePooling2D: Layer {
 
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
         try requireRank(x, 4, self)
-        let g = WindowGeometry(batch: x, window: poolSize, strides: strides, padding: padding)
-        let n = x.shape[0], c = g.channels
-        var y = Tensor(shape: [n, g.outputHeight, g.outputWidth, c])
-        let inputImage = g.inputHeight * g.inputWidth * c
-        x.scalars.withUnsafeBufferPointer { xs in
-            y.scalars.withUnsafeMutableBufferPointer { ys in
-                let xBase = xs.baseAddress!, yBase = ys.baseAddress!
-                let rows = n * g.outputHeight
-                let parts = ParallelFor.ranges(rows, parts: 4 * ParallelFor.workerCount)
-                ParallelFor.run(parts.count) { part in
-                    for row in parts[part] {
-                        let image = row / g.outputHeight, oy = row % g.outputHeight
-                        for ox in 0..<g.outputWidth {
-                            let out = yBase + (row * g.outputWidth + ox) * c
-                            var count = 0
-                            g.forEachTapInside(oy: oy, ox: ox) { pixel, _ in
-                                let input = xBase + image * inputImage + pixel * c
-                                for k in 0..<c { out[k] += input[k] }
-                                count += 1
-                            }
-                            let scale = 1 / Float(max(count, 1))
-                            for k in 0..<c { out[k] *= scale }
-                        }
-                    }
-                }
-            }
-        }
+        let y = PoolingKernels.averageForward(input: x, geometry: WindowGeometry(batch: x, window: poolSize, strides: strides, padding: padding))
         if mode.keepForBackward { cachedInputShape = x.shape }
         return y
     }
@@ -69,29 +43,7 @@ public final class AveragePooling2D: Layer {
         }
         let g = WindowGeometry(inputHeight: shape[1], inputWidth: shape[2], channels: shape[3], window: poolSize,
                                strides: strides, padding: padding)
-        let c = g.channels, inputImage = g.inputHeight * g.inputWidth * c
-        var dx = Tensor(shape: shape)
-        outputGradient.scalars.withUnsafeBufferPointer { dys in
-            dx.scalars.withUnsafeMutableBufferPointer { dxs in
-                let dyBase = dys.baseAddress!, dxBase = dxs.baseAddress!
-                // One image per task: windows of one image overlap, images do not.
-                ParallelFor.run(shape[0]) { image in
-                    for oy in 0..<g.outputHeight {
-                        for ox in 0..<g.outputWidth {
-                            var count = 0
-                            g.forEachTapInside(oy: oy, ox: ox) { _, _ in count += 1 }
-                            let scale = 1 / Float(max(count, 1))
-                            let dy = dyBase + ((image * g.outputHeight + oy) * g.outputWidth + ox) * c
-                            g.forEachTapInside(oy: oy, ox: ox) { pixel, _ in
-                                let target = dxBase + image * inputImage + pixel * c
-                                for k in 0..<c { target[k] += dy[k] * scale }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return dx
+        return PoolingKernels.averageBackward(outputGradient: outputGradient, geometry: g, inputShape: shape)
     }
 
     public func clearCache() { cachedInputShape = nil }

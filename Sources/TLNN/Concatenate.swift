@@ -41,18 +41,11 @@ public final class Concatenate: MergeLayer {
         guard inputs.allSatisfy({ $0.shape.dropLast() == outer }) else { throw mismatch(inputs.map { "\($0.shape)" }) }
         let channels = inputs.map { $0.shape.last! }
         let total = channels.reduce(0, +)
-        let rows = first.count / max(channels[0], 1)
         var y = Tensor(shape: Array(outer) + [total])
-        y.scalars.withUnsafeMutableBufferPointer { ys in
-            var offset = 0
-            for (x, width) in zip(inputs, channels) {
-                x.scalars.withUnsafeBufferPointer { xs in
-                    for row in 0..<rows {
-                        (ys.baseAddress! + row * total + offset).update(from: xs.baseAddress! + row * width, count: width)
-                    }
-                }
-                offset += width
-            }
+        var offset = 0
+        for (x, width) in zip(inputs, channels) {
+            y[axis: -1, offset..<(offset + width)] = x.view
+            offset += width
         }
         if mode.keepForBackward { cachedChannels = channels }
         return y
@@ -63,21 +56,10 @@ public final class Concatenate: MergeLayer {
             throw ModelError("layer '\(name)': backward called without a training forward pass")
         }
         guard needsInputGradients else { return nil }
-        let total = channels.reduce(0, +)
-        let rows = outputGradient.count / max(total, 1)
-        let outer = Array(outputGradient.shape.dropLast())
         var offset = 0
         return channels.map { width in
-            var dx = Tensor(shape: outer + [width])
-            outputGradient.scalars.withUnsafeBufferPointer { dys in
-                dx.scalars.withUnsafeMutableBufferPointer { dxs in
-                    for row in 0..<rows {
-                        (dxs.baseAddress! + row * width).update(from: dys.baseAddress! + row * total + offset, count: width)
-                    }
-                }
-            }
-            offset += width
-            return dx
+            defer { offset += width }
+            return outputGradient[axis: -1, offset..<(offset + width)].copy()
         }
     }
 

@@ -14,8 +14,8 @@ public final class Conv2D: Layer {
     public let padding: Padding
     public let activation: Activation
     public let useBias: Bool
-    public private(set) var kernel: Parameter?
-    public private(set) var bias: Parameter?
+    public internal(set) var kernel: Parameter?
+    public internal(set) var bias: Parameter?
 
     var tape = ActivationTape()
 
@@ -30,31 +30,11 @@ public final class Conv2D: Layer {
         self.name = name ?? LayerNames.next("conv2d")
     }
 
-    public var weights: [Parameter] { [kernel, bias].compactMap { $0 } }
-    public var isBuilt: Bool { kernel != nil }
+    let kernelName = "kernel"
 
-    public func build(inputShape: FeatureShape) throws {
-        guard kernel == nil else { return }
-        guard inputShape.count == 3, let channels = inputShape[2] else {
-            throw ModelError("layer '\(name)' (Conv2D) needs inputs of shape (height, width, channels) with known channels, got \(describeShape(inputShape))")
-        }
-        var rng = GlobalRandom.makeGenerator()
-        kernel = Parameter(name: "kernel", value: try Initializers.glorotUniform(
-            shape: [kernelSize.0, kernelSize.1, channels, filters], generator: &rng))
-        if useBias { bias = Parameter(name: "bias", value: .zeros([filters])) }
-    }
+    func kernelShape(channels: Int) -> [Int] { [kernelSize.0, kernelSize.1, channels, filters] }
 
-    public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape {
-        guard inputShape.count == 3 else {
-            throw ModelError("layer '\(name)' (Conv2D) expects inputs of shape (height, width, channels), got \(describeShape(inputShape))")
-        }
-        let (h, w) = padding.spatialOutput(height: inputShape[0], width: inputShape[1], window: kernelSize, strides: strides)
-        return [h, w, filters]
-    }
-
-    func geometry(for x: Tensor) -> WindowGeometry {
-        WindowGeometry(batch: x, window: kernelSize, strides: strides, padding: padding)
-    }
+    func outputChannels(for inputShape: FeatureShape) throws -> Int? { filters }
 
     /// `min(max(conv(x, w) + b, 0), reluCeiling)`, or no clamp for a nil ceiling.
     func convolve(_ x: Tensor, kernel w: Tensor, bias b: Tensor?, reluCeiling: Float?) -> Tensor {

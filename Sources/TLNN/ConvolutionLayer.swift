@@ -1,10 +1,56 @@
 import TLTensor
 
-/// What Conv2D and DepthwiseConv2D share: a kernel whose input channels must match the batch's, and an
-/// activation that ReLU and ReLU6 let the kernels apply as they write.
-protocol ConvolutionLayer: ActivatedLayer {
-    var kernel: Parameter? { get }
-    var bias: Parameter? { get }
+/// A layer whose window slides over NHWC images (the convolutions): its size, strides and padding.
+protocol WindowedLayer: Layer {
+    var kernelSize: (Int, Int) { get }
+    var strides: (Int, Int) { get }
+    var padding: Padding { get }
+}
+
+extension WindowedLayer {
+    /// The window's geometry over the batch `x`.
+    func geometry(for x: Tensor) -> WindowGeometry {
+        WindowGeometry(batch: x, window: kernelSize, strides: strides, padding: padding)
+    }
+
+    /// `(height, width, channels)` out for images of `inputShape`, by TensorFlow's padding rules.
+    func windowOutputShape(for inputShape: FeatureShape, channels: Int?) throws -> FeatureShape {
+        guard inputShape.count == 3 else {
+            throw ModelError("layer '\(name)' (\(typeName)) expects inputs of shape (height, width, channels), got \(describeShape(inputShape))")
+        }
+        let (h, w) = padding.spatialOutput(height: inputShape[0], width: inputShape[1], window: kernelSize, strides: strides)
+        return [h, w, channels]
+    }
+
+    /// The channels of `inputShape`; throws unless it is an image shape with known channels.
+    func knownChannels(of inputShape: FeatureShape) throws -> Int {
+        guard inputShape.count == 3, let channels = inputShape[2] else {
+            throw ModelError("layer '\(name)' (\(typeName)) needs inputs of shape (height, width, channels) with known channels, got \(describeShape(inputShape))")
+        }
+        return channels
+    }
+
+    /// Throws when a layer built for `built` channels is given inputs of other channels.
+    func requireChannels(_ built: Int?, of inputShape: FeatureShape) throws {
+        if let built, inputShape.count == 3, let given = inputShape[2], given != built {
+            throw ModelError("layer '\(name)' (\(typeName)) was built for \(built) channels, got input \(describeShape(inputShape))")
+        }
+    }
+}
+
+/// What Conv2D and DepthwiseConv2D share: a window, a kernel (created here, Glorot-uniform, and a zero
+/// bias) whose input channels must match the batch's, and an activation that ReLU and ReLU6 let the
+/// kernels apply as they write.
+protocol ConvolutionLayer: WindowedLayer, ActivatedLayer {
+    var kernel: Parameter? { get set }
+    var bias: Parameter? { get set }
+    var useBias: Bool { get }
+    /// Keras's name of the kernel weight: `kernel`, `depthwise_kernel`.
+    var kernelName: String { get }
+    /// The kernel's shape for `channels` input channels, in Keras's layout.
+    func kernelShape(channels: Int) -> [Int]
+    /// The output channels for inputs of `inputShape` (nil when unknown); throws when they cannot be used.
+    func outputChannels(for inputShape: FeatureShape) throws -> Int?
     /// The input and output a training forward pass keeps for backward.
     var tape: ActivationTape { get set }
     /// `min(max(conv(x, w) + b, 0), reluCeiling)`, or no clamp for a nil ceiling.
@@ -16,6 +62,22 @@ protocol ConvolutionLayer: ActivatedLayer {
 }
 
 extension ConvolutionLayer {
+    public var weights: [Parameter] { [kernel, bias].compactMap { $0 } }
+    public var isBuilt: Bool { kernel != nil }
+
+    public func build(inputShape: FeatureShape) throws {
+        guard kernel == nil else { return }
+        let channels = try knownChannels(of: inputShape)
+        var rng = GlobalRandom.makeGenerator()
+        let shape = kernelShape(channels: channels)
+        kernel = Parameter(name: kernelName, value: try Initializers.glorotUniform(shape: shape, generator: &rng))
+        if useBias { bias = Parameter(name: "bias", value: .zeros([try outputChannels(for: inputShape) ?? channels])) }
+    }
+
+    public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape {
+        try windowOutputShape(for: inputShape, channels: try outputChannels(for: inputShape))
+    }
+
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
         let y = try convolveActivated(x, mode: mode)
         tape.record(input: x, output: y, activation: activation, mode: mode)
@@ -63,30 +125,12 @@ extension ConvolutionLayer {
     /// `act(scale * self(x) + shift)` as one convolution: the kernel scaled along its output-channel axis
     /// (the last one; a depthwise kernel's channels are its outputs) and the bias `b * scale + shift`.
     func forwardFolded(_ x: Tensor, scale: [Float], shift: [Float], then activation: Activation) throws -> Tensor {
-        var folded = try kernel(for: x).value
-        let channels = scale.count
-        folded.scalars.withUnsafeMutableBufferPointer { w in
-            scale.withUnsafeBufferPointer { s in
-                var i = 0
-                while i < w.count {
-                    for c in 0..<channels { w[i + c] *= s[c] }
-                    i += channels
-                }
-            }
-        }
-        let foldedBias = (0..<channels).map { (bias?.value.scalars[$0] ?? 0) * scale[$0] + shift[$0] }
-        return convolve(x, kernel: folded, bias: Tensor(shape: [channels], scalars: foldedBias), reluCeiling: activation.reluCeiling)
-    }
-}
-
-extension Activation {
-    /// The ceiling of a ReLU the convolution kernels clamp to as they write (nil: not a clamp).
-    var reluCeiling: Float? {
-        switch self {
-        case .relu: return .infinity
-        case .relu6: return 6
-        default: return nil
-        }
+        let scaleTensor = Tensor(shape: [scale.count], scalars: scale)
+        let kernel = try kernel(for: x).value
+        // Rows of output channels: the kernel's last axis, or a depthwise kernel's channels before its 1.
+        let folded = try (try kernel.reshaped([-1, scale.count]) * scaleTensor).reshaped(kernel.shape)
+        let foldedBias = (bias?.value ?? Tensor.zeros([scale.count])) * scaleTensor + Tensor(shape: [shift.count], scalars: shift)
+        return convolve(x, kernel: folded, bias: foldedBias, reluCeiling: activation.reluCeiling)
     }
 }
 

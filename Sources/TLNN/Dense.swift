@@ -48,63 +48,26 @@ public final class Dense: Layer {
         guard let kernel, kernel.shape[0] == inputs else {
             throw ModelError("layer '\(name)' (Dense) expects \(kernel?.shape[0] ?? 0) input features, got input of shape \(x.shape)")
         }
-        let rows = x.count / inputs
-        var y = x.scalars.withUnsafeBufferPointer { a in
-            kernel.value.scalars.withUnsafeBufferPointer { w in
-                withOptionalPointer(bias?.value.scalars) { b in
-                    uninitializedTensor(shape: Array(x.shape.dropLast()) + [units]) { out in
-                        sgemmAcrossCores(m: rows, n: units, k: inputs, a: a.baseAddress!, lda: inputs, b: w.baseAddress!, ldb: units,
-                                         bias: b, c: out.baseAddress!, ldc: units)
-                    }
-                }
-            }
-        }
-        if !mode.logitsOutput { activation.apply(&y) }
+        // ReLU and ReLU6 are clamped by the product as it writes; other activations run after it.
+        let ceiling = mode.logitsOutput ? nil : activation.reluCeiling
+        var y = Tensor.matmul(x, kernel.value, bias: bias?.value, reluCeiling: ceiling)
+        if !mode.logitsOutput && ceiling == nil { activation.apply(&y) }
         tape.record(input: x, output: y, activation: activation, mode: mode)
         return y
     }
 
-    /// `dW = x^T dz`, `db = sum_rows dz`, `dx = dz W^T`, with `dz` the gradient before the activation.
+    /// `dW += x^T dz`, `db += sum_rows dz`, `dx = dz W^T`, with `dz` the gradient before the activation.
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
         let (x, dz) = try tape.inputAndPreActivationGradient(outputGradient, activation: activation, layer: name)
         guard let kernel else { throw ModelError("layer '\(name)' (Dense) has no weights yet: call it on a batch first") }
-        let inputs = kernel.shape[0]
-        let rows = x.count / inputs
-        dz.scalars.withUnsafeBufferPointer { g in
-            if kernel.gradient != nil {
-                kernel.gradient!.scalars.withUnsafeMutableBufferPointer { dw in
-                    x.scalars.withUnsafeBufferPointer { a in
-                        if NativeKernels.enabled {
-                            // x^T is small (inputs x a batch of rows): transposed once, the product is a plain one.
-                            let xT = transposed(a.baseAddress!, rows: rows, columns: inputs)
-                            xT.withUnsafeBufferPointer { t in
-                                sgemmAcrossCores(m: inputs, n: units, k: rows, a: t.baseAddress!, lda: rows, b: g.baseAddress!,
-                                                 ldb: units, accumulate: true, c: dw.baseAddress!, ldc: units)
-                            }
-                        } else {
-                            sgemm(transposeA: true, m: inputs, n: units, k: rows, a: a.baseAddress!, lda: inputs,
-                                  b: g.baseAddress!, ldb: units, beta: 1, c: dw.baseAddress!, ldc: units)
-                        }
-                    }
-                }
-            }
-            if let bias, bias.gradient != nil {
-                bias.gradient!.scalars.withUnsafeMutableBufferPointer { db in
-                    for r in 0..<rows { for u in 0..<units { db[u] += g[r * units + u] } }
-                }
-            }
+        if kernel.gradient != nil {
+            kernel.gradient!.addMatmul(x, dz, transposeA: true)
+        }
+        if let bias, bias.gradient != nil {
+            bias.gradient!.addSum(of: dz, alongAxes: Array(0..<(dz.rank - 1)))
         }
         guard needsInputGradient else { return nil }
-        var dx = Tensor(shape: x.shape)
-        dx.scalars.withUnsafeMutableBufferPointer { out in
-            dz.scalars.withUnsafeBufferPointer { g in
-                kernel.value.scalars.withUnsafeBufferPointer { w in
-                    sgemm(transposeB: true, m: rows, n: inputs, k: units, a: g.baseAddress!, lda: units,
-                          b: w.baseAddress!, ldb: units, c: out.baseAddress!, ldc: inputs)
-                }
-            }
-        }
-        return dx
+        return Tensor.matmul(dz, kernel.value, transposeB: true)
     }
 
     public func clearCache() { tape.clear() }

@@ -14,8 +14,8 @@ public final class DepthwiseConv2D: Layer {
     public let padding: Padding
     public let activation: Activation
     public let useBias: Bool
-    public private(set) var kernel: Parameter?
-    public private(set) var bias: Parameter?
+    public internal(set) var kernel: Parameter?
+    public internal(set) var bias: Parameter?
 
     var tape = ActivationTape()
 
@@ -29,34 +29,15 @@ public final class DepthwiseConv2D: Layer {
         self.name = name ?? LayerNames.next("depthwise_conv2d")
     }
 
-    /// Keras order: `depthwise_kernel`, then `bias`.
-    public var weights: [Parameter] { [kernel, bias].compactMap { $0 } }
-    public var isBuilt: Bool { kernel != nil }
+    /// Keras's order of the weights: `depthwise_kernel`, then `bias`.
+    let kernelName = "depthwise_kernel"
 
-    public func build(inputShape: FeatureShape) throws {
-        guard kernel == nil else { return }
-        guard inputShape.count == 3, let channels = inputShape[2] else {
-            throw ModelError("layer '\(name)' (DepthwiseConv2D) needs inputs of shape (height, width, channels) with known channels, got \(describeShape(inputShape))")
-        }
-        var rng = GlobalRandom.makeGenerator()
-        kernel = Parameter(name: "depthwise_kernel", value: try Initializers.glorotUniform(
-            shape: [kernelSize.0, kernelSize.1, channels, 1], generator: &rng))
-        if useBias { bias = Parameter(name: "bias", value: .zeros([channels])) }
-    }
+    func kernelShape(channels: Int) -> [Int] { [kernelSize.0, kernelSize.1, channels, 1] }
 
-    public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape {
-        guard inputShape.count == 3 else {
-            throw ModelError("layer '\(name)' (DepthwiseConv2D) expects inputs of shape (height, width, channels), got \(describeShape(inputShape))")
-        }
-        if let channels = kernel?.shape[2], let given = inputShape[2], given != channels {
-            throw ModelError("layer '\(name)' (DepthwiseConv2D) was built for \(channels) channels, got input \(describeShape(inputShape))")
-        }
-        let (h, w) = padding.spatialOutput(height: inputShape[0], width: inputShape[1], window: kernelSize, strides: strides)
-        return [h, w, inputShape[2]]
-    }
-
-    func geometry(for x: Tensor) -> WindowGeometry {
-        WindowGeometry(batch: x, window: kernelSize, strides: strides, padding: padding)
+    /// The input's channels, one filter each; throws for channels other than those the kernel was built for.
+    func outputChannels(for inputShape: FeatureShape) throws -> Int? {
+        try requireChannels(kernel?.shape[2], of: inputShape)
+        return inputShape.count == 3 ? inputShape[2] : nil
     }
 
     /// `min(max(depthwise(x, w) + b, 0), reluCeiling)`, or no clamp for a nil ceiling.

@@ -9,7 +9,7 @@ public final class Dropout: RandomStateLayer {
     public let rate: Float
     public let weights: [Parameter] = []
     private var generator: RandomGenerator
-    private var cachedMask: [Float]?
+    private var cachedMask: Tensor?
 
     public init(rate: Float, seed: UInt64? = nil, name: String? = nil) {
         self.rate = rate
@@ -22,22 +22,17 @@ public final class Dropout: RandomStateLayer {
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
         guard mode.training, rate > 0 else { cachedMask = nil; return x }
         let scale = 1 / (1 - rate)
-        var mask = [Float](repeating: 0, count: x.count)
         var local = generator   // a local generator: the class property would be access-checked per element
-        for i in 0..<mask.count { mask[i] = local.nextUnitFloat() >= rate ? scale : 0 }
+        let mask = Tensor(shape: x.shape, scalars: (0..<x.count).map { _ in local.nextUnitFloat() >= rate ? scale : 0 })
         generator = local
-        var y = x
-        y.scalars.withUnsafeMutableBufferPointer { out in for i in out.indices { out[i] *= mask[i] } }
         if mode.keepForBackward { cachedMask = mask }
-        return y
+        return x * mask
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
         guard needsInputGradient else { return nil }
         guard let mask = cachedMask else { return outputGradient }
-        var dx = outputGradient
-        dx.scalars.withUnsafeMutableBufferPointer { d in for i in d.indices { d[i] *= mask[i] } }
-        return dx
+        return outputGradient * mask
     }
 
     public func clearCache() { cachedMask = nil }

@@ -22,8 +22,6 @@ public final class Parameter {
     /// Adds `delta` to the accumulated gradient, if this parameter is being trained.
     @inlinable public func accumulate(_ delta: Tensor) {
         guard gradient != nil else { return }
-        gradient!.scalars.withUnsafeMutableBufferPointer { g in
-            delta.scalars.withUnsafeBufferPointer { d in for i in g.indices { g[i] += d[i] } }
-        }
+        gradient! += delta
     }
 }

@@ -19,18 +19,14 @@ public final class Rescaling: Layer {
     public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape { inputShape }
 
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
-        var y = x
-        let scale = self.scale, offset = self.offset
-        y.scalars.withUnsafeMutableBufferPointer { out in for i in out.indices { out[i] = out[i] * scale + offset } }
+        var y = x * scale
+        y += offset
         return y
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
         guard needsInputGradient else { return nil }
-        var dx = outputGradient
-        let scale = self.scale
-        dx.scalars.withUnsafeMutableBufferPointer { d in for i in d.indices { d[i] *= scale } }
-        return dx
+        return outputGradient * scale
     }
 
     public func clearCache() {}
@@ -86,20 +82,22 @@ public final class Normalization: Layer {
 
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
         let (mean, scale) = try statistics()
-        var y = x
-        let channels = mean.count
-        y.scalars.withUnsafeMutableBufferPointer { out in
-            for i in out.indices { out[i] = (out[i] - mean[i % channels]) * scale[i % channels] }
-        }
-        return y
+        try requireChannels(mean.count, of: x)
+        return (x - Tensor(shape: [mean.count], scalars: mean)) * Tensor(shape: [scale.count], scalars: scale)
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
         guard needsInputGradient else { return nil }
         let scale = try statistics().scale
-        var dx = outputGradient
-        dx.scalars.withUnsafeMutableBufferPointer { d in for i in d.indices { d[i] *= scale[i % scale.count] } }
-        return dx
+        try requireChannels(scale.count, of: outputGradient)
+        return outputGradient * Tensor(shape: [scale.count], scalars: scale)
+    }
+
+    /// Throws unless per-channel statistics of `count` values broadcast over the last axis of `x`.
+    private func requireChannels(_ count: Int, of x: Tensor) throws {
+        guard count == 1 || x.shape.last == count else {
+            throw ModelError("layer '\(name)' (Normalization) has \(count) channel statistics but its input has shape \(x.shape)")
+        }
     }
 
     public func clearCache() {}

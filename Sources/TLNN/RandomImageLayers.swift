@@ -78,19 +78,15 @@ public final class RandomFlip: RandomImageLayer {
     }
 
     override func transform(_ x: Tensor) throws -> Tensor {
-        let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         var y = x
-        for i in 0..<n {
+        for i in 0..<x.shape[0] {
             let flipX = horizontal && generator.nextUnitFloat() < 0.5
             let flipY = vertical && generator.nextUnitFloat() < 0.5
             guard flipX || flipY else { continue }
-            for r in 0..<h {
-                for col in 0..<w {
-                    let source = ((i * h + (flipY ? h - 1 - r : r)) * w + (flipX ? w - 1 - col : col)) * c
-                    let target = ((i * h + r) * w + col) * c
-                    for k in 0..<c { y.scalars[target + k] = x.scalars[source + k] }
-                }
-            }
+            var image = x[ranges: i..<(i + 1)]
+            if flipY { image = image.reversed(axis: 1) }
+            if flipX { image = image.reversed(axis: 2) }
+            y[ranges: i..<(i + 1)] = image
         }
         return y
     }

@@ -10,7 +10,7 @@ import TLTensor
 /// Weights in Keras's order: `depthwise_kernel` `(kh, kw, cin, 1)`, `pointwise_kernel` `(1, 1, cin, filters)`,
 /// `bias` `(filters,)` when used. Both stages run on the existing kernels (depthwise, and sgemm for the
 /// pointwise one); backward runs them in reverse through the kept intermediate `m`.
-public final class SeparableConv2D: Layer, ActivatedLayer {
+public final class SeparableConv2D: Layer, ActivatedLayer, WindowedLayer {
     public var name: String
     public let typeName = "SeparableConv2D"
     public var trainable = true
@@ -44,9 +44,7 @@ public final class SeparableConv2D: Layer, ActivatedLayer {
 
     public func build(inputShape: FeatureShape) throws {
         guard depthwiseKernel == nil else { return }
-        guard inputShape.count == 3, let channels = inputShape[2] else {
-            throw ModelError("layer '\(name)' (SeparableConv2D) needs inputs of shape (height, width, channels) with known channels, got \(describeShape(inputShape))")
-        }
+        let channels = try knownChannels(of: inputShape)
         var rng = GlobalRandom.makeGenerator()
         depthwiseKernel = Parameter(name: "depthwise_kernel", value: try Initializers.glorotUniform(
             shape: [kernelSize.0, kernelSize.1, channels, 1], generator: &rng))
@@ -56,18 +54,8 @@ public final class SeparableConv2D: Layer, ActivatedLayer {
     }
 
     public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape {
-        guard inputShape.count == 3 else {
-            throw ModelError("layer '\(name)' (SeparableConv2D) expects inputs of shape (height, width, channels), got \(describeShape(inputShape))")
-        }
-        if let channels = depthwiseKernel?.shape[2], let given = inputShape[2], given != channels {
-            throw ModelError("layer '\(name)' (SeparableConv2D) was built for \(channels) channels, got input \(describeShape(inputShape))")
-        }
-        let (h, w) = padding.spatialOutput(height: inputShape[0], width: inputShape[1], window: kernelSize, strides: strides)
-        return [h, w, filters]
-    }
-
-    private func depthwiseGeometry(_ x: Tensor) -> WindowGeometry {
-        WindowGeometry(batch: x, window: kernelSize, strides: strides, padding: padding)
+        try requireChannels(depthwiseKernel?.shape[2], of: inputShape)
+        return try windowOutputShape(for: inputShape, channels: filters)
     }
 
     private func pointwiseGeometry(_ m: Tensor) -> WindowGeometry {
@@ -80,7 +68,7 @@ public final class SeparableConv2D: Layer, ActivatedLayer {
         guard let depthwiseKernel, let pointwiseKernel, depthwiseKernel.shape[2] == x.shape[3] else {
             throw ModelError("layer '\(name)' (SeparableConv2D) expects \(depthwiseKernel?.shape[2] ?? 0) input channels, got input of shape \(x.shape)")
         }
-        let m = DepthwiseConvolutionKernels.forward(input: x, kernel: depthwiseKernel.value, bias: nil, geometry: depthwiseGeometry(x))
+        let m = DepthwiseConvolutionKernels.forward(input: x, kernel: depthwiseKernel.value, bias: nil, geometry: geometry(for: x))
         let ceiling = mode.logitsOutput ? nil : activation.reluCeiling
         var y = ConvolutionKernels.forward(input: m, kernel: pointwiseKernel.value, bias: bias?.value, geometry: pointwiseGeometry(m),
                                            relu: ceiling != nil, reluCeiling: ceiling ?? .infinity)
@@ -105,7 +93,7 @@ public final class SeparableConv2D: Layer, ActivatedLayer {
         bias?.gradient = dBias
         guard let dm else { return nil }
         var noBias: Tensor? = nil
-        let dx = DepthwiseConvolutionKernels.backward(input: x, kernel: depthwiseKernel.value, outputGradient: dm, geometry: depthwiseGeometry(x),
+        let dx = DepthwiseConvolutionKernels.backward(input: x, kernel: depthwiseKernel.value, outputGradient: dm, geometry: geometry(for: x),
                                                       kernelGradient: &dDepthwise, biasGradient: &noBias,
                                                       computeInputGradient: needsInputGradient)
         depthwiseKernel.gradient = dDepthwise

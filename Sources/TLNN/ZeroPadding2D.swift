@@ -31,11 +31,8 @@ public final class ZeroPadding2D: Layer {
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
         try requireRank(x, 4, self)
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        let (outH, outW) = (h + top + bottom, w + left + right)
-        var y = Tensor(shape: [n, outH, outW, c])
-        copyRows(from: x, into: &y, images: n, rows: h, rowLength: w * c) { image, row in
-            (image * h * w * c + row * w * c, ((image * outH + row + top) * outW + left) * c)
-        }
+        var y = Tensor(shape: [n, h + top + bottom, w + left + right, c])
+        y[ranges: 0..<n, top..<(top + h), left..<(left + w)] = x.view
         if mode.keepForBackward { cachedInputShape = x.shape }
         return y
     }
@@ -45,28 +42,8 @@ public final class ZeroPadding2D: Layer {
         guard let shape = cachedInputShape else {
             throw ModelError("layer '\(name)': backward called without a training forward pass")
         }
-        let (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
-        let outW = w + left + right, outH = h + top + bottom
-        var dx = Tensor(shape: shape)
-        copyRows(from: outputGradient, into: &dx, images: n, rows: h, rowLength: w * c) { image, row in
-            (((image * outH + row + top) * outW + left) * c, image * h * w * c + row * w * c)
-        }
-        return dx
-    }
-
-    /// Copies `rowLength` floats per (image, row) from `offsets(image, row).source` to `.destination`.
-    private func copyRows(from source: Tensor, into destination: inout Tensor, images: Int, rows: Int, rowLength: Int,
-                          offsets: (Int, Int) -> (source: Int, destination: Int)) {
-        source.scalars.withUnsafeBufferPointer { s in
-            destination.scalars.withUnsafeMutableBufferPointer { d in
-                for image in 0..<images {
-                    for row in 0..<rows {
-                        let (from, to) = offsets(image, row)
-                        (d.baseAddress! + to).update(from: s.baseAddress! + from, count: rowLength)
-                    }
-                }
-            }
-        }
+        let (n, h, w) = (shape[0], shape[1], shape[2])
+        return outputGradient[ranges: 0..<n, top..<(top + h), left..<(left + w)].copy()
     }
 
     public func clearCache() { cachedInputShape = nil }

@@ -10,6 +10,16 @@ public enum Activation: String, CaseIterable, Sendable {
         self.init(rawValue: name)
     }
 
+    /// The ceiling of a ReLU the kernels (products, convolutions) clamp to as they write,
+    /// `min(max(y, 0), ceiling)`: infinite for ReLU, 6 for ReLU6, nil for the activations that are not a clamp.
+    public var reluCeiling: Float? {
+        switch self {
+        case .relu: return .infinity
+        case .relu6: return 6
+        default: return nil
+        }
+    }
+
     /// Applies the activation in place. Softmax acts on the last axis.
     public func apply(_ t: inout Tensor) {
         switch self {

@@ -14,8 +14,9 @@ public func sgemm(
 ) {
     guard m > 0, n > 0 else { return }
     if k == 0 {
-        // BLAS leaves C untouched only for beta = 1; make k = 0 mean "C = beta * C" as the maths says.
-        for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } }
+        // BLAS leaves C untouched only for beta = 1; make k = 0 mean "C = beta * C" as the maths says (and
+        // beta = 0 mean zeros, as in BLAS, whatever C held: it may be uninitialised).
+        for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : c[i * ldc + j] * beta } }
         return
     }
     cblas_sgemm(CblasRowMajor,

@@ -261,70 +261,86 @@ public enum ConvolutionKernels {
         algorithm: ConvolutionAlgorithm = .automatic, kernels: KernelPath = .current
     ) -> Tensor? {
         let kernels = kernels.effective
-        let n = input.shape[0]
-        let filters = kernel.shape[3]
-        let p = g.outputPixels, k = g.patchLength
-        let imageSize = g.inputHeight * g.inputWidth * g.channels
-        input.scalars.withUnsafeBufferPointer { x in
-            dy.scalars.withUnsafeBufferPointer { dyBuffer in
-                if kernelGradient != nil {
+        let n = input.shape[0], filters = kernel.shape[3]
+        if kernelGradient != nil {
+            input.scalars.withUnsafeBufferPointer { x in
+                dy.scalars.withUnsafeBufferPointer { d in
                     kernelGradient!.scalars.withUnsafeMutableBufferPointer { dw in
-                        kernelGradientAccumulate(x.baseAddress!, batch: n, dy: dyBuffer.baseAddress!, filters: filters,
+                        kernelGradientAccumulate(x.baseAddress!, batch: n, dy: d.baseAddress!, filters: filters,
                                                  geometry: g, into: dw.baseAddress!, kernels: kernels)
-                    }
-                }
-                if biasGradient != nil {
-                    biasGradient!.scalars.withUnsafeMutableBufferPointer { db in
-                        let rows = n * p
-                        for row in 0..<rows {
-                            let r = dyBuffer.baseAddress! + row * filters
-                            for f in 0..<filters { db[f] += r[f] }
-                        }
                     }
                 }
             }
         }
+        biasGradient?.addSum(of: dy, alongAxes: [0, 1, 2])
         guard computeInputGradient else { return nil }
-        // The input gradient is the forward convolution of dY with the adjoint window when that is 3x3 stride 1.
+        let adjoint = adjointGeometry(g, filters: filters)
+        if case .winograd(let tile) = resolve(algorithm, geometry: adjoint, filters: g.channels, batch: n) {
+            precondition(Winograd.applies(to: g), "Winograd needs a 3x3 window at stride 1")
+            return winogradInputGradient(dy, kernel: kernel, geometry: g, adjoint: adjoint, tile: tile, inputShape: input.shape,
+                                         kernels: kernels)
+        }
+        return im2colInputGradient(dy, kernel: kernel, geometry: g, inputShape: input.shape)
+    }
+
+    /// The window whose forward convolution of `dY` is the input gradient (for a stride-1 window): `dY`'s
+    /// map as input, `filters` channels in, the input's size out, padded by `window - 1 - pad`.
+    static func adjointGeometry(_ g: WindowGeometry, filters: Int) -> WindowGeometry {
         var adjoint = g
         adjoint.inputHeight = g.outputHeight; adjoint.inputWidth = g.outputWidth; adjoint.channels = filters
         adjoint.outputHeight = g.inputHeight; adjoint.outputWidth = g.inputWidth
         adjoint.padTop = g.windowHeight - 1 - g.padTop; adjoint.padLeft = g.windowWidth - 1 - g.padLeft
-        if case .winograd(let tile) = resolve(algorithm, geometry: adjoint, filters: g.channels, batch: n) {
-            precondition(Winograd.applies(to: g), "Winograd needs a 3x3 window at stride 1")
-            // W'[ky, kx, f, c] = W[2 - ky, 2 - kx, c, f]
-            var rotated = [Float](repeating: 0, count: kernel.count)
-            kernel.scalars.withUnsafeBufferPointer { w in
-                rotated.withUnsafeMutableBufferPointer { r in
-                    let c = g.channels
-                    let (wBase, rBase) = (w.baseAddress!, r.baseAddress!)
-                    // Nine c x f transposes, in 32 x 32 blocks that stay in L1, spread over the cores.
-                    let blocks = (c + 31) / 32
-                    ParallelFor.run(9 * blocks) { item in
-                        let tap = item / blocks, ch0 = (item % blocks) * 32
-                        let (ky, kx) = (tap / 3, tap % 3)
-                        let from = wBase + ((2 - ky) * 3 + (2 - kx)) * c * filters
-                        let to = rBase + tap * filters * c
-                        for f0 in stride(from: 0, to: filters, by: 32) {
-                            for ch in ch0..<min(c, ch0 + 32) {
-                                for f in f0..<min(filters, f0 + 32) { to[f * c + ch] = from[ch * filters + f] }
-                            }
+        return adjoint
+    }
+
+    /// `dX` of a 3x3 stride-1 convolution by Winograd: `dY` convolved with the kernel rotated by 180 degrees,
+    /// its channels swapped: `W'[ky, kx, f, c] = W[2 - ky, 2 - kx, c, f]`.
+    static func winogradInputGradient(_ dy: Tensor, kernel: Tensor, geometry g: WindowGeometry, adjoint: WindowGeometry,
+                                      tile: WinogradTile, inputShape: [Int], kernels: KernelPath) -> Tensor {
+        let n = inputShape[0], filters = kernel.shape[3]
+        let rotated = rotatedAdjointKernel(kernel, channels: g.channels, filters: filters)
+        return dy.scalars.withUnsafeBufferPointer { d in
+            rotated.withUnsafeBufferPointer { r in
+                uninitializedTensor(shape: inputShape) { dx in
+                    Winograd.convolve(input: d.baseAddress!, batch: n, height: g.outputHeight, width: g.outputWidth,
+                                      channels: filters, kernel: r.baseAddress!, filters: g.channels, bias: nil, relu: false,
+                                      padTop: adjoint.padTop, padLeft: adjoint.padLeft, outputHeight: g.inputHeight,
+                                      outputWidth: g.inputWidth, tile: tile, output: dx.baseAddress!, kernels: kernels)
+                }
+            }
+        }
+    }
+
+    /// `W'[ky, kx, f, c] = W[2 - ky, 2 - kx, c, f]` of a 3x3 HWIO kernel: nine `c x f` transposes, in 32 x 32
+    /// blocks that stay in L1, spread over the cores.
+    static func rotatedAdjointKernel(_ kernel: Tensor, channels c: Int, filters: Int) -> [Float] {
+        var rotated = [Float](repeating: 0, count: kernel.count)
+        kernel.scalars.withUnsafeBufferPointer { w in
+            rotated.withUnsafeMutableBufferPointer { r in
+                let (wBase, rBase) = (w.baseAddress!, r.baseAddress!)
+                let blocks = (c + 31) / 32
+                ParallelFor.run(9 * blocks) { item in
+                    let tap = item / blocks, ch0 = (item % blocks) * 32
+                    let (ky, kx) = (tap / 3, tap % 3)
+                    let from = wBase + ((2 - ky) * 3 + (2 - kx)) * c * filters
+                    let to = rBase + tap * filters * c
+                    for f0 in stride(from: 0, to: filters, by: 32) {
+                        for ch in ch0..<min(c, ch0 + 32) {
+                            for f in f0..<min(filters, f0 + 32) { to[f * c + ch] = from[ch * filters + f] }
                         }
                     }
                 }
             }
-            return dy.scalars.withUnsafeBufferPointer { d in
-                rotated.withUnsafeBufferPointer { r in
-                    uninitializedTensor(shape: input.shape) { dx in
-                        Winograd.convolve(input: d.baseAddress!, batch: n, height: g.outputHeight, width: g.outputWidth,
-                                          channels: filters, kernel: r.baseAddress!, filters: g.channels, bias: nil, relu: false,
-                                          padTop: adjoint.padTop, padLeft: adjoint.padLeft, outputHeight: g.inputHeight,
-                                          outputWidth: g.inputWidth, tile: tile, output: dx.baseAddress!, kernels: kernels)
-                    }
-                }
-            }
         }
-        var inputGradient = Tensor(shape: input.shape)
+        return rotated
+    }
+
+    /// `dX = col2im(dY W^T)`, image by image in parallel (no col2im for a pointwise window).
+    static func im2colInputGradient(_ dy: Tensor, kernel: Tensor, geometry g: WindowGeometry, inputShape: [Int]) -> Tensor {
+        let n = inputShape[0], filters = kernel.shape[3]
+        let p = g.outputPixels, k = g.patchLength
+        let imageSize = g.inputHeight * g.inputWidth * g.channels
+        var inputGradient = Tensor(shape: inputShape)
         let workers = ParallelFor.workerCount
         dy.scalars.withUnsafeBufferPointer { dyBuffer in
             kernel.scalars.withUnsafeBufferPointer { w in
@@ -334,14 +350,10 @@ public enum ConvolutionKernels {
                         ParallelFor.run(n) { i, worker in
                             let dyImage = dyBuffer.baseAddress! + i * p * filters
                             let dxImage = dx.baseAddress! + i * imageSize
-                            if g.isPointwise {
-                                sgemm(transposeB: true, m: p, n: k, k: filters, a: dyImage, lda: filters,
-                                      b: w.baseAddress!, ldb: filters, beta: 0, c: dxImage, ldc: k)
-                            } else {
-                                sgemm(transposeB: true, m: p, n: k, k: filters, a: dyImage, lda: filters,
-                                      b: w.baseAddress!, ldb: filters, beta: 0, c: dcols[worker], ldc: k)
-                                col2imAdd(dcols[worker], g, into: dxImage)
-                            }
+                            let target = g.isPointwise ? dxImage : dcols[worker]
+                            sgemm(transposeB: true, m: p, n: k, k: filters, a: dyImage, lda: filters,
+                                  b: w.baseAddress!, ldb: filters, beta: 0, c: target, ldc: k)
+                            if !g.isPointwise { col2imAdd(dcols[worker], g, into: dxImage) }
                         }
                     }
                 }

@@ -53,6 +53,16 @@ public func sgemmOnThisThread(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, l
     guard m > 0, n > 0 else { return }
     if nativeSgemm(kernels, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate,
                    bias: bias, relu: relu, reluCeiling: reluCeiling) { return }
+    blasProduct(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, accumulate: accumulate, bias: bias,
+                reluCeiling: relu ? reluCeiling : nil, c: c, ldc: ldc)
+}
+
+/// Row-major `C = act(op(A) op(B) + bias)` (or `C = act(C + op(A) op(B) + bias)`) through OpenBLAS, which
+/// reads transposed operands in place: the bias is written (or added) into C first and the product added
+/// to it, then `act(y) = min(max(y, 0), reluCeiling)` clamps the rows when a ceiling is given.
+func blasProduct(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                 b: UnsafePointer<Float>, ldb: Int, accumulate: Bool, bias: UnsafePointer<Float>?, reluCeiling: Float?,
+                 c: UnsafeMutablePointer<Float>, ldc: Int) {
     var accumulate = accumulate
     if let bias {
         for i in 0..<m {
@@ -61,8 +71,9 @@ public func sgemmOnThisThread(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, l
         }
         accumulate = true
     }
-    sgemm(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: accumulate ? 1 : 0, c: c, ldc: ldc)
-    if relu {
+    sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+          beta: accumulate ? 1 : 0, c: c, ldc: ldc)
+    if let reluCeiling {
         for i in 0..<m { clampReLURun(c + i * ldc, n, reluCeiling) }
     }
 }
@@ -109,12 +120,12 @@ public func clampReLU(_ y: Float, _ ceiling: Float) -> Float {
 /// arithmetic).
 public func sgemmAcrossCores(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                              accumulate: Bool = false, bias: UnsafePointer<Float>? = nil, relu: Bool = false,
-                             c: UnsafeMutablePointer<Float>, ldc: Int, kernels: KernelPath = .current) {
+                             reluCeiling: Float = .infinity, c: UnsafeMutablePointer<Float>, ldc: Int, kernels: KernelPath = .current) {
     let kernels = kernels.effective
     guard m > 0, n > 0 else { return }
     guard kernels != .portable else {
-        sgemmOnThisThread(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, accumulate: accumulate, bias: bias, relu: relu, c: c, ldc: ldc,
-                          kernels: kernels)
+        sgemmOnThisThread(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, accumulate: accumulate, bias: bias, relu: relu,
+                          reluCeiling: reluCeiling, c: c, ldc: ldc, kernels: kernels)
         return
     }
     let bands = (n + 31) / 32
@@ -122,14 +133,15 @@ public func sgemmAcrossCores(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, ld
     ParallelFor.run(parts.count) { part in
         let first = parts[part].lowerBound * 32, end = min(n, parts[part].upperBound * 32)
         _ = nativeSgemm(kernels, m: m, n: end - first, k: k, a: a, lda: lda, b: b + first, ldb: ldb, c: c + first, ldc: ldc,
-                        accumulate: accumulate, bias: bias.map { $0 + first }, relu: relu, reluCeiling: .infinity)
+                        accumulate: accumulate, bias: bias.map { $0 + first }, relu: relu, reluCeiling: reluCeiling)
     }
 }
 
-/// The `columns x rows` transpose of a row-major `rows x columns` matrix.
-public func transposed(_ a: UnsafePointer<Float>, rows: Int, columns: Int) -> [Float] {
-    [Float](unsafeUninitializedCapacity: rows * columns) { t, count in
-        for r in 0..<rows { for c in 0..<columns { t[c * rows + r] = a[r * columns + c] } }
+/// The `columns x rows` transpose of a row-major `rows x columns` matrix whose rows lie `rowStride` apart.
+public func transposed(_ a: UnsafePointer<Float>, rows: Int, columns: Int, rowStride: Int? = nil) -> [Float] {
+    let rowStride = rowStride ?? columns
+    return [Float](unsafeUninitializedCapacity: rows * columns) { t, count in
+        for r in 0..<rows { for c in 0..<columns { t[c * rows + r] = a[r * rowStride + c] } }
         count = rows * columns
     }
 }

@@ -115,33 +115,76 @@ public enum PoolingKernels {
         return dx
     }
 
-    /// Mean over all spatial positions: `[n, h, w, c] -> [n, c]`.
+    /// Mean over all spatial positions: `[n, h, w, c] -> [n, c]`, `y = (sum_{h,w} x) * (1 / (h w))` (the
+    /// positions summed in turn, then scaled by the reciprocal).
     public static func globalAverage(_ input: Tensor) -> Tensor {
-        let n = input.shape[0], pixels = input.shape[1] * input.shape[2], c = input.shape[3]
-        var out = Tensor(shape: [n, c])
-        input.scalars.withUnsafeBufferPointer { x in
-            out.scalars.withUnsafeMutableBufferPointer { y in
-                for i in 0..<n {
-                    for p in 0..<pixels {
-                        let row = x.baseAddress! + (i * pixels + p) * c
-                        for ch in 0..<c { y[i * c + ch] += row[ch] }
+        let pixels = input.shape[1] * input.shape[2]
+        return input.sum(alongAxes: [1, 2]) * (1 / Float(max(pixels, 1)))
+    }
+
+    /// Gradient of ``globalAverage(_:)``: each position receives `dy * (1 / (h * w))`.
+    public static func globalAverageBackward(_ dy: Tensor, inputShape: [Int]) -> Tensor {
+        let (n, pixels, c) = (inputShape[0], inputShape[1] * inputShape[2], inputShape[3])
+        let scaled = dy * (1 / Float(max(pixels, 1)))
+        return Tensor(shape: [n, 1, 1, c], scalars: scaled.scalars).broadcast(to: inputShape).copy()
+    }
+
+    /// Average pooling: `y[n, oy, ox, c]` is the mean of `x` over the window's positions inside the input
+    /// (padded positions not counted, as TensorFlow's `avg_pool`): the taps summed in turn, then scaled by
+    /// `1 / count`. Output rows are spread over the cores.
+    public static func averageForward(input x: Tensor, geometry g: WindowGeometry) -> Tensor {
+        let n = x.shape[0], c = g.channels
+        var y = Tensor(shape: [n, g.outputHeight, g.outputWidth, c])
+        let inputImage = g.inputHeight * g.inputWidth * c
+        x.scalars.withUnsafeBufferPointer { xs in
+            y.scalars.withUnsafeMutableBufferPointer { ys in
+                let xBase = xs.baseAddress!, yBase = ys.baseAddress!
+                let rows = n * g.outputHeight
+                let parts = ParallelFor.ranges(rows, parts: 4 * ParallelFor.workerCount)
+                ParallelFor.run(parts.count) { part in
+                    for row in parts[part] {
+                        let image = row / g.outputHeight, oy = row % g.outputHeight
+                        for ox in 0..<g.outputWidth {
+                            let out = yBase + (row * g.outputWidth + ox) * c
+                            var count = 0
+                            g.forEachTapInside(oy: oy, ox: ox) { pixel, _ in
+                                let input = xBase + image * inputImage + pixel * c
+                                for k in 0..<c { out[k] += input[k] }
+                                count += 1
+                            }
+                            let scale = 1 / Float(max(count, 1))
+                            for k in 0..<c { out[k] *= scale }
+                        }
                     }
-                    let scale = 1 / Float(max(pixels, 1))
-                    for ch in 0..<c { y[i * c + ch] *= scale }
                 }
             }
         }
-        return out
+        return y
     }
 
-    /// Gradient of ``globalAverage(_:)``: each position receives `dy / (h * w)`.
-    public static func globalAverageBackward(_ dy: Tensor, inputShape: [Int]) -> Tensor {
-        let n = inputShape[0], pixels = inputShape[1] * inputShape[2], c = inputShape[3]
-        var dx = Tensor(shape: inputShape)
-        let scale = 1 / Float(max(pixels, 1))
-        dx.scalars.withUnsafeMutableBufferPointer { d in
-            dy.scalars.withUnsafeBufferPointer { g in
-                for i in 0..<n { for p in 0..<pixels { for ch in 0..<c { d[(i * pixels + p) * c + ch] = g[i * c + ch] * scale } } }
+    /// Gradient of ``averageForward(input:geometry:)``: each output gradient spread evenly over its window,
+    /// `dx += dy * (1 / count)` at each tap inside the input; one image per task (windows of one image
+    /// overlap, images do not).
+    public static func averageBackward(outputGradient dy: Tensor, geometry g: WindowGeometry, inputShape shape: [Int]) -> Tensor {
+        let c = g.channels, inputImage = g.inputHeight * g.inputWidth * c
+        var dx = Tensor(shape: shape)
+        dy.scalars.withUnsafeBufferPointer { dys in
+            dx.scalars.withUnsafeMutableBufferPointer { dxs in
+                let dyBase = dys.baseAddress!, dxBase = dxs.baseAddress!
+                ParallelFor.run(shape[0]) { image in
+                    for oy in 0..<g.outputHeight {
+                        for ox in 0..<g.outputWidth {
+                            var count = 0
+                            g.forEachTapInside(oy: oy, ox: ox) { _, _ in count += 1 }
+                            let scale = 1 / Float(max(count, 1))
+                            let gradient = dyBase + ((image * g.outputHeight + oy) * g.outputWidth + ox) * c
+                            g.forEachTapInside(oy: oy, ox: ox) { pixel, _ in
+                                let target = dxBase + image * inputImage + pixel * c
+                                for k in 0..<c { target[k] += gradient[k] * scale }
+                            }
+                        }
+                    }
+                }
             }
         }
         return dx

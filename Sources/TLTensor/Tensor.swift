@@ -2,6 +2,14 @@
 ///
 /// Images are NHWC (batch, height, width, channels), as in Keras. Storage is a Swift array, so copies
 /// are cheap until written (copy-on-write); kernels reach the memory through unsafe buffer pointers.
+///
+/// Its operations pick their kernels from ``EngineOptions/current``, so the code that calls them names no
+/// processor feature: element-wise arithmetic with broadcasting (`a + b`, `a * s`, `a += b`; see
+/// TensorArithmetic.swift), sums and means over any axes (``sum(alongAxes:keepingDimensions:)``,
+/// ``addSum(of:alongAxes:)``), matrix products with fused bias and ReLU
+/// (``matmul(_:_:transposeA:transposeB:bias:reluCeiling:)``, ``addMatmul(_:_:transposeA:transposeB:)``),
+/// and strided views that copy nothing until asked (``TensorView``: slices, transposes, flips, broadcasts,
+/// and assignment into a slice, `t[axis: -1, a..<b] = v`).
 public struct Tensor: Equatable, Sendable {
     public private(set) var shape: [Int]
     public var scalars: [Float]

@@ -70,6 +70,40 @@ final class PreprocessingLayerTests: XCTestCase {
         XCTAssertEqual(vertical.scalars, x.scalars, "a vertical flip of one-row images changes nothing")
     }
 
+    /// Each image comes out as itself or one of its three flips (left-right, top-bottom, both), written
+    /// out index by index, and all four occur.
+    func testRandomFlipOnBothAxesGivesOneOfTheFourFlipsOfEachImage() throws {
+        let (n, h, w, c) = (64, 2, 3, 2)
+        let x = Tensor(shape: [n, h, w, c], scalars: (0..<(n * h * w * c)).map { Float($0) })
+        let y = try RandomFlip(seed: 3).forward(x, mode: ForwardMode(training: true, keepForBackward: false))
+        func flip(_ i: Int, _ flipY: Bool, _ flipX: Bool) -> [Float] {
+            var out: [Float] = []
+            for r in 0..<h { for col in 0..<w { for k in 0..<c {
+                out.append(x.scalars[((i * h + (flipY ? h - 1 - r : r)) * w + (flipX ? w - 1 - col : col)) * c + k])
+            } } }
+            return out
+        }
+        var seen = Set<Int>()
+        for i in 0..<n {
+            let image = Array(y.scalars[(i * h * w * c)..<((i + 1) * h * w * c)])
+            let kind = (0..<4).first { flip(i, $0 & 2 != 0, $0 & 1 != 0) == image }
+            XCTAssertNotNil(kind, "image \(i) is not a flip of its input")
+            kind.map { _ = seen.insert($0) }
+        }
+        XCTAssertEqual(seen, [0, 1, 2, 3])
+    }
+
+    /// Per-channel statistics apply along the last axis; a batch with other channels is an error, not a
+    /// silent wrap-around.
+    func testNormalizationAppliesItsStatisticsPerChannel() throws {
+        let layer = Normalization(mean: [1, 2], variance: [4, 16])
+        let y = try layer.forward(Tensor(shape: [2, 2], scalars: [3, 6, -1, 2]), mode: .inference)
+        XCTAssertEqual(y.scalars, [1, 1, -1, 0])
+        XCTAssertEqual(try layer.backward(Tensor(shape: [2, 2], scalars: [1, 1, 2, 2]), needsInputGradient: true)?.scalars,
+                       [0.5, 0.25, 1, 0.5])
+        XCTAssertThrowsError(try layer.forward(Tensor(shape: [1, 3], scalars: [1, 2, 3]), mode: .inference))
+    }
+
     /// RandomRotation draws its angle uniformly in [-factor, factor] * 2 pi: rotating a single bright
     /// pixel's position recovers each image's angle; their mean is near 0 and their spread matches a
     /// uniform's (standard deviation range / sqrt(12)).

@@ -116,6 +116,16 @@ void tl_rmsprop_avx512(float *weights, const float *gradients, float *velocity, 
 void tl_adam_avx512(float *weights, const float *gradients, float *first_moment, float *second_moment, long count,
                     float step_size, float beta1, float beta2, float epsilon);
 
+/** The operations of tl_elementwise_avx512. */
+enum { TL_ELEMENTWISE_ADD = 0, TL_ELEMENTWISE_SUBTRACT = 1, TL_ELEMENTWISE_MULTIPLY = 2, TL_ELEMENTWISE_DIVIDE = 3 };
+
+/**
+ * y[i] = a[i] op b[i * b_step] for i < count, op one of TL_ELEMENTWISE_ADD, _SUBTRACT, _MULTIPLY, _DIVIDE; b_step is
+ * 1 (b walks with a) or 0 (b[0] for every element). y may be a (in place). One IEEE operation per element,
+ * so the result equals the portable loop's bit for bit. Requires tl_cpu_has_avx512().
+ */
+void tl_elementwise_avx512(int operation, const float *a, const float *b, long b_step, float *y, long count);
+
 /*
  * The AVX2+FMA family: the contracts of the _avx512 functions above, on 8 lanes (sgemm with a 6 x 16
  * register tile and 256 x 256 blocks of B). Each requires tl_cpu_has_avx2_fma().
@@ -144,6 +154,7 @@ void tl_rmsprop_avx2(float *weights, const float *gradients, float *velocity, lo
                      float learning_rate, float rho, float epsilon);
 void tl_adam_avx2(float *weights, const float *gradients, float *first_moment, float *second_moment, long count,
                   float step_size, float beta1, float beta2, float epsilon);
+void tl_elementwise_avx2(int operation, const float *a, const float *b, long b_step, float *y, long count);
 
 #endif /* __x86_64__ */
 

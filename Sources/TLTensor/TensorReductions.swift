@@ -1,0 +1,61 @@
+/// Sums and means over any axes, as NumPy's `sum(axis=, keepdims=)` and `mean(axis=, keepdims=)` compute
+/// them (``StridedKernels/sum(_:_:axes:into:)``: a reduced innermost run is summed pairwise, kept axes
+/// accumulate row by row), so results agree with NumPy's bit for bit.
+extension Tensor {
+    /// `s[j] = sum_{i in the reduced axes} x[i, j]`: the reduced axes (negative ones counting from the
+    /// end) dropped, or kept with size 1 when `keepingDimensions`. No axes given: every axis.
+    public func sum(alongAxes axes: [Int] = [], keepingDimensions: Bool = false) -> Tensor {
+        let reduced = reducedAxes(axes)
+        var result = Tensor(shape: shape.indices.filter { !reduced.contains($0) }.map { shape[$0] })
+        result.addSum(of: self, reducing: reduced)
+        return keepingDimensions ? result.withReducedAxesKept(reduced, of: shape) : result
+    }
+
+    /// `m[j] = (sum_i x[i, j]) / n` over the `n` elements of the reduced axes (NumPy's `mean`, which
+    /// divides the sum).
+    public func mean(alongAxes axes: [Int] = [], keepingDimensions: Bool = false) -> Tensor {
+        let reduced = reducedAxes(axes)
+        let terms = reduced.reduce(1) { $0 * shape[$1] }
+        return sum(alongAxes: axes, keepingDimensions: keepingDimensions) / Float(terms)
+    }
+
+    /// `self[j] += sum_i x[i, j]` over `axes` of `x`, whose other axes have this tensor's shape, summed into
+    /// these values as they stand: where the last axis is kept (a bias gradient summed over a batch of
+    /// rows), `self[j] = ((self[j] + x[0, j]) + x[1, j]) + ...`, the rounding of a plain loop that
+    /// accumulates gradients.
+    public mutating func addSum(of x: Tensor, alongAxes axes: [Int]) {
+        let reduced = x.reducedAxes(axes)
+        precondition(shape == x.shape.indices.filter { !reduced.contains($0) }.map { x.shape[$0] },
+                     "cannot add the sum of \(x.shape) over axes \(axes) into shape \(shape)")
+        guard reduced == Set(0..<reduced.count), count > 0 else {
+            addSum(of: x, reducing: reduced)
+            return
+        }
+        // Leading axes: the rows of x added in turn, eight lanes at a time (a kept axis of size 1 too).
+        let rows = x.count / count, width = count
+        scalars.withUnsafeMutableBufferPointer { target in
+            x.scalars.withUnsafeBufferPointer { source in
+                for row in 0..<rows { addRun(target.baseAddress!, source.baseAddress! + row * width, width) }
+            }
+        }
+    }
+
+    private mutating func addSum(of x: Tensor, reducing axes: Set<Int>) {
+        guard count > 0, x.count > 0 else { return }
+        scalars.withUnsafeMutableBufferPointer { target in
+            x.scalars.withUnsafeBufferPointer { source in
+                StridedKernels.sum(source.baseAddress!, .contiguous(x.shape), axes: axes, into: target.baseAddress!)
+            }
+        }
+    }
+
+    /// The axes named (all when none is), counted from 0.
+    private func reducedAxes(_ axes: [Int]) -> Set<Int> {
+        axes.isEmpty ? Set(shape.indices) : Set(axes.map { normalizedAxis($0, rank: rank) })
+    }
+
+    /// This reduction's values with size-1 axes where `original` had the reduced ones.
+    private func withReducedAxesKept(_ axes: Set<Int>, of original: [Int]) -> Tensor {
+        Tensor(shape: original.indices.map { axes.contains($0) ? 1 : original[$0] }, scalars: scalars)
+    }
+}
