@@ -57,8 +57,14 @@ let package = Package(
         .target(name: "TLREPL", dependencies: ["TLScript", "TLFileSystem", "CEditLine"]),
         // tl in Jupyter: the kernel (messaging protocol over ZeroMQ) and .ipynb notebooks.
         .target(name: "TLJupyter", dependencies: ["TLLang", "TLScript", "TLREPL", "TLFileSystem", "CZeroMQ", "CCrypto"]),
+        // `tl bench ...`: the engine's own measurements (speed, memory, the FMA peak) that scripts/bench
+        // sets beside Keras's and other engines'.
+        .target(name: "TLBench", dependencies: [
+            "TLTensor", "TLNN", "TLData", "TLZoo", "TLLang",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(name: "tl", dependencies: [
-            "TLLang", "TLREPL", "TLJupyter",
+            "TLLang", "TLREPL", "TLJupyter", "TLBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

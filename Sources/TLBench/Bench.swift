@@ -8,10 +8,12 @@ import TLZoo
 
 /// `tl bench ...`: the engine's own measurements, printed as `key: value` lines that scripts/bench
 /// puts beside Keras's. Build with `-c release` before trusting a figure.
-struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct Bench: ParsableCommand {
+    public static let configuration = CommandConfiguration(
         abstract: "Measure tl's speed and memory (used by scripts/bench).",
         subcommands: [ClassifierBench.self, FeaturesBench.self, AugmentBench.self, KernelsBench.self, TrainStepsBench.self, ArraysBench.self])
+
+    public init() {}
 }
 
 /// Peak resident memory of this process so far, in bytes (Linux: ru_maxrss is in KiB).
