@@ -58,9 +58,11 @@ let package = Package(
         // tl in Jupyter: the kernel (messaging protocol over ZeroMQ) and .ipynb notebooks.
         .target(name: "TLJupyter", dependencies: ["TLLang", "TLScript", "TLREPL", "TLFileSystem", "CZeroMQ", "CCrypto"]),
         // `tl bench ...`: the engine's own measurements (speed, memory, the FMA peak) that scripts/bench
-        // sets beside Keras's and other engines'.
+        // sets beside Keras's and other engines'. CFMAPeak's loops are optimised in debug too: at -O0 the
+        // accumulators would live in memory and the peak would measure loads and stores.
+        .target(name: "CFMAPeak", cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "TLBench", dependencies: [
-            "TLTensor", "TLNN", "TLData", "TLZoo", "TLLang",
+            "CFMAPeak", "TLTensor", "TLNN", "TLData", "TLZoo", "TLLang",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "tl", dependencies: [
@@ -80,6 +82,7 @@ let package = Package(
         .testTarget(name: "TLScriptTests", dependencies: ["TLScript", "TLTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TLREPLTests", dependencies: ["TLREPL", "TLScript", "TLTestSupport"]),
         .testTarget(name: "TLLangTests", dependencies: ["TLLang", "TLTestSupport"]),
+        .testTarget(name: "TLBenchTests", dependencies: ["TLBench", "TLNN", "TLTensor", "TLZoo", "TLTestSupport"]),
         .testTarget(name: "TLCLITests", dependencies: ["TLTestSupport"]),
         // Driver/ is the Python script that talks to the kernel through Jupyter's own client.
         .testTarget(name: "TLJupyterTests", dependencies: ["TLJupyter", "TLTestSupport"], exclude: ["Driver"]),
