@@ -15,7 +15,8 @@
 //   TLLang          <- TLScript, TLTensor, TLArray, TLNN, TLData, TLFormats, TLZoo, TLPlot   the engine's commands
 //   TLREPL          <- TLScript, TLFileSystem, CEditLine       the line-editing prompt
 //   TLJupyter       <- TLLang, TLScript, TLREPL, TLFileSystem, CZeroMQ, CCrypto   the Jupyter kernel
-//   tl              <- TLLang, TLScript, TLREPL, TLJupyter, TLTensor, TLNN, TLData, TLFormats, TLZoo, ArgumentParser
+//   TLBench         <- CFMAPeak, TLTensor, TLNN, TLData, TLZoo, TLLang, ArgumentParser   `tl bench` measurements
+//   tl              <- TLLang, TLScript, TLREPL, TLJupyter, TLBench, TLTensor, TLFormats, ArgumentParser
 import PackageDescription
 
 let package = Package(
@@ -69,9 +70,16 @@ let package = Package(
         .target(name: "TLREPL", dependencies: ["TLScript", "TLFileSystem", "CEditLine"]),
         // tl in Jupyter: the kernel (messaging protocol over ZeroMQ) and .ipynb notebooks.
         .target(name: "TLJupyter", dependencies: ["TLLang", "TLScript", "TLREPL", "TLFileSystem", "CZeroMQ", "CCrypto"]),
+        // `tl bench ...`: the engine's own measurements (speed, memory, the FMA peak) that scripts/bench
+        // sets beside Keras's and other engines'. CFMAPeak's loops are optimised in debug too: at -O0 the
+        // accumulators would live in memory and the peak would measure loads and stores.
+        .target(name: "CFMAPeak", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "TLBench", dependencies: [
+            "CFMAPeak", "TLTensor", "TLNN", "TLData", "TLZoo", "TLLang",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(name: "tl", dependencies: [
-            "TLLang", "TLScript", "TLREPL", "TLJupyter",
-            "TLTensor", "TLNN", "TLData", "TLFormats", "TLZoo",
+            "TLLang", "TLScript", "TLREPL", "TLJupyter", "TLBench", "TLTensor", "TLFormats",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -89,6 +97,7 @@ let package = Package(
         .testTarget(name: "TLREPLTests", dependencies: ["TLREPL", "TLScript", "TLTestSupport"]),
         .testTarget(name: "TLLangTests", dependencies: ["TLLang", "TLScript", "TLTensor", "TLArray", "TLNN", "TLData", "TLFormats",
                                                         "TLTestSupport"]),
+        .testTarget(name: "TLBenchTests", dependencies: ["TLBench", "TLNN", "TLTensor", "TLZoo", "TLTestSupport"]),
         .testTarget(name: "TLCLITests", dependencies: ["TLTestSupport"]),
         // Driver/ is the Python script that talks to the kernel through Jupyter's own client.
         .testTarget(name: "TLJupyterTests", dependencies: ["TLJupyter", "TLLang", "TLTestSupport"], exclude: ["Driver"]),

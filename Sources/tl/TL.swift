@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TLBench
 import TLFormats
 import TLLang
 import TLScript

@@ -8,10 +8,12 @@ import TLZoo
 
 /// `tl bench ...`: the engine's own measurements, printed as `key: value` lines that scripts/bench
 /// puts beside Keras's. Build with `-c release` before trusting a figure.
-struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct Bench: ParsableCommand {
+    public static let configuration = CommandConfiguration(
         abstract: "Measure tl's speed and memory (used by scripts/bench).",
-        subcommands: [ClassifierBench.self, FeaturesBench.self, AugmentBench.self, KernelsBench.self, TrainStepsBench.self, ArraysBench.self])
+        subcommands: [ClassifierBench.self, FeaturesBench.self, AugmentBench.self, KernelsBench.self, TrainStepsBench.self, ArraysBench.self, PeakBench.self])
+
+    public init() {}
 }
 
 /// Peak resident memory of this process so far, in bytes (Linux: ru_maxrss is in KiB).
@@ -42,7 +44,9 @@ struct ClassifierBench: ParsableCommand {
         let start = Date()
         _ = try model.fit(x: x, y: y, epochs: epochs, batchSize: 20, progress: .silent)
         let seconds = Date().timeIntervalSince(start)
+        let arithmetic = try WorkloadArithmetic(model: model, inputShape: [8192])
         print("kernels: \(KernelPath.current)")
+        print("classifier_gflop_per_epoch: \(String(format: "%.3f", arithmetic.trainingFLOPs * Double(samples) / 1e9))")
         print("classifier_fit_seconds: \(String(format: "%.2f", seconds))")
         print("classifier_seconds_per_epoch: \(String(format: "%.3f", seconds / Double(max(epochs, 1))))")
         print("peak_rss_mb: \(peakResidentBytes() / 1_000_000)")
@@ -99,6 +103,7 @@ struct FeaturesBench: ParsableCommand {
         print("base: \(base)")
         print("kernels: \(KernelPath.current)")
         print("weights_load_seconds: \(String(format: "%.3f", loaded.timeIntervalSince(start)))")
+        print("gflop_per_image: \(String(format: "%.3f", try WorkloadArithmetic(model: model, inputShape: [size, size, 3]).forwardFLOPs / 1e9))")
         print("images: \(total)")
         print("extract_seconds: \(String(format: "%.2f", seconds))")
         print("images_per_second: \(String(format: "%.2f", Double(total) / seconds))")

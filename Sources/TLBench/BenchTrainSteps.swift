@@ -40,6 +40,8 @@ struct TrainStepsBench: ParsableCommand {
             let seconds = Date().timeIntervalSince(start) / Double(steps)
             print("\(method)_seconds_per_step: \(String(format: "%.3f", seconds))")
             print("\(method)_trainable_weights: \(model.trainableWeights.count)")
+            let arithmetic = try WorkloadArithmetic(model: model, inputShape: [150, 150, 3])
+            print("\(method)_gflop_per_step: \(String(format: "%.2f", arithmetic.trainingFLOPs * 20 / 1e9))")
         }
         print("kernels: \(KernelPath.current)")
         print("peak_rss_mb: \(peakResidentBytes() / 1_000_000)")

@@ -7,7 +7,7 @@ import TLZoo
 /// `tl bench kernels`: the VGG16 base (the shared Keras weights) on a batch of random images, timed layer
 /// by layer, then whole training steps of methods 2 and 3. Every figure is the best of `--repeats` runs;
 /// GFLOP/s counts a convolution as `2 * OH * OW * 9 * Cin * Cout` per image (the direct method's
-/// multiply-adds), whatever algorithm computed it, so Winograd shows up as more GFLOP/s.
+/// multiply-adds, ``WorkloadArithmetic``), whatever algorithm computed it, so Winograd shows up as more GFLOP/s.
 struct KernelsBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kernels", abstract: "Time the VGG16 base's layers and block5 training steps.")
@@ -37,13 +37,34 @@ struct KernelsBench: ParsableCommand {
         var x = Tensor(shape: [batch, size, size, 3])
         for i in 0..<x.count { x.scalars[i] = rng.uniform(-124, 152) }   // caffe-preprocessed pixel range
 
-        // Warm-up (page faults, thread pool), then per-layer timings.
-        _ = try base.forward(x, mode: .inference)
         let layers = base.executionLeaves
+        let (best, totals) = try timeLayers(layers, on: x)
+        let totalFlop = try printLayerTable(layers, bestSeconds: best)
+        let transformSeconds = try kernelTransformSeconds(layers)
+        let bestTotal = totals.min() ?? 0
+        let median = totals.sorted()[totals.count / 2]
+        print("batch: \(batch)  image: \(size)x\(size)  threads: \(ParallelFor.workerCount)  algorithm: \(algorithm)  products: \(products)  kernels: \(KernelPath.current)")
+        print("forward_seconds_best: \(String(format: "%.3f", bestTotal))")
+        print("forward_seconds_median: \(String(format: "%.3f", median))")
+        print("images_per_second: \(String(format: "%.2f", Double(batch) / bestTotal))")
+        print("gflop_per_image: \(String(format: "%.2f", totalFlop / Double(batch) / 1e9))")
+        print("gflop_per_second: \(String(format: "%.1f", totalFlop / bestTotal / 1e9))")
+        print("kernel_transform_seconds_per_forward: \(String(format: "%.3f", transformSeconds))")
+        print("peak_rss_mb: \(peakResidentBytes() / 1_000_000)")
+        guard trainSteps > 0 else { return }
+        try timeTrainingSteps(base: base, x: x)
+        print("peak_rss_mb_after_training: \(peakResidentBytes() / 1_000_000)")
+    }
+
+    /// Runs the layers one by one `repeats` times after a warm-up (page faults, thread pool): the best
+    /// seconds of each layer, and each repetition's total.
+    private func timeLayers(_ layers: [TLNN.Layer], on x: Tensor) throws -> (best: [Double], totals: [Double]) {
+        var h = x
+        for layer in layers { h = try layer.forward(h, mode: .inference) }
         var best = [Double](repeating: .infinity, count: layers.count)
         var totals = [Double]()
         for _ in 0..<repeats {
-            var h = x
+            h = x
             var total = 0.0
             for (i, layer) in layers.enumerated() {
                 let start = DispatchTime.now().uptimeNanoseconds
@@ -54,36 +75,38 @@ struct KernelsBench: ParsableCommand {
             }
             totals.append(total)
         }
-        var shape = [size, size, 3]
+        return (best, totals)
+    }
+
+    /// Prints each layer's output shape, best time and GFLOP/s (direct-algorithm FLOPs, see
+    /// ``WorkloadArithmetic``); returns the FLOPs of the whole batch.
+    private func printLayerTable(_ layers: [TLNN.Layer], bestSeconds best: [Double]) throws -> Double {
+        var shape: FeatureShape = [size, size, 3]
         var totalFlop = 0.0
         print(pad("layer", 14) + pad("output", 18) + pad("ms", 10, left: true) + pad("GFLOP/s", 10, left: true))
         for (i, layer) in layers.enumerated() {
-            var flop = 0.0
-            if let conv = layer as? Conv2D, let out = try? conv.outputShape(for: shape.map { $0 }) {
-                let o = out.map { $0! }
-                flop = 2.0 * Double(batch * o[0] * o[1] * conv.kernelSize.0 * conv.kernelSize.1 * shape[2] * o[2])
-                shape = o
-            } else if let out = try? layer.outputShape(for: shape.map { $0 }) {
-                shape = out.map { $0! }
-            }
+            shape = try layer.outputShape(for: shape)
+            let flop = 2 * Double(batch) * WorkloadArithmetic.multiplyAdds(of: layer, output: shape)
             totalFlop += flop
             let rate = flop > 0 ? String(format: "%.1f", flop / best[i] / 1e9) : ""
-            print(pad(layer.name, 14) + pad("\(shape)", 18) + pad(String(format: "%.1f", best[i] * 1e3), 10, left: true) + pad(rate, 10, left: true))
+            print(pad(layer.name, 14) + pad("\(shape.map { $0! })", 18) + pad(String(format: "%.1f", best[i] * 1e3), 10, left: true)
+                  + pad(rate, 10, left: true))
         }
-        // What transforming every 3x3 kernel for Winograd costs per forward pass (done on each call, not cached).
+        return totalFlop
+    }
+
+    /// What transforming every 3x3 kernel for Winograd costs per forward pass (done on each call, not cached).
+    private func kernelTransformSeconds(_ layers: [TLNN.Layer]) throws -> Double {
         var transformSeconds = 0.0
-        var transformShape = [size, size, 3]
+        var shape: FeatureShape = [size, size, 3]
         for layer in layers {
-            guard let conv = layer as? Conv2D, let out = try? conv.outputShape(for: transformShape.map { $0 }) else {
-                if let out = try? layer.outputShape(for: transformShape.map { $0 }) { transformShape = out.map { $0! } }
-                continue
-            }
-            let o = out.map { $0! }
-            let g = WindowGeometry(inputHeight: transformShape[0], inputWidth: transformShape[1], channels: transformShape[2],
+            let input = shape.map { $0! }
+            shape = try layer.outputShape(for: shape)
+            guard let conv = layer as? Conv2D, let kernel = conv.kernel else { continue }
+            let g = WindowGeometry(inputHeight: input[0], inputWidth: input[1], channels: input[2],
                                    window: conv.kernelSize, strides: conv.strides, padding: conv.padding)
-            transformShape = o
-            guard case .winograd(let tile) = ConvolutionKernels.resolve(.automatic, geometry: g, filters: conv.filters, batch: batch),
-                  let kernel = conv.kernel else { continue }
+            guard case .winograd(let tile) = ConvolutionKernels.resolve(.automatic, geometry: g, filters: conv.filters, batch: batch)
+            else { continue }
             let c = g.channels, f = conv.filters
             let u = UnsafeMutablePointer<Float>.allocate(capacity: tile.alpha * tile.alpha * Winograd.positionStride(c * f))
             defer { u.deallocate() }
@@ -97,19 +120,11 @@ struct KernelsBench: ParsableCommand {
             }
             transformSeconds += bestLayer
         }
-        let bestTotal = totals.min() ?? 0
-        let median = totals.sorted()[totals.count / 2]
-        print("batch: \(batch)  image: \(size)x\(size)  threads: \(ParallelFor.workerCount)  algorithm: \(algorithm)  products: \(products)  kernels: \(KernelPath.current)")
-        print("forward_seconds_best: \(String(format: "%.3f", bestTotal))")
-        print("forward_seconds_median: \(String(format: "%.3f", median))")
-        print("images_per_second: \(String(format: "%.2f", Double(batch) / bestTotal))")
-        print("gflop_per_image: \(String(format: "%.2f", totalFlop / Double(batch) / 1e9))")
-        print("gflop_per_second: \(String(format: "%.1f", totalFlop / bestTotal / 1e9))")
-        print("kernel_transform_seconds_per_forward: \(String(format: "%.3f", transformSeconds))")
-        print("peak_rss_mb: \(peakResidentBytes() / 1_000_000)")
-        guard trainSteps > 0 else { return }
+        return transformSeconds
+    }
 
-        // Method 2: frozen base + classifier; method 3: block5 trainable. Head: flatten, dense 256 relu, dense 1 sigmoid.
+    /// Method 2: frozen base + classifier; method 3: block5 trainable. Head: flatten, dense 256 relu, dense 1 sigmoid.
+    private func timeTrainingSteps(base: Sequential, x: Tensor) throws {
         var labels = Tensor(shape: [batch])
         for i in 0..<batch { labels.scalars[i] = Float(i % 2) }
         let model = Sequential()
@@ -138,7 +153,6 @@ struct KernelsBench: ParsableCommand {
             print("method\(method)_step_seconds_best: \(String(format: "%.3f", steps.min()!))")
             print("method\(method)_step_seconds_median: \(String(format: "%.3f", steps.sorted()[steps.count / 2]))")
         }
-        print("peak_rss_mb_after_training: \(peakResidentBytes() / 1_000_000)")
     }
 
     private func pad(_ s: String, _ width: Int, left: Bool = false) -> String {
