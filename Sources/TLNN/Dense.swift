@@ -71,7 +71,7 @@ public final class Dense: Layer {
         let inputs = kernel.shape[0]
         let rows = x.count / inputs
         dz.scalars.withUnsafeBufferPointer { g in
-            if kernel.gradient != nil {
+            if kernel.requiresGradient {
                 kernel.gradient!.scalars.withUnsafeMutableBufferPointer { dw in
                     x.scalars.withUnsafeBufferPointer { a in
                         if NativeKernels.enabled {
@@ -88,7 +88,7 @@ public final class Dense: Layer {
                     }
                 }
             }
-            if let bias, bias.gradient != nil {
+            if let bias, bias.requiresGradient {
                 bias.gradient!.scalars.withUnsafeMutableBufferPointer { db in
                     for r in 0..<rows { for u in 0..<units { db[u] += g[r * units + u] } }
                 }
