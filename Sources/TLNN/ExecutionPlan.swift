@@ -95,11 +95,13 @@ struct ExecutionPlan {
         let trains = nodes.map { $0.layer?.weights.contains { $0.requiresGradient } ?? false }
         trainsWeights = trains
         var kept = [Bool](repeating: mode.keepForBackward, count: nodes.count)
+        var unkept = 0
         if mode.keepForBackward && trains.contains(true) {
             kept = Self.gradientNeeded(nodes, trainsWeights: trains, inputGradient: mode.needsInputGradient)
+            unkept = kept.filter { !$0 }.count
         }
         self.kept = kept
-        unkeptCount = kept.filter { !$0 }.count * (mode.keepForBackward && trains.contains(true) ? 1 : 0)
+        unkeptCount = unkept
         var readers = [Int](repeating: 0, count: nodes.count)
         for node in nodes { for i in node.inputs { readers[i] += 1 } }
         self.readers = readers

@@ -107,10 +107,11 @@ extension Model {
     ///
     /// With a `checkpointer`, the state after every epoch is saved (weights, optimizer state, history and
     /// the shuffling and dropout generators), and a run it restores continues where that one stopped.
+    /// With `cacheFrozen`, validation reuses the frozen prefix's outputs across epochs (``FrozenPrefixCache``).
     public func fit(x: Tensor, y: Tensor, epochs: Int, batchSize: Int = 32, validationData: (Tensor, Tensor)? = nil,
                     shuffle: Bool = true, progress: ProgressOptions = ProgressOptions(),
                     checkpointer: TrainingCheckpointer? = nil, callbacks: [TrainingCallback] = [],
-                    sampleWeight: [Float]? = nil, classWeight: [Int: Float]? = nil) throws -> History {
+                    sampleWeight: [Float]? = nil, classWeight: [Int: Float]? = nil, cacheFrozen: Bool = true) throws -> History {
         let setup = try requireCompiled()
         try checkFitArguments(epochs: epochs, batchSize: batchSize)
         let n = x.shape.first ?? 0
@@ -126,9 +127,9 @@ extension Model {
         try checkMemory(setup: setup, batchSize: min(batchSize, n), sampleShape: Array(x.shape.dropFirst()), prefetchedBatches: 0,
                         progress: progress)
         let resumption = Resumption(checkpointer: checkpointer, shuffle: shuffleStream, replay: nil)
-        let plan = FitRun(setup: setup, epochs: epochs, steps: steps, progress: progress, resumption: resumption,
-                                callbacks: callbacks)
-        return try trainLoop(plan, nextEpoch: {
+        let run = FitRun(setup: setup, epochs: epochs, steps: steps, progress: progress, resumption: resumption,
+                         callbacks: callbacks)
+        return try trainLoop(run, nextEpoch: {
             var order = Array(0..<n)
             if shuffle { order.shuffle(using: &shuffleStream.generator) }
             return { step in
@@ -136,19 +137,21 @@ extension Model {
                 let labels = y.gather(rows)
                 return (x.gather(rows), labels, sampleWeight.map { w in rows.map { w[$0] } } ?? classWeight.map { classWeights($0, for: labels) })
             }
-        }, validate: validationData.map { data in { stop in
-            try self.evaluate(x: data.0, y: data.1, batchSize: batchSize, checkCancelled: stop)
-        } })
+        }, validate: validationData.map { data in
+            let cache = cacheFrozen ? FrozenPrefixCache(model: self, setup: setup) : nil
+            return { stop in try self.evaluate(x: data.0, y: data.1, batchSize: batchSize, frozenCache: cache, checkCancelled: stop) }
+        })
     }
 
     /// Keras `fit` on a batch source (`fit_generator`): `stepsPerEpoch` batches an epoch.
     ///
     /// With a `checkpointer`, a resumed run replays the batches of the finished epochs (drawing them
-    /// without training) so that the source's shuffling and augmentation continue exactly.
+    /// without training) so that the source's shuffling and augmentation continue exactly. With
+    /// `cacheFrozen`, validation batches seen before (not augmented) reuse the frozen prefix's outputs.
     public func fit(source: BatchSource, stepsPerEpoch: Int? = nil, epochs: Int, validation: BatchSource? = nil,
                     validationSteps: Int? = nil, progress: ProgressOptions = ProgressOptions(),
                     checkpointer: TrainingCheckpointer? = nil, callbacks: [TrainingCallback] = [],
-                    classWeight: [Int: Float]? = nil) throws -> History {
+                    classWeight: [Int: Float]? = nil, cacheFrozen: Bool = true) throws -> History {
         let setup = try requireCompiled()
         let steps = stepsPerEpoch ?? source.batchesPerEpoch
         try checkFitArguments(epochs: epochs, batchSize: 1)
@@ -167,9 +170,9 @@ extension Model {
             }
         }
         let resumption = Resumption(checkpointer: checkpointer, shuffle: nil, replay: replay)
-        let plan = FitRun(setup: setup, epochs: epochs, steps: steps, progress: progress, resumption: resumption,
-                                callbacks: callbacks)
-        return try trainLoop(plan, nextEpoch: {
+        let run = FitRun(setup: setup, epochs: epochs, steps: steps, progress: progress, resumption: resumption,
+                         callbacks: callbacks)
+        return try trainLoop(run, nextEpoch: {
             return { _ in
                 let batch = try source.nextBatch()
                 guard let targets = batch.targets else {
@@ -177,7 +180,10 @@ extension Model {
                 }
                 return (batch.inputs, targets, classWeight.map { classWeights($0, for: targets) })
             }
-        }, validate: validation.map { v in { stop in try self.evaluate(source: v, steps: validationSteps, checkCancelled: stop) } })
+        }, validate: validation.map { v in
+            let cache = cacheFrozen ? FrozenPrefixCache(model: self, setup: setup) : nil
+            return { stop in try self.evaluate(source: v, steps: validationSteps, frozenCache: cache, checkCancelled: stop) }
+        })
     }
 
     private func checkFitArguments(epochs: Int, batchSize: Int) throws {

@@ -15,30 +15,30 @@ extension Model {
     /// The loop of every `fit`: epochs of `steps` batches, validation, callbacks and checkpoints. An
     /// interruption (between any two batches, after the last one, or during validation) or a non-finite
     /// loss ends it with the History of the finished epochs.
-    func trainLoop(_ plan: FitRun, nextEpoch: () -> (Int) throws -> (Tensor, Tensor, [Float]?),
+    func trainLoop(_ run: FitRun, nextEpoch: () -> (Int) throws -> (Tensor, Tensor, [Float]?),
                            validate: ((@escaping () throws -> Void) throws -> [Double])?) throws -> History {
         var history = History()
         var firstEpoch = 0
-        if let restored = try plan.resumption.restore(into: self, setup: plan.setup) {
+        if let restored = try run.resumption.restore(into: self, setup: run.setup) {
             history = restored.history
-            firstEpoch = min(restored.completedEpochs, plan.epochs)
+            firstEpoch = min(restored.completedEpochs, run.epochs)
         }
-        let progress = plan.progress
-        let training = TrainingContext(model: self, optimizer: plan.setup.optimizer, write: progress.write)
+        let progress = run.progress
+        let training = TrainingContext(model: self, optimizer: run.setup.optimizer, write: progress.write)
         training.stopTraining = false
-        for callback in plan.callbacks { try callback.trainingWillBegin(training) }
-        for epoch in firstEpoch..<max(plan.epochs, firstEpoch) {
-            for callback in plan.callbacks { try callback.epochWillBegin(epoch, training) }
-            if progress.verbose > 0 { progress.write("Epoch \(epoch + 1)/\(plan.epochs)\n") }
-            let bar = ProgressBar(steps: plan.steps, options: progress)
+        for callback in run.callbacks { try callback.trainingWillBegin(training) }
+        for epoch in firstEpoch..<max(run.epochs, firstEpoch) {
+            for callback in run.callbacks { try callback.epochWillBegin(epoch, training) }
+            if progress.verbose > 0 { progress.write("Epoch \(epoch + 1)/\(run.epochs)\n") }
+            let bar = ProgressBar(steps: run.steps, options: progress)
             let start = Date()
             var logs: EpochLogs
             do {
-                logs = try trainEpoch(epoch, plan, bar: bar, start: start, batchFor: nextEpoch())
+                logs = try trainEpoch(epoch, run, bar: bar, start: start, batchFor: nextEpoch())
                 if let validate {
-                    let stop = { if progress.shouldStop() { throw TrainingStop.interrupted(epoch: epoch + 1, batch: plan.steps) } }
+                    let stop = { if progress.shouldStop() { throw TrainingStop.interrupted(epoch: epoch + 1, batch: run.steps) } }
                     let values = try validate(stop)
-                    for (name, value) in zip(["loss"] + plan.setup.metrics, values) { logs["val_" + name] = value }
+                    for (name, value) in zip(["loss"] + run.setup.metrics, values) { logs["val_" + name] = value }
                 }
             } catch let stop as TrainingStop {
                 bar.abandon()
@@ -47,35 +47,35 @@ extension Model {
                 return history
             }
             bar.finish(elapsed: Date().timeIntervalSince(start), metrics: logs.entries)
-            for callback in plan.callbacks { try callback.epochDidEnd(epoch, logs: &logs, training) }
+            for callback in run.callbacks { try callback.epochDidEnd(epoch, logs: &logs, training) }
             history.record(epoch: epoch, logs.entries)
-            try plan.resumption.save(after: epoch, epochs: plan.epochs, history: history, model: self, setup: plan.setup)
+            try run.resumption.save(after: epoch, epochs: run.epochs, history: history, model: self, setup: run.setup)
             if training.stopTraining { break }
         }
-        for callback in plan.callbacks { try callback.trainingDidEnd(training) }
+        for callback in run.callbacks { try callback.trainingDidEnd(training) }
         return history
     }
 
     /// One epoch's batches: trains on each, updates the bar, returns the epoch's loss and metrics. Throws
     /// `TrainingStop` when interrupted (checked before every batch and after the last) or on a bad loss.
-    private func trainEpoch(_ epoch: Int, _ plan: FitRun, bar: ProgressBar, start: Date,
+    private func trainEpoch(_ epoch: Int, _ run: FitRun, bar: ProgressBar, start: Date,
                             batchFor: (Int) throws -> (Tensor, Tensor, [Float]?)) throws -> EpochLogs {
-        let metrics = plan.setup.makeAccumulators()
+        let metrics = run.setup.makeAccumulators()
         var lossSum = 0.0, seen = 0
         func logs() -> EpochLogs {
-            EpochLogs([("loss", lossSum / Double(max(seen, 1)))] + zip(plan.setup.metrics, metrics).map { ($0, $1.result) })
+            EpochLogs([("loss", lossSum / Double(max(seen, 1)))] + zip(run.setup.metrics, metrics).map { ($0, $1.result) })
         }
-        for step in 0..<plan.steps {
-            if plan.progress.shouldStop() { throw TrainingStop.interrupted(epoch: epoch + 1, batch: step + 1) }
+        for step in 0..<run.steps {
+            if run.progress.shouldStop() { throw TrainingStop.interrupted(epoch: epoch + 1, batch: step + 1) }
             let (x, y, weights) = try batchFor(step)
-            let result = try trainStep(x, y, setup: plan.setup, epoch: epoch + 1, batch: step + 1, metrics: metrics,
+            let result = try trainStep(x, y, setup: run.setup, epoch: epoch + 1, batch: step + 1, metrics: metrics,
                                        sampleWeights: weights)
             let count = x.shape[0]
             lossSum += result.loss * Double(count)
             seen += count
             bar.update(step: step + 1, elapsed: Date().timeIntervalSince(start), metrics: logs().entries)
         }
-        if plan.progress.shouldStop() { throw TrainingStop.interrupted(epoch: epoch + 1, batch: plan.steps) }
+        if run.progress.shouldStop() { throw TrainingStop.interrupted(epoch: epoch + 1, batch: run.steps) }
         return logs()
     }
 }

@@ -119,4 +119,50 @@ final class ExecutionPlanTests: XCTestCase {
         XCTAssertEqual(p.value.scalars, [1 - Float(0.1) * 1, 2 - Float(0.1) * -1])
         XCTAssertEqual(plain.exportState(for: [p]).slots["momentum"]!, [nil], "SGD without momentum keeps no state")
     }
+
+    func makeFrozenBase() throws -> Sequential {
+        let model = try Sequential([Conv2D(filters: 4, kernelSize: (3, 3), activation: .relu), MaxPooling2D(poolSize: (2, 2)),
+                                    Flatten(), Dense(units: 1, activation: .sigmoid)], inputShape: [6, 6, 2])
+        model.layers[0].trainable = false
+        return model
+    }
+
+    /// Validation with the frozen prefix cached gives the uncached run's History and weights, bit for bit.
+    func testFrozenPrefixCacheChangesNoResult() throws {
+        let cached = try makeFrozenBase(), uncached = try makeFrozenBase()
+        for (target, source) in zip(uncached.weights, cached.weights) { target.value = source.value }
+        let x = fd.random([12, 6, 6, 2]), validation = fd.random([7, 6, 6, 2])
+        let y = Tensor(shape: [12, 1], scalars: (0..<12).map { Float($0 % 2) })
+        let validationLabels = Tensor(shape: [7, 1], scalars: (0..<7).map { Float($0 % 3 == 0 ? 1 : 0) })
+        var histories: [[(String, [Double])]] = []
+        for (model, cache) in [(cached, true), (uncached, false)] {
+            try model.compile(optimizer: Adam(learningRate: 0.05), loss: .binaryCrossentropy, metrics: ["acc"])
+            histories.append(try model.fit(x: x, y: y, epochs: 4, batchSize: 5, validationData: (validation, validationLabels),
+                                           shuffle: false, progress: .silent, cacheFrozen: cache).entries)
+        }
+        XCTAssertEqual(histories[0].map(\.0), ["loss", "acc", "val_loss", "val_acc"])
+        XCTAssertEqual(histories[0].map(\.1), histories[1].map(\.1))
+        XCTAssertEqual(cached.weights.map(\.value), uncached.weights.map(\.value))
+    }
+
+    /// Hits return the model's own output; a changed prefix weight empties the cache; a model whose first
+    /// layer trains has no prefix to cache.
+    func testFrozenPrefixCacheHitsAndInvalidation() throws {
+        let model = try makeFrozenBase()
+        try model.compile(optimizer: SGD(), loss: .binaryCrossentropy, metrics: [])
+        let cache = try XCTUnwrap(FrozenPrefixCache(model: model, setup: model.compiled!))
+        let x = fd.random([3, 6, 6, 2])
+        cache.beginPass()
+        XCTAssertEqual(try cache.output(for: x), try model.forward(x, mode: .inference))
+        cache.beginPass()
+        XCTAssertEqual(try cache.output(for: x), try model.forward(x, mode: .inference))
+        XCTAssertEqual(cache.hits, 1)
+        model.layers[0].weights[0].value.scalars[0] += 1
+        cache.beginPass()
+        XCTAssertEqual(try cache.output(for: x), try model.forward(x, mode: .inference))
+        XCTAssertEqual(cache.hits, 1, "a changed prefix weight must not hit")
+        model.layers[0].trainable = true
+        try model.compile(optimizer: SGD(), loss: .binaryCrossentropy, metrics: [])
+        XCTAssertNil(FrozenPrefixCache(model: model, setup: model.compiled!))
+    }
 }
