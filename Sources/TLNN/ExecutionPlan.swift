@@ -21,10 +21,10 @@ struct PlanFusions: OptionSet {
     static let addActivation = PlanFusions(rawValue: 4)
 }
 
-/// What a plan depends on: two forward passes with equal keys run the same plan. Besides the mode, the
-/// weights whose gradients are requested (what to keep) and the layers' trainable flags (a frozen batch
-/// normalisation uses its moving statistics, so it can fold): freezing a layer or training another
-/// builds a new plan.
+/// What a plan depends on: two forward passes with equal keys run the same plan. Besides the mode and
+/// the layers themselves (a stack can be popped and grown), the weights whose gradients are requested
+/// (what to keep) and the layers' trainable flags (a frozen batch normalisation uses its moving
+/// statistics, so it can fold): freezing a layer or training another builds a new plan.
 struct PlanKey: Hashable {
     let training: Bool
     let keepForBackward: Bool
@@ -33,6 +33,7 @@ struct PlanKey: Hashable {
     let fusesPooling: Bool
     let trainedNodes: [Bool]
     let trainableNodes: [Bool]
+    let layers: [ObjectIdentifier?]
 
     init(_ nodes: [PlanNode], mode: ForwardMode) {
         training = mode.training
@@ -42,6 +43,7 @@ struct PlanKey: Hashable {
         fusesPooling = EngineOptions.current.fusesPooling
         trainedNodes = nodes.map { $0.layer?.weights.contains { $0.requiresGradient } ?? false }
         trainableNodes = nodes.map { $0.layer?.trainable ?? false }
+        layers = nodes.map { $0.layer.map(ObjectIdentifier.init) }
     }
 }
 

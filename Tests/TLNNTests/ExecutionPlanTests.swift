@@ -40,6 +40,19 @@ final class ExecutionPlanTests: XCTestCase {
         XCTAssertEqual(ExecutionPlan(model.planNodes, mode: all, fusions: []).kept, [true, true, true, true])
     }
 
+    /// A stack popped and grown again runs its new layer, not the cached plan's old one.
+    func testPlanFollowsTheLayersOfAStack() throws {
+        let model = try makeStack()
+        let x = fd.random([2, 5])
+        _ = try model.forward(x, mode: .inference)
+        try model.pop()
+        let replacement = Dense(units: 7, name: "d")
+        try model.add(replacement)
+        XCTAssertEqual(try model.forward(x, mode: .inference).shape, [2, 7])
+        XCTAssertEqual(try model.forward(x, mode: .inference), try replacement.forward(try model.layers[1].forward(
+            try model.layers[0].forward(x, mode: .inference), mode: .inference), mode: .inference))
+    }
+
     func testConvolutionAndPoolingAreOneStepOnlyWhereNothingIsKept() throws {
         let model = try Sequential([Conv2D(filters: 4, kernelSize: (3, 3), padding: .same, activation: .relu), MaxPooling2D(poolSize: (2, 2)),
                                     Flatten(), Dense(units: 2)], inputShape: [8, 8, 3])
