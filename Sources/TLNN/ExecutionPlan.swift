@@ -80,8 +80,6 @@ struct ExecutionPlan {
     let steps: [Step]
     /// Per node: whether its layer keeps activations for backpropagation.
     let kept: [Bool]
-    /// Per node: whether its layer trains a weight (has a gradient requested).
-    let trainsWeights: [Bool]
     /// How many nodes read each node's value.
     let readers: [Int]
     /// Nodes that keep nothing although a weight trains (the input gradient cannot be computed).
@@ -95,7 +93,6 @@ struct ExecutionPlan {
     init(_ nodes: [PlanNode], mode: ForwardMode, fusions: PlanFusions) {
         self.nodes = nodes
         let trains = nodes.map { $0.layer?.weights.contains { $0.requiresGradient } ?? false }
-        trainsWeights = trains
         var kept = [Bool](repeating: mode.keepForBackward, count: nodes.count)
         var unkept = 0
         if mode.keepForBackward && trains.contains(true) {

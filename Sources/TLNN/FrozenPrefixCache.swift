@@ -5,11 +5,15 @@ import TLTensor
 /// convolutional base after every epoch, and only the layers after it change.
 ///
 /// The prefix is the leaves of a ``Sequential`` before the first one training a weight, all frozen (no
-/// trainable layer inside, so no batch statistics move). A batch is recognised by its contents (two
-/// independent 64-bit hashes of its values and its shape), so an augmented or reshuffled batch simply
-/// misses; a hit returns the prefix output computed from the same batch, hence the same bits as the
-/// uncached run. The cache empties itself when a weight of the prefix changed (a fingerprint checked at
-/// every pass) and stops storing past ``budgetBytes`` (later batches are computed as usual).
+/// trainable layer inside, so no batch statistics move). Images are recognised by their contents (two
+/// independent 64-bit hashes of an image's values, with its shape), so a reshuffled validation flow still
+/// hits and an augmented image simply misses. A batch whose images were all seen takes their prefix
+/// outputs from the cache; others run the prefix as usual and store each image's output. Inference treats
+/// every sample on its own, but a matrix product's rounding may depend on how many rows it has (OpenBLAS
+/// on the portable path picks its method by size): an image's output is reused only in a batch of the size
+/// it was computed in, which a reshuffled flow's batches keep. So the outputs are the bits the uncached run
+/// computes (tested on every kernel path with VGG16 and Lite0). The cache empties itself when a weight of
+/// the prefix changed (a fingerprint checked at every pass) and stops storing past ``budgetBytes``.
 final class FrozenPrefixCache {
     /// Floats-worth of prefix outputs kept at most: 1 GB.
     static let budgetBytes = 1 << 30
@@ -24,7 +28,9 @@ final class FrozenPrefixCache {
     private let rest: ExecutionPlan
     private let prefixWeights: [Parameter]
     private var fingerprint: Key?
-    private var outputs: [Key: Tensor] = [:]
+    /// Per image, its prefix output's values (every one of `rowShape`).
+    private var outputs: [Key: [Float]] = [:]
+    private var rowShape: [Int]?
     private var storedBytes = 0
     /// Batches answered from the cache (for tests).
     private(set) var hits = 0
@@ -66,35 +72,68 @@ final class FrozenPrefixCache {
         hitsAtPassStart = hits
     }
 
-    /// The model's inference output for `x`: the prefix's from the cache when this batch was seen.
+    /// The model's inference output for `x`: the prefix's from the cache when every image was seen.
     func output(for x: Tensor) throws -> Tensor {
-        let key = Self.key([x])
+        let rows = x.shape.first ?? 0
+        let width = rows == 0 ? 0 : x.count / rows
+        let keys = x.scalars.withUnsafeBufferPointer { values in
+            (0..<rows).map { Self.key(UnsafeBufferPointer(rebasing: values[($0 * width)..<(($0 + 1) * width)]), shape: x.shape) }
+        }
         let features: Tensor
-        if let cached = outputs[key] {
+        if let cached = cachedOutputs(keys) {
             features = cached
             hits += 1
         } else {
             features = try prefix.run(x)
-            if storing && storedBytes + features.count * 4 <= Self.budgetBytes {
-                outputs[key] = features
-                storedBytes += features.count * 4
-            }
+            store(features, keys)
         }
         return try rest.run(features)
     }
 
-    /// Two independent 64-bit hashes (FNV-1a and a multiply-rotate mix) of the values' bits, with the shapes.
-    private static func key(_ tensors: [Tensor]) -> Key {
-        var a: UInt64 = 0xcbf2_9ce4_8422_2325, b: UInt64 = 0x9e37_79b9_7f4a_7c15
-        for tensor in tensors {
-            tensor.scalars.withUnsafeBufferPointer { values in
-                for value in values {
-                    let bits = UInt64(value.bitPattern)
-                    a = (a ^ bits) &* 0x0000_0100_0000_01b3
-                    b = ((b ^ bits) &* 0xff51_afd7_ed55_8ccd) &+ (b >> 29)
-                }
-            }
+    private func cachedOutputs(_ keys: [Key]) -> Tensor? {
+        guard !keys.isEmpty, let rowShape else { return nil }
+        var values: [Float] = []
+        values.reserveCapacity(keys.count * rowShape.reduce(1, *))
+        for key in keys {
+            guard let row = outputs[key] else { return nil }
+            values += row
         }
-        return Key(first: a, second: b, shape: tensors.flatMap { $0.shape + [-1] })
+        return Tensor(shape: [keys.count] + rowShape, scalars: values)
+    }
+
+    private func store(_ features: Tensor, _ keys: [Key]) {
+        guard storing, !keys.isEmpty else { return }
+        let shape = Array(features.shape.dropFirst())
+        if rowShape != shape {   // another image size: start over
+            outputs = [:]
+            storedBytes = 0
+            rowShape = shape
+        }
+        let width = features.count / keys.count
+        for (row, key) in keys.enumerated() where outputs[key] == nil && storedBytes + width * 4 <= Self.budgetBytes {
+            outputs[key] = Array(features.scalars[(row * width)..<((row + 1) * width)])
+            storedBytes += width * 4
+        }
+    }
+
+    /// Two independent 64-bit hashes (FNV-1a and a multiply-rotate mix) of the values' bits, with a shape
+    /// (for an image, its batch's: the batch size is part of what it is reused for).
+    private static func key(_ values: UnsafeBufferPointer<Float>, shape: [Int], seed: Key? = nil) -> Key {
+        var a = seed?.first ?? 0xcbf2_9ce4_8422_2325, b = seed?.second ?? 0x9e37_79b9_7f4a_7c15
+        for value in values {
+            let bits = UInt64(value.bitPattern)
+            a = (a ^ bits) &* 0x0000_0100_0000_01b3
+            b = ((b ^ bits) &* 0xff51_afd7_ed55_8ccd) &+ (b >> 29)
+        }
+        return Key(first: a, second: b, shape: (seed?.shape ?? []) + shape + [-1])
+    }
+
+    /// The key of several tensors' values one after another.
+    private static func key(_ tensors: [Tensor]) -> Key {
+        var key: Key?
+        for tensor in tensors {
+            key = tensor.scalars.withUnsafeBufferPointer { Self.key($0, shape: tensor.shape, seed: key) }
+        }
+        return key ?? Key(first: 0, second: 0, shape: [])
     }
 }
