@@ -10,7 +10,7 @@ import TLTensor
 enum AddActivationFolding {
     /// Add nodes whose only consumer is a ReLU or ReLU6 activation layer reading only them, keyed by the
     /// Add node, with that activation node.
-    static func find(in nodes: [Functional.Node]) -> [Int: Int] {
+    static func find(in nodes: [PlanNode]) -> [Int: Int] {
         var consumers = [[Int]](repeating: [], count: nodes.count)
         for (i, node) in nodes.enumerated() { for j in node.inputs { consumers[j].append(i) } }
         var runs: [Int: Int] = [:]

@@ -123,7 +123,7 @@ public final class BatchNormalization: Layer {
         }
         let channels = beta.count
         let gammaValues = gammaValues
-        let wantsWeights = gamma?.gradient != nil || beta.gradient != nil
+        let wantsWeights = gamma?.requiresGradient == true || beta.requiresGradient
         guard wantsWeights || needsInputGradient else { return nil }
         if !cache.usedBatchStatistics && !wantsWeights {
             // Fixed statistics: the layer is the affine map x * gamma * invStd + const.

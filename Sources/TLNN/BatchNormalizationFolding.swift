@@ -19,7 +19,7 @@ struct FoldableRun: Equatable {
     var last: Int { activation ?? normalization }
 
     /// Every such run in a graph, keyed by its convolution node. `consumers[i]` lists the nodes reading node i.
-    static func find(in nodes: [Functional.Node]) -> [Int: FoldableRun] {
+    static func find(in nodes: [PlanNode]) -> [Int: FoldableRun] {
         var consumers = [[Int]](repeating: [], count: nodes.count)
         for (i, node) in nodes.enumerated() { for j in node.inputs { consumers[j].append(i) } }
         let output = nodes.count - 1

@@ -22,7 +22,7 @@ public struct EpochLogs {
 /// What a callback sees of the training run: the model, its optimizer, where messages go, and the
 /// switch that ends training after the current epoch (Keras's `model.stop_training`).
 public final class TrainingContext {
-    public let model: Sequential
+    public let model: any Model
     public let optimizer: Optimizer
     public let write: (String) -> Void
     /// The model's `stop_training` switch.
@@ -31,7 +31,7 @@ public final class TrainingContext {
         set { model.stopTraining = newValue }
     }
 
-    public init(model: Sequential, optimizer: Optimizer, write: @escaping (String) -> Void) {
+    public init(model: any Model, optimizer: Optimizer, write: @escaping (String) -> Void) {
         self.model = model
         self.optimizer = optimizer
         self.write = write

@@ -1,29 +1,14 @@
 import TLTensor
 
-/// Running a chain of layers, with a Conv2D and the 2x2 max pooling right after it done as one pass.
-///
-/// At the end of each VGG16 block a convolution writes a map that only the max pooling after it reads
-/// (115 MB at block1 for a batch of 20). When neither keeps activations for backpropagation, the
-/// convolution's kernel pools its output tiles as it writes them (``ConvolutionKernels/forwardMaxPooled``),
-/// and the full-size map is never stored.
-public enum LayerChain {
-    /// `layers` applied in order to `x`, layer `i` in `mode(i)`.
-    static func run(_ layers: [Layer], _ x: Tensor, mode: (Int) -> ForwardMode) throws -> Tensor {
-        var h = x
-        var i = 0
-        while i < layers.count {
-            if i + 1 < layers.count, let conv = layers[i] as? Conv2D, let pool = layers[i + 1] as? MaxPooling2D,
-               canFuse(conv, pool, mode(i), mode(i + 1)) {
-                h = try conv.forwardMaxPooled(h)
-                i += 2
-                continue
-            }
-            h = try layers[i].forward(h, mode: mode(i))
-            i += 1
-        }
-        return h
-    }
+// A Conv2D and the 2x2 max pooling right after it done as one pass.
+//
+// At the end of each VGG16 block a convolution writes a map that only the max pooling after it reads
+// (115 MB at block1 for a batch of 20). When neither keeps activations for backpropagation, the
+// convolution's kernel pools its output tiles as it writes them (``ConvolutionKernels/forwardMaxPooled``),
+// and the full-size map is never stored. The execution plan (ExecutionPlan.swift) decides where.
 
+extension ExecutionPlan {
+    /// Whether `pool` after `conv`, in these modes, may run as one pass.
     static func canFuse(_ conv: Conv2D, _ pool: MaxPooling2D, _ convMode: ForwardMode, _ poolMode: ForwardMode) -> Bool {
         EngineOptions.current.fusesPooling && (conv.activation == .linear || conv.activation.reluCeiling != nil)
             && pool.poolSize == (2, 2) && pool.strides == (2, 2) && pool.padding == .valid

@@ -60,10 +60,10 @@ public final class Dense: Layer {
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
         let (x, dz) = try tape.inputAndPreActivationGradient(outputGradient, activation: activation, layer: name)
         guard let kernel else { throw ModelError("layer '\(name)' (Dense) has no weights yet: call it on a batch first") }
-        if kernel.gradient != nil {
+        if kernel.requiresGradient {
             kernel.gradient!.addMatmul(x, dz, transposeA: true)
         }
-        if let bias, bias.gradient != nil {
+        if let bias, bias.requiresGradient {
             bias.gradient!.addSum(of: dz, alongAxes: Array(0..<(dz.rank - 1)))
         }
         guard needsInputGradient else { return nil }

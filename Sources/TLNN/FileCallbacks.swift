@@ -12,11 +12,11 @@ public final class ModelCheckpoint: TrainingCallback {
     public let saveWeightsOnly: Bool
     public let verbose: Int
     /// Writes the model (or its weights only) to a path.
-    public let save: (_ model: Sequential, _ path: String, _ weightsOnly: Bool) throws -> Void
+    public let save: (_ model: any Model, _ path: String, _ weightsOnly: Bool) throws -> Void
     public private(set) var best: Double?
 
     public init(filepath: String, rule: MonitorRule, saveBestOnly: Bool = false, saveWeightsOnly: Bool = false,
-                verbose: Int = 0, save: @escaping (_ model: Sequential, _ path: String, _ weightsOnly: Bool) throws -> Void) {
+                verbose: Int = 0, save: @escaping (_ model: any Model, _ path: String, _ weightsOnly: Bool) throws -> Void) {
         self.filepath = filepath
         self.rule = rule
         self.saveBestOnly = saveBestOnly

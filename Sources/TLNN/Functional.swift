@@ -18,11 +18,12 @@ public struct GraphTensor {
 /// appends a node, and the last node applied is the model's output. Because every node's inputs precede
 /// it, node order is a topological order.
 ///
-/// Training: the forward pass runs the nodes in order; the backward pass runs them in reverse and sums
-/// the gradients arriving at a node from all its consumers (`dL/dh = sum_k dL/dh via consumer k`).
-/// Weight gradients are computed only for parameters whose `gradient` is set, and a node's activations
-/// are kept only when backpropagation will reach it.
-public final class Functional: Layer {
+/// Running: an execution plan (ExecutionPlan.swift) runs the nodes in order, with batch normalisation
+/// folded into the convolution before it and a residual sum clamped by the ReLU after it where nothing
+/// is kept; the backward pass runs them in reverse and sums the gradients arriving at a node from all
+/// its consumers. Weight gradients are computed only for parameters that request them
+/// (``Parameter/requiresGradient``), and a node's activations are kept only when backpropagation will reach it.
+public final class Functional: Model {
     /// A layer and the nodes whose outputs it takes, in order; `training` fixes the layer's mode
     /// whatever the model's (Keras's `layer(x, training=False)`), nil follows the model.
     public struct Node {
@@ -37,16 +38,14 @@ public final class Functional: Layer {
     public private(set) var nodes: [Node] = []
     private var shapes: [FeatureShape] = []
     private var ownTrainable = true
-    /// Nodes whose activations the last kept forward pass did not keep (no trained weight upstream).
-    private var unkeptNodes: Set<Int> = []
-    /// Batch shape of the last kept forward pass's input.
-    private var lastInputShape: [Int]?
-    /// Convolution + batch normalisation (+ ReLU) runs, found once for the graph's current node count.
-    private var foldableRuns: (count: Int, runs: [Int: FoldableRun]) = (-1, [:])
-    /// Add nodes followed only by a ReLU, with that ReLU's node (AddActivationFolding.swift).
-    private var addActivationRuns: [Int: Int] = [:]
+    /// The execution plans this graph runs (ExecutionPlan.swift).
+    private let execution = ModelExecution(fusions: [.normalizationFolding, .addActivation])
     /// How many runs the last forward pass folded (for tests).
-    private(set) var foldedRunsInLastForward = 0
+    var foldedRunsInLastForward: Int { execution.lastPlan?.foldedRuns ?? 0 }
+    /// What `compile` fixed: optimizer, loss, metrics and the trainable weights at that moment.
+    public var compiled: CompiledSetup?
+    /// Keras's `model.stop_training` (see ``Sequential/stopTraining``).
+    public var stopTraining = false
 
     /// Starts a graph at an input of the given per-sample shape; `nil` dimensions take any size.
     public init(inputShape: FeatureShape, inputName: String? = nil, name: String? = nil, typeName: String = "Model") {
@@ -158,119 +157,22 @@ public final class Functional: Layer {
         return try nodeShapes(for: inputShape).last!
     }
 
-    /// Whether each node's output gradient is needed: the node or a node upstream of it has a weight
-    /// being trained (`gradient != nil`), or the model's input gradient is wanted.
-    private func gradientNeeded(inputGradient: Bool) -> [Bool] {
-        var needed = [Bool](repeating: false, count: nodes.count)
-        for (i, node) in nodes.enumerated() {
-            let trained = node.layer.weights.contains { $0.gradient != nil }
-            needed[i] = inputGradient || trained || node.inputs.contains { needed[$0] }
-        }
-        return needed
-    }
+    /// The graph as a plan sees it.
+    var planNodes: [PlanNode] { nodes.map { PlanNode(layer: $0.layer, inputs: $0.inputs, training: $0.training) } }
 
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
-        let last = nodes.count - 1
-        // Keep activations only where backpropagation will pass. With no weight trained inside, the
-        // caller keeps activations because it wants the input gradient: then every node must keep.
-        var keep = [Bool](repeating: mode.keepForBackward, count: nodes.count)
-        unkeptNodes = []
-        if mode.keepForBackward && weights.contains(where: { $0.gradient != nil }) {
-            keep = gradientNeeded(inputGradient: false)
-            unkeptNodes = Set(keep.indices.filter { !keep[$0] })
-        }
-        lastInputShape = mode.keepForBackward ? x.shape : nil
-        var remainingUses = [Int](repeating: 0, count: nodes.count)
-        for node in nodes { for i in node.inputs { remainingUses[i] += 1 } }
-        var values = [Tensor?](repeating: nil, count: nodes.count)
-        if foldableRuns.count != nodes.count {
-            foldableRuns = (nodes.count, FoldableRun.find(in: nodes))
-            addActivationRuns = AddActivationFolding.find(in: nodes)
-        }
-        var folded = [Bool](repeating: false, count: nodes.count)
-        foldedRunsInLastForward = 0
-        for (i, node) in nodes.enumerated() {
-            if folded[i] { continue }   // computed by the folded convolution before it
-            let nodeMode = ForwardMode(training: node.training ?? mode.training, keepForBackward: keep[i],
-                                       logitsOutput: mode.logitsOutput && i == last)
-            // An input read for the last time is moved out of `values`, so that a layer working in place
-            // (activation, normalisation) does not copy it.
-            var inputs: [Tensor] = []
-            for j in node.inputs {
-                remainingUses[j] -= 1
-                if remainingUses[j] == 0 {
-                    inputs.append(values[j].take()!)
-                } else {
-                    inputs.append(values[j]!)
-                }
-            }
-            if let run = foldableRuns.runs[i], let normalization = nodes[run.normalization].layer as? BatchNormalization,
-               normalization.usesMovingStatistics(in: ForwardMode(training: nodes[run.normalization].training ?? mode.training, keepForBackward: false)), let (scale, shift) = normalization.inferenceScaleAndShift,
-               !keep[i], !keep[run.normalization], !keep[run.last], !(mode.logitsOutput && run.last == last),
-               let convolution = node.layer as? ConvolutionLayer {
-                // Convolution, batch normalisation and activation in one pass (BatchNormalizationFolding.swift).
-                let activation = run.activation.flatMap { (nodes[$0].layer as? ActivationLayer)?.activation } ?? .linear
-                values[run.last] = try convolution.forwardFolded(inputs.removeFirst(), scale: scale, shift: shift, then: activation)
-                folded[run.normalization] = true
-                foldedRunsInLastForward += 1
-                if let k = run.activation { folded[k] = true }
-            } else if let add = node.layer as? Add, let k = addActivationRuns[i], !keep[i], !keep[k], !(mode.logitsOutput && k == last),
-                      let ceiling = (nodes[k].layer as? ActivationLayer)?.activation.reluCeiling {
-                values[k] = try add.forwardClamped(&inputs, ceiling: ceiling)
-                folded[k] = true
-            } else if i == 0 {
-                values[0] = try node.layer.forward(x, mode: nodeMode)
-            } else if let merge = node.layer as? MergeLayer {
-                values[i] = try merge.forward(inputs, mode: nodeMode)
-            } else {
-                values[i] = try node.layer.forward(inputs.removeFirst(), mode: nodeMode)
-            }
-        }
-        return values[last]!
+        try execution.forward(planNodes, x, mode: mode)
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
-        if needsInputGradient && !unkeptNodes.isEmpty {
-            throw ModelError("model '\(name)': the input gradient was asked for, but the forward pass kept no activations for layers with no trained weights upstream (\(unkeptNodes.count) layers). Run the forward pass with no weight gradients set, or freeze the layers before this model.")
-        }
-        let needed = gradientNeeded(inputGradient: needsInputGradient)
-        var gradients = [Tensor?](repeating: nil, count: nodes.count)
-        gradients[nodes.count - 1] = outputGradient
-        for i in stride(from: nodes.count - 1, through: 1, by: -1) {
-            guard let g = gradients[i] else { continue }
-            gradients[i] = nil
-            let node = nodes[i]
-            let trainsWeights = node.layer.weights.contains { $0.gradient != nil }
-            let wantsInputs = node.inputs.contains { needed[$0] }
-            guard trainsWeights || wantsInputs else { continue }
-            let inputGradients: [Tensor]
-            if let merge = node.layer as? MergeLayer {
-                guard let gs = try merge.backward(g, needsInputGradients: wantsInputs) else { continue }
-                inputGradients = gs
-            } else {
-                guard let dx = try node.layer.backward(g, needsInputGradient: wantsInputs) else { continue }
-                inputGradients = [dx]
-            }
-            for (input, dx) in zip(node.inputs, inputGradients) where needed[input] {
-                if gradients[input] == nil {
-                    gradients[input] = dx
-                } else {
-                    gradients[input]!.scalars.withUnsafeMutableBufferPointer { acc in
-                        dx.scalars.withUnsafeBufferPointer { d in for k in acc.indices { acc[k] += d[k] } }
-                    }
-                }
-            }
-        }
-        guard needsInputGradient else { return nil }
-        guard let inputShape = lastInputShape else {
-            throw ModelError("model '\(name)': backward called without a training forward pass")
-        }
-        return gradients[0] ?? Tensor(shape: inputShape)   // the output does not depend on the input
+        try execution.backward(outputGradient, needsInputGradient: needsInputGradient, model: name)
     }
+
+    /// The layer making the output: the last node's.
+    public var outputLayer: Layer? { nodes.last?.layer }
 
     public func clearCache() {
         nodes.forEach { $0.layer.clearCache() }
-        unkeptNodes = []
-        lastInputShape = nil
+        execution.clear()
     }
 }

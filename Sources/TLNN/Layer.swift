@@ -10,11 +10,16 @@ public struct ForwardMode: Sendable {
     /// Return the pre-activation values (logits) of this layer instead of applying its activation:
     /// the loss then works from logits, as Keras does after a sigmoid or softmax.
     public var logitsOutput: Bool
+    /// Whether the backward pass will ask this layer for its input gradient. A model that trains only
+    /// some of its weights keeps activations only where backpropagation passes: from its first trained
+    /// layer on, and everywhere when this is set (a model nested after trained layers).
+    public var needsInputGradient: Bool
 
-    public init(training: Bool, keepForBackward: Bool, logitsOutput: Bool = false) {
+    public init(training: Bool, keepForBackward: Bool, logitsOutput: Bool = false, needsInputGradient: Bool = false) {
         self.training = training
         self.keepForBackward = keepForBackward
         self.logitsOutput = logitsOutput
+        self.needsInputGradient = needsInputGradient
     }
 
     public static let inference = ForwardMode(training: false, keepForBackward: false)

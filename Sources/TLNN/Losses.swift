@@ -61,73 +61,94 @@ public enum Loss: String, CaseIterable, Sendable {
         let batchScale = 1 / Float(max(n, 1))
         switch self {
         case .binaryCrossentropy:
-            let scale = batchScale / Float(max(width, 1))
-            for i in 0..<n {
-                var sum: Float = 0
-                for j in 0..<width {
-                    let k = i * width + j
-                    if fromLogits {
-                        let z = p[k]
-                        sum += max(z, 0) - z * y[k] + log1p(exp(-abs(z)))
-                        gradient.scalars[k] = (Activation.sigmoid(z) - y[k]) * scale
-                    } else {
-                        let q = min(max(p[k], Loss.epsilon), 1 - Loss.epsilon)
-                        sum += -(y[k] * log(q) + (1 - y[k]) * log(1 - q))
-                        let inside = p[k] > Loss.epsilon && p[k] < 1 - Loss.epsilon
-                        gradient.scalars[k] = inside ? (q - y[k]) / (q * (1 - q)) * scale : 0
-                    }
-                }
-                perSample[i] = sum / Float(max(width, 1))
-            }
+            Loss.binaryCrossentropy(p, y, rows: n, width: width, fromLogits: fromLogits, batchScale: batchScale,
+                                    perSample: &perSample, gradient: &gradient.scalars)
         case .categoricalCrossentropy, .sparseCategoricalCrossentropy:
-            for i in 0..<n {
-                var targetRow = [Float](repeating: 0, count: width)
-                if self == .sparseCategoricalCrossentropy {
-                    let label = Int(y[i])
-                    guard label >= 0 && label < width && Float(label) == y[i] else {
-                        throw ModelError("sparse_categorical_crossentropy: label \(y[i]) of sample \(i) is not a class index in 0..<\(width)")
-                    }
-                    targetRow[label] = 1
-                } else {
-                    for j in 0..<width { targetRow[j] = y[i * width + j] }
-                }
-                let row = Array(p[(i * width)..<((i + 1) * width)])
-                var sum: Float = 0
-                if fromLogits {
-                    let m = row.max() ?? 0
-                    let logSum = log(row.reduce(0) { $0 + exp($1 - m) }) + m
-                    let targetSum = targetRow.reduce(0, +)
-                    for j in 0..<width {
-                        let logSoftmax = row[j] - logSum
-                        sum -= targetRow[j] * logSoftmax
-                        gradient.scalars[i * width + j] = (exp(logSoftmax) * targetSum - targetRow[j]) * batchScale
-                    }
-                } else {
-                    // Keras renormalises probabilities to sum 1, then clips.
-                    let total = row.reduce(0, +)
-                    let targetSum = targetRow.reduce(0, +)
-                    for j in 0..<width {
-                        let q = min(max(row[j] / total, Loss.epsilon), 1 - Loss.epsilon)
-                        sum -= targetRow[j] * log(q)
-                        gradient.scalars[i * width + j] = (targetSum / total - targetRow[j] / max(row[j], Loss.epsilon)) * batchScale
-                    }
-                }
-                perSample[i] = sum
-            }
+            try categoricalCrossentropy(p, y, rows: n, width: width, fromLogits: fromLogits, batchScale: batchScale,
+                                        perSample: &perSample, gradient: &gradient.scalars)
         case .meanSquaredError:
-            let scale = batchScale / Float(max(width, 1))
-            for i in 0..<n {
-                var sum: Float = 0
-                for j in 0..<width {
-                    let k = i * width + j
-                    let d = p[k] - y[k]
-                    sum += d * d
-                    gradient.scalars[k] = 2 * d * scale
-                }
-                perSample[i] = sum / Float(max(width, 1))
-            }
+            Loss.meanSquaredError(p, y, rows: n, width: width, batchScale: batchScale, perSample: &perSample, gradient: &gradient.scalars)
         }
         return (perSample, gradient)
+    }
+
+    /// Mean over a row of `-(y log q + (1 - y) log(1 - q))`, `q` the clipped probability; from logits
+    /// `z` the stable form `max(z, 0) - z y + log(1 + exp(-|z|))`, gradient `sigmoid(z) - y`.
+    private static func binaryCrossentropy(_ p: [Float], _ y: [Float], rows n: Int, width: Int, fromLogits: Bool, batchScale: Float,
+                                           perSample: inout [Float], gradient: inout [Float]) {
+        let scale = batchScale / Float(max(width, 1))
+        for i in 0..<n {
+            var sum: Float = 0
+            for j in 0..<width {
+                let k = i * width + j
+                if fromLogits {
+                    let z = p[k]
+                    sum += max(z, 0) - z * y[k] + log1p(exp(-abs(z)))
+                    gradient[k] = (Activation.sigmoid(z) - y[k]) * scale
+                } else {
+                    let q = min(max(p[k], Loss.epsilon), 1 - Loss.epsilon)
+                    sum += -(y[k] * log(q) + (1 - y[k]) * log(1 - q))
+                    let inside = p[k] > Loss.epsilon && p[k] < 1 - Loss.epsilon
+                    gradient[k] = inside ? (q - y[k]) / (q * (1 - q)) * scale : 0
+                }
+            }
+            perSample[i] = sum / Float(max(width, 1))
+        }
+    }
+
+    /// `-sum_j y_j log q_j` per row (one-hot rows built from class indices for the sparse loss); from
+    /// logits through a stable log-softmax, otherwise on probabilities renormalised to sum 1 and clipped.
+    private func categoricalCrossentropy(_ p: [Float], _ y: [Float], rows n: Int, width: Int, fromLogits: Bool, batchScale: Float,
+                                         perSample: inout [Float], gradient: inout [Float]) throws {
+        for i in 0..<n {
+            var targetRow = [Float](repeating: 0, count: width)
+            if self == .sparseCategoricalCrossentropy {
+                let label = Int(y[i])
+                guard label >= 0 && label < width && Float(label) == y[i] else {
+                    throw ModelError("sparse_categorical_crossentropy: label \(y[i]) of sample \(i) is not a class index in 0..<\(width)")
+                }
+                targetRow[label] = 1
+            } else {
+                for j in 0..<width { targetRow[j] = y[i * width + j] }
+            }
+            let row = Array(p[(i * width)..<((i + 1) * width)])
+            var sum: Float = 0
+            let targetSum = targetRow.reduce(0, +)
+            if fromLogits {
+                let m = row.max() ?? 0
+                let logSum = log(row.reduce(0) { $0 + exp($1 - m) }) + m
+                for j in 0..<width {
+                    let logSoftmax = row[j] - logSum
+                    sum -= targetRow[j] * logSoftmax
+                    gradient[i * width + j] = (exp(logSoftmax) * targetSum - targetRow[j]) * batchScale
+                }
+            } else {
+                // Keras renormalises probabilities to sum 1, then clips.
+                let total = row.reduce(0, +)
+                for j in 0..<width {
+                    let q = min(max(row[j] / total, Loss.epsilon), 1 - Loss.epsilon)
+                    sum -= targetRow[j] * log(q)
+                    gradient[i * width + j] = (targetSum / total - targetRow[j] / max(row[j], Loss.epsilon)) * batchScale
+                }
+            }
+            perSample[i] = sum
+        }
+    }
+
+    /// Mean over a row of `(p - y)^2`, gradient `2 (p - y)`.
+    private static func meanSquaredError(_ p: [Float], _ y: [Float], rows n: Int, width: Int, batchScale: Float,
+                                         perSample: inout [Float], gradient: inout [Float]) {
+        let scale = batchScale / Float(max(width, 1))
+        for i in 0..<n {
+            var sum: Float = 0
+            for j in 0..<width {
+                let k = i * width + j
+                let d = p[k] - y[k]
+                sum += d * d
+                gradient[k] = 2 * d * scale
+            }
+            perSample[i] = sum / Float(max(width, 1))
+        }
     }
 }
 

@@ -12,185 +12,165 @@ public protocol Optimizer: AnyObject {
     var description: String { get }
 }
 
-/// Keras 3 RMSprop: `v = rho v + (1 - rho) g^2`, `w -= lr g / sqrt(v + eps)` (epsilon inside the root),
-/// `v` starting at zero.
-public final class RMSprop: Optimizer {
-    public let typeName = "RMSprop"
+/// What every optimizer shares (MLX Swift's `OptimizerBase`): the step count, the per-parameter state
+/// (`slotNames.count` arrays of the weight's size, zero at first), and checkpointing that state. A
+/// subclass supplies only its per-parameter update, ``update(_:gradient:slots:step:)``.
+///
+/// A parameter's slots are held as one array, slot `k` at offsets `k * count ..< (k + 1) * count`.
+public class OptimizerBase: CheckpointableOptimizer {
     public var learningRate: Float
-    public let rho: Float
-    public let epsilon: Float
-    private var velocity: [ObjectIdentifier: [Float]] = [:]
+    /// Steps taken (Keras's `iterations`): Adam's bias correction reads it; checkpoints keep it.
+    public private(set) var step = 0
+    private var slots: [ObjectIdentifier: [Float]] = [:]
 
-    public init(learningRate: Float = 0.001, rho: Float = 0.9, epsilon: Float = 1e-7) {
+    init(learningRate: Float) {
         self.learningRate = learningRate
-        self.rho = rho
-        self.epsilon = epsilon
     }
 
-    public func apply(to parameters: [Parameter]) {
-        // Locals, not properties, inside the loops: reading a class's `var` there costs an exclusivity check
-        // per element.
-        let learningRate = self.learningRate, rho = self.rho, epsilon = self.epsilon
+    /// Keras's class name; each optimizer gives its own.
+    public var typeName: String { preconditionFailure("an optimizer names itself") }
+    /// The state kept per parameter, in a fixed order (Keras's variable names).
+    public var slotNames: [String] { [] }
+    public var description: String { typeName }
+    /// Whether this configuration keeps state at all (SGD without momentum keeps none).
+    var keepsState: Bool { !slotNames.isEmpty }
+
+    /// One parameter's update at step `step` (1-based): writes `weights`, reads `gradient`, updates the
+    /// state in `slots` (`slotNames.count` runs of `weights.count` values; nil when ``keepsState`` is false).
+    func update(_ weights: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
+                slots: UnsafeMutablePointer<Float>?, step: Int) {
+        preconditionFailure("an optimizer supplies its update")
+    }
+
+    public final func apply(to parameters: [Parameter]) {
+        step += 1
+        let slotCount = keepsState ? slotNames.count : 0
         for p in parameters {
             guard let g = p.gradient else { continue }
             // Taken out of the dictionary while it changes, so that writing to it does not copy it.
-            var v = velocity.removeValue(forKey: ObjectIdentifier(p)) ?? [Float](repeating: 0, count: p.count)
-            v.withUnsafeMutableBufferPointer { v in
+            var state = slots.removeValue(forKey: ObjectIdentifier(p)) ?? [Float](repeating: 0, count: slotCount * p.count)
+            state.withUnsafeMutableBufferPointer { s in
                 g.scalars.withUnsafeBufferPointer { g in
                     p.value.scalars.withUnsafeMutableBufferPointer { w in
-                        // Five streams of the weights' size: both cores for large kernels.
-                        let n = w.count
-                        let pieces = ParallelFor.ranges(n, parts: n >= 1 << 16 ? 4 * ParallelFor.workerCount : 1)
-                        ParallelFor.run(pieces.count) { piece in
-                            let first = pieces[piece].lowerBound
-                            rmspropStep(weights: w.baseAddress! + first, gradients: g.baseAddress! + first,
-                                        velocity: v.baseAddress! + first, count: pieces[piece].count,
-                                        learningRate: learningRate, rho: rho, epsilon: epsilon)
-                        }
+                        guard !w.isEmpty else { return }
+                        update(w, gradient: g, slots: slotCount > 0 ? s.baseAddress! : nil, step: step)
                     }
                 }
             }
-            velocity[ObjectIdentifier(p)] = v
+            if slotCount > 0 { slots[ObjectIdentifier(p)] = state }
         }
     }
 
-    public var description: String { "RMSprop(learning_rate=\(learningRate), rho=\(rho), epsilon=\(epsilon))" }
+    // MARK: Checkpoints (OptimizerState.swift)
+
+    public func exportState(for parameters: [Parameter]) -> OptimizerState {
+        var exported: [String: [[Float]?]] = [:]
+        for (k, name) in slotNames.enumerated() {
+            exported[name] = parameters.map { p in slots[ObjectIdentifier(p)].map { Array($0[(k * p.count)..<((k + 1) * p.count)]) } }
+        }
+        return OptimizerState(typeName: typeName, step: step, slots: exported)
+    }
+
+    public func importState(_ state: OptimizerState, for parameters: [Parameter]) throws {
+        try validate(state, for: parameters)
+        slots = [:]
+        for (i, parameter) in parameters.enumerated() {
+            let entries = slotNames.compactMap { state.slots[$0]?[i] }
+            guard entries.count == slotNames.count, keepsState else { continue }   // nothing held for it yet
+            slots[ObjectIdentifier(parameter)] = entries.flatMap { $0 }
+        }
+        step = state.step
+    }
+}
+
+/// Keras 3 RMSprop: `v = rho v + (1 - rho) g^2`, `w -= lr g / sqrt(v + eps)` (epsilon inside the root),
+/// `v` starting at zero.
+public final class RMSprop: OptimizerBase {
+    public let rho: Float
+    public let epsilon: Float
+
+    public init(learningRate: Float = 0.001, rho: Float = 0.9, epsilon: Float = 1e-7) {
+        self.rho = rho
+        self.epsilon = epsilon
+        super.init(learningRate: learningRate)
+    }
+
+    public override var typeName: String { "RMSprop" }
+    public override var slotNames: [String] { ["velocity"] }
+
+    override func update(_ w: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
+                         slots v: UnsafeMutablePointer<Float>?, step: Int) {
+        // Locals, not properties, inside the loops: reading a class's `var` there costs an exclusivity check.
+        let learningRate = self.learningRate, rho = self.rho, epsilon = self.epsilon
+        // Five streams of the weights' size: both cores for large kernels.
+        let n = w.count
+        let pieces = ParallelFor.ranges(n, parts: n >= 1 << 16 ? 4 * ParallelFor.workerCount : 1)
+        ParallelFor.run(pieces.count) { piece in
+            let first = pieces[piece].lowerBound
+            rmspropStep(weights: w.baseAddress! + first, gradients: g.baseAddress! + first, velocity: v! + first,
+                        count: pieces[piece].count, learningRate: learningRate, rho: rho, epsilon: epsilon)
+        }
+    }
+
+    public override var description: String { "RMSprop(learning_rate=\(learningRate), rho=\(rho), epsilon=\(epsilon))" }
 }
 
 /// Keras 3 SGD: with momentum `m = momentum m - lr g`, then `w += m`
 /// (Nesterov: `w += momentum m - lr g`); without momentum `w -= lr g`.
-public final class SGD: Optimizer {
-    public let typeName = "SGD"
-    public var learningRate: Float
+public final class SGD: OptimizerBase {
     public let momentum: Float
     public let nesterov: Bool
-    private var moments: [ObjectIdentifier: [Float]] = [:]
 
     public init(learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false) {
-        self.learningRate = learningRate
         self.momentum = momentum
         self.nesterov = nesterov
+        super.init(learningRate: learningRate)
     }
 
-    public func apply(to parameters: [Parameter]) {
+    public override var typeName: String { "SGD" }
+    public override var slotNames: [String] { ["momentum"] }
+    override var keepsState: Bool { momentum != 0 }
+
+    override func update(_ w: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
+                         slots m: UnsafeMutablePointer<Float>?, step: Int) {
         let learningRate = self.learningRate, momentum = self.momentum, nesterov = self.nesterov
-        for p in parameters {
-            guard let g = p.gradient else { continue }
-            if momentum == 0 {
-                g.scalars.withUnsafeBufferPointer { g in
-                    p.value.scalars.withUnsafeMutableBufferPointer { w in for i in w.indices { w[i] -= learningRate * g[i] } }
-                }
-                continue
-            }
-            var m = moments.removeValue(forKey: ObjectIdentifier(p)) ?? [Float](repeating: 0, count: p.count)
-            m.withUnsafeMutableBufferPointer { m in
-                g.scalars.withUnsafeBufferPointer { g in
-                    p.value.scalars.withUnsafeMutableBufferPointer { w in
-                        for i in w.indices {
-                            m[i] = momentum * m[i] - learningRate * g[i]
-                            w[i] += nesterov ? momentum * m[i] - learningRate * g[i] : m[i]
-                        }
-                    }
-                }
-            }
-            moments[ObjectIdentifier(p)] = m
+        guard let m else {
+            for i in w.indices { w[i] -= learningRate * g[i] }
+            return
+        }
+        for i in w.indices {
+            m[i] = momentum * m[i] - learningRate * g[i]
+            w[i] += nesterov ? momentum * m[i] - learningRate * g[i] : m[i]
         }
     }
 
-    public var description: String { "SGD(learning_rate=\(learningRate), momentum=\(momentum), nesterov=\(nesterov))" }
+    public override var description: String { "SGD(learning_rate=\(learningRate), momentum=\(momentum), nesterov=\(nesterov))" }
 }
 
 /// Keras 3 Adam: `m = b1 m + (1 - b1) g`, `v = b2 v + (1 - b2) g^2`,
 /// `w -= lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)` (epsilon outside the root).
-public final class Adam: Optimizer {
-    public let typeName = "Adam"
-    public var learningRate: Float
+public final class Adam: OptimizerBase {
     public let beta1: Float
     public let beta2: Float
     public let epsilon: Float
-    private var state: [ObjectIdentifier: (m: [Float], v: [Float])] = [:]
-    private var step = 0
 
     public init(learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7) {
-        self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
+        super.init(learningRate: learningRate)
     }
 
-    public func apply(to parameters: [Parameter]) {
-        step += 1
+    public override var typeName: String { "Adam" }
+    public override var slotNames: [String] { ["m", "v"] }
+
+    override func update(_ w: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
+                         slots: UnsafeMutablePointer<Float>?, step: Int) {
         let t = Float(step)
         let alpha = learningRate * (1 - pow(beta2, t)).squareRoot() / (1 - pow(beta1, t))
-        let beta1 = self.beta1, beta2 = self.beta2, epsilon = self.epsilon
-        for p in parameters {
-            guard let g = p.gradient else { continue }
-            var (m, v) = state.removeValue(forKey: ObjectIdentifier(p)) ?? ([Float](repeating: 0, count: p.count), [Float](repeating: 0, count: p.count))
-            m.withUnsafeMutableBufferPointer { m in
-                v.withUnsafeMutableBufferPointer { v in
-                    g.scalars.withUnsafeBufferPointer { g in
-                        p.value.scalars.withUnsafeMutableBufferPointer { w in
-                            guard !w.isEmpty else { return }
-                            adamStep(weights: w.baseAddress!, gradients: g.baseAddress!, firstMoment: m.baseAddress!,
-                                     secondMoment: v.baseAddress!, count: w.count, stepSize: alpha, beta1: beta1,
-                                     beta2: beta2, epsilon: epsilon)
-                        }
-                    }
-                }
-            }
-            state[ObjectIdentifier(p)] = (m, v)
-        }
+        adamStep(weights: w.baseAddress!, gradients: g.baseAddress!, firstMoment: slots!, secondMoment: slots! + w.count,
+                 count: w.count, stepSize: alpha, beta1: beta1, beta2: beta2, epsilon: epsilon)
     }
 
-    public var description: String { "Adam(learning_rate=\(learningRate), beta_1=\(beta1), beta_2=\(beta2), epsilon=\(epsilon))" }
-}
-
-// MARK: State for training checkpoints (see OptimizerState.swift)
-
-extension RMSprop: CheckpointableOptimizer {
-    public var slotNames: [String] { ["velocity"] }
-
-    public func exportState(for parameters: [Parameter]) -> OptimizerState {
-        OptimizerState(typeName: typeName, step: 0, slots: ["velocity": parameters.map { velocity[ObjectIdentifier($0)] }])
-    }
-
-    public func importState(_ state: OptimizerState, for parameters: [Parameter]) throws {
-        try validate(state, for: parameters)
-        velocity = [:]
-        for (parameter, values) in zip(parameters, state.slots["velocity"] ?? []) { velocity[ObjectIdentifier(parameter)] = values }
-    }
-}
-
-extension SGD: CheckpointableOptimizer {
-    public var slotNames: [String] { ["momentum"] }
-
-    public func exportState(for parameters: [Parameter]) -> OptimizerState {
-        OptimizerState(typeName: typeName, step: 0, slots: ["momentum": parameters.map { moments[ObjectIdentifier($0)] }])
-    }
-
-    public func importState(_ state: OptimizerState, for parameters: [Parameter]) throws {
-        try validate(state, for: parameters)
-        moments = [:]
-        for (parameter, values) in zip(parameters, state.slots["momentum"] ?? []) { moments[ObjectIdentifier(parameter)] = values }
-    }
-}
-
-extension Adam: CheckpointableOptimizer {
-    public var slotNames: [String] { ["m", "v"] }
-
-    public func exportState(for parameters: [Parameter]) -> OptimizerState {
-        let entries = parameters.map { state[ObjectIdentifier($0)] }
-        return OptimizerState(typeName: typeName, step: step, slots: ["m": entries.map { $0?.m }, "v": entries.map { $0?.v }])
-    }
-
-    public func importState(_ imported: OptimizerState, for parameters: [Parameter]) throws {
-        try validate(imported, for: parameters)
-        let m = imported.slots["m"] ?? [], v = imported.slots["v"] ?? []
-        state = [:]
-        for (i, parameter) in parameters.enumerated() {
-            guard let mi = m[i], let vi = v[i] else { continue }
-            state[ObjectIdentifier(parameter)] = (mi, vi)
-        }
-        step = imported.step
-    }
+    public override var description: String { "Adam(learning_rate=\(learningRate), beta_1=\(beta1), beta_2=\(beta2), epsilon=\(epsilon))" }
 }

@@ -2,7 +2,7 @@ import TLTensor
 
 /// A linear stack of layers (Keras `Sequential`; also the form of chain-shaped functional models such as
 /// VGG16, which `summary` shows with their InputLayer and, nested, as `(Model)`).
-public final class Sequential: Layer {
+public final class Sequential: Model {
     public var name: String
     /// `Sequential` for user-built stacks, `Model` for pretrained functional bases (Keras 2's summary word).
     public var typeName: String
@@ -15,6 +15,9 @@ public final class Sequential: Layer {
     /// Keras's `model.stop_training`: `fit` clears it when it starts and ends after the epoch in which a
     /// callback set it.
     public var stopTraining = false
+    /// The execution plans this stack runs (ExecutionPlan.swift): its leaves in order, a convolution and
+    /// the 2x2 max pooling after it fused where nothing is kept for backpropagation.
+    private let execution = ModelExecution(fusions: .convolutionPooling)
 
     public init(name: String? = nil, typeName: String = "Sequential", inputShape: FeatureShape? = nil) {
         self.name = name ?? LayerNames.next("sequential")
@@ -101,27 +104,32 @@ public final class Sequential: Layer {
         return shape
     }
 
+    /// The stack as a plan sees it: the input, then the leaves in order, each reading the one before.
+    var planNodes: [PlanNode] {
+        [PlanNode(layer: nil, inputs: [])] + executionLeaves.enumerated().map { PlanNode(layer: $1, inputs: [$0]) }
+    }
+
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
-        try LayerChain.run(layers, x) { i in
-            var m = mode
-            m.logitsOutput = mode.logitsOutput && i == layers.count - 1
-            return m
-        }
+        try execution.forward(planNodes, x, mode: mode)
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
-        var g = outputGradient
-        for (i, layer) in layers.enumerated().reversed() {
-            guard let next = try layer.backward(g, needsInputGradient: needsInputGradient || i > 0) else { return nil }
-            g = next
-        }
-        return g
+        try execution.backward(outputGradient, needsInputGradient: needsInputGradient, model: name)
     }
 
-    public func clearCache() { layers.forEach { $0.clearCache() } }
+    public func clearCache() {
+        layers.forEach { $0.clearCache() }
+        execution.clear()
+    }
 
-    /// Leaf layers in execution order: nested Sequential models are opened up, so training can find the
-    /// frozen prefix that needs no backward pass.
+    /// The layer making the output: the last leaf, or a graph model's last node.
+    public var outputLayer: Layer? {
+        let last = executionLeaves.last
+        return (last as? Functional)?.outputLayer ?? last
+    }
+
+    /// Leaf layers in execution order: nested Sequential models are opened up, so that the execution
+    /// plan sees the whole stack (a frozen prefix that needs no backward pass, fusions across models).
     public var executionLeaves: [Layer] {
         layers.flatMap { ($0 as? Sequential)?.executionLeaves ?? [$0] }
     }

@@ -30,9 +30,9 @@ public struct TrainingProgress {
 public protocol TrainingCheckpointer: AnyObject {
     /// Called once before the first epoch. Returns the saved state to continue from (after loading the
     /// saved weights into `model`), or nil to train from the first epoch.
-    func restore(into model: Sequential, setup: CompiledSetup) throws -> TrainingProgress?
+    func restore(into model: any Model, setup: CompiledSetup) throws -> TrainingProgress?
     /// Called after every finished epoch with the state to keep; the weights are read from `model`.
-    func save(_ progress: TrainingProgress, model: Sequential, setup: CompiledSetup) throws
+    func save(_ progress: TrainingProgress, model: any Model, setup: CompiledSetup) throws
 }
 
 /// How one `fit` call saves and resumes: the checkpointer, the shuffling stream it owns (arrays), and
@@ -44,12 +44,12 @@ struct Resumption {
 
     /// The model's random layers (Dropout, augmentation), in model order: their generators are part of
     /// the training state.
-    static func dropoutLayers(of model: Sequential) -> [RandomStateLayer] {
+    static func dropoutLayers(of model: any Model) -> [RandomStateLayer] {
         model.allLayers.compactMap { $0 as? RandomStateLayer }
     }
 
     /// Restores weights, optimizer state and random streams from the checkpoint, if there is one.
-    func restore(into model: Sequential, setup: CompiledSetup) throws -> TrainingProgress? {
+    func restore(into model: any Model, setup: CompiledSetup) throws -> TrainingProgress? {
         guard let checkpointer, let progress = try checkpointer.restore(into: model, setup: setup) else { return nil }
         guard let optimizer = setup.optimizer as? CheckpointableOptimizer else {
             throw ModelError("the optimizer \(setup.optimizer.typeName) cannot restore its state from a checkpoint")
@@ -66,7 +66,7 @@ struct Resumption {
     }
 
     /// Saves the state after `epoch` (0-based) finished.
-    func save(after epoch: Int, epochs: Int, history: History, model: Sequential, setup: CompiledSetup) throws {
+    func save(after epoch: Int, epochs: Int, history: History, model: any Model, setup: CompiledSetup) throws {
         guard let checkpointer else { return }
         guard let optimizer = setup.optimizer as? CheckpointableOptimizer else {
             throw ModelError("the optimizer \(setup.optimizer.typeName) cannot save its state in a checkpoint")

@@ -36,7 +36,7 @@ public struct TrainingMemoryEstimate {
     ///   - batchSize: samples in one batch (the batch size actually drawn, at most the sample count).
     ///   - sampleShape: one sample's shape, `(height, width, channels)` or `(features,)`.
     ///   - prefetchedBatches: batches a source prepares ahead of the one being trained on.
-    public init(model: Sequential, setup: CompiledSetup, batchSize: Int, sampleShape: [Int], prefetchedBatches: Int) throws {
+    public init(model: any Model, setup: CompiledSetup, batchSize: Int, sampleShape: [Int], prefetchedBatches: Int) throws {
         self.batchSize = batchSize
         self.sampleShape = sampleShape
         let float = 4
@@ -45,7 +45,7 @@ public struct TrainingMemoryEstimate {
         gradientBytes = trainable * float
         optimizerBytes = trainable * float * TrainingMemoryEstimate.slotsPerWeight(setup.optimizer)
 
-        let leaves = model.executionLeaves
+        let leaves = (model as? Sequential)?.executionLeaves ?? [model]
         let trainableIDs = Set(setup.trainableParameters.map(ObjectIdentifier.init))
         let firstTrainable = leaves.firstIndex { $0.weights.contains { trainableIDs.contains(ObjectIdentifier($0)) } }
         var shape: FeatureShape = sampleShape.map { $0 }
@@ -68,11 +68,8 @@ public struct TrainingMemoryEstimate {
     }
 
     static func slotsPerWeight(_ optimizer: Optimizer) -> Int {
-        switch optimizer {
-        case is Adam: return 2
-        case let sgd as SGD: return sgd.momentum == 0 ? 0 : 1
-        default: return 1
-        }
+        guard let optimizer = optimizer as? OptimizerBase else { return 1 }
+        return optimizer.keepsState ? optimizer.slotNames.count : 0
     }
 
     /// Per-sample elements a leaf keeps for backpropagation and needs while it runs.
@@ -141,7 +138,7 @@ extension Int {
     }
 }
 
-extension Sequential {
+extension Model {
     /// Refuses a run whose estimated memory exceeds the machine's physical memory; warns when it exceeds
     /// the memory available now. An estimate that cannot be made (a shape the model rejects) is skipped:
     /// the first batch then reports the real problem.

@@ -58,7 +58,7 @@ public final class CheckpointDirectory: TrainingCheckpointer {
 
     // MARK: Restoring
 
-    public func restore(into model: Sequential, setup: CompiledSetup) throws -> TrainingProgress? {
+    public func restore(into model: any Model, setup: CompiledSetup) throws -> TrainingProgress? {
         guard resume else { return nil }
         guard FileManager.default.fileExists(atPath: commitPath) else {
             announce("no checkpoint in '\(path)' yet: training from the first epoch\n")
@@ -134,7 +134,7 @@ public final class CheckpointDirectory: TrainingCheckpointer {
 
     // MARK: Saving
 
-    public func save(_ progress: TrainingProgress, model: Sequential, setup: CompiledSetup) throws {
+    public func save(_ progress: TrainingProgress, model: any Model, setup: CompiledSetup) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         let tag = String(format: "epoch%04d", progress.completedEpochs)
         let weightsFile = "weights-\(tag).h5", optimizerFile = "optimizer-\(tag).h5"

@@ -118,7 +118,7 @@ extension ApplicationLayerTests {
         let conv = try graph.apply(Conv2D(filters: 3, kernelSize: (3, 3), padding: .same), to: graph.input)
         let sum = try graph.apply(Add(), to: [conv, graph.input])
         try graph.apply(ActivationLayer(.relu), to: sum)
-        XCTAssertEqual(AddActivationFolding.find(in: graph.nodes), [2: 3])
+        XCTAssertEqual(AddActivationFolding.find(in: graph.planNodes), [2: 3])
         let x = fd.random([2, 4, 4, 3])
         let folded = try graph.forward(x, mode: .inference)
         let separate = try graph.forward(x, mode: ForwardMode(training: false, keepForBackward: true))

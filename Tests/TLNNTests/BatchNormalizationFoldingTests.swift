@@ -38,7 +38,7 @@ final class BatchNormalizationFoldingTests: XCTestCase {
 
     func testFindsConvolutionNormalizationActivationRuns() throws {
         let model = try makeBlock()
-        let runs = FoldableRun.find(in: model.nodes)
+        let runs = FoldableRun.find(in: model.planNodes)
         XCTAssertEqual(runs[1], FoldableRun(convolution: 1, normalization: 2, activation: 3))
         XCTAssertEqual(runs[4], FoldableRun(convolution: 4, normalization: 5, activation: 6))
         XCTAssertEqual(runs[7], FoldableRun(convolution: 7, normalization: 8, activation: nil))
@@ -64,7 +64,7 @@ final class BatchNormalizationFoldingTests: XCTestCase {
         var x = try model.apply(Conv2D(filters: 24, kernelSize: (3, 3), padding: .same, useBias: false, name: "conv"), to: model.input)
         x = try model.apply(BatchNormalization(name: "bn"), to: x)
         try model.apply(ActivationLayer(.relu6, name: "activation"), to: x)
-        XCTAssertEqual(FoldableRun.find(in: model.nodes)[1], FoldableRun(convolution: 1, normalization: 2, activation: 3))
+        XCTAssertEqual(FoldableRun.find(in: model.planNodes)[1], FoldableRun(convolution: 1, normalization: 2, activation: 3))
         let input = fd.random([2, 6, 6, 4], scale: 4)
         _ = try model.forward(input, mode: ForwardMode(training: false, keepForBackward: false))
         let bn = try XCTUnwrap(model.layer(named: "bn") as? BatchNormalization)

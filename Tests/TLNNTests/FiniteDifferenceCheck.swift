@@ -21,8 +21,8 @@ struct FiniteDifferenceCheck {
         let checked = layer.weights.filter { !frozen.contains(ObjectIdentifier($0)) }
         let output = try layer.forward(input, mode: mode)
         let r = random(output.shape)
-        for p in checked { p.gradient = Tensor(shape: p.shape) }
-        defer { for p in checked { p.gradient = nil } }
+        for p in checked { p.requiresGradient = true }
+        defer { for p in checked { p.requiresGradient = false } }
         let dx = try XCTUnwrap(try layer.backward(r, needsInputGradient: true), file: file, line: line)
         XCTAssertEqual(dx.shape, input.shape, file: file, line: line)
         let probe = ForwardMode(training: mode.training, keepForBackward: false, logitsOutput: mode.logitsOutput)

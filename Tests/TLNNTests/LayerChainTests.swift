@@ -12,12 +12,12 @@ final class LayerChainTests: XCTestCase {
         let model = try Sequential([conv, pool, Conv2D(filters: 8, kernelSize: (3, 3), padding: .same, activation: .relu),
                                     MaxPooling2D(poolSize: (2, 2)), Flatten(), Dense(units: 2)], inputShape: [26, 21, 32])
         let inference = ForwardMode.inference, kept = ForwardMode(training: true, keepForBackward: true)
-        XCTAssertTrue(LayerChain.canFuse(conv, pool, inference, inference))
-        XCTAssertFalse(LayerChain.canFuse(conv, pool, kept, inference))
-        XCTAssertFalse(LayerChain.canFuse(conv, pool, inference, kept))
-        XCTAssertFalse(LayerChain.canFuse(conv, MaxPooling2D(poolSize: (3, 3)), inference, inference))
-        XCTAssertFalse(LayerChain.canFuse(conv, MaxPooling2D(poolSize: (2, 2), padding: .same), inference, inference))
-        XCTAssertFalse(LayerChain.canFuse(Conv2D(filters: 4, kernelSize: (3, 3), activation: .tanh), pool, inference, inference))
+        XCTAssertTrue(ExecutionPlan.canFuse(conv, pool, inference, inference))
+        XCTAssertFalse(ExecutionPlan.canFuse(conv, pool, kept, inference))
+        XCTAssertFalse(ExecutionPlan.canFuse(conv, pool, inference, kept))
+        XCTAssertFalse(ExecutionPlan.canFuse(conv, MaxPooling2D(poolSize: (3, 3)), inference, inference))
+        XCTAssertFalse(ExecutionPlan.canFuse(conv, MaxPooling2D(poolSize: (2, 2), padding: .same), inference, inference))
+        XCTAssertFalse(ExecutionPlan.canFuse(Conv2D(filters: 4, kernelSize: (3, 3), activation: .tanh), pool, inference, inference))
 
         // Large enough for Winograd, so the pooling happens inside the convolution's kernel.
         let g = WindowGeometry(inputHeight: 26, inputWidth: 21, channels: 32, window: (3, 3), strides: (1, 1), padding: .same)

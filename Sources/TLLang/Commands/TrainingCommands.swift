@@ -125,6 +125,7 @@ extension Session {
             ParameterSpec("validation_steps", default: .none),
             ParameterSpec("checkpoint", default: .none), ParameterSpec("resume", default: false, kind: .bool),
             ParameterSpec("class_weight", default: .none), ParameterSpec("sample_weight", default: .none),
+            ParameterSpec("cache_frozen", default: true, kind: .bool),
         ], aliases: ["fit_generator"]) { session, args, interpreter in
             let model = try args.model("model")
             let checkpointer = try session.checkpointer(args, interpreter: interpreter)
@@ -147,7 +148,8 @@ extension Session {
                 history = try model.fit(source: object.batchSource, stepsPerEpoch: try args.optionalInt("steps_per_epoch"),
                                         epochs: try args.int("epochs"), validation: validation,
                                         validationSteps: try args.optionalInt("validation_steps"), progress: progress,
-                                        checkpointer: checkpointer, callbacks: callbacks, classWeight: try session.classWeight(args))
+                                        checkpointer: checkpointer, callbacks: callbacks, classWeight: try session.classWeight(args),
+                                        cacheFrozen: try args.bool("cache_frozen"))
             } else {
                 let x = try args.tensor("x")
                 guard !args["y"].isNone else {
@@ -159,7 +161,8 @@ extension Session {
                                         batchSize: try args.optionalInt("batch_size") ?? 32,
                                         validationData: validation, shuffle: try args.bool("shuffle"),
                                         progress: progress, checkpointer: checkpointer, callbacks: callbacks,
-                                        sampleWeight: training.weights, classWeight: try session.classWeight(args))
+                                        sampleWeight: training.weights, classWeight: try session.classWeight(args),
+                                        cacheFrozen: try args.bool("cache_frozen"))
             }
             interpreter.report?.addHistory(Dictionary(uniqueKeysWithValues: history.entries.map { ($0.0, $0.1) }))
             return .object(HistoryObject(history))
