@@ -2,7 +2,7 @@
 // tl: transfer learning on small image data sets. The folders show the layers of the house:
 // C shims, TLFileSystem -> TLTensor (kernels) -> TLArray (NumPy's arrays), TLNN (layers, models, optimizers)
 // -> TLData (images, flows)
-// -> TLFormats (HDF5, .pth, .npy) -> TLZoo (pretrained bases) -> TLPlot -> TLLang (the language)
+// -> TLFormats (HDF5, .npy; TLTorchWeights reads .pth into its weight arrays) -> TLZoo (pretrained bases) -> TLPlot -> TLLang (the language)
 // -> TLREPL, TLJupyter (front ends) -> tl.
 import PackageDescription
 
@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "TLArray", dependencies: ["TLTensor"]),
         .target(name: "TLData", dependencies: ["TLTensor", "CImageCodecs"]),
         .target(name: "TLFormats", dependencies: ["CHDF5", "CHDF5Support", "TLFileSystem"]),
-        .target(name: "TLTorchWeights"),
+        .target(name: "TLTorchWeights", dependencies: ["TLFormats"]),
         .target(name: "TLZoo", dependencies: ["TLNN", "TLData", "TLFormats", "TLTorchWeights"]),
         .target(name: "TLPlot", dependencies: ["TLFileSystem"]),
         // The language: TLScript is the engine-free core (lexer, parser, interpreter, reports),
@@ -68,9 +68,9 @@ let package = Package(
         .testTarget(name: "TLArrayTests", dependencies: ["TLArray", "TLTestSupport"]),
         .testTarget(name: "TLDataTests", dependencies: ["TLData", "TLTestSupport"]),
         .testTarget(name: "TLFormatsTests", dependencies: ["TLFormats", "TLTestSupport"]),
-        .testTarget(name: "TLZooTests", dependencies: ["TLZoo", "TLTestSupport"]),
+        .testTarget(name: "TLZooTests", dependencies: ["TLZoo", "TLFormats", "TLTestSupport"]),
         .testTarget(name: "TLPlotTests", dependencies: ["TLPlot", "TLTestSupport"]),
-        .testTarget(name: "TLTorchWeightsTests", dependencies: ["TLTorchWeights", "TLTestSupport"]),
+        .testTarget(name: "TLTorchWeightsTests", dependencies: ["TLTorchWeights", "TLFormats", "TLTestSupport"]),
         .testTarget(name: "TLScriptTests", dependencies: ["TLScript", "TLTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TLREPLTests", dependencies: ["TLREPL", "TLScript", "TLTestSupport"]),
         .testTarget(name: "TLLangTests", dependencies: ["TLLang", "TLTestSupport"]),
