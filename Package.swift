@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "TLData", dependencies: ["TLTensor", "CImageCodecs"]),
         .target(name: "TLFormats", dependencies: ["CHDF5", "CHDF5Support", "TLFileSystem"]),
         .target(name: "TLTorchWeights", dependencies: ["TLFormats"]),
-        .target(name: "TLZoo", dependencies: ["TLNN", "TLData", "TLFormats", "TLTorchWeights"]),
+        .target(name: "TLZoo", dependencies: ["TLNN", "TLData", "TLFormats", "TLTorchWeights", "CCrypto"]),
         .target(name: "TLPlot", dependencies: ["TLFileSystem"]),
         // The language: TLScript is the engine-free core (lexer, parser, interpreter, reports),
         // TLLang binds the engine's commands to it, TLREPL is the line-editing front end.
