@@ -1,8 +1,10 @@
 // swift-tools-version:6.0
 // tl: transfer learning on small image data sets. The folders show the layers of the house:
-// C shims, TLFileSystem -> TLTensor (kernels) -> TLArray (NumPy's arrays), TLNN (layers, models, optimizers)
+// C shims, TLFileSystem, TLJSON -> TLTensor (kernels) -> TLArray (NumPy's arrays), TLNN (layers, models, optimizers)
 // -> TLData (images, flows)
-// -> TLFormats (HDF5, .npy; TLTorchWeights reads .pth into its weight arrays) -> TLZoo (pretrained bases) -> TLPlot -> TLLang (the language)
+// -> TLFormats (HDF5, .npy; TLTorchWeights reads .pth into its weight arrays)
+// -> TLSaving (model files, weight files, training checkpoints: TLNN + TLFormats) -> TLZoo (pretrained bases)
+// -> TLPlot -> TLLang (the language)
 // -> TLREPL, TLJupyter (front ends) -> tl.
 import PackageDescription
 
@@ -36,27 +38,31 @@ let package = Package(
 
         // Writing files atomically (temporary name, fsync, rename), shared by every layer that writes.
         .target(name: "TLFileSystem"),
+        // A JSON value: Keras's layer configurations (TLNN, TLSaving) and the Jupyter protocol.
+        .target(name: "TLJSON"),
         // AVX-512 and AVX2+FMA kernels chosen at run time (function-level target attributes). Optimised in
         // debug builds too: the tests run them, and intrinsics at -O0 spill every register.
         .target(name: "CTensorKernels", cSettings: [.unsafeFlags(["-O2"])]),
         // Optimised in debug builds too, for the same reason: the tests run the portable path's SIMD8 loops
         // on every golden image, and generic SIMD arithmetic at -Onone is one call per lane.
         .target(name: "TLTensor", dependencies: ["COpenBLAS", "CTensorKernels"], swiftSettings: [.unsafeFlags(["-O"])]),
-        .target(name: "TLNN", dependencies: ["TLTensor"]),
+        .target(name: "TLNN", dependencies: ["TLTensor", "TLJSON"]),
         // NumPy's n-dimensional array (dtypes, views, broadcasting, printing) on TLTensor's strided kernels.
         .target(name: "TLArray", dependencies: ["TLTensor"]),
         .target(name: "TLData", dependencies: ["TLTensor", "CImageCodecs"]),
         .target(name: "TLFormats", dependencies: ["CHDF5", "CHDF5Support", "TLFileSystem"]),
         .target(name: "TLTorchWeights", dependencies: ["TLFormats"]),
-        .target(name: "TLZoo", dependencies: ["TLNN", "TLData", "TLFormats", "TLTorchWeights", "CCrypto"]),
+        // Saving and loading models, weights and training checkpoints; layers describe themselves (TLNN).
+        .target(name: "TLSaving", dependencies: ["TLTensor", "TLJSON", "TLNN", "TLFormats"]),
+        .target(name: "TLZoo", dependencies: ["TLNN", "TLData", "TLFormats", "TLTorchWeights", "TLSaving", "CCrypto"]),
         .target(name: "TLPlot", dependencies: ["TLFileSystem"]),
         // The language: TLScript is the engine-free core (lexer, parser, interpreter, reports),
         // TLLang binds the engine's commands to it, TLREPL is the line-editing front end.
         .target(name: "TLScript", dependencies: ["TLFileSystem"]),
-        .target(name: "TLLang", dependencies: ["TLScript", "TLZoo", "TLPlot", "TLArray"]),
+        .target(name: "TLLang", dependencies: ["TLScript", "TLZoo", "TLSaving", "TLPlot", "TLArray"]),
         .target(name: "TLREPL", dependencies: ["TLScript", "TLFileSystem", "CEditLine"]),
         // tl in Jupyter: the kernel (messaging protocol over ZeroMQ) and .ipynb notebooks.
-        .target(name: "TLJupyter", dependencies: ["TLLang", "TLScript", "TLREPL", "TLFileSystem", "CZeroMQ", "CCrypto"]),
+        .target(name: "TLJupyter", dependencies: ["TLLang", "TLScript", "TLREPL", "TLFileSystem", "TLJSON", "CZeroMQ", "CCrypto"]),
         .executableTarget(name: "tl", dependencies: [
             "TLLang", "TLREPL", "TLJupyter",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -68,7 +74,8 @@ let package = Package(
         .testTarget(name: "TLArrayTests", dependencies: ["TLArray", "TLTestSupport"]),
         .testTarget(name: "TLDataTests", dependencies: ["TLData", "TLTestSupport"]),
         .testTarget(name: "TLFormatsTests", dependencies: ["TLFormats", "TLTestSupport"]),
-        .testTarget(name: "TLZooTests", dependencies: ["TLZoo", "TLFormats", "TLTestSupport"]),
+        .testTarget(name: "TLSavingTests", dependencies: ["TLTensor", "TLJSON", "TLNN", "TLFormats", "TLSaving", "TLTestSupport"]),
+        .testTarget(name: "TLZooTests", dependencies: ["TLZoo", "TLSaving", "TLFormats", "TLTestSupport"]),
         .testTarget(name: "TLPlotTests", dependencies: ["TLPlot", "TLTestSupport"]),
         .testTarget(name: "TLTorchWeightsTests", dependencies: ["TLTorchWeights", "TLFormats", "TLTestSupport"]),
         .testTarget(name: "TLScriptTests", dependencies: ["TLScript", "TLTestSupport"], exclude: ["Fixtures"]),

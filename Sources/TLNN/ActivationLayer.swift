@@ -67,3 +67,21 @@ public final class ActivationLayer: Layer {
 
 extension ActivationLayer: ActivatedLayer {}
 extension DepthwiseConv2D: ActivatedLayer {}
+
+extension ActivationLayer: KerasConfigurable {
+    public static var kerasClassNames: [String] { ["Activation", "ReLU"] }
+    public var kerasConfig: KerasConfig {
+        typeName == "ReLU" ? ["max_value": activation == .relu6 ? 6.0 : nil] : ["activation": .string(activation.rawValue)]
+    }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        guard config.className == "ReLU" else {
+            self.init(try config.activation(), name: config.name)
+            return
+        }
+        let relu: ActivationLayer
+        do { relu = try .relu(maxValue: config["max_value"]?.doubleValue.map(Float.init), name: config.name) } catch {
+            throw ModelError("'\(config.source)': \(error)")
+        }
+        self.init(relu.activation, typeName: relu.typeName, name: config.name)
+    }
+}

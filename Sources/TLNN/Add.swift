@@ -53,3 +53,5 @@ public final class Add: MergeLayer {
 
     public func clearCache() { cachedInputCount = nil }
 }
+
+extension Add: NameOnlyConfigurable {}

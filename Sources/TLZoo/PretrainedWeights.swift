@@ -1,6 +1,7 @@
 import Foundation
 import TLFormats
 import TLNN
+import TLSaving
 
 /// A published weights file: where Keras keeps it and how to check it.
 public struct PublishedWeights: Sendable {
