@@ -78,10 +78,8 @@ extension ActivationLayer: KerasConfigurable {
             self.init(try config.activation(), name: config.name)
             return
         }
-        let relu: ActivationLayer
-        do { relu = try .relu(maxValue: config["max_value"]?.doubleValue.map(Float.init), name: config.name) } catch {
-            throw ModelError("'\(config.source)': \(error)")
-        }
+        let ceiling = config["max_value"]?.doubleValue.map(Float.init)
+        let relu = try Result { try Self.relu(maxValue: ceiling, name: config.name) }.mapError { ModelError("'\(config.source)': \($0)") }.get()
         self.init(relu.activation, typeName: relu.typeName, name: config.name)
     }
 }

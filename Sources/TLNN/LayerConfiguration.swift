@@ -113,10 +113,7 @@ public struct LayerConfiguration {
         guard let name = values["name"]?.stringValue, !name.isEmpty else {
             throw ModelError("'\(source)': a \(className) layer has no name in the model configuration; the file is damaged")
         }
-        self.className = className
-        self.name = name
-        self.values = values
-        self.source = source
+        (self.className, self.name, self.values, self.source) = (className, name, values, source)
     }
 
     public subscript(key: String) -> JSON? { values[key] }
@@ -172,12 +169,6 @@ public struct LayerConfiguration {
             throw failure("padding", "\"valid\" or \"same\"")
         }
         return padding
-    }
-
-    /// The descriptions of a model's layers.
-    public func list(_ key: String) throws -> [JSON] {
-        guard let items = values[key]?.arrayValue else { throw failure(key, "a list of layer descriptions") }
-        return items
     }
 
     public func shape(_ key: String, dropBatch: Bool) throws -> FeatureShape? {

@@ -237,8 +237,8 @@ extension Resizing: KerasConfigurable {
             : ["height": .int(height), "width": .int(width), "interpolation": "bilinear", "crop_to_aspect_ratio": .bool(cropToAspectRatio)]
     }
     public convenience init(kerasConfig config: LayerConfiguration) throws {
-        try self.init(height: try config.int("height"), width: try config.int("width"),
-                      cropToAspectRatio: config.className == "Resizing" && config.bool("crop_to_aspect_ratio", default: false),
-                      centerCrop: config.className == "CenterCrop", name: config.name)
+        let crop = config.className == "CenterCrop"
+        try self.init(height: try config.int("height"), width: try config.int("width"), cropToAspectRatio: !crop && config.bool("crop_to_aspect_ratio", default: false),
+                      centerCrop: crop, name: config.name)
     }
 }

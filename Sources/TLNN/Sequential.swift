@@ -144,7 +144,7 @@ extension Sequential: KerasConfigurable {
     /// Reads Keras 2's files too, which give the input shape as the first layer's `batch_input_shape`.
     public convenience init(kerasConfig config: LayerConfiguration) throws {
         var declared = try config.shape("build_input_shape", dropBatch: true)
-        let items = try config.list("layers")
+        guard let items = config["layers"]?.arrayValue else { throw config.failure("layers", "a list of layer descriptions") }
         if declared == nil, let first = items.first, first["class_name"]?.stringValue != "InputLayer",
            let batch = first["config"]?["batch_input_shape"] {
             declared = try config.shape(batch, key: "batch_input_shape", dropBatch: true)

@@ -4,14 +4,9 @@ import TLJSON
 
 /// A model's architecture as JSON, in the shape Keras gives `model_config`:
 /// `{"class_name": "Sequential", "config": {"name": ..., "layers": [{"class_name": "Dense", "config": {...}}]}}`.
-///
-/// Each layer describes itself (``KerasConfigurable``) and ``LayerRegistry`` finds a layer type by its
-/// class name. Sequential models (nested ones included, such as the VGG16 base) use Keras's key names, so
-/// a plain Keras 2 `Sequential` saved by `model.save("x.h5")` can be read too; graph models are recorded
-/// as their node list, tl's own form.
-///
-/// Every layer records its own `trainable` flag, so a fine-tuning setup (a frozen base with some layers
-/// unfrozen) comes back as it was saved.
+/// Each layer describes itself (``KerasConfigurable``, found by class name in ``LayerRegistry``) with
+/// Keras's key names, so a plain Keras 2 `Sequential` saved by `model.save("x.h5")` can be read too. Every
+/// layer records its `trainable` flag, so a fine-tuning setup comes back as it was saved.
 public enum ModelArchitecture {
     /// Builds the model a description records, with fresh weights and the recorded `trainable` flags.
     /// - Parameter source: the file the description came from, for messages.
