@@ -210,6 +210,29 @@ extension KerasConfig {
     }
 }
 
+/// Conv2D and SeparableConv2D, configured alike: filters, window, activation, bias.
+public protocol ConvolutionConfigurable: KerasConfigurable {
+    var filters: Int { get }
+    var kernelSize: (Int, Int) { get }
+    var strides: (Int, Int) { get }
+    var padding: Padding { get }
+    var activation: Activation { get }
+    var useBias: Bool { get }
+    init(filters: Int, kernelSize: (Int, Int), strides: (Int, Int), padding: Padding, activation: Activation, useBias: Bool, name: String?)
+}
+
+extension ConvolutionConfigurable {
+    public var kerasConfig: KerasConfig {
+        .window(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding, activation: activation, useBias: useBias)
+    }
+
+    public init(kerasConfig config: LayerConfiguration) throws {
+        let window = try config.window()
+        self.init(filters: try config.int("filters"), kernelSize: window.kernelSize, strides: window.strides, padding: window.padding,
+                  activation: window.activation, useBias: window.useBias, name: config.name)
+    }
+}
+
 extension LayerConfiguration {
     /// A convolution's window as ``Swift/Dictionary/window(filters:kernelSize:strides:padding:activation:useBias:)`` records it.
     func window() throws -> (kernelSize: (Int, Int), strides: (Int, Int), padding: Padding, activation: Activation, useBias: Bool) {

@@ -118,13 +118,4 @@ public final class SeparableConv2D: Layer, ActivatedLayer {
     }
 }
 
-extension SeparableConv2D: KerasConfigurable {
-    public var kerasConfig: KerasConfig {
-        .window(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding, activation: activation, useBias: useBias)
-    }
-    public convenience init(kerasConfig config: LayerConfiguration) throws {
-        let window = try config.window()
-        self.init(filters: try config.int("filters"), kernelSize: window.kernelSize, strides: window.strides, padding: window.padding,
-                  activation: window.activation, useBias: window.useBias, name: config.name)
-    }
-}
+extension SeparableConv2D: ConvolutionConfigurable {}
