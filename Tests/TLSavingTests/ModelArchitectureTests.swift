@@ -1,6 +1,6 @@
 import XCTest
 import Foundation
-import TLNN
+@testable import TLNN
 @testable import TLSaving
 
 /// Model descriptions are Keras's `model_config`: every layer type tl saves, written byte for byte as
@@ -129,6 +129,14 @@ final class ModelArchitectureTests: XCTestCase {
         XCTAssertEqual(graph.nodes.map(\.inputs), [[], [0], [1], [0, 2], [3, 1], [4], [5]])
         XCTAssertEqual(graph.nodes[2].training, false)
         XCTAssertEqual(graph.nodes.map(\.layer.trainable), [true, true, true, true, true, false, true])
+    }
+
+    /// The two models above hold every class the registry knows (Keras's alias `Model` aside), so a layer
+    /// type added to the registry is written and read here too.
+    func testFixturesHoldEveryRegisteredClass() throws {
+        let text = Self.everyLayerWritten + Self.graphWritten
+        let written = Set(text.components(separatedBy: #""class_name":""#).dropFirst().compactMap { $0.split(separator: "\"").first.map(String.init) })
+        XCTAssertEqual(written, Set(LayerRegistry.types.flatMap { $0.kerasClassNames }).subtracting(["Model"]))
     }
 
     func testRegistryFindsLayerTypesByKerasClassName() throws {
