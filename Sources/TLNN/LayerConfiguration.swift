@@ -14,7 +14,7 @@ extension JSON {
     public static func shape(_ shape: FeatureShape) -> JSON { .array(shape.map { $0.map(JSON.int) ?? .null }) }
 
     /// `[null, h, w, c]`, as Keras writes batch shapes: a leading null for the batch.
-    public static func batchShape(_ shape: FeatureShape) -> JSON { .array([.null] + shape.map { $0.map(JSON.int) ?? .null }) }
+    public static func batchShape(_ shape: FeatureShape) -> JSON { .shape([nil] + shape) }
 }
 
 /// Keras's `get_config()` of one layer: its parameters by Keras's key names.
