@@ -1,11 +1,13 @@
 /// One weight tensor as stored in a weight file: its name, its shape (outermost first) and its values
-/// in row-major (C) order, the order NumPy and Keras use. Keras kernels are laid out
-/// `(kh, kw, in, out)` for Conv2D and `(in, out)` for Dense.
-public struct WeightArray: Equatable {
-    /// The name the file gives the weight: for legacy files the `weight_names` entry (a path inside the
-    /// layer group such as `block1_conv1/kernel` or `block1_conv1_W_1:0`); for Keras 3 files the index
-    /// of the variable under `vars` (`"0"`, `"1"`, ...).
+/// as `Float` in row-major (C) order, the order NumPy, Keras and PyTorch's contiguous tensors use, whatever
+/// the storage's type and strides were in the file. Keras kernels are laid out `(kh, kw, in, out)` for
+/// Conv2D and `(in, out)` for Dense; PyTorch's `(out, in, kh, kw)` and `(out, in)`.
+public struct WeightArray: Equatable, Sendable {
+    /// The name the file gives the weight: for legacy Keras files the `weight_names` entry (a path inside
+    /// the layer group such as `block1_conv1/kernel` or `block1_conv1_W_1:0`); for Keras 3 files the index
+    /// of the variable under `vars` (`"0"`, `"1"`, ...); for PyTorch the state_dict key (`_conv_stem.weight`).
     public var name: String
+    /// The sizes, outermost first; empty for a scalar (0-d) tensor.
     public var shape: [Int]
     public var values: [Float]
 

@@ -67,3 +67,19 @@ public final class ActivationLayer: Layer {
 
 extension ActivationLayer: ActivatedLayer {}
 extension DepthwiseConv2D: ActivatedLayer {}
+
+extension ActivationLayer: KerasConfigurable {
+    public static var kerasClassNames: [String] { ["Activation", "ReLU"] }
+    public var kerasConfig: KerasConfig {
+        typeName == "ReLU" ? ["max_value": activation == .relu6 ? 6.0 : nil] : ["activation": .string(activation.rawValue)]
+    }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        guard config.className == "ReLU" else {
+            self.init(try config.activation(), name: config.name)
+            return
+        }
+        let ceiling = config["max_value"]?.doubleValue.map(Float.init)
+        let relu = try Result { try Self.relu(maxValue: ceiling, name: config.name) }.mapError { ModelError("'\(config.source)': \($0)") }.get()
+        self.init(relu.activation, typeName: relu.typeName, name: config.name)
+    }
+}

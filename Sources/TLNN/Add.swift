@@ -51,3 +51,5 @@ public final class Add: MergeLayer {
 
     public func clearCache() { cachedInputCount = nil }
 }
+
+extension Add: NameOnlyConfigurable {}

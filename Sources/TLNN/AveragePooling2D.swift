@@ -48,3 +48,11 @@ public final class AveragePooling2D: Layer {
 
     public func clearCache() { cachedInputShape = nil }
 }
+
+extension AveragePooling2D: KerasConfigurable {
+    public var kerasConfig: KerasConfig { .poolingWindow(size: poolSize, strides: strides, padding: padding) }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        let window = try config.poolingWindow()
+        self.init(poolSize: window.size, strides: window.strides, padding: window.padding, name: config.name)
+    }
+}

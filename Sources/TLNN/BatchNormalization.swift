@@ -146,3 +146,11 @@ public final class BatchNormalization: Layer {
 
     public func clearCache() { cache = nil }
 }
+
+extension BatchNormalization: KerasConfigurable {
+    public var kerasConfig: KerasConfig { ["momentum": .number(momentum), "epsilon": .number(epsilon), "scale": .bool(scale)] }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        self.init(momentum: Float(try config.double("momentum", default: 0.99)), epsilon: Float(try config.double("epsilon", default: 1e-3)),
+                  scale: config.bool("scale", default: true), name: config.name)
+    }
+}

@@ -65,3 +65,7 @@ public final class Concatenate: MergeLayer {
 
     public func clearCache() { cachedChannels = nil }
 }
+
+extension Concatenate: NameOnlyConfigurable {
+    public var kerasConfig: KerasConfig { ["axis": -1] }
+}

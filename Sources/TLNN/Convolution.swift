@@ -49,3 +49,5 @@ public final class Conv2D: Layer {
                           biasGradient: &biasGradient, computeInputGradient: computeInputGradient)
     }
 }
+
+extension Conv2D: ConvolutionConfigurable {}

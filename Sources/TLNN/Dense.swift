@@ -72,3 +72,10 @@ public final class Dense: Layer {
 
     public func clearCache() { tape.clear() }
 }
+
+extension Dense: KerasConfigurable {
+    public var kerasConfig: KerasConfig { ["units": .int(units), "activation": .string(activation.rawValue), "use_bias": .bool(useBias)] }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        self.init(units: try config.int("units"), activation: try config.activation(), useBias: config.bool("use_bias", default: true), name: config.name)
+    }
+}

@@ -53,3 +53,12 @@ public final class DepthwiseConv2D: Layer {
                           biasGradient: &biasGradient, computeInputGradient: computeInputGradient)
     }
 }
+
+extension DepthwiseConv2D: KerasConfigurable {
+    public var kerasConfig: KerasConfig { .window(kernelSize: kernelSize, strides: strides, padding: padding, activation: activation, useBias: useBias) }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        let window = try config.window()
+        self.init(kernelSize: window.kernelSize, strides: window.strides, padding: window.padding, activation: window.activation,
+                  useBias: window.useBias, name: config.name)
+    }
+}

@@ -44,3 +44,10 @@ public final class Dropout: RandomStateLayer {
         set { generator = RandomGenerator(seed: newValue) }
     }
 }
+
+extension Dropout: KerasConfigurable {
+    public var kerasConfig: KerasConfig { ["rate": .number(rate)] }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        self.init(rate: Float(try config.double("rate")), name: config.name)
+    }
+}

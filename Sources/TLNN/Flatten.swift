@@ -57,3 +57,15 @@ public final class InputLayer: Layer {
 
     public func clearCache() {}
 }
+
+extension Flatten: NameOnlyConfigurable {}
+
+extension InputLayer: KerasConfigurable {
+    public var kerasConfig: KerasConfig { ["batch_input_shape": .batchShape(shape)] }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        guard let shape = try config.shape("batch_input_shape", dropBatch: true) else {
+            throw ModelError("'\(config.source)': InputLayer '\(config.name)' has no batch_input_shape")
+        }
+        self.init(shape: shape, name: config.name)
+    }
+}

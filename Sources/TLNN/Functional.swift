@@ -176,3 +176,44 @@ public final class Functional: Model {
         execution.clear()
     }
 }
+
+/// A graph model is recorded as its node list (`nodes`: each layer with the indices of the nodes it
+/// takes), which is tl's own form: Keras's `inbound_nodes` are not read.
+extension Functional: KerasConfigurable {
+    public static var kerasClassNames: [String] { ["Functional", "Model"] }
+    public var kerasClassName: String { "Functional" }
+    public var kerasConfig: KerasConfig {
+        get throws {
+            let described = try nodes.dropFirst().map { node -> KerasConfig in
+                var entry: KerasConfig = ["layer": try LayerRegistry.describe(node.layer), "inputs": .array(node.inputs.map { .int($0) })]
+                if let training = node.training { entry["training"] = .bool(training) }
+                return entry
+            }
+            return ["type_name": .string(typeName), "input_shape": .shape(inputShape), "input_name": .string(nodes[0].layer.name),
+                    "nodes": .array(described.map { .object($0) })]
+        }
+    }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        let (source, name) = (config.source, config.name)
+        guard let nodes = config["nodes"]?.arrayValue else {
+            throw ModelError("'\(source)': graph model '\(name)' is described the way Keras does (inbound_nodes), which tl does not read; tl reads Sequential models from Keras files. Rebuild the model in a script and load its weights with load_weights(model, \"\(source)\").")
+        }
+        guard let inputShape = try config.shape("input_shape", dropBatch: false) else {
+            throw ModelError("'\(source)': graph model '\(name)' has no input_shape; the file is damaged")
+        }
+        self.init(inputShape: inputShape, inputName: config.string("input_name"), name: name, typeName: config.string("type_name") ?? "Model")
+        var outputs = [input]
+        for (index, node) in nodes.enumerated() {
+            guard let description = node["layer"], let inputs = node["inputs"]?.intArray, !inputs.isEmpty,
+                  inputs.allSatisfy({ $0 >= 0 && $0 < outputs.count }) else {
+                throw ModelError("'\(source)': node \(index + 1) of graph model '\(name)' is malformed (it needs a layer and the indices of earlier nodes it takes); the file is damaged")
+            }
+            let layer = try config.layer(description)
+            if let merge = layer as? MergeLayer {
+                outputs.append(try apply(merge, to: inputs.map { outputs[$0] }))
+            } else {
+                outputs.append(try apply(layer, to: outputs[inputs[0]], training: node["training"]?.boolValue))
+            }
+        }
+    }
+}

@@ -208,3 +208,45 @@ public final class RandomTranslation: RandomAffineLayer {
         return .translation(dx: dx, dy: dy)
     }
 }
+
+extension RandomAffineLayer {
+    /// What the three geometric layers record alike: how pixels outside the image are filled and sampled.
+    var fillConfig: KerasConfig {
+        ["fill_mode": .string(fillMode.rawValue), "interpolation": nearest ? "nearest" : "bilinear", "fill_value": .number(fillValue)]
+    }
+}
+
+extension LayerConfiguration {
+    /// A geometric layer's fill mode, interpolation and fill value, with Keras's defaults.
+    func fill() throws -> (mode: String, interpolation: String, value: Float) {
+        (string("fill_mode") ?? "reflect", string("interpolation") ?? "bilinear", Float(try double("fill_value", default: 0)))
+    }
+}
+
+extension RandomRotation: KerasConfigurable {
+    public var kerasConfig: KerasConfig { fillConfig.merging(["factor": .pair((lower, upper))]) { $1 } }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        let factor = try config.range("factor"), fill = try config.fill()
+        try self.init(lower: factor.0, upper: factor.1, fillMode: fill.mode, interpolation: fill.interpolation, fillValue: fill.value,
+                      name: config.name)
+    }
+}
+
+extension RandomZoom: KerasConfigurable {
+    public var kerasConfig: KerasConfig { fillConfig.merging(["height_factor": .pair(heightRange), "width_factor": widthRange.map { .pair($0) } ?? nil]) { $1 } }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        let width = config["width_factor"] == nil || config["width_factor"] == .null ? nil : try config.range("width_factor")
+        let fill = try config.fill()
+        try self.init(height: try config.range("height_factor"), width: width, fillMode: fill.mode, interpolation: fill.interpolation,
+                      fillValue: fill.value, name: config.name)
+    }
+}
+
+extension RandomTranslation: KerasConfigurable {
+    public var kerasConfig: KerasConfig { fillConfig.merging(["height_factor": .pair(heightRange), "width_factor": .pair(widthRange)]) { $1 } }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        let fill = try config.fill()
+        try self.init(height: try config.range("height_factor"), width: try config.range("width_factor"), fillMode: fill.mode,
+                      interpolation: fill.interpolation, fillValue: fill.value, name: config.name)
+    }
+}

@@ -115,3 +115,20 @@ public final class GlobalMaxPooling2D: Layer {
 
     public func clearCache() { cachedArgmax = nil; cachedInputShape = nil }
 }
+
+extension MaxPooling2D: KerasConfigurable {
+    public var kerasConfig: KerasConfig { .poolingWindow(size: poolSize, strides: strides, padding: padding) }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        let window = try config.poolingWindow()
+        self.init(poolSize: window.size, strides: window.strides, padding: window.padding, name: config.name)
+    }
+}
+
+extension GlobalAveragePooling2D: KerasConfigurable {
+    public var kerasConfig: KerasConfig { keepDimensions ? ["keepdims": true] : [:] }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        self.init(keepDimensions: config.bool("keepdims", default: false), name: config.name)
+    }
+}
+
+extension GlobalMaxPooling2D: NameOnlyConfigurable {}

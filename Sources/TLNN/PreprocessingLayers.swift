@@ -209,3 +209,34 @@ enum ImageResampling {
         return out
     }
 }
+
+extension Rescaling: KerasConfigurable {
+    public var kerasConfig: KerasConfig { ["scale": .number(scale), "offset": .number(offset)] }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        self.init(scale: Float(try config.double("scale")), offset: Float(try config.double("offset", default: 0)), name: config.name)
+    }
+}
+
+/// Normalization keeps its statistics in its config (`mean`, `variance`), so an adapted layer loads as it was saved.
+extension Normalization: KerasConfigurable {
+    public var kerasConfig: KerasConfig {
+        guard let mean, let variance else { return ["axis": -1] }
+        return ["axis": -1, "mean": .array(mean.map { .number($0) }), "variance": .array(variance.map { .number($0) })]
+    }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        self.init(mean: config["mean"]?.floatArray, variance: config["variance"]?.floatArray, name: config.name)
+    }
+}
+
+extension Resizing: KerasConfigurable {
+    public static var kerasClassNames: [String] { ["Resizing", "CenterCrop"] }
+    public var kerasConfig: KerasConfig {
+        centerCrop ? ["height": .int(height), "width": .int(width)]
+            : ["height": .int(height), "width": .int(width), "interpolation": "bilinear", "crop_to_aspect_ratio": .bool(cropToAspectRatio)]
+    }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        let crop = config.className == "CenterCrop"
+        try self.init(height: try config.int("height"), width: try config.int("width"), cropToAspectRatio: !crop && config.bool("crop_to_aspect_ratio", default: false),
+                      centerCrop: crop, name: config.name)
+    }
+}

@@ -157,3 +157,27 @@ public final class RandomBrightness: RandomImageLayer {
         return y
     }
 }
+
+extension RandomFlip: KerasConfigurable {
+    public var kerasConfig: KerasConfig { ["mode": .string(horizontal && vertical ? "horizontal_and_vertical" : horizontal ? "horizontal" : "vertical")] }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        try self.init(mode: config.string("mode") ?? "horizontal_and_vertical", name: config.name)
+    }
+}
+
+extension RandomContrast: KerasConfigurable {
+    public var kerasConfig: KerasConfig { ["factor": .pair((lower, upper))] }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        let factor = try config.range("factor", symmetric: false)
+        try self.init(lower: factor.0, upper: factor.1, name: config.name)
+    }
+}
+
+extension RandomBrightness: KerasConfigurable {
+    public var kerasConfig: KerasConfig { ["factor": .pair((lower, upper)), "value_range": .pair(valueRange)] }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        let factor = try config.range("factor")
+        let bounds = config["value_range"]?.floatArray.flatMap { $0.isEmpty ? nil : $0 } ?? [0, 255]
+        try self.init(lower: factor.0, upper: factor.1, valueRange: (bounds[0], bounds[bounds.count - 1]), name: config.name)
+    }
+}

@@ -42,3 +42,13 @@ public final class Reshape: Layer {
 
     public func clearCache() { cachedInputShape = nil }
 }
+
+extension Reshape: KerasConfigurable {
+    public var kerasConfig: KerasConfig { ["target_shape": .array(targetShape.map { .int($0) })] }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        guard let target = config["target_shape"]?.intArray, target.allSatisfy({ $0 > 0 }) else {
+            throw ModelError("'\(config.source)': 'target_shape' of layer '\(config.name)' (Reshape) must be a list of positive sizes")
+        }
+        self.init(targetShape: target, name: config.name)
+    }
+}

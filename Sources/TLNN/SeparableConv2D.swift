@@ -105,3 +105,5 @@ public final class SeparableConv2D: Layer, ActivatedLayer, WindowedLayer {
         cachedIntermediate = nil
     }
 }
+
+extension SeparableConv2D: ConvolutionConfigurable {}

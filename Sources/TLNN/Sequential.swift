@@ -139,3 +139,25 @@ public final class Sequential: Model {
         allLayers.dropFirst().first { $0.name == name }
     }
 }
+
+extension Sequential: KerasConfigurable {
+    public var kerasClassName: String { "Sequential" }
+    public var kerasConfig: KerasConfig {
+        get throws {
+            var config: KerasConfig = ["type_name": .string(typeName), "layers": .array(try layers.map(LayerRegistry.describe))]
+            if let declaredInputShape { config["build_input_shape"] = .batchShape(declaredInputShape) }
+            return config
+        }
+    }
+    /// Reads Keras 2's files too, which give the input shape as the first layer's `batch_input_shape`.
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        var declared = try config.shape("build_input_shape", dropBatch: true)
+        guard let items = config["layers"]?.arrayValue else { throw config.failure("layers", "a list of layer descriptions") }
+        if declared == nil, let first = items.first, first["class_name"]?.stringValue != "InputLayer",
+           let batch = first["config"]?["batch_input_shape"] {
+            declared = try config.shape(batch, key: "batch_input_shape", dropBatch: true)
+        }
+        self.init(name: config.name, typeName: config.string("type_name") ?? "Sequential", inputShape: declared)
+        for item in items { try add(try config.layer(item)) }
+    }
+}

@@ -48,3 +48,14 @@ public final class ZeroPadding2D: Layer {
 
     public func clearCache() { cachedInputShape = nil }
 }
+
+extension ZeroPadding2D: KerasConfigurable {
+    public var kerasConfig: KerasConfig { ["padding": [.pair((top, bottom)), .pair((left, right))]] }
+    public convenience init(kerasConfig config: LayerConfiguration) throws {
+        guard let sides = config["padding"]?.arrayValue?.compactMap(\.intArray), sides.count == 2,
+              sides.allSatisfy({ $0.count == 2 && $0.allSatisfy { $0 >= 0 } }) else {
+            throw ModelError("'\(config.source)': 'padding' of layer '\(config.name)' (ZeroPadding2D) must be ((top, bottom), (left, right)), got \(config["padding"].map { "\($0)" } ?? "nothing")")
+        }
+        self.init(top: sides[0][0], bottom: sides[0][1], left: sides[1][0], right: sides[1][1], name: config.name)
+    }
+}

@@ -1,3 +1,5 @@
+import TLFormats
+
 /// The pre-1.6 `torch.save` format, one stream of five parts:
 /// 1. a pickled magic number (0x1950a86a20f9469cfc6c), 2. the pickled protocol version (1001),
 /// 3. pickled system info (byte order, type sizes), 4. the pickled state_dict whose storages are
@@ -8,7 +10,7 @@ enum LegacyCheckpoint {
     static let magic: [UInt8] = [0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]
     static let protocolVersion = 1001
 
-    static func read(bytes: [UInt8], path: String) throws -> [TorchTensor] {
+    static func read(bytes: [UInt8], path: String) throws -> [WeightArray] {
         var reader = ByteReader(bytes: bytes, path: path, context: "the magic number")
         var plain = PickleMachine(path: path) { _ in
             throw TorchCheckpointError.malformed(path: path, reason: "a storage appears outside the state_dict")

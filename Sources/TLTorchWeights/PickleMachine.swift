@@ -30,9 +30,15 @@ struct PickleMachine {
         }
     }
 
+    /// One opcode: a literal pushed, a container built or filled, or the machine's own bookkeeping
+    /// (protocol, marks, memo, globals and the calls of the known constructors).
     private mutating func execute(_ opcode: PickleOpcode, reader: inout ByteReader) throws {
+        if let value = try literal(opcode, reader: &reader) {
+            stack.append(value)
+            return
+        }
+        if try buildContainer(opcode) { return }
         switch opcode {
-        case .stop: break
         case .proto:
             let version = try reader.readByte()
             guard version <= 5 else { throw malformed("pickle protocol \(version) is newer than 5") }
@@ -41,52 +47,6 @@ struct PickleMachine {
         case .pop: _ = try pop()
         case .popMark: _ = try popToMark()
         case .dup: stack.append(try top())
-        case .none: stack.append(.none)
-        case .newTrue: stack.append(.bool(true))
-        case .newFalse: stack.append(.bool(false))
-        case .binInt: stack.append(.int(Int(try reader.readLittleEndian(Int32.self))))
-        case .binInt1: stack.append(.int(Int(try reader.readByte())))
-        case .binInt2: stack.append(.int(Int(try reader.readLittleEndian(UInt16.self))))
-        case .long1: stack.append(Self.long(try reader.read(Int(try reader.readByte()))))
-        case .long4: stack.append(Self.long(try reader.read(try length(Int(try reader.readLittleEndian(Int32.self))))))
-        case .binFloat:
-            stack.append(.float(Double(bitPattern: UInt64(bigEndian: try reader.readLittleEndian(UInt64.self)))))
-        case .binUnicode: stack.append(.string(try text(&reader, Int(try reader.readLittleEndian(UInt32.self)))))
-        case .binUnicode8: stack.append(.string(try text(&reader, try length(Int(try reader.readLittleEndian(Int64.self))))))
-        case .shortBinUnicode, .shortBinString: stack.append(.string(try text(&reader, Int(try reader.readByte()))))
-        case .binString: stack.append(.string(try text(&reader, try length(Int(try reader.readLittleEndian(Int32.self))))))
-        case .shortBinBytes: stack.append(.bytes(Array(try reader.read(Int(try reader.readByte())))))
-        case .binBytes: stack.append(.bytes(Array(try reader.read(Int(try reader.readLittleEndian(UInt32.self))))))
-        case .binBytes8: stack.append(.bytes(Array(try reader.read(try length(Int(try reader.readLittleEndian(Int64.self)))))))
-        case .emptyTuple: stack.append(.tuple([]))
-        case .tuple1, .tuple2, .tuple3:
-            let count = Int(opcode.rawValue - PickleOpcode.tuple1.rawValue) + 1
-            guard stack.count >= count else { throw malformed("a tuple of \(count) needs \(count) items on the stack") }
-            let items = Array(stack.suffix(count))
-            stack.removeLast(count)
-            stack.append(.tuple(items))
-        case .tuple: stack.append(.tuple(try popToMark()))
-        case .emptyList: stack.append(.list(PickleList()))
-        case .list: stack.append(.list(PickleList(try popToMark())))
-        case .emptySet: stack.append(.list(PickleList()))
-        case .frozenSet: stack.append(.list(PickleList(try popToMark())))
-        case .append:
-            let item = try pop()
-            try list(top()).items.append(item)
-        case .appends, .addItems:
-            let items = try popToMark()
-            try list(top()).items.append(contentsOf: items)
-        case .emptyDict: stack.append(.dict(PickleDict()))
-        case .dict:
-            let dict = PickleDict()
-            try setItems(try popToMark(), in: dict)
-            stack.append(.dict(dict))
-        case .setItem:
-            let value = try pop(), key = try pop()
-            try dictionary(top()).set(key, value)
-        case .setItems:
-            let items = try popToMark()
-            try setItems(items, in: try dictionary(top()))
         case .binPut: memo[Int(try reader.readByte())] = try top()
         case .longBinPut: memo[Int(try reader.readLittleEndian(UInt32.self))] = try top()
         case .memoize: memo[memo.count] = try top()
@@ -115,7 +75,66 @@ struct PickleMachine {
             }
         case .binPersistentID:
             stack.append(try persistentLoad(try pop()))
+        default: break   // STOP ends `load` before it gets here; literals and containers are done above.
         }
+    }
+
+    /// The value a literal opcode pushes (None, booleans, integers, floats, strings, bytes); nil for other opcodes.
+    private func literal(_ opcode: PickleOpcode, reader: inout ByteReader) throws -> PickleValue? {
+        switch opcode {
+        case .none: return PickleValue.none
+        case .newTrue: return .bool(true)
+        case .newFalse: return .bool(false)
+        case .binInt: return .int(Int(try reader.readLittleEndian(Int32.self)))
+        case .binInt1: return .int(Int(try reader.readByte()))
+        case .binInt2: return .int(Int(try reader.readLittleEndian(UInt16.self)))
+        case .long1: return Self.long(try reader.read(Int(try reader.readByte())))
+        case .long4: return Self.long(try reader.read(try length(Int(try reader.readLittleEndian(Int32.self)))))
+        case .binFloat: return .float(Double(bitPattern: UInt64(bigEndian: try reader.readLittleEndian(UInt64.self))))
+        case .binUnicode: return .string(try text(&reader, Int(try reader.readLittleEndian(UInt32.self))))
+        case .binUnicode8: return .string(try text(&reader, try length(Int(try reader.readLittleEndian(Int64.self)))))
+        case .shortBinUnicode, .shortBinString: return .string(try text(&reader, Int(try reader.readByte())))
+        case .binString: return .string(try text(&reader, try length(Int(try reader.readLittleEndian(Int32.self)))))
+        case .shortBinBytes: return .bytes(Array(try reader.read(Int(try reader.readByte()))))
+        case .binBytes: return .bytes(Array(try reader.read(Int(try reader.readLittleEndian(UInt32.self)))))
+        case .binBytes8: return .bytes(Array(try reader.read(try length(Int(try reader.readLittleEndian(Int64.self))))))
+        default: return nil
+        }
+    }
+
+    /// Builds or fills a tuple, list, set or dict; false for opcodes that are not about containers.
+    private mutating func buildContainer(_ opcode: PickleOpcode) throws -> Bool {
+        switch opcode {
+        case .emptyTuple: stack.append(.tuple([]))
+        case .tuple1, .tuple2, .tuple3:
+            let count = Int(opcode.rawValue - PickleOpcode.tuple1.rawValue) + 1
+            guard stack.count >= count else { throw malformed("a tuple of \(count) needs \(count) items on the stack") }
+            let items = Array(stack.suffix(count))
+            stack.removeLast(count)
+            stack.append(.tuple(items))
+        case .tuple: stack.append(.tuple(try popToMark()))
+        case .emptyList, .emptySet: stack.append(.list(PickleList()))
+        case .list, .frozenSet: stack.append(.list(PickleList(try popToMark())))
+        case .append:
+            let item = try pop()
+            try list(top()).items.append(item)
+        case .appends, .addItems:
+            let items = try popToMark()
+            try list(top()).items.append(contentsOf: items)
+        case .emptyDict: stack.append(.dict(PickleDict()))
+        case .dict:
+            let dict = PickleDict()
+            try setItems(try popToMark(), in: dict)
+            stack.append(.dict(dict))
+        case .setItem:
+            let value = try pop(), key = try pop()
+            try dictionary(top()).set(key, value)
+        case .setItems:
+            let items = try popToMark()
+            try setItems(items, in: try dictionary(top()))
+        default: return false
+        }
+        return true
     }
 
     // MARK: - Stack helpers

@@ -1,11 +1,13 @@
-/// Turns an unpickled state_dict into ``TorchTensor``s, reading each storage once.
+import TLFormats
+
+/// Turns an unpickled state_dict into ``WeightArray``s, reading each storage once.
 enum StateDict {
     /// - Parameter record: the raw bytes of the storage record a reference names.
     static func tensors(in object: PickleValue, path: String,
-                        record: (TorchStorageReference) throws -> ArraySlice<UInt8>) throws -> [TorchTensor] {
+                        record: (TorchStorageReference) throws -> ArraySlice<UInt8>) throws -> [WeightArray] {
         let entries = try stateDictEntries(object, path: path)
         var decoded: [String: [Float]] = [:]
-        var tensors: [TorchTensor] = []
+        var tensors: [WeightArray] = []
         for (key, value) in entries {
             guard case let .string(name) = key, case let .tensor(recipe) = value else { continue }
             let storage = recipe.storage
@@ -18,7 +20,7 @@ enum StateDict {
                 decoded[storage.key] = storage.type.decode(bytes)
             }
             let values = try gather(recipe, from: decoded[storage.key]!, name: name, path: path)
-            tensors.append(TorchTensor(name: name, shape: recipe.shape, values: values))
+            tensors.append(WeightArray(name: name, shape: recipe.shape, values: values))
         }
         guard !tensors.isEmpty else {
             throw TorchCheckpointError.unsupported(path: path, reason: "it holds no tensors; save a model's state_dict()")

@@ -1,4 +1,5 @@
 import Foundation
+import TLFormats
 
 /// Reads PyTorch checkpoints (`.pth`, `.pt`) without Python or PyTorch.
 ///
@@ -13,7 +14,7 @@ public enum TorchCheckpoint {
     /// A file holding a dict that wraps the state_dict under `"state_dict"` or `"model"` (a common
     /// training-checkpoint layout) is unwrapped. Entries that are not tensors are skipped.
     /// - Throws: ``TorchCheckpointError`` naming the file and what to do.
-    public static func read(path: String) throws -> [TorchTensor] {
+    public static func read(path: String) throws -> [WeightArray] {
         let bytes: [UInt8]
         do {
             bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe))
@@ -24,7 +25,7 @@ public enum TorchCheckpoint {
     }
 
     /// Like ``read(path:)`` for a checkpoint already in memory; `path` names it in errors.
-    public static func read(bytes: [UInt8], path: String) throws -> [TorchTensor] {
+    public static func read(bytes: [UInt8], path: String) throws -> [WeightArray] {
         guard bytes.count >= 4 else {
             throw TorchCheckpointError.notACheckpoint(path: path, reason: "it holds only \(bytes.count) bytes")
         }

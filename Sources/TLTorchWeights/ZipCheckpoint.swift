@@ -1,7 +1,9 @@
+import TLFormats
+
 /// The zip `torch.save` format (PyTorch 1.6+): `ROOT/data.pkl` holds the state_dict pickle whose
 /// persistent ids `("storage", storage_type, key, location, numel)` name entries `ROOT/data/KEY`.
 enum ZipCheckpoint {
-    static func read(bytes: [UInt8], path: String) throws -> [TorchTensor] {
+    static func read(bytes: [UInt8], path: String) throws -> [WeightArray] {
         let archive = try ZipArchive(bytes: bytes, path: path)
         guard let pickleEntry = archive.entries.first(where: { $0.name == "data.pkl" || $0.name.hasSuffix("/data.pkl") }) else {
             throw TorchCheckpointError.notACheckpoint(path: path, reason: "it is a zip archive without data.pkl")

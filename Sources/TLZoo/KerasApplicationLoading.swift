@@ -2,6 +2,7 @@ import Foundation
 import TLTensor
 import TLNN
 import TLFormats
+import TLSaving
 
 extension KerasApplication {
     /// `ResNet50(weights=..., ...)` and the others: builds the base and loads its weights as Keras does.

@@ -1,6 +1,7 @@
 import Foundation
 import TLFormats
 import TLNN
+import TLSaving
 
 /// A published weights file: where Keras keeps it and how to check it.
 public struct PublishedWeights: Sendable {
@@ -99,7 +100,7 @@ public struct WeightsResolver {
         let progress = TransferProgress(activity: "downloading", completed: "downloaded",
                                         subject: URL(fileURLWithPath: url).lastPathComponent,
                                         expectedBytes: remoteSize(of: url)) { TransferProgress.fileSize(destination) }
-        try progress.run { try runCurl(url: url, destination: destination) }
+        try progress.run { try runProgram("curl", ["-fsSL", "--connect-timeout", "15", "-o", destination, url]) }
     }
 
     /// The size the server announces (`Content-Length` of a HEAD request, after redirects), if any.
@@ -119,20 +120,6 @@ public struct WeightsResolver {
             return Int64(parts[1].trimmingCharacters(in: .whitespaces))
         }
         return lengths.last
-    }
-
-    private static func runCurl(url: String, destination: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-fsSL", "--connect-timeout", "15", "-o", destination, url]
-        let errors = Pipe()
-        process.standardError = errors
-        do { try process.run() } catch { throw ZooError("curl could not be started: \(error)") }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let text = String(data: errors.fileHandleForReading.readDataToEndOfFile(), encoding: .utf8) ?? ""
-            throw ZooError("curl exited with status \(process.terminationStatus): \(text.trimmingCharacters(in: .whitespacesAndNewlines))")
-        }
     }
 }
 

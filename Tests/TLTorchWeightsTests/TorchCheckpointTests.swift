@@ -1,5 +1,6 @@
 import XCTest
 @testable import TLTorchWeights
+import TLFormats
 
 final class TorchCheckpointTests: XCTestCase {
     private var folder = ""
@@ -11,7 +12,7 @@ final class TorchCheckpointTests: XCTestCase {
         addTeardownBlock { try? FileManager.default.removeItem(atPath: created) }
     }
 
-    private func assertExpectedTensors(_ tensors: [TorchTensor], file: StaticString = #filePath, line: UInt = #line) {
+    private func assertExpectedTensors(_ tensors: [WeightArray], file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(tensors.map(\.name), CheckpointFixtures.expected.map(\.name), file: file, line: line)
         for (tensor, expected) in zip(tensors, CheckpointFixtures.expected) {
             XCTAssertEqual(tensor.shape, expected.shape, tensor.name, file: file, line: line)

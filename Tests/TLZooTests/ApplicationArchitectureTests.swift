@@ -2,6 +2,7 @@ import XCTest
 import TLTensor
 import TLNN
 import TLTestSupport
+import TLSaving
 @testable import TLZoo
 
 /// The six keras.applications bases are built as tf-keras 2.x builds them: layer by layer (names, class,
@@ -118,14 +119,41 @@ extension ApplicationArchitectureTests {
         for (key, make) in Self.builders where key != "vgg19" {
             LayerNames.reset()
             let model = try make(ApplicationOptions(includeTop: key == "mobilenet", inputShape: key == "mobilenet" ? [128, 128, 3] : nil))
-            let description = try ModelArchitecture.describe(model)
-            let json = try JSONSerialization.data(withJSONObject: description)
-            let decoded = try XCTUnwrap(try JSONSerialization.jsonObject(with: json) as? [String: Any])
-            let rebuilt = try ModelArchitecture.build(decoded, source: "\(key).json")
+            let json = try ModelArchitecture.json(try LayerRegistry.describe(model))
+            let rebuilt = try ModelArchitecture.build(try XCTUnwrap(ModelArchitecture.parse(json: json)), source: "\(key).json")
             XCTAssertEqual(try rows(of: rebuilt), try rows(of: model), key)
             XCTAssertEqual(rebuilt.weights.map(\.shape), model.weights.map(\.shape), key)
             let scales = { (graph: Layer) in (graph as! Functional).nodes.map { ($0.layer as? BatchNormalization)?.scale } }
             XCTAssertEqual(scales(rebuilt), scales(model), key)
         }
+    }
+
+    /// The bases' `model_config` is written byte for byte as before layers described themselves: SHA-256
+    /// of the JSON tl wrote at commit a9cd236 (from the two switches in ModelArchitecture).
+    func testBaseDescriptionsAreWrittenAsBefore() throws {
+        let expected: [(key: String, top: String, avg: String)] = [
+            ("vgg19", "ae2ea2475f645eb84e406f7a1949959580339ae1c990bbe7c2e62088373b0707", "a6cdc7f02d5995aaf996c5ff0c94234b895443ee39d4b6a59337da0c9caa2fb2"),
+            ("resnet50", "a9c4f43783ea657038d3c8fe4385ffe6c20158cb3f4bb61867ac54d538d02102", "7b73a6e4a58e1a23048907bbbf55a340904da30d06bb57b85b366af3aa82bd0e"),
+            ("mobilenet", "add2f2b6f8b805d98464a93f580ccbf8c7e7196222e841904c0ef31f34fb9b25", "396ff4c23d7d3666efb6c08d0d198366136a3a788a9c2ac81b20c23d747834d7"),
+            ("mobilenetv2", "01ee8e15979e41d10b4fcb99c13de67aba1cc3160a2cd0f5a123a85fef5428f3", "7212839c00163231623ef170829dc79c9b0fea79ab3817bf88e4af7967fdef2e"),
+            ("inceptionv3", "1c061f510c0ed9f5a8b97413d29eeedae03e0aee81c4709d9fdfdc48cccaa5d6", "f1f3f2dab7cafd923b74cfb74d4a5bc1564087bba3de9004f5f5188fa86d4eeb"),
+            ("xception", "05898277fae7158194792d65ac6cb9a524364f30e24decbdf0d1bfc00ae373f4", "d8fb435fff95876f4b80ea21540d5d26fdd94b8535bfb4bb01cce1119057eadc"),
+        ]
+        func digest(_ model: Layer) throws -> String {
+            Checksum.sha256(Data(try ModelArchitecture.json(try LayerRegistry.describe(model)).utf8))
+        }
+        for (key, make) in Self.builders {
+            let hashes = try XCTUnwrap(expected.first { $0.key == key })
+            LayerNames.reset()
+            XCTAssertEqual(try digest(try make(ApplicationOptions(includeTop: true))), hashes.top, key)
+            LayerNames.reset()
+            XCTAssertEqual(try digest(try make(ApplicationOptions(includeTop: false, pooling: .avg))), hashes.avg, key)
+        }
+        LayerNames.reset()
+        XCTAssertEqual(try digest(try VGG16.make(includeTop: false, inputShape: [150, 150, 3])),
+                       "9d729bf6ad4ce37b2fcaeec35b44e73ed9d19e584486280b708be251ef212208")
+        LayerNames.reset()
+        XCTAssertEqual(try digest(try EfficientNetLite.make(.lite0, includeTop: true)),
+                       "9ec6bd977faa520d63a5a8e62fe2aa54285b41f378491c50b36f69de98c485bf")
     }
 }

@@ -3,6 +3,7 @@ import XCTest
 import TLTensor
 import TLNN
 import TLTestSupport
+import TLSaving
 @testable import TLZoo
 
 /// Each base computes what tf-keras computes with the same weights (a formula both sides evaluate; batch

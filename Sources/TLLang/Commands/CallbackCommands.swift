@@ -2,6 +2,7 @@ import Foundation
 import TLNN
 import TLZoo
 import TLScript
+import TLSaving
 
 /// A Keras callback made in a script (`EarlyStopping(...)`), for `fit(callbacks=[...])`.
 final class CallbackObject: HostObject {

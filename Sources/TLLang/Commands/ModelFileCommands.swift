@@ -2,6 +2,7 @@ import Foundation
 import TLNN
 import TLZoo
 import TLScript
+import TLSaving
 
 extension Session {
     /// `save_model` / `load_model`: a whole model (architecture, weights, compile settings) in one file.

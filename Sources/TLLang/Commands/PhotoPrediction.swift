@@ -3,6 +3,7 @@ import TLTensor
 import TLNN
 import TLData
 import TLZoo
+import TLSaving
 
 /// Predicting on photo files, the step after training: `model.predict(["a.jpg", "folder"])` and
 /// `tl predict MODEL.h5 PHOTOS...`. Files are read as `image_dataset_from_directory` reads them

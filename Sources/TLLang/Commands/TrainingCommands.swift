@@ -3,6 +3,7 @@ import TLTensor
 import TLNN
 import TLZoo
 import TLScript
+import TLSaving
 
 /// A script object that can feed `fit`, `evaluate` and `predict` batch by batch (a directory flow).
 protocol BatchSourceObject: HostObject {

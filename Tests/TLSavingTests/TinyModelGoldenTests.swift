@@ -3,7 +3,7 @@ import TLTensor
 import TLNN
 import TLFormats
 import TLTestSupport
-@testable import TLZoo
+@testable import TLSaving
 
 /// The manifest's tiny model: inference from both weight layouts, one RMSprop step, a 3-epoch fit.
 final class TinyModelGoldenTests: XCTestCase {

@@ -70,10 +70,10 @@ public final class CheckpointDirectory: TrainingCheckpointer {
             let firstDifference = modelShapes.indices.first { $0 < record.weightShapes.count && modelShapes[$0] != record.weightShapes[$0] }
                 .map { "weight \($0) is \(KerasWeights.shapeText(modelShapes[$0])) in the model, \(KerasWeights.shapeText(record.weightShapes[$0])) in the checkpoint" }
                 ?? "the model has \(modelShapes.count) weight tensors, the checkpoint \(record.weightShapes.count)"
-            throw ZooError("cannot resume from '\(commitPath)': it was saved for another architecture (\(firstDifference)). Resume with the model that made it, or use another checkpoint folder.")
+            throw SavingError("cannot resume from '\(commitPath)': it was saved for another architecture (\(firstDifference)). Resume with the model that made it, or use another checkpoint folder.")
         }
         guard record.trainableWeightCount == setup.trainableParameters.count else {
-            throw ZooError("cannot resume from '\(commitPath)': it was saved while \(record.trainableWeightCount) weight tensors were trainable, the model compiled now trains \(setup.trainableParameters.count). Freeze the same layers as in the interrupted run before compile().")
+            throw SavingError("cannot resume from '\(commitPath)': it was saved while \(record.trainableWeightCount) weight tensors were trainable, the model compiled now trains \(setup.trainableParameters.count). Freeze the same layers as in the interrupted run before compile().")
         }
         let folder = path as NSString
         try KerasWeights.load(into: model, path: folder.appendingPathComponent(record.weightsFile))
@@ -91,14 +91,14 @@ public final class CheckpointDirectory: TrainingCheckpointer {
 
     private func state(_ text: String) throws -> UInt64 {
         guard let value = UInt64(text) else {
-            throw ZooError("'\(commitPath)' holds the random state '\(text)', which is not a 64-bit number; the file was edited or damaged. Delete the folder to start over.")
+            throw SavingError("'\(commitPath)' holds the random state '\(text)', which is not a 64-bit number; the file was edited or damaged. Delete the folder to start over.")
         }
         return value
     }
 
     func readRecord() throws -> Record {
         guard let data = FileManager.default.contents(atPath: commitPath) else {
-            throw ZooError("cannot read '\(commitPath)': check that the checkpoint folder is readable")
+            throw SavingError("cannot read '\(commitPath)': check that the checkpoint folder is readable")
         }
         let record: Record
         do {
@@ -106,10 +106,10 @@ public final class CheckpointDirectory: TrainingCheckpointer {
             decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             record = try decoder.decode(Record.self, from: data)
         } catch {
-            throw ZooError("'\(commitPath)' is not a tl training checkpoint (\(error.localizedDescription)). Delete it, or point checkpoint= at another folder.")
+            throw SavingError("'\(commitPath)' is not a tl training checkpoint (\(error.localizedDescription)). Delete it, or point checkpoint= at another folder.")
         }
         guard record.format == Self.formatName, record.version == 1 else {
-            throw ZooError("'\(commitPath)' is a checkpoint of format '\(record.format)' version \(record.version); this tl reads '\(Self.formatName)' version 1")
+            throw SavingError("'\(commitPath)' is a checkpoint of format '\(record.format)' version \(record.version); this tl reads '\(Self.formatName)' version 1")
         }
         return record
     }
@@ -123,7 +123,7 @@ public final class CheckpointDirectory: TrainingCheckpointer {
                 // Legacy names look like "velocity/p3:0": the trainable weight's index is after the 'p'.
                 let leaf = weight.name.split(separator: "/").last.map(String.init) ?? weight.name
                 guard leaf.hasPrefix("p"), let index = Int(leaf.dropFirst().prefix { $0.isNumber }), index < parameterCount else {
-                    throw ZooError("'\(file)' holds optimizer state '\(weight.name)' that names no trainable weight of this model; delete the checkpoint folder to start over")
+                    throw SavingError("'\(file)' holds optimizer state '\(weight.name)' that names no trainable weight of this model; delete the checkpoint folder to start over")
                 }
                 values[index] = weight.values
             }

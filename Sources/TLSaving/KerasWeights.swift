@@ -7,10 +7,7 @@ import TLFormats
 public enum KerasWeights {
     /// Keras 3's group name for a layer class: `Conv2D` -> `conv2d`, `MaxPooling2D` -> `max_pooling2d`.
     public static func snakeCaseClassName(_ typeName: String) -> String {
-        switch typeName {
-        case "Model": return "functional"
-        default: break
-        }
+        if typeName == "Model" { return "functional" }
         var out = ""
         let chars = Array(typeName)
         for (i, ch) in chars.enumerated() {
@@ -26,11 +23,15 @@ public enum KerasWeights {
     }
 
     /// The layers that own weights, with their Keras 3 class-order paths (`conv2d`, `conv2d_1`,
-    /// `functional/conv2d`), in model order.
-    static func keras3Paths(of model: Layer, prefix: String = "") -> [(path: String, layer: Layer)] {
+    /// `functional/conv2d`), in model order. A leaf layer is taken as a model of one layer.
+    static func keras3Paths(of model: Layer) -> [(path: String, layer: Layer)] {
+        keras3Paths(of: model.sublayers.isEmpty ? [model] : model.sublayers, prefix: "")
+    }
+
+    private static func keras3Paths(of layers: [Layer], prefix: String) -> [(path: String, layer: Layer)] {
         var counts: [String: Int] = [:]
         var out: [(String, Layer)] = []
-        for layer in model.sublayers {
+        for layer in layers {
             let base = snakeCaseClassName(layer.typeName)
             let n = counts[base, default: 0]
             counts[base] = n + 1
@@ -38,7 +39,7 @@ public enum KerasWeights {
             if layer.sublayers.isEmpty {
                 if !layer.weights.isEmpty { out.append((path, layer)) }
             } else {
-                out += keras3Paths(of: layer, prefix: path + "/")
+                out += keras3Paths(of: layer.sublayers, prefix: path + "/")
             }
         }
         return out
@@ -54,7 +55,7 @@ public enum KerasWeights {
     /// ResNet50 files: `res2a_branch2a` -> `conv2_block1_1_conv`).
     public static func load(into model: Layer, path: String, byName: Bool = false, renaming: [String: String] = [:]) throws {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw ZooError("weights file '\(path)' does not exist")
+            throw SavingError("weights file '\(path)' does not exist")
         }
         let file = try KerasWeightFile.read(path: path)
         var assignments: [(Parameter, WeightArray, String)] = []
@@ -72,7 +73,7 @@ public enum KerasWeights {
                 guard fileLayers.count == modelLayers.count else {
                     let firstMismatch = zip(modelLayers, fileLayers).first { $0.name != $1.layerName }.map { "'\($0.0.name)' (file: '\($0.1.layerName)')" }
                         ?? (modelLayers.count > fileLayers.count ? "'\(modelLayers[fileLayers.count].name)' (not in the file)" : "none: the file has extra layers from '\(fileLayers[modelLayers.count].layerName)' on")
-                    throw ZooError("""
+                    throw SavingError("""
                         cannot load '\(path)' into model '\(model.name)': the file holds \(fileLayers.count) layers with weights, \
                         the model has \(modelLayers.count). First model layer that does not match: \(firstMismatch). \
                         Is this the weights file of another architecture? (by_name=true matches layers by name instead.)
@@ -81,17 +82,17 @@ public enum KerasWeights {
                 for (layer, group) in zip(modelLayers, fileLayers) { try pair(layer, group, path: path, into: &assignments) }
             }
         case .keras3:
-            let paths = keras3Paths(of: model.sublayers.isEmpty ? wrap(model) : model)
+            let paths = keras3Paths(of: model)
             let groups = file.layers.filter { !$0.weights.isEmpty }
             for (layerPath, layer) in paths {
                 guard let group = groups.first(where: { $0.layerName == layerPath }) else {
-                    throw ZooError("cannot load '\(path)' into model '\(model.name)': layer '\(layer.name)' (\(layer.typeName)) expects weights at 'layers/\(layerPath)', which the file does not have. The file has: \(groups.map(\.layerName).joined(separator: ", ")).")
+                    throw SavingError("cannot load '\(path)' into model '\(model.name)': layer '\(layer.name)' (\(layer.typeName)) expects weights at 'layers/\(layerPath)', which the file does not have. The file has: \(groups.map(\.layerName).joined(separator: ", ")).")
                 }
                 try pair(layer, group, path: path, into: &assignments)
             }
             if groups.count > paths.count {
                 let extra = groups.map(\.layerName).filter { name in !paths.contains { $0.path == name } }
-                throw ZooError("cannot load '\(path)' into model '\(model.name)': the file has weights for layers the model lacks: \(extra.joined(separator: ", "))")
+                throw SavingError("cannot load '\(path)' into model '\(model.name)': the file has weights for layers the model lacks: \(extra.joined(separator: ", "))")
             }
         }
         for (parameter, weight, _) in assignments {
@@ -99,39 +100,21 @@ public enum KerasWeights {
         }
     }
 
-    /// A leaf layer viewed as a one-layer model, so the same matching code serves both.
-    private static func wrap(_ layer: Layer) -> Layer {
-        final class Wrapper: Layer {
-            var name: String
-            let typeName = "Wrapper"
-            var trainable = true
-            let inner: Layer
-            init(_ inner: Layer) { self.inner = inner; name = inner.name }
-            var weights: [Parameter] { inner.weights }
-            var sublayers: [Layer] { [inner] }
-            func outputShape(for inputShape: FeatureShape) throws -> FeatureShape { inputShape }
-            func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor { x }
-            func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? { nil }
-            func clearCache() {}
-        }
-        return Wrapper(layer)
-    }
-
     private static func pair(_ layer: Layer, _ group: LayerWeightGroup, path: String,
                              into assignments: inout [(Parameter, WeightArray, String)]) throws {
         let parameters = layer.weights
         guard layer.isBuilt else {
-            throw ZooError("layer '\(layer.name)' has no weights yet (its input shape is unknown): build the model (give input_shape=) before loading '\(path)'")
+            throw SavingError("layer '\(layer.name)' has no weights yet (its input shape is unknown): build the model (give input_shape=) before loading '\(path)'")
         }
         guard parameters.count == group.weights.count else {
-            throw ZooError("cannot load '\(path)': layer '\(layer.name)' (\(layer.typeName)) has \(parameters.count) weights, the file's layer '\(group.layerName)' has \(group.weights.count)")
+            throw SavingError("cannot load '\(path)': layer '\(layer.name)' (\(layer.typeName)) has \(parameters.count) weights, the file's layer '\(group.layerName)' has \(group.weights.count)")
         }
         for (i, (parameter, weight)) in zip(parameters, group.weights).enumerated() where parameter.shape != weight.shape {
-            throw ZooError("cannot load '\(path)': layer '\(layer.name)' weight \(i) (\(parameter.name)) has shape \(shapeText(parameter.shape)) in the model but \(shapeText(weight.shape)) in the file (layer '\(group.layerName)', '\(weight.name)')")
+            throw SavingError("cannot load '\(path)': layer '\(layer.name)' weight \(i) (\(parameter.name)) has shape \(shapeText(parameter.shape)) in the model but \(shapeText(weight.shape)) in the file (layer '\(group.layerName)', '\(weight.name)')")
         }
         for (parameter, weight) in zip(parameters, group.weights) {
             if let bad = weight.values.firstIndex(where: { !$0.isFinite }) {
-                throw ZooError("cannot load '\(path)': weight '\(weight.name)' of layer '\(group.layerName)' holds a non-finite value (\(weight.values[bad]) at index \(bad))")
+                throw SavingError("cannot load '\(path)': weight '\(weight.name)' of layer '\(group.layerName)' holds a non-finite value (\(weight.values[bad]) at index \(bad))")
             }
             assignments.append((parameter, weight, group.layerName))
         }
@@ -162,7 +145,7 @@ public enum KerasWeights {
                 })
             }
         case .keras3:
-            return keras3Paths(of: model.sublayers.isEmpty ? wrap(model) : model).map { path, layer in
+            return keras3Paths(of: model).map { path, layer in
                 LayerWeightGroup(layerName: path, weights: layer.weights.map { array($0, name: $0.name) })
             }
         }
@@ -176,7 +159,7 @@ public enum KerasWeights {
         } else if path.hasSuffix(".h5") || path.hasSuffix(".hdf5") {
             try KerasWeightFile.writeLegacy(path: path, layers: groups(of: model, layout: .legacy))
         } else {
-            throw ZooError("cannot tell the weights format from '\(path)': name it NAME.weights.h5 (Keras 3) or NAME.h5 (Keras 2 legacy)")
+            throw SavingError("cannot tell the weights format from '\(path)': name it NAME.weights.h5 (Keras 3) or NAME.h5 (Keras 2 legacy)")
         }
     }
 }

@@ -17,10 +17,9 @@ public enum ModelFile {
     /// `compiled` is the setup of a graph model trained through a Sequential holding it.
     public static func save(_ model: Layer, path: String, compiled: CompiledSetup? = nil) throws {
         guard path.hasSuffix(".h5") || path.hasSuffix(".hdf5") else {
-            throw ZooError("save_model writes Keras's HDF5 model file: name it NAME.h5 (got '\(path)')")
+            throw SavingError("save_model writes Keras's HDF5 model file: name it NAME.h5 (got '\(path)')")
         }
-        let architecture = try ModelArchitecture.describe(model)
-        let modelConfig = try json(architecture)
+        let modelConfig = try ModelArchitecture.json(try LayerRegistry.describe(model))
         let trainingConfig = try (compiled ?? (model as? Sequential)?.compiled).map { try json(describe($0)) }
         let groups = KerasWeights.groups(of: model, layout: .legacy)
         try writeAtomically(to: path) { temporaryPath in
@@ -45,24 +44,24 @@ public enum ModelFile {
     /// A graph model is compiled through the Sequential `graphTrainer` gives for it (none: left uncompiled).
     public static func load(path: String, graphTrainer: (Functional) -> Sequential? = { _ in nil }) throws -> Layer {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw ZooError("model file '\(path)' does not exist")
+            throw SavingError("model file '\(path)' does not exist")
         }
         let file = try HDF5File.open(path)
         let root = try file.root()
         guard root.hasAttribute("model_config") else {
-            throw ZooError("'\(path)' holds weights but no model architecture (no 'model_config' attribute): build the model in the script and call load_weights(model, \"\(path)\") instead")
+            throw SavingError("'\(path)' holds weights but no model architecture (no 'model_config' attribute): build the model in the script and call load_weights(model, \"\(path)\") instead")
         }
         let configText = try root.stringAttribute("model_config")
         let trainingText = root.hasAttribute("training_config") ? try root.stringAttribute("training_config") : nil
         try file.close()
-        guard let description = try? JSONSerialization.jsonObject(with: Data(configText.utf8)) as? [String: Any] else {
-            throw ZooError("'\(path)': its 'model_config' attribute is not valid JSON; the file is damaged. Save the model again.")
+        guard let description = ModelArchitecture.parse(json: configText) else {
+            throw SavingError("'\(path)': its 'model_config' attribute is not valid JSON; the file is damaged. Save the model again.")
         }
         let model = try ModelArchitecture.build(description, source: path)
         try KerasWeights.load(into: model, path: path)
         if let trainingText, let sequential = (model as? Sequential) ?? (model as? Functional).flatMap(graphTrainer) {
             guard let training = try? JSONSerialization.jsonObject(with: Data(trainingText.utf8)) as? [String: Any] else {
-                throw ZooError("'\(path)': its 'training_config' attribute is not valid JSON; the file is damaged. Save the model again.")
+                throw SavingError("'\(path)': its 'training_config' attribute is not valid JSON; the file is damaged. Save the model again.")
             }
             try compile(sequential, training, source: path)
         }
@@ -98,15 +97,15 @@ public enum ModelFile {
         case "SGD": optimizer = SGD(learningRate: number("learning_rate", 0.01), momentum: number("momentum", 0), nesterov: config["nesterov"] as? Bool ?? false)
         case "Adam": optimizer = Adam(learningRate: number("learning_rate", 0.001), beta1: number("beta_1", 0.9), beta2: number("beta_2", 0.999), epsilon: number("epsilon", 1e-7))
         case let other:
-            throw ZooError("'\(source)': the model was compiled with optimizer \(other), which tl does not have (it has RMSprop, SGD, Adam); compile it again after loading")
+            throw SavingError("'\(source)': the model was compiled with optimizer \(other), which tl does not have (it has RMSprop, SGD, Adam); compile it again after loading")
         }
         let lossName = training["loss"] as? String ?? ""
         guard let loss = Loss(kerasName: lossName) else {
-            throw ZooError("'\(source)': the model was compiled with loss '\(lossName)', which tl does not have; compile it again after loading")
+            throw SavingError("'\(source)': the model was compiled with loss '\(lossName)', which tl does not have; compile it again after loading")
         }
         let metrics = try (training["metrics"] as? [Any] ?? []).map { saved in
             guard let metric = MetricDefinition(savedForm: saved) else {
-                throw ZooError("'\(source)': the model was compiled with metric \(saved), which tl does not have; compile it again after loading")
+                throw SavingError("'\(source)': the model was compiled with metric \(saved), which tl does not have; compile it again after loading")
             }
             return metric
         }
@@ -116,10 +115,7 @@ public enum ModelFile {
                                                    labelSmoothing: Float((lossOptions["label_smoothing"] as? NSNumber)?.doubleValue ?? 0)))
     }
 
-    // MARK: Writing
-
     private static func json(_ object: [String: Any]) throws -> String {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        return String(decoding: data, as: UTF8.self)
+        String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
     }
 }

@@ -1,0 +1,48 @@
+import Foundation
+import TLNN
+import TLJSON
+
+/// A model's architecture as JSON, in the shape Keras gives `model_config`:
+/// `{"class_name": "Sequential", "config": {"name": ..., "layers": [{"class_name": "Dense", "config": {...}}]}}`.
+/// Each layer describes itself (``KerasConfigurable``, found by class name in ``LayerRegistry``) with
+/// Keras's key names, so a plain Keras 2 `Sequential` saved by `model.save("x.h5")` can be read too. Every
+/// layer records its `trainable` flag, so a fine-tuning setup comes back as it was saved.
+public enum ModelArchitecture {
+    /// Builds the model a description records, with fresh weights and the recorded `trainable` flags.
+    /// - Parameter source: the file the description came from, for messages.
+    public static func build(_ description: JSON, source: String) throws -> Layer {
+        let layer = try LayerRegistry.make(description, source: source)
+        applyTrainable(description, to: layer)
+        return layer
+    }
+
+    /// Sets each layer's recorded flag, containers before their layers (setting a container's flag
+    /// sets its layers' flags, which the layers' own records then refine).
+    private static func applyTrainable(_ description: JSON, to layer: Layer) {
+        let config = description["config"]
+        if let flag = config?["trainable"]?.boolValue { layer.trainable = flag }
+        let children: [JSON]
+        if let layers = config?["layers"]?.arrayValue { children = layers }
+        else if let nodes = config?["nodes"]?.arrayValue { children = nodes.compactMap { $0["layer"] } }
+        else { return }
+        var sublayers = layer.sublayers
+        if layer is Functional { sublayers.removeFirst() }   // the graph's input node is not described
+        for (child, sublayer) in zip(children, sublayers) { applyTrainable(child, to: sublayer) }
+    }
+
+    // MARK: JSON
+
+    /// The description as `model_config` stores it: keys sorted, numbers and escapes as Foundation's
+    /// JSONSerialization wrote them before (the same bytes: tests hold them).
+    public static func json(_ description: JSON) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(description), as: UTF8.self)
+    }
+
+    /// Reads `model_config`; nil when the text is not a JSON object.
+    public static func parse(json text: String) -> JSON? {
+        guard let value = try? JSONDecoder().decode(JSON.self, from: Data(text.utf8)), value.objectValue != nil else { return nil }
+        return value
+    }
+}
