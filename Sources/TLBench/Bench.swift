@@ -32,7 +32,10 @@ struct ClassifierBench: ParsableCommand {
     @Option(help: "Samples per epoch.") var samples = 2000
 
     func run() throws {
-        GlobalRandom.seed(1)
+        try RandomSource.with(RandomSource(seed: 1)) { try measure() }
+    }
+
+    private func measure() throws {
         var rng = RandomGenerator(seed: 2)
         var x = Tensor(shape: [samples, 8192])
         for i in 0..<x.count { x.scalars[i] = rng.uniform(0, 1) }

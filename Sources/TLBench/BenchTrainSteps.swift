@@ -19,7 +19,10 @@ struct TrainStepsBench: ParsableCommand {
     @Option(help: "Timed steps per method.") var steps = 10
 
     func run() throws {
-        GlobalRandom.seed(1)
+        try RandomSource.with(RandomSource(seed: 1)) { try measure() }
+    }
+
+    private func measure() throws {
         let base = try VGG16.load(weights: weights == "imagenet" ? .imagenet : .file(weights), includeTop: false,
                                   inputShape: [150, 150, 3])
         let model = try Sequential([base, Flatten(), Dense(units: 256, activation: .relu), Dense(units: 1, activation: .sigmoid)],

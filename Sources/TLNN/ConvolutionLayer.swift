@@ -68,7 +68,7 @@ extension ConvolutionLayer {
     public func build(inputShape: FeatureShape) throws {
         guard kernel == nil else { return }
         let channels = try knownChannels(of: inputShape)
-        var rng = GlobalRandom.makeGenerator()
+        var rng = RandomSource.current.makeGenerator()
         let shape = kernelShape(channels: channels)
         kernel = Parameter(name: kernelName, value: try Initializers.glorotUniform(shape: shape, generator: &rng))
         if useBias { bias = Parameter(name: "bias", value: .zeros([try outputChannels(for: inputShape) ?? channels])) }

@@ -29,7 +29,7 @@ public final class Dense: Layer {
         guard let last = inputShape.last, let inputs = last else {
             throw ModelError("layer '\(name)' (Dense) needs the size of its input's last axis; got \(describeShape(inputShape)). Add a Flatten layer or give input_shape.")
         }
-        var rng = GlobalRandom.makeGenerator()
+        var rng = RandomSource.current.makeGenerator()
         kernel = Parameter(name: "kernel", value: try Initializers.glorotUniform(shape: [inputs, units], generator: &rng))
         if useBias { bias = Parameter(name: "bias", value: .zeros([units])) }
     }

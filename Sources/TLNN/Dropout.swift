@@ -14,7 +14,7 @@ public final class Dropout: RandomStateLayer {
     public init(rate: Float, seed: UInt64? = nil, name: String? = nil) {
         self.rate = rate
         self.name = name ?? LayerNames.next("dropout")
-        generator = seed.map(RandomGenerator.init(seed:)) ?? GlobalRandom.makeGenerator()
+        generator = seed.map(RandomGenerator.init(seed:)) ?? RandomSource.current.makeGenerator()
     }
 
     public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape { inputShape }

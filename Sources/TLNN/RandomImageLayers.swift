@@ -23,7 +23,7 @@ public class RandomImageLayer: RandomPreprocessingLayer {
 
     init(seed: UInt64?, name: String) {
         self.name = name
-        generator = seed.map(RandomGenerator.init(seed:)) ?? GlobalRandom.makeGenerator()
+        generator = seed.map(RandomGenerator.init(seed:)) ?? RandomSource.current.makeGenerator()
     }
 
     public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape {

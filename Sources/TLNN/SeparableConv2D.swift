@@ -45,7 +45,7 @@ public final class SeparableConv2D: Layer, ActivatedLayer, WindowedLayer {
     public func build(inputShape: FeatureShape) throws {
         guard depthwiseKernel == nil else { return }
         let channels = try knownChannels(of: inputShape)
-        var rng = GlobalRandom.makeGenerator()
+        var rng = RandomSource.current.makeGenerator()
         depthwiseKernel = Parameter(name: "depthwise_kernel", value: try Initializers.glorotUniform(
             shape: [kernelSize.0, kernelSize.1, channels, 1], generator: &rng))
         pointwiseKernel = Parameter(name: "pointwise_kernel", value: try Initializers.glorotUniform(

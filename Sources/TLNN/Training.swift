@@ -122,7 +122,7 @@ extension Model {
         if let sampleWeight, sampleWeight.count != n {
             throw ModelError("sample_weight has \(sampleWeight.count) weights but x has \(n) samples; they must match")
         }
-        let shuffleStream = ShuffleStream(GlobalRandom.makeGenerator())
+        let shuffleStream = ShuffleStream(RandomSource.current.makeGenerator())
         let steps = (n + batchSize - 1) / batchSize
         try checkMemory(setup: setup, batchSize: min(batchSize, n), sampleShape: Array(x.shape.dropFirst()), prefetchedBatches: 0,
                         progress: progress)

@@ -65,14 +65,3 @@ public final class RandomSource: @unchecked Sendable {
         try $bound.withValue(source, operation: body)
     }
 }
-
-/// The engine layers' access to the random source in effect (``RandomSource/current``): weight
-/// initialisers, dropout and fit's shuffling draw through it, so inside a session they draw from the
-/// session's source.
-public enum GlobalRandom {
-    /// Restarts the source in effect (outside a session: the process's own; tests seed it to repeat).
-    public static func seed(_ value: UInt64) { RandomSource.current.seed(value) }
-
-    /// A fresh generator drawn from the source in effect.
-    public static func makeGenerator() -> RandomGenerator { RandomSource.current.makeGenerator() }
-}

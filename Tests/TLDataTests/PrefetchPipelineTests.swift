@@ -61,13 +61,12 @@ final class PrefetchPipelineTests: XCTestCase {
         XCTAssertNotEqual(try batches(flow(root, workers: 2, prefetch: 2, seed: 6), 1)[0], reference[0])
     }
 
-    /// Without a seed, `GlobalRandom` seeds the flow: repeatable after `GlobalRandom.seed`, whatever the workers.
-    func testUnseededFlowsRepeatAfterSeedingTheGlobalStream() throws {
+    /// Without a seed, the random source in effect seeds the flow: repeatable from the same seed, whatever the workers.
+    func testUnseededFlowsRepeatFromTheSameSourceSeed() throws {
         let root = try makeImages()
-        GlobalRandom.seed(77)
-        let first = try batches(flow(root, workers: 1, prefetch: 0, seed: nil), 5)
-        GlobalRandom.seed(77)
-        XCTAssertEqual(try batches(flow(root, workers: 2, prefetch: 2, seed: nil), 5), first)
+        let first = try RandomSource.with(RandomSource(seed: 77)) { try batches(flow(root, workers: 1, prefetch: 0, seed: nil), 5) }
+        let again = try RandomSource.with(RandomSource(seed: 77)) { try batches(flow(root, workers: 2, prefetch: 2, seed: nil), 5) }
+        XCTAssertEqual(again, first)
     }
 
     /// Random access, `reset()` and `onEpochEnd()` drop what was prepared and go on from what was taken.

@@ -111,8 +111,7 @@ final class CallbackTests: XCTestCase {
 
     /// fit's own loop calls the callbacks: EarlyStopping ends training, and History holds the epochs run.
     func testFitStopsEarlyAndRecordsLearningRate() throws {
-        GlobalRandom.seed(4)
-        let model = try Sequential([Dense(units: 1, activation: .sigmoid)], inputShape: [2])
+        let model = try RandomSource.with(RandomSource(seed: 4)) { try Sequential([Dense(units: 1, activation: .sigmoid)], inputShape: [2]) }
         try model.compile(optimizer: SGD(learningRate: 0), loss: .binaryCrossentropy, metrics: ["acc"])   // lr 0: loss never improves
         let x = Tensor(shape: [4, 2], scalars: [0, 0, 0, 1, 1, 0, 1, 1])
         let y = Tensor(shape: [4], scalars: [0, 1, 1, 1])

@@ -58,8 +58,7 @@ final class MetricTests: XCTestCase {
 
     /// fit records every compiled metric per epoch and for validation, under Keras's keys.
     func testFitRecordsEveryMetric() throws {
-        GlobalRandom.seed(3)
-        let model = try Sequential([Dense(units: 1, activation: .sigmoid)], inputShape: [2])
+        let model = try RandomSource.with(RandomSource(seed: 3)) { try Sequential([Dense(units: 1, activation: .sigmoid)], inputShape: [2]) }
         try model.compile(optimizer: SGD(learningRate: 0.1), loss: .binaryCrossentropy, metrics: ["acc", "AUC", "Precision", "Recall"])
         let x = Tensor(shape: [6, 2], scalars: [0, 0, 0, 1, 1, 0, 1, 1, 0.5, 0.5, 0.2, 0.8])
         let y = Tensor(shape: [6], scalars: [0, 1, 1, 1, 1, 0])

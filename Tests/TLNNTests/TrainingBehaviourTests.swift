@@ -6,8 +6,9 @@ import TLTensor
 /// snapshot of trainability, History means weighted by batch size.
 final class TrainingBehaviourTests: XCTestCase {
     func makeModel() throws -> Sequential {
-        GlobalRandom.seed(5)
-        return try Sequential([Dense(units: 3, activation: .relu), Dense(units: 1, activation: .sigmoid)], inputShape: [2])
+        try RandomSource.with(RandomSource(seed: 5)) {
+            try Sequential([Dense(units: 3, activation: .relu), Dense(units: 1, activation: .sigmoid)], inputShape: [2])
+        }
     }
 
     func testNonFiniteLossStopsWithEpochAndBatchAndKeepsLastGoodWeights() throws {
