@@ -30,6 +30,8 @@ final class REPLLoop {
     private var failed = false
     private let lastError = LastErrorRecord()
     private let runner = StatementRunner()
+    /// Set by `exit()`/`quit()`/`sys.exit()` (SystemExit): the status the prompt ends with.
+    private var exitStatus: Int32?
 
     init(interpreter: Interpreter, input: Int32, output: Int32, historyPath: String?) {
         self.interpreter = interpreter
@@ -57,6 +59,7 @@ final class REPLLoop {
             switch reader.readLine(prompt: prompt) {
             case .endOfInput:
                 if !pending.isEmpty { submit(pending, endsInput: true) }
+                if let exitStatus { return exitStatus }
                 if isTerminal { write("\n") }
                 // A statement abandoned after two Ctrl-C and still blocked does not keep tl from quitting.
                 if runner.isWaitingForAbandonedStatement { write("(leaving the interrupted command behind)\n") }
@@ -71,6 +74,7 @@ final class REPLLoop {
                 if InputCompleteness.check(pending.joined(separator: "\n")) == .incomplete { continue }
                 submit(pending, endsInput: false)
                 pending = []
+                if let exitStatus { return exitStatus }
             }
         }
     }
@@ -99,6 +103,10 @@ final class REPLLoop {
             write("\nKeyboardInterrupt: the command did not stop at the first Ctrl-C, so tl stopped waiting for it; "
                   + "it ends at its next check, and the next statement waits for that.\n")
             return false
+        case .failed(let error as ScriptError)? where error.kind == .systemExit:
+            if let message = error.exitMessage { write(message + "\n") }
+            exitStatus = error.exitStatus
+            return error.exitStatus == 0
         case .failed(let error as ScriptError)?:
             lastError.record(error.rendered)
             // Ctrl-C also ends the command's child processes (curl, pip, an HDF5 reader), whose failure

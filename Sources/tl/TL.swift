@@ -21,7 +21,13 @@ struct TL: ParsableCommand {
         // Read TL_KERNELS now, so that a path this processor lacks is reported (one line on standard error)
         // when tl starts rather than at the first convolution.
         _ = EngineOptions.environment
-        main(nil)
+        main(scriptShorthand(CommandLine.arguments.dropFirst()))
+    }
+
+    /// `tl FILE.tl ...` (or a notebook) is `tl run FILE.tl ...`, as `python script.py` runs a script.
+    static func scriptShorthand(_ arguments: ArraySlice<String>) -> [String]? {
+        guard let first = arguments.first, first.hasSuffix(".tl") || first.hasSuffix(".ipynb") else { return nil }
+        return ["run"] + arguments
     }
 }
 
@@ -67,6 +73,11 @@ extension ScriptOptions {
             FileHandle.standardError.write(Data("KeyboardInterrupt: the run was interrupted\n".utf8))
             recorder?.recordInterruption()
             status = InterruptHandling.interruptedStatus
+        } catch let error as ScriptError where error.kind == .systemExit {
+            // exit(), quit(), sys.exit(): the run ends with the status asked for, as Python's does.
+            if let message = error.exitMessage { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            if error.exitStatus != 0 { recorder?.recordFailure(error) }
+            status = error.exitStatus
         } catch let error as ScriptError {
             FileHandle.standardError.write(Data((error.rendered + "\n").utf8))
             recorder?.recordFailure(error)

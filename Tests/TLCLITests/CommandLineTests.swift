@@ -51,6 +51,49 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(result.stderr, "")
     }
 
+    /// `exit()`, `quit()`, `sys.exit(n)` end a script, `tl -c` or the prompt with Python's status: 0 for none,
+    /// the integer given, or 1 after printing any other value; SystemExit is caught by `except SystemExit`,
+    /// not by `except Exception`. `tl FILE.tl` runs a script as `tl run FILE.tl` does.
+    func testExitEndsTheRunWithPythonsStatus() throws {
+        let script = try write("print('a')\nimport sys\nsys.exit(3)\nprint('b')\n", to: "exits.tl")
+        for arguments in [["run", script], [script]] {
+            let result = try binary.run(arguments)
+            XCTAssertEqual(result.status, 3, "\(arguments): \(result.stderr)")
+            XCTAssertEqual(result.stdout, "a\n")
+            XCTAssertEqual(result.stderr, "")
+        }
+        let message = try binary.run(["-c", "exit('no photos found')\nprint('after')"])
+        XCTAssertEqual(message.status, 1)
+        XCTAssertEqual(message.stdout, "")
+        XCTAssertEqual(message.stderr, "no photos found\n")
+        XCTAssertEqual(try binary.run(["-c", "quit()"]).status, 0)
+        let caught = try binary.run(["-c", """
+            try:
+                exit(2)
+            except SystemExit as e:
+                print('caught', type(e).__name__, e)
+            try:
+                exit(4)
+            except Exception:
+                print('not here')
+            """])
+        XCTAssertEqual(caught.status, 4, caught.stderr)
+        XCTAssertEqual(caught.stdout, "caught SystemExit 2\n")
+        let prompt = try binary.run([], input: "print(1)\nquit()\nprint(2)\n")
+        XCTAssertEqual(prompt.status, 0, prompt.stderr)
+        XCTAssertEqual(prompt.stdout, "1\n")
+        XCTAssertEqual(try binary.run([], input: "exit(5)\n").status, 5)
+    }
+
+    /// A UTF-8 byte-order mark (as Windows editors write) starts a script without being part of it.
+    func testAScriptMayStartWithAByteOrderMark() throws {
+        let url = binary.home.appendingPathComponent("bom.tl")
+        try Data([0xEF, 0xBB, 0xBF] + Array("print('bom')\n".utf8)).write(to: url)
+        let result = try binary.run(["run", url.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "bom\n")
+    }
+
     func testSyntaxErrorInAScriptShowsFileLineColumnAndCaret() throws {
         let script = try write("a = 1\nb = a +* 2\n", to: "broken.tl")
         let result = try binary.run(["run", script])

@@ -43,8 +43,10 @@ struct TLBinary {
         let stderr: String
     }
 
-    /// Runs `tl arguments` without a terminal (output to files, so no pipe can fill up and block it).
-    func run(_ arguments: [String], timeout: TimeInterval = 60, environment extra: [String: String] = [:]) throws -> Result {
+    /// Runs `tl arguments` without a terminal (output to files, so no pipe can fill up and block it), with
+    /// `input` as its standard input (empty when nil).
+    func run(_ arguments: [String], timeout: TimeInterval = 60, environment extra: [String: String] = [:],
+             input: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -61,7 +63,10 @@ struct TLBinary {
             try? FileManager.default.removeItem(at: stdoutURL)
             try? FileManager.default.removeItem(at: stderrURL)
         }
-        process.standardInput = FileHandle.nullDevice
+        let inputURL = home.appendingPathComponent("stdin-\(id)")
+        if let input { try input.write(to: inputURL, atomically: true, encoding: .utf8) }
+        defer { try? FileManager.default.removeItem(at: inputURL) }
+        process.standardInput = input == nil ? FileHandle.nullDevice : try FileHandle(forReadingFrom: inputURL)
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()

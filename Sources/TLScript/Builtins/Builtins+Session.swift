@@ -12,6 +12,13 @@ extension Interpreter {
             for name in names { interpreter.write("\(name) = \(interpreter.globals[name]!.oneLineDescription)\n") }
             return .none
         })
+        for name in ["exit", "quit", "sys.exit"] {
+            // Documented in docs/LANGUAGE.md ("exit / quit / sys.exit").
+            register(CommandSpec(name: name, parameters: [ParameterSpec("code", default: .none)]) { args, _ in
+                let arguments = args["code"].isNone ? [] : [args["code"]]
+                throw ExceptionObject(className: "SystemExit", arguments: arguments).error
+            })
+        }
         register(CommandSpec(name: "param", parameters: [ParameterSpec("name", kind: .string), ParameterSpec("default")],
                              doc: "param(name, default): the value given with --set name=value, converted to the default's type, else the default.") { args, interpreter in
             try interpreter.parameterOverrides.resolve(try args.string("name"), default: args["default"])

@@ -12,6 +12,8 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
     public enum Kind: String, Sendable {
         case syntax, name, type, value, argument, zeroDivision, index, key, attribute, runtime, cancelled, limit
         case overflow, memory, fileNotFound, stopIteration, assertion, notImplemented
+        /// `exit()`, `quit()`, `sys.exit()`, `raise SystemExit(n)`: ends the script or the prompt.
+        case systemExit
 
         /// The Python exception class this kind stands for.
         public var pythonName: String {
@@ -32,6 +34,7 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
             case .stopIteration: return "StopIteration"
             case .assertion: return "AssertionError"
             case .notImplemented: return "NotImplementedError"
+            case .systemExit: return "SystemExit"
             }
         }
     }
@@ -65,6 +68,11 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
     public var functionName: String?
     /// The arguments a script's `raise ValueError(a, b)` gave, for `e.args` and `repr(e)`.
     var raisedArguments: RaisedArguments?
+    /// For ``Kind/systemExit``: the process's exit status, as Python derives it from `SystemExit`'s argument
+    /// (none or None: 0, an integer: itself, anything else: 1 after printing it to standard error).
+    public internal(set) var exitStatus: Int32 = 1
+    /// For ``Kind/systemExit``: what to print to standard error before exiting (a non-integer argument).
+    public var exitMessage: String? { kind == .systemExit && exitStatus == 1 && !message.isEmpty && Int(message) == nil ? message : nil }
 
     /// The Python exception class of this error: `ValueError`, `KeyError`, ...
     public var pythonClassName: String { pythonClassOverride ?? kind.pythonName }

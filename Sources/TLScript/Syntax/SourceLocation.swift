@@ -33,6 +33,8 @@ public struct SourceFile: Sendable {
 
     /// Decodes raw bytes as UTF-8, reporting the line and column of the first invalid byte.
     public static func decode(_ bytes: [UInt8], name: String) throws -> SourceFile {
+        // A UTF-8 byte-order mark (Windows editors write one) starts the file without being part of it, as in Python.
+        let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         var line = 1, column = 1, index = 0
         while index < bytes.count {
             let length = utf8SequenceLength(bytes, at: index)

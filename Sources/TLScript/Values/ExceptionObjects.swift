@@ -48,7 +48,7 @@ final class ExceptionClass: HostObject {
             "ZeroDivisionError": .zeroDivision, "IndexError": .index, "KeyError": .key, "AttributeError": .attribute,
             "RuntimeError": .runtime, "KeyboardInterrupt": .cancelled, "OverflowError": .overflow, "MemoryError": .memory,
             "FileNotFoundError": .fileNotFound, "StopIteration": .stopIteration, "AssertionError": .assertion,
-            "NotImplementedError": .notImplemented,
+            "NotImplementedError": .notImplemented, "SystemExit": .systemExit,
         ]
         var current: String? = className
         while let name = current {
@@ -78,6 +78,14 @@ final class ExceptionObject: HostObject {
         }
         if className == "KeyError", arguments.count == 1 { error.pythonMessage = arguments[0].repr }
         error.raisedArguments = RaisedArguments(arguments)
+        if error.kind == .systemExit {
+            switch arguments.first {
+            case nil, .some(.none): error.exitStatus = 0
+            case .some(.int(let n)): error.exitStatus = Int32(truncatingIfNeeded: n)
+            case .some(.bool(let b)): error.exitStatus = b ? 1 : 0
+            default: error.exitStatus = 1
+            }
+        }
         self.init(error: error)
     }
 
