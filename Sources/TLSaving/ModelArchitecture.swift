@@ -26,7 +26,8 @@ public enum ModelArchitecture {
         else if let nodes = config?["nodes"]?.arrayValue { children = nodes.compactMap { $0["layer"] } }
         else { return }
         var sublayers = layer.sublayers
-        if layer is Functional { sublayers.removeFirst() }   // the graph's input node is not described
+        // A graph describes its inputs and a shared layer's later uses without a layer record.
+        if layer is Functional { sublayers.removeAll { $0 is InputLayer } }
         for (child, sublayer) in zip(children, sublayers) { applyTrainable(child, to: sublayer) }
     }
 
