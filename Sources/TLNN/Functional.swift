@@ -93,6 +93,8 @@ public final class Functional: Model {
     public var outputs: [GraphTensor] { outputNodes.map(tensor) }
     /// The nodes whose values the model returns: those set, else the last node applied.
     public var outputNodes: [Int] { chosenOutputs ?? [nodes.count - 1] }
+    /// How many arrays the model takes.
+    public var inputCount: Int { inputNodes.count }
     /// The per-sample shape of the first input.
     public var inputShape: FeatureShape { shapes[inputNodes[0]] }
     /// The per-sample shapes of the inputs, in order.

@@ -175,3 +175,56 @@ final class MultiInputGraphTests: XCTestCase {
         }
     }
 }
+
+/// Training a graph model with two inputs and two outputs, against tf-keras.
+final class MultiOutputTrainingTests: XCTestCase {
+    func compileTwoWay(_ model: Functional) throws {
+        let accuracy = try XCTUnwrap(MetricDefinition(kerasName: "accuracy"))
+        try model.compile(optimizer: SGD(learningRate: 0.1), objectives: [
+            OutputObjective(name: "out_bin", loss: .binaryCrossentropy, weight: 1, metricDefinitions: [accuracy]),
+            OutputObjective(name: "out_cat", loss: .categoricalCrossentropy, weight: 0.5, metricDefinitions: [accuracy]),
+        ])
+    }
+
+    /// Three SGD steps with losses by output name, loss weights 1 and 0.5 and an accuracy per output:
+    /// the History (keys and values) and the trained weights equal tf-keras's within 1e-5.
+    func testThreeStepFitEqualsKeras() throws {
+        let model = try MultiInputGraphTests.makeTwoWayModel()
+        try compileTwoWay(model)
+        let data = MultiInputGraphTests.twoWayData()
+        let history = try model.fit(inputs: [data.xa, data.xb], targets: [data.yBin, data.yCat], epochs: 1, batchSize: 4,
+                                    shuffle: false, progress: .silent)
+        XCTAssertEqual(history.entries.map(\.0), KerasMultiOutputFixtures.historyKeys)
+        for ((key, values), expected) in zip(history.entries, KerasMultiOutputFixtures.historyValues) {
+            XCTAssertEqual(values[0], expected, accuracy: 1e-5, key)
+        }
+        for (p, expected) in zip(model.weights, KerasMultiOutputFixtures.trainedWeights) {
+            for (a, b) in zip(p.value.scalars, expected) { XCTAssertEqual(a, b, accuracy: 1e-5, p.name) }
+        }
+        // evaluate gives the same keys' values in inference; the total is the weighted sum of the parts.
+        let evaluated = try model.evaluate(inputs: [data.xa, data.xb], targets: [data.yBin, data.yCat], batchSize: 5)
+        XCTAssertEqual(evaluated.count, 5)
+        XCTAssertEqual(evaluated[0], evaluated[1] + 0.5 * evaluated[2], accuracy: 1e-9)
+    }
+
+    /// One loss for every output, and the messages when the arrays do not fit the model.
+    func testOneLossForEveryOutputAndArrayChecks() throws {
+        let model = try MultiInputGraphTests.makeTwoWayModel()
+        try model.compile(optimizer: SGD(learningRate: 0.1), loss: .meanSquaredError, metrics: ["acc"])
+        XCTAssertEqual(["loss"] + model.compiled!.metrics, ["loss", "out_bin_loss", "out_cat_loss", "out_bin_acc", "out_cat_acc"])
+        let data = MultiInputGraphTests.twoWayData()
+        XCTAssertThrowsError(try model.fit(inputs: [data.xa], targets: [data.yBin, data.yCat], epochs: 1, progress: .silent)) { error in
+            XCTAssertTrue("\(error)".contains("takes 2 input arrays, got 1"), "\(error)")
+        }
+        XCTAssertThrowsError(try model.fit(x: data.xa, y: data.yBin, epochs: 1, progress: .silent)) { error in
+            XCTAssertTrue("\(error)".contains("takes 2 input arrays, got 1"), "\(error)")
+        }
+        XCTAssertThrowsError(try model.fit(inputs: [data.xa, data.xb], targets: [data.yBin, data.yCat], epochs: 1,
+                                           progress: .silent, classWeight: [0: 1, 1: 2])) { error in
+            XCTAssertTrue("\(error)".contains("class_weight is only supported for models with a single output"), "\(error)")
+        }
+        let predicted = try model.predict(inputs: [data.xa, data.xb], batchSize: 5)
+        XCTAssertEqual(predicted.map(\.shape), [[12, 1], [12, 3]])
+        XCTAssertEqual(predicted.map(\.scalars), try model.forward([data.xa, data.xb], mode: .inference).map(\.scalars))
+    }
+}
