@@ -102,7 +102,7 @@ public final class Functional: Model {
     /// The per-sample shapes of the outputs, in order.
     public var outputShapes: [FeatureShape] { outputNodes.map { shapes[$0] } }
 
-    private func tensor(_ node: Int) -> GraphTensor {
+    func tensor(_ node: Int) -> GraphTensor {
         GraphTensor(node: node, shape: shapes[node], graph: ObjectIdentifier(self))
     }
 
@@ -281,7 +281,8 @@ public final class Functional: Model {
 }
 
 /// A graph model is recorded as its node list (`nodes`: each layer with the indices of the nodes it
-/// takes), which is tl's own form: Keras's `inbound_nodes` are not read. A further input is a node
+/// takes), which is tl's own form; Keras's form (`layers` with `inbound_nodes`) is read too
+/// (FunctionalKerasGraph.swift). A further input is a node
 /// `{"input_shape", "input_name"}`, a layer's later use `{"shared": first node, "inputs"}`, and a model
 /// with outputs other than its last node lists them (`outputs`). Node indices count the first input as 0.
 extension Functional: KerasConfigurable {
@@ -315,7 +316,8 @@ extension Functional: KerasConfigurable {
     public convenience init(kerasConfig config: LayerConfiguration) throws {
         let (source, name) = (config.source, config.name)
         guard let nodes = config["nodes"]?.arrayValue else {
-            throw ModelError("'\(source)': graph model '\(name)' is described the way Keras does (inbound_nodes), which tl does not read; tl reads Sequential models and its own graph models from files. Rebuild the model in a script and load its weights with load_weights(model, \"\(source)\").")
+            try self.init(kerasGraph: config)   // as Keras writes it: layers with their inbound nodes
+            return
         }
         guard let inputShape = try config.shape("input_shape", dropBatch: false) else {
             throw ModelError("'\(source)': graph model '\(name)' has no input_shape; the file is damaged")

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import TLScript
+import TLNN
 @testable import TLLang
 
 /// Keras's functional API with several inputs and outputs and a shared layer, from scripts.
@@ -65,5 +66,30 @@ final class MultiInputModelScriptTests: ScriptSessionTestCase {
         XCTAssertTrue(names.contains("'price', which is not an output"), names)
         let dict = failure(Self.model + "m = keras.Model([a, b], {\"bin\": y_bin})")
         XCTAssertTrue(dict.contains("not a dict; pass a list"), dict)
+    }
+
+    /// A graph model tf-keras wrote (two InputLayers, a layer with two inbound nodes, two outputs) loads
+    /// and predicts what tf-keras predicted with it.
+    func testKerasWrittenGraphModelLoadsAndPredictsAsKeras() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/keras_two_way.h5").path
+        let session = Session(output: { _ in })
+        try run(Self.model + """
+            m = keras.models.load_model("\(file)")
+            p = m.predict([xa, xb])
+            m.summary()
+            m.compile(optimizer="sgd", loss=["binary_crossentropy", "categorical_crossentropy"])
+            h = m.fit([xa, xb], [y1, y2], epochs=1, verbose=0)
+            """, session: session)
+        let outputs = try XCTUnwrap(session.interpreter[variable: "p"]?.asSequence)
+        for (value, expected) in zip(outputs, [KerasTwoWayModelFixture.predictedBinary, KerasTwoWayModelFixture.predictedCategorical]) {
+            let array = try value.toTensor(argument: "p", command: "test")
+            XCTAssertEqual(array.count, expected.count)
+            for (a, b) in zip(array.scalars, expected) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        }
+        let model = try XCTUnwrap((session.interpreter[variable: "m"]?.asObject as? LayerBacked)?.layer as? Functional)
+        XCTAssertEqual(model.inputNodes.count, 2)
+        XCTAssertEqual(model.outputLayers.map(\.name), ["out_bin", "out_cat"])
+        XCTAssertEqual(model.nodes.filter { $0.layer.name == "shared" }.count, 2)
     }
 }
