@@ -235,7 +235,11 @@ public final class Functional: Model {
     /// Throws unless the model has one input and one output, which a use as a single-tensor layer needs.
     func requireSingle(_ use: String) throws {
         guard inputNodes.count == 1 && outputNodes.count == 1 else {
-            throw ModelError("model '\(name)' has \(inputNodes.count) inputs and \(outputNodes.count) outputs, so it cannot be \(use) the way a one-input, one-output model is; pass its inputs as a list (model.predict([x1, x2]), fit([x1, x2], [y1, y2]))")
+            let what = "model '\(name)' has \(inputNodes.count) input\(inputNodes.count == 1 ? "" : "s") and \(outputNodes.count) output\(outputNodes.count == 1 ? "" : "s")"
+            if use == "used as a layer" {
+                throw ModelError("\(what), so it cannot be used as a layer of another model: tl nests only models with one input and one output. Call its layers on the new model's tensors instead")
+            }
+            throw ModelError("\(what), so it cannot be \(use); pass its inputs as a list (model.predict([x1, x2]), fit([x1, x2], [y1, y2]))")
         }
     }
 

@@ -47,8 +47,8 @@ extension Session {
                 try Self.requireLastAxis(args, merge.names[0])
                 return .object(PendingLayer(merge.make(try args.optionalString("name"))))
             }
-            let function = merge.names[0].lowercased()
-            command("merge_\(function)_call", parameters: [ParameterSpec("inputs"), ParameterSpec("axis", default: -1, kind: .int),
+            let function = merge.names[0].lowercased()   // "add", "concatenate"
+            command("\(function)_tensors", parameters: [ParameterSpec("inputs"), ParameterSpec("axis", default: -1, kind: .int),
                                                           ParameterSpec("name", default: .none)],
                     aliases: ["layers.\(function)", "keras.layers.\(function)", "tf.keras.layers.\(function)"]) { _, args, _ in
                 try Self.requireLastAxis(args, merge.names[0])
