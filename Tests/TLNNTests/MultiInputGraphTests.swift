@@ -60,6 +60,34 @@ final class MultiInputGraphTests: XCTestCase {
         try checkGradients(of: model, inputs: [fd.random([5, 4]), fd.random([5, 4])])
     }
 
+    /// One layer used three times, twice in a chain (`d(d(a))`) and once on another input, and a
+    /// frozen shared layer before it: every use backpropagates through its own activations.
+    func testLayerUsedThreeTimesAndFrozenSharedLayerBackpropagate() throws {
+        let frozen = Dense(units: 4, activation: .tanh, name: "frozen")
+        frozen.trainable = false
+        let d = Dense(units: 4, activation: .tanh, name: "thrice")
+        let model = Functional(inputShape: [4], inputName: "a", name: "chain")
+        let b = try model.addInput(shape: [4], name: "b")
+        let fa = try model.apply(frozen, to: model.input), fb = try model.apply(frozen, to: b)
+        let twice = try model.apply(d, to: try model.apply(d, to: fa))
+        let sum = try model.apply(Add(name: "sum"), to: [twice, try model.apply(d, to: fb)])
+        try model.setOutputs([try model.apply(Dense(units: 2, name: "head"), to: sum)])
+        XCTAssertEqual(model.trainableWeights.count, 4)
+        let inputs = [fd.random([3, 4]), fd.random([3, 4])]
+        try checkGradients(of: model, inputs: inputs)
+        // Without the input gradient the frozen layer keeps nothing: the weight gradients are the same.
+        let r = [fd.random([3, 2])]
+        func weightGradients(inputGradient: Bool) throws -> [[Float]] {
+            let trained = model.trainableWeights
+            for p in trained { p.requiresGradient = true }
+            defer { for p in trained { p.requiresGradient = false }; model.clearCache() }
+            _ = try model.forward(inputs, mode: ForwardMode(training: true, keepForBackward: true, needsInputGradient: inputGradient))
+            _ = try model.backward(r, needsInputGradient: inputGradient)
+            return trained.map { $0.gradient!.scalars }
+        }
+        XCTAssertEqual(try weightGradients(inputGradient: false), try weightGradients(inputGradient: true))
+    }
+
     /// A siamese encoder (a nested model with batch normalisation, training mode) used on both inputs:
     /// the recomputed earlier use leaves the moving statistics as the forward pass left them.
     func testSharedNestedModelWithBatchNormalizationBackpropagatesEachUse() throws {
