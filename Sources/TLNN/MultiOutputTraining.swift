@@ -154,6 +154,9 @@ extension Model {
             throw ModelError("model '\(name)' has \(outputLayers.count) output\(outputLayers.count == 1 ? "" : "s") (\(outputLayers.map(\.name).joined(separator: ", "))), got \(targets.count) target array\(targets.count == 1 ? "" : "s"); pass one per output, in order")
         }
         let n = inputs[0].shape.first ?? 0
+        if inputs.count == 1, let targets, targets.count == 1, targets[0].shape.first != n {
+            throw ModelError("x has \(n) samples but y has \(targets[0].shape.first ?? 0); they must match")
+        }
         for (what, arrays) in [("input", inputs), ("target", targets ?? [])] {
             for (k, array) in arrays.enumerated() where array.shape.first != n {
                 throw ModelError("\(what) array \(k + 1) has \(array.shape.first ?? 0) samples but input array 1 has \(n); they must match")

@@ -305,7 +305,8 @@ extension Session {
         ], aliases: ["predict_generator", "predict_on_batch"]) { session, args, interpreter in
             let model = try args.layer("model")
             let bar = session.inferenceBar(verbose: try args.int("verbose"), interpreter: interpreter)
-            if let graph = session.listModel(args), graph.inputCount > 1 || args["x"].asObject is ArrayObject {
+            if let graph = session.listModel(args), !(args["x"].asObject is BatchSourceObject),
+               args["x"].asString == nil, args["x"].asSequence?.first?.asString == nil {
                 return try session.predictLists(graph, args, checkCancelled: { try interpreter.throwIfCancelled() })
             }
             if let paths = args["x"].asString.map({ [$0] }) ?? args["x"].asSequence?.compactMap(\.asString),
