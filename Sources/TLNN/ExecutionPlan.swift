@@ -10,6 +10,20 @@ struct PlanNode {
     var training: Bool? = nil
 }
 
+/// Where a graph starts and ends: the nodes taking the model's inputs (in the order the caller passes
+/// them), the nodes whose values it returns, and the outputs returned as logits (the loss then skips
+/// their activation). A stack has one of each: node 0 in, the last node out.
+struct PlanEnds: Hashable {
+    var inputs: [Int]
+    var outputs: [Int]
+    var logits: Set<Int> = []
+
+    /// One input (node 0) and one output (the last node), as logits when `mode` asks.
+    static func single(_ nodeCount: Int, mode: ForwardMode) -> PlanEnds {
+        PlanEnds(inputs: [0], outputs: [nodeCount - 1], logits: mode.logitsOutput ? [nodeCount - 1] : [])
+    }
+}
+
 /// The fusions a model's plans may use.
 struct PlanFusions: OptionSet {
     let rawValue: Int
@@ -34,8 +48,10 @@ struct PlanKey: Hashable {
     let trainedNodes: [Bool]
     let trainableNodes: [Bool]
     let layers: [ObjectIdentifier?]
+    let ends: PlanEnds
 
-    init(_ nodes: [PlanNode], mode: ForwardMode) {
+    init(_ nodes: [PlanNode], ends: PlanEnds, mode: ForwardMode) {
+        self.ends = ends
         training = mode.training
         keepForBackward = mode.keepForBackward
         logitsOutput = mode.logitsOutput
@@ -57,8 +73,8 @@ struct PlanKey: Hashable {
 /// Fusions apply only to layers that keep nothing.
 struct ExecutionPlan {
     enum Operation {
-        /// Node 0: the model's input, checked by its InputLayer when there is one.
-        case input
+        /// One of the model's inputs (its position among them), checked by its InputLayer when there is one.
+        case input(Int)
         /// One layer (a merge layer takes all its inputs).
         case layer(ForwardMode)
         /// A Conv2D and the 2x2 max pooling reading it.
@@ -77,11 +93,16 @@ struct ExecutionPlan {
     }
 
     let nodes: [PlanNode]
+    let ends: PlanEnds
     let steps: [Step]
     /// Per node: whether its layer keeps activations for backpropagation.
     let kept: [Bool]
-    /// How many nodes read each node's value.
+    /// How many nodes read each node's value (an output counts once more: the caller reads it).
     let readers: [Int]
+    /// Nodes using a layer that a later node uses again (a shared layer, Keras's `encoder(a)`,
+    /// `encoder(b)`), when they keep activations: the layer's caches then hold the last use's, so the
+    /// forward pass records what these need to rebuild theirs for the backward pass (``NodeUse``).
+    let earlierUses: Set<Int>
     /// Nodes that keep nothing although a weight trains (the input gradient cannot be computed).
     let unkeptCount: Int
 
@@ -91,7 +112,12 @@ struct ExecutionPlan {
     }
 
     init(_ nodes: [PlanNode], mode: ForwardMode, fusions: PlanFusions) {
+        self.init(nodes, ends: .single(nodes.count, mode: mode), mode: mode, fusions: fusions)
+    }
+
+    init(_ nodes: [PlanNode], ends: PlanEnds, mode: ForwardMode, fusions: PlanFusions) {
         self.nodes = nodes
+        self.ends = ends
         let trains = nodes.map { $0.layer?.weights.contains { $0.requiresGradient } ?? false }
         var kept = [Bool](repeating: mode.keepForBackward, count: nodes.count)
         var unkept = 0
@@ -103,9 +129,15 @@ struct ExecutionPlan {
         unkeptCount = unkept
         var readers = [Int](repeating: 0, count: nodes.count)
         for node in nodes { for i in node.inputs { readers[i] += 1 } }
+        for i in ends.outputs { readers[i] += 1 }
         self.readers = readers
+        var lastUse: [ObjectIdentifier: Int] = [:]
+        for (i, node) in nodes.enumerated() { if let layer = node.layer { lastUse[ObjectIdentifier(layer)] = i } }
+        earlierUses = Set(nodes.indices.filter { i in
+            kept[i] && nodes[i].layer.map { lastUse[ObjectIdentifier($0)] != i } ?? false
+        })
         let needed = Self.gradientNeeded(nodes, trainsWeights: trains, inputGradient: mode.needsInputGradient)
-        steps = Self.steps(nodes, mode: mode, kept: kept, needed: needed, readers: readers, fusions: fusions)
+        steps = Self.steps(nodes, ends: ends, mode: mode, kept: kept, needed: needed, readers: readers, fusions: fusions)
     }
 
     /// Whether each node's output gradient is needed: the node or a node upstream of it trains a weight,
@@ -119,20 +151,26 @@ struct ExecutionPlan {
     }
 
     /// The steps: layer by layer, except where a fusion the model allows applies to layers keeping nothing.
-    private static func steps(_ nodes: [PlanNode], mode: ForwardMode, kept: [Bool], needed: [Bool], readers: [Int],
-                              fusions: PlanFusions) -> [Step] {
-        let last = nodes.count - 1
+    private static func steps(_ nodes: [PlanNode], ends: PlanEnds, mode: ForwardMode, kept: [Bool], needed: [Bool],
+                              readers: [Int], fusions: PlanFusions) -> [Step] {
         let folds = fusions.contains(.normalizationFolding) ? FoldableRun.find(in: nodes) : [:]
         let clamps = fusions.contains(.addActivation) ? AddActivationFolding.find(in: nodes) : [:]
         func nodeMode(_ i: Int) -> ForwardMode {
             ForwardMode(training: nodes[i].training ?? mode.training, keepForBackward: kept[i],
-                        logitsOutput: mode.logitsOutput && i == last, needsInputGradient: nodes[i].inputs.contains { needed[$0] })
+                        logitsOutput: ends.logits.contains(i), needsInputGradient: nodes[i].inputs.contains { needed[$0] })
         }
-        /// Nodes `run` covers may fuse: none keeps, none is the output the loss reads as logits.
-        func fusible(_ run: [Int]) -> Bool { run.allSatisfy { !kept[$0] && !(mode.logitsOutput && $0 == last) } }
-        var steps: [Step] = [Step(node: 0, output: 0, operation: .input)]
+        /// Nodes `run` covers may fuse: none keeps, none is an output the loss reads as logits, and only
+        /// the last is an output (the others' values are never made).
+        func fusible(_ run: [Int]) -> Bool {
+            run.allSatisfy { !kept[$0] && !ends.logits.contains($0) } && !run.contains { $0 != run.last && ends.outputs.contains($0) }
+        }
+        var steps: [Step] = []
         var covered = [Bool](repeating: false, count: nodes.count)   // computed by a fused step before them
-        for i in 1..<max(nodes.count, 1) where !covered[i] {
+        for i in nodes.indices where !covered[i] {
+            if nodes[i].inputs.isEmpty {
+                steps.append(Step(node: i, output: i, operation: .input(ends.inputs.firstIndex(of: i) ?? 0)))
+                continue
+            }
             let layer = nodes[i].layer!
             let step: Step
             if let run = folds[i], fusible([i, run.normalization, run.last]),

@@ -8,6 +8,9 @@ extension Functional {
         guard let end = nodes.firstIndex(where: { $0.layer.name == name }), end > 0 else {
             throw ModelError("model '\(self.name)' has no layer named '\(name)' to stop at")
         }
+        guard inputNodes.count == 1 else {
+            throw ModelError("model '\(self.name)' has \(inputNodes.count) inputs; tl cuts a prefix only from a one-input model. Build the part you want with keras.Model(inputs, model.get_layer(\"\(name)\").output) from the tensors the model was wired with")
+        }
         var needed = Set([end])
         for index in stride(from: end, through: 1, by: -1) where needed.contains(index) {
             needed.formUnion(nodes[index].inputs)
@@ -20,7 +23,7 @@ extension Functional {
             if let merge = node.layer as? MergeLayer {
                 built[index] = try model.apply(merge, to: sources)
             } else {
-                built[index] = try model.apply(node.layer, to: sources[0])
+                built[index] = try model.apply(node.layer, to: sources[0], training: node.training)
             }
         }
         return model

@@ -37,6 +37,9 @@ extension Model {
         }
         compiled = CompiledSetup(optimizer: optimizer, loss: loss, metricDefinitions: metricDefinitions,
                                  trainableParameters: trainableWeights, lossOptions: lossOptions)
+        if takesLists {
+            compiled!.outputs = objectivesForEveryOutput(loss: loss, lossOptions: lossOptions, metricDefinitions: metricDefinitions)
+        }
     }
 
     /// True when layers were frozen or unfrozen after `compile`, which then does not see the change.
@@ -112,19 +115,27 @@ extension Model {
                     shuffle: Bool = true, progress: ProgressOptions = ProgressOptions(),
                     checkpointer: TrainingCheckpointer? = nil, callbacks: [TrainingCallback] = [],
                     sampleWeight: [Float]? = nil, classWeight: [Int: Float]? = nil, cacheFrozen: Bool = true) throws -> History {
+        try fit(inputs: [x], targets: [y], epochs: epochs, batchSize: batchSize, validationData: validationData.map { ([$0.0], [$0.1]) },
+                shuffle: shuffle, progress: progress, checkpointer: checkpointer, callbacks: callbacks, sampleWeight: sampleWeight,
+                classWeight: classWeight, cacheFrozen: cacheFrozen)
+    }
+
+    /// Keras `fit` on arrays, one per model input and one target per output (`fit([xa, xb], [ya, yb])`).
+    public func fit(inputs: [Tensor], targets: [Tensor], epochs: Int, batchSize: Int = 32,
+                    validationData: (inputs: [Tensor], targets: [Tensor])? = nil,
+                    shuffle: Bool = true, progress: ProgressOptions = ProgressOptions(),
+                    checkpointer: TrainingCheckpointer? = nil, callbacks: [TrainingCallback] = [],
+                    sampleWeight: [Float]? = nil, classWeight: [Int: Float]? = nil, cacheFrozen: Bool = true) throws -> History {
         let setup = try requireCompiled()
         try checkFitArguments(epochs: epochs, batchSize: batchSize)
-        let n = x.shape.first ?? 0
-        guard y.shape.first == n else {
-            throw ModelError("x has \(n) samples but y has \(y.shape.first ?? 0); they must match")
-        }
+        let n = try checkArrays(inputs: inputs, targets: targets, sampleWeight: sampleWeight)
         guard n > 0 else { throw ModelError("fit: x holds no samples") }
-        if let sampleWeight, sampleWeight.count != n {
-            throw ModelError("sample_weight has \(sampleWeight.count) weights but x has \(n) samples; they must match")
+        if classWeight != nil && targets.count > 1 {
+            throw ModelError("class_weight is only supported for models with a single output (Keras's rule); model '\(name)' has \(targets.count). Pass sample_weight= instead")
         }
         let shuffleStream = ShuffleStream(RandomSource.current.makeGenerator())
         let steps = (n + batchSize - 1) / batchSize
-        try checkMemory(setup: setup, batchSize: min(batchSize, n), sampleShape: Array(x.shape.dropFirst()), prefetchedBatches: 0,
+        try checkMemory(setup: setup, batchSize: min(batchSize, n), sampleShape: Array(inputs[0].shape.dropFirst()), prefetchedBatches: 0,
                         progress: progress)
         let resumption = Resumption(checkpointer: checkpointer, shuffle: shuffleStream, replay: nil)
         let run = FitRun(setup: setup, epochs: epochs, steps: steps, progress: progress, resumption: resumption,
@@ -134,12 +145,16 @@ extension Model {
             if shuffle { order.shuffle(using: &shuffleStream.generator) }
             return { step in
                 let rows = Array(order[(step * batchSize)..<min(n, (step + 1) * batchSize)])
-                let labels = y.gather(rows)
-                return (x.gather(rows), labels, sampleWeight.map { w in rows.map { w[$0] } } ?? classWeight.map { classWeights($0, for: labels) })
+                let batch = TrainingBatch.gather(rows, inputs: inputs, targets: targets, sampleWeights: sampleWeight)
+                guard sampleWeight == nil, let classWeight else { return batch }
+                return TrainingBatch(inputs: batch.inputs, targets: batch.targets, sampleWeights: classWeights(classWeight, for: batch.targets[0]))
             }
         }, validate: validationData.map { data in
+            guard !takesLists else {
+                return { stop in try self.evaluate(inputs: data.inputs, targets: data.targets, batchSize: batchSize, checkCancelled: stop) }
+            }
             let cache = cacheFrozen ? FrozenPrefixCache(model: self, setup: setup) : nil
-            return { stop in try self.evaluate(x: data.0, y: data.1, batchSize: batchSize, frozenCache: cache, checkCancelled: stop) }
+            return { stop in try self.evaluate(x: data.inputs[0], y: data.targets[0], batchSize: batchSize, frozenCache: cache, checkCancelled: stop) }
         })
     }
 
@@ -153,6 +168,9 @@ extension Model {
                     checkpointer: TrainingCheckpointer? = nil, callbacks: [TrainingCallback] = [],
                     classWeight: [Int: Float]? = nil, cacheFrozen: Bool = true) throws -> History {
         let setup = try requireCompiled()
+        if takesLists {
+            throw ModelError("model '\(name)' takes \(inputCount) inputs and gives \(outputLayers.count) outputs, but this flow yields one image array and one label array per batch; fit such a model on lists of arrays (fit([xa, xb], [ya, yb]))")
+        }
         let steps = stepsPerEpoch ?? source.batchesPerEpoch
         try checkFitArguments(epochs: epochs, batchSize: 1)
         guard steps > 0 else { throw ModelError("steps_per_epoch must be at least 1, got \(steps)") }
@@ -178,7 +196,7 @@ extension Model {
                 guard let targets = batch.targets else {
                     throw ModelError("fit needs labels, but the flow yields none (class_mode=None); use class_mode='binary' or 'categorical'")
                 }
-                return (batch.inputs, targets, classWeight.map { classWeights($0, for: targets) })
+                return TrainingBatch(inputs: [batch.inputs], targets: [targets], sampleWeights: classWeight.map { classWeights($0, for: targets) })
             }
         }, validate: validation.map { v in
             let cache = cacheFrozen ? FrozenPrefixCache(model: self, setup: setup) : nil

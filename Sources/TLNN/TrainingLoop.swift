@@ -15,7 +15,7 @@ extension Model {
     /// The loop of every `fit`: epochs of `steps` batches, validation, callbacks and checkpoints. An
     /// interruption (between any two batches, after the last one, or during validation) or a non-finite
     /// loss ends it with the History of the finished epochs.
-    func trainLoop(_ run: FitRun, nextEpoch: () -> (Int) throws -> (Tensor, Tensor, [Float]?),
+    func trainLoop(_ run: FitRun, nextEpoch: () -> (Int) throws -> TrainingBatch,
                            validate: ((@escaping () throws -> Void) throws -> [Double])?) throws -> History {
         var history = History()
         var firstEpoch = 0
@@ -59,19 +59,19 @@ extension Model {
     /// One epoch's batches: trains on each, updates the bar, returns the epoch's loss and metrics. Throws
     /// `TrainingStop` when interrupted (checked before every batch and after the last) or on a bad loss.
     private func trainEpoch(_ epoch: Int, _ run: FitRun, bar: ProgressBar, start: Date,
-                            batchFor: (Int) throws -> (Tensor, Tensor, [Float]?)) throws -> EpochLogs {
+                            batchFor: (Int) throws -> TrainingBatch) throws -> EpochLogs {
         let metrics = run.setup.makeAccumulators()
-        var lossSum = 0.0, seen = 0
+        var lossSums: [Double] = [], seen = 0   // the total loss, then each output's (several outputs)
         func logs() -> EpochLogs {
-            EpochLogs([("loss", lossSum / Double(max(seen, 1)))] + zip(run.setup.metrics, metrics).map { ($0, $1.result) })
+            let losses = lossSums.map { $0 / Double(max(seen, 1)) }
+            return EpochLogs(zip(["loss"] + run.setup.metrics, (lossSums.isEmpty ? [0] : losses) + metrics.map(\.result)).map { ($0, $1) })
         }
         for step in 0..<run.steps {
             if run.progress.shouldStop() { throw TrainingStop.interrupted(epoch: epoch + 1, batch: step + 1) }
-            let (x, y, weights) = try batchFor(step)
-            let result = try trainStep(x, y, setup: run.setup, epoch: epoch + 1, batch: step + 1, metrics: metrics,
-                                       sampleWeights: weights)
-            let count = x.shape[0]
-            lossSum += result.loss * Double(count)
+            let batch = try batchFor(step)
+            let losses = try trainStep(batch, setup: run.setup, epoch: epoch + 1, step: step + 1, metrics: metrics)
+            let count = batch.count
+            lossSums = lossSums.isEmpty ? losses.map { $0 * Double(count) } : zip(lossSums, losses).map { $0 + $1 * Double(count) }
             seen += count
             bar.update(step: step + 1, elapsed: Date().timeIntervalSince(start), metrics: logs().entries)
         }

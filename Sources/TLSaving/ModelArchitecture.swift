@@ -25,9 +25,17 @@ public enum ModelArchitecture {
         if let layers = config?["layers"]?.arrayValue { children = layers }
         else if let nodes = config?["nodes"]?.arrayValue { children = nodes.compactMap { $0["layer"] } }
         else { return }
-        var sublayers = layer.sublayers
-        if layer is Functional { sublayers.removeFirst() }   // the graph's input node is not described
-        for (child, sublayer) in zip(children, sublayers) { applyTrainable(child, to: sublayer) }
+        guard layer is Functional else {
+            for (child, sublayer) in zip(children, layer.sublayers) { applyTrainable(child, to: sublayer) }
+            return
+        }
+        // A graph's layers are matched by name: Keras lists its input layers and orders its layers its
+        // own way; tl's form describes inputs and a shared layer's later uses without a layer record.
+        for child in children {
+            guard let name = child["config"]?["name"]?.stringValue,
+                  let sublayer = layer.sublayers.first(where: { $0.name == name && !($0 is InputLayer) }) else { continue }
+            applyTrainable(child, to: sublayer)
+        }
     }
 
     // MARK: JSON

@@ -65,9 +65,9 @@ extension Session {
     private func registerCompile() {
         command("compile", parameters: [
             ParameterSpec("model", kind: .object), ParameterSpec("optimizer", default: "rmsprop"),
-            ParameterSpec("loss"), ParameterSpec("metrics", default: .list([])),
+            ParameterSpec("loss"), ParameterSpec("metrics", default: .list([])), ParameterSpec("loss_weights", default: .none),
         ]) { session, args, _ in
-            let model = try args.model("model")
+            let model = { try args.model("model") }
             let optimizer: Optimizer
             switch args["optimizer"] {
             case .object(let object as OptimizerObject): optimizer = object.optimizer
@@ -80,20 +80,17 @@ extension Session {
                 }
             default: throw args.typeError("optimizer", expected: "an optimizer (rmsprop(lr=2e-5)) or its name")
             }
-            var lossOptions = LossOptions()
-            var lossName = args["loss"].asString ?? ""
-            if case .object(let object as LossObject) = args["loss"] {
-                lossName = object.loss.rawValue
-                lossOptions = object.options
-            } else if args["loss"].asString == nil {
-                throw args.typeError("loss", expected: "a loss name (\"binary_crossentropy\") or object (losses.BinaryCrossentropy())")
-            }
-            guard let loss = Loss(kerasName: lossName) else {
-                throw ScriptError(.value, "unknown loss '\(lossName)'\(closest(lossName, Loss.allCases.map(\.rawValue))); tl knows: \(Loss.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
             do {
-                try model.compile(optimizer: optimizer, loss: loss, metricDefinitions: try session.metricDefinitions(args),
-                                  lossOptions: lossOptions)
+                if let graph = session.listModel(args) {
+                    try graph.compile(optimizer: optimizer, objectives: try session.outputObjectives(graph, args))
+                    return .none
+                }
+                if !args["loss_weights"].isNone {
+                    throw ScriptError(.value, "compile(): loss_weights= weighs the losses of a model with several outputs; this model has one")
+                }
+                let (loss, lossOptions) = try session.lossAndOptions(args["loss"], args)
+                try model().compile(optimizer: optimizer, loss: loss, metricDefinitions: try session.metricDefinitions(args["metrics"]),
+                                    lossOptions: lossOptions)
             } catch let error as ModelError {
                 throw ScriptError(.value, error.description)
             }
@@ -101,9 +98,27 @@ extension Session {
         }
     }
 
+    /// A loss given by name (`"binary_crossentropy"`) or as an object (`losses.BinaryCrossentropy(from_logits=True)`).
+    func lossAndOptions(_ value: Value, _ args: CallArguments) throws -> (Loss, LossOptions) {
+        var lossOptions = LossOptions()
+        var lossName = value.asString ?? ""
+        if case .object(let object as LossObject) = value {
+            lossName = object.loss.rawValue
+            lossOptions = object.options
+        } else if value.asString == nil {
+            throw args.typeError("loss", expected: "a loss name (\"binary_crossentropy\") or object (losses.BinaryCrossentropy())")
+        }
+        guard let loss = Loss(kerasName: lossName) else {
+            throw ScriptError(.value, "unknown loss '\(lossName)'\(closest(lossName, Loss.allCases.map(\.rawValue))); tl knows: \(Loss.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return (loss, lossOptions)
+    }
+
     /// `metrics=["acc", "AUC", metrics.Precision(name="p")]`: names Keras knows, or metric objects.
-    private func metricDefinitions(_ args: CallArguments) throws -> [MetricDefinition] {
-        let items = try args["metrics"].asString.map { [Value.string($0)] } ?? args.list("metrics")
+    func metricDefinitions(_ metrics: Value) throws -> [MetricDefinition] {
+        guard let items = metrics.asString.map({ [Value.string($0)] }) ?? metrics.asSequence else {
+            throw ScriptError(.type, "compile(): metrics= must be a list of metrics, got \(metrics.typeName)")
+        }
         return try items.map { item in
             if case .object(let object as MetricObject) = item { return object.definition }
             guard let name = item.asString else {
@@ -128,9 +143,16 @@ extension Session {
             ParameterSpec("class_weight", default: .none), ParameterSpec("sample_weight", default: .none),
             ParameterSpec("cache_frozen", default: true, kind: .bool),
         ], aliases: ["fit_generator"]) { session, args, interpreter in
-            let model = try args.model("model")
             let checkpointer = try session.checkpointer(args, interpreter: interpreter)
             let callbacks = try session.callbacks(args)
+            if let graph = session.listModel(args) {
+                let progress = ProgressOptions(verbose: try args.int("verbose"), interactive: session.interactiveOutput,
+                                               write: { interpreter.write($0) }, shouldStop: { interpreter.isCancelled })
+                let history = try session.fitLists(graph, args, progress: progress, checkpointer: checkpointer, callbacks: callbacks)
+                interpreter.report?.addHistory(Dictionary(uniqueKeysWithValues: history.entries.map { ($0.0, $0.1) }))
+                return .object(HistoryObject(history))
+            }
+            let model = try args.model("model")
             if model.trainabilityChangedSinceCompile {
                 interpreter.write("warning: layers were frozen or unfrozen after compile(); as in Keras, fit trains the weights that were trainable at compile time. Call compile() again to apply the change.\n")
             }
@@ -171,7 +193,7 @@ extension Session {
     }
 
     /// `class_weight={0: 1.0, 1: 2.0}`: a weight per class index.
-    private func classWeight(_ args: CallArguments) throws -> [Int: Float]? {
+    func classWeight(_ args: CallArguments) throws -> [Int: Float]? {
         if args["class_weight"].isNone { return nil }
         guard case .dict(let dict) = args["class_weight"] else {
             throw args.typeError("class_weight", expected: "a dict from class index to weight, e.g. {0: 1.0, 1: 2.0}")
@@ -251,11 +273,14 @@ extension Session {
             ParameterSpec("batch_size", default: .none), ParameterSpec("steps", default: .none), ParameterSpec("verbose", default: 1, kind: .int),
             ParameterSpec("return_dict", default: false, kind: .bool),
         ], aliases: ["evaluate_generator"]) { session, args, interpreter in
-            let model = try args.model("model")
             let bar = session.inferenceBar(verbose: try args.int("verbose"), interpreter: interpreter)
             let stop = { try interpreter.throwIfCancelled() }
             let result: [Double]
-            if case .object(let object as BatchSourceObject) = args["x"] {
+            let graph = session.listModel(args)
+            let model: any Model = try graph ?? args.model("model")
+            if let graph {
+                result = try session.evaluateLists(graph, args, checkCancelled: stop)
+            } else if case .object(let object as BatchSourceObject) = args["x"] {
                 result = try model.evaluate(source: object.batchSource, steps: try args.optionalInt("steps"), checkCancelled: stop,
                                             afterBatch: bar.update)
             } else {
@@ -280,6 +305,10 @@ extension Session {
         ], aliases: ["predict_generator", "predict_on_batch"]) { session, args, interpreter in
             let model = try args.layer("model")
             let bar = session.inferenceBar(verbose: try args.int("verbose"), interpreter: interpreter)
+            if let graph = session.listModel(args), !(args["x"].asObject is BatchSourceObject),
+               args["x"].asString == nil, args["x"].asSequence?.first?.asString == nil {
+                return try session.predictLists(graph, args, checkCancelled: { try interpreter.throwIfCancelled() })
+            }
             if let paths = args["x"].asString.map({ [$0] }) ?? args["x"].asSequence?.compactMap(\.asString),
                !paths.isEmpty, paths.count == (args["x"].asSequence?.count ?? 1) {
                 let files = try PhotoPrediction.files(paths)

@@ -42,8 +42,8 @@ public final class SymbolicTensorObject: HostObject {
         }
     }
 
-    /// Every tensor this one depends on, itself last, each after the tensors it is made from.
-    func history() -> [SymbolicTensorObject] {
+    /// Every tensor `outputs` depend on, the outputs included, each after the tensors it is made from.
+    static func history(of outputs: [SymbolicTensorObject]) -> [SymbolicTensorObject] {
         var order: [SymbolicTensorObject] = []
         var seen = Set<ObjectIdentifier>()
         func visit(_ tensor: SymbolicTensorObject) {
@@ -51,7 +51,7 @@ public final class SymbolicTensorObject: HostObject {
             if case .layer(_, let inputs, _) = tensor.origin { inputs.forEach(visit) }
             order.append(tensor)
         }
-        visit(self)
+        outputs.forEach(visit)
         return order
     }
 }
@@ -96,41 +96,67 @@ func layerCallMethod(_ layer: Layer) -> Value {
     }
 }
 
-/// `keras.Model(inputs, outputs)`: the graph from `inputs` to `outputs` as a ``Functional`` model.
+/// `keras.Model(inputs, outputs)`: the graph from `inputs` to `outputs` as a ``Functional`` model. Each
+/// may be one tensor or a list of them (several inputs, several outputs); a layer called on several
+/// tensors becomes one layer used several times (its weights shared).
 func functionalModel(inputs: Value, outputs: Value, name: String?) throws -> Functional {
-    func single(_ value: Value, _ what: String) throws -> SymbolicTensorObject {
-        if case .object(let tensor as SymbolicTensorObject) = value { return tensor }
-        if let items = value.asSequence, items.count == 1, case .object(let tensor as SymbolicTensorObject) = items[0] { return tensor }
-        if let items = value.asSequence, items.count > 1 {
-            throw ScriptError(.value, "keras.Model(): tl's graph models take one input and one output tensor; \(items.count) \(what) were given")
+    let given = try symbolicTensors(inputs, "inputs"), results = try symbolicTensors(outputs, "outputs")
+    for input in given {
+        guard case .input = input.origin else {
+            throw ScriptError(.value, "keras.Model(): inputs must come from keras.Input(), not from layer '\(input.name)'")
         }
-        throw ScriptError(.type, "keras.Model(): \(what) must be a tensor from keras.Input() or from calling layers on one, got \(value.typeName)")
     }
-    let input = try single(inputs, "inputs"), output = try single(outputs, "outputs")
-    guard case .input(let inputName) = input.origin else {
-        throw ScriptError(.value, "keras.Model(): inputs must come from keras.Input(), not from layer '\(input.name)'")
+    guard Set(given.map(ObjectIdentifier.init)).count == given.count else {
+        throw ScriptError(.value, "keras.Model(): an input is given twice")
     }
-    let order = output.history()
+    let order = SymbolicTensorObject.history(of: results)
+    let used = Set(order.map(ObjectIdentifier.init))
     for tensor in order {
-        if case .input = tensor.origin, tensor !== input {
+        if case .input = tensor.origin, !given.contains(where: { $0 === tensor }) {
             throw ScriptError(.value, "keras.Model(): the outputs depend on input '\(tensor.name)', which is not among the model's inputs")
         }
     }
-    guard order.first === input else {
-        throw ScriptError(.value, "keras.Model(): the outputs do not depend on the given input '\(inputName)'")
+    if let unused = given.first(where: { !used.contains(ObjectIdentifier($0)) }) {
+        throw ScriptError(.value, "keras.Model(): the outputs do not depend on the given input '\(unused.name)'")
     }
     do {
-        let model = Functional(inputShape: input.shape, inputName: inputName, name: name, typeName: "Functional")
-        var made: [ObjectIdentifier: GraphTensor] = [ObjectIdentifier(input): model.input]
-        for tensor in order.dropFirst() {
-            guard case .layer(let layer, let parents, let training) = tensor.origin else { continue }
-            let wired = parents.map { made[ObjectIdentifier($0)]! }
-            if parents.count > 1, let merge = layer as? MergeLayer {
-                made[ObjectIdentifier(tensor)] = try model.apply(merge, to: wired)
-            } else {
-                made[ObjectIdentifier(tensor)] = try model.apply(layer, to: wired[0], training: training)
-            }
-        }
-        return model
+        return try wireGraph(inputs: given, outputs: results, order: order, name: name)
     } catch let error as ModelError { throw ScriptError(.value, error.description) }
+}
+
+/// One tensor, or a list (or tuple) of them; a dict of outputs is refused with what to do instead.
+private func symbolicTensors(_ value: Value, _ what: String) throws -> [SymbolicTensorObject] {
+    if case .object(let tensor as SymbolicTensorObject) = value { return [tensor] }
+    if case .dict = value {
+        throw ScriptError(.value, "keras.Model(): tl takes \(what) as one tensor or a list of tensors, not a dict; pass a list (the outputs are then named by their layers: name each output layer, e.g. layers.Dense(1, name=\"price\"))")
+    }
+    if let items = value.asSequence, !items.isEmpty {
+        return try items.map { item in
+            guard case .object(let tensor as SymbolicTensorObject) = item else {
+                throw ScriptError(.type, "keras.Model(): each of the \(what) must be a tensor from keras.Input() or from calling layers on one, got \(item.typeName)")
+            }
+            return tensor
+        }
+    }
+    throw ScriptError(.type, "keras.Model(): \(what) must be a tensor from keras.Input() or from calling layers on one (or a list of them), got \(value.typeName)")
+}
+
+/// Replays the recorded calls into a graph model: its inputs first, then every call in `order`.
+private func wireGraph(inputs: [SymbolicTensorObject], outputs: [SymbolicTensorObject], order: [SymbolicTensorObject],
+                       name: String?) throws -> Functional {
+    let model = Functional(inputShape: inputs[0].shape, inputName: inputs[0].name, name: name, typeName: "Functional")
+    var made: [ObjectIdentifier: GraphTensor] = [ObjectIdentifier(inputs[0]): model.input]
+    for input in inputs.dropFirst() { made[ObjectIdentifier(input)] = try model.addInput(shape: input.shape, name: input.name) }
+    for tensor in order {
+        guard case .layer(let layer, let parents, let training) = tensor.origin else { continue }
+        let wired = parents.map { made[ObjectIdentifier($0)]! }
+        if parents.count > 1, let merge = layer as? MergeLayer {
+            made[ObjectIdentifier(tensor)] = try model.apply(merge, to: wired)
+        } else {
+            made[ObjectIdentifier(tensor)] = try model.apply(layer, to: wired[0], training: training)
+        }
+    }
+    let ends = outputs.map { made[ObjectIdentifier($0)]! }
+    if ends.count > 1 || ends[0].node != model.nodes.count - 1 { try model.setOutputs(ends) }
+    return model
 }
