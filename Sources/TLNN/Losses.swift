@@ -76,23 +76,14 @@ public enum Loss: String, CaseIterable, Sendable {
     /// `z` the stable form `max(z, 0) - z y + log(1 + exp(-|z|))`, gradient `sigmoid(z) - y`.
     private static func binaryCrossentropy(_ p: [Float], _ y: [Float], rows n: Int, width: Int, fromLogits: Bool, batchScale: Float,
                                            perSample: inout [Float], gradient: inout [Float]) {
-        let scale = batchScale / Float(max(width, 1))
-        for i in 0..<n {
-            var sum: Float = 0
-            for j in 0..<width {
-                let k = i * width + j
-                if fromLogits {
-                    let z = p[k]
-                    sum += max(z, 0) - z * y[k] + log1p(exp(-abs(z)))
-                    gradient[k] = (Activation.sigmoid(z) - y[k]) * scale
-                } else {
-                    let q = min(max(p[k], Loss.epsilon), 1 - Loss.epsilon)
-                    sum += -(y[k] * log(q) + (1 - y[k]) * log(1 - q))
-                    let inside = p[k] > Loss.epsilon && p[k] < 1 - Loss.epsilon
-                    gradient[k] = inside ? (q - y[k]) / (q * (1 - q)) * scale : 0
-                }
+        rowMeans(rows: n, width: width, batchScale: batchScale, perSample: &perSample, gradient: &gradient) { k in
+            if fromLogits {
+                let z = p[k]
+                return (max(z, 0) - z * y[k] + log1p(exp(-abs(z))), Activation.sigmoid(z) - y[k])
             }
-            perSample[i] = sum / Float(max(width, 1))
+            let q = min(max(p[k], Loss.epsilon), 1 - Loss.epsilon)
+            let inside = p[k] > Loss.epsilon && p[k] < 1 - Loss.epsilon
+            return (-(y[k] * log(q) + (1 - y[k]) * log(1 - q)), inside ? (q - y[k]) / (q * (1 - q)) : 0)
         }
     }
 
@@ -138,14 +129,23 @@ public enum Loss: String, CaseIterable, Sendable {
     /// Mean over a row of `(p - y)^2`, gradient `2 (p - y)`.
     private static func meanSquaredError(_ p: [Float], _ y: [Float], rows n: Int, width: Int, batchScale: Float,
                                          perSample: inout [Float], gradient: inout [Float]) {
+        rowMeans(rows: n, width: width, batchScale: batchScale, perSample: &perSample, gradient: &gradient) { k in
+            let d = p[k] - y[k]
+            return (d * d, 2 * d)
+        }
+    }
+
+    /// The losses that average an element-wise term over each row: `perSample[i]` is the mean of
+    /// `term(k).value` over row `i`, and `gradient[k] = term(k).derivative * batchScale / width`.
+    private static func rowMeans(rows n: Int, width: Int, batchScale: Float, perSample: inout [Float], gradient: inout [Float],
+                                 _ term: (Int) -> (value: Float, derivative: Float)) {
         let scale = batchScale / Float(max(width, 1))
         for i in 0..<n {
             var sum: Float = 0
-            for j in 0..<width {
-                let k = i * width + j
-                let d = p[k] - y[k]
-                sum += d * d
-                gradient[k] = 2 * d * scale
+            for k in (i * width)..<((i + 1) * width) {
+                let (value, derivative) = term(k)
+                sum += value
+                gradient[k] = derivative * scale
             }
             perSample[i] = sum / Float(max(width, 1))
         }

@@ -103,13 +103,7 @@ extension ExecutionPlan {
                 inputGradients = [dx]
             }
             for (input, dx) in zip(node.inputs, inputGradients) where needed[input] {
-                if gradients[input] == nil {
-                    gradients[input] = dx
-                } else {
-                    gradients[input]!.scalars.withUnsafeMutableBufferPointer { acc in
-                        dx.scalars.withUnsafeBufferPointer { d in for k in acc.indices { acc[k] += d[k] } }
-                    }
-                }
+                if gradients[input] == nil { gradients[input] = dx } else { gradients[input]! += dx }
             }
         }
         guard needsInputGradient else { return nil }
