@@ -50,9 +50,7 @@ public final class Add: MergeLayer {
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradients: Bool) throws -> [Tensor]? {
-        guard let count = cachedInputCount else {
-            throw ModelError("layer '\(name)': backward called without a training forward pass")
-        }
+        let count = try kept(cachedInputCount)
         return needsInputGradients ? Array(repeating: outputGradient, count: count) : nil
     }
 

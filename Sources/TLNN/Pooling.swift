@@ -20,18 +20,8 @@ public final class MaxPooling2D: Layer {
         self.name = name ?? LayerNames.next("max_pooling2d")
     }
 
-    public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape {
-        guard inputShape.count == 3 else {
-            throw ModelError("layer '\(name)' (MaxPooling2D) expects inputs of shape (height, width, channels), got \(describeShape(inputShape))")
-        }
-        let (h, w) = padding.spatialOutput(height: inputShape[0], width: inputShape[1], window: poolSize, strides: strides)
-        return [h, w, inputShape[2]]
-    }
-
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
-        try requireRank(x, 4, self)
-        let g = WindowGeometry(batch: x, window: poolSize, strides: strides, padding: padding)
-        let (y, argmax) = PoolingKernels.maxForward(input: x, geometry: g, recordArgmax: mode.keepForBackward)
+        let (y, argmax) = PoolingKernels.maxForward(input: x, geometry: try geometry(x), recordArgmax: mode.keepForBackward)
         if mode.keepForBackward {
             cachedArgmax = argmax
             cachedInputShape = x.shape
@@ -41,10 +31,7 @@ public final class MaxPooling2D: Layer {
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
         guard needsInputGradient else { return nil }
-        guard let argmax = cachedArgmax, let shape = cachedInputShape else {
-            throw ModelError("layer '\(name)': backward called without a training forward pass")
-        }
-        return PoolingKernels.maxBackward(outputGradient: outputGradient, argmax: argmax, inputShape: shape)
+        return PoolingKernels.maxBackward(outputGradient: outputGradient, argmax: try kept(cachedArgmax), inputShape: try kept(cachedInputShape))
     }
 
     public func clearCache() {
@@ -116,13 +103,43 @@ public final class GlobalMaxPooling2D: Layer {
     public func clearCache() { cachedArgmax = nil; cachedInputShape = nil }
 }
 
-extension MaxPooling2D: KerasConfigurable {
-    public var kerasConfig: KerasConfig { .poolingWindow(size: poolSize, strides: strides, padding: padding) }
-    public convenience init(kerasConfig config: LayerConfiguration) throws {
-        let window = try config.poolingWindow()
-        self.init(poolSize: window.size, strides: window.strides, padding: window.padding, name: config.name)
+/// MaxPooling2D and AveragePooling2D: a window sliding over height and width, shaped and configured alike.
+public protocol PoolingWindowLayer: KerasConfigurable {
+    var poolSize: (Int, Int) { get }
+    var strides: (Int, Int) { get }
+    var padding: Padding { get }
+    init(poolSize: (Int, Int), strides: (Int, Int)?, padding: Padding, name: String?)
+}
+
+extension PoolingWindowLayer {
+    public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape {
+        try requireImageShape(inputShape)
+        let (h, w) = padding.spatialOutput(height: inputShape[0], width: inputShape[1], window: poolSize, strides: strides)
+        return [h, w, inputShape[2]]
+    }
+
+    /// The window's geometry over a batch `x` (NHWC).
+    func geometry(_ x: Tensor) throws -> WindowGeometry {
+        try requireRank(x, 4, self)
+        return geometry(batchShape: x.shape)
+    }
+
+    func geometry(batchShape shape: [Int]) -> WindowGeometry {
+        WindowGeometry(inputHeight: shape[1], inputWidth: shape[2], channels: shape[3], window: poolSize, strides: strides, padding: padding)
+    }
+
+    public var kerasConfig: KerasConfig {
+        ["pool_size": .pair(poolSize), "strides": .pair(strides), "padding": .string(padding.rawValue)]
+    }
+
+    /// The strides default to the pool size, as in Keras.
+    public init(kerasConfig config: LayerConfiguration) throws {
+        let size = try config.pair("pool_size", default: (2, 2))
+        self.init(poolSize: size, strides: try config.pair("strides", default: size), padding: try config.padding(), name: config.name)
     }
 }
+
+extension MaxPooling2D: PoolingWindowLayer {}
 
 extension GlobalAveragePooling2D: KerasConfigurable {
     public var kerasConfig: KerasConfig { keepDimensions ? ["keepdims": true] : [:] }
