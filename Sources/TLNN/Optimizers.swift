@@ -49,8 +49,15 @@ public class OptimizerBase: CheckpointableOptimizer {
     public var typeName: String { String(describing: type(of: self)) }
     /// The state kept per parameter, in a fixed order (Keras's variable names).
     public var slotNames: [String] { [] }
-    public var kerasConfig: KerasConfig { ["learning_rate": .number(learningRate)] }
-    public var description: String { typeName }
+    /// Keras's hyperparameters in Keras's order, the learning rate first: the config and the description.
+    var hyperparameters: KeyValuePairs<String, JSON> { ["learning_rate": .number(learningRate)] }
+    public var kerasConfig: KerasConfig { Dictionary(uniqueKeysWithValues: hyperparameters.map { ($0, $1) }) }
+
+    /// `RMSprop(learning_rate=0.001, rho=0.9, epsilon=1e-07)`: the hyperparameters as Swift prints floats.
+    public var description: String {
+        let settings = hyperparameters.map { key, value in "\(key)=\(value.doubleValue.map { "\(Float($0))" } ?? "\(value)")" }
+        return "\(typeName)(\(settings.joined(separator: ", ")))"
+    }
     /// Whether this configuration keeps state at all (SGD without momentum keeps none).
     var keepsState: Bool { !slotNames.isEmpty }
 
@@ -146,7 +153,9 @@ public final class RMSprop: OptimizerBase {
     }
 
     public override var slotNames: [String] { ["velocity"] }
-    public override var kerasConfig: KerasConfig { super.kerasConfig.merging(["rho": .number(rho), "epsilon": .number(epsilon)]) { $1 } }
+    override var hyperparameters: KeyValuePairs<String, JSON> {
+        ["learning_rate": .number(learningRate), "rho": .number(rho), "epsilon": .number(epsilon)]
+    }
 
     override func update(_ weight: inout Tensor, gradient: Tensor, state: inout Tensor, step: Int) {
         let (learningRate, rho, epsilon) = (self.learningRate, self.rho, self.epsilon)
@@ -154,8 +163,6 @@ public final class RMSprop: OptimizerBase {
             rmspropStep(weights: w, gradients: g, velocity: slots[0], count: count, learningRate: learningRate, rho: rho, epsilon: epsilon)
         }
     }
-
-    public override var description: String { "RMSprop(learning_rate=\(learningRate), rho=\(rho), epsilon=\(epsilon))" }
 }
 
 /// Keras 3 SGD: with momentum `m = momentum m - lr g`, then `w += m`
@@ -177,8 +184,8 @@ public final class SGD: OptimizerBase {
 
     public override var slotNames: [String] { ["momentum"] }
     override var keepsState: Bool { momentum != 0 }
-    public override var kerasConfig: KerasConfig {
-        super.kerasConfig.merging(["momentum": .number(momentum), "nesterov": .bool(nesterov)]) { $1 }
+    override var hyperparameters: KeyValuePairs<String, JSON> {
+        ["learning_rate": .number(learningRate), "momentum": .number(momentum), "nesterov": .bool(nesterov)]
     }
 
     override func update(_ weight: inout Tensor, gradient: Tensor, state m: inout Tensor, step: Int) {
@@ -192,7 +199,6 @@ public final class SGD: OptimizerBase {
         weight += nesterov ? m * momentum - descent : m
     }
 
-    public override var description: String { "SGD(learning_rate=\(learningRate), momentum=\(momentum), nesterov=\(nesterov))" }
 }
 
 /// Keras 3 Adam: `m = b1 m + (1 - b1) g`, `v = b2 v + (1 - b2) g^2`,
@@ -215,8 +221,8 @@ public final class Adam: OptimizerBase {
     }
 
     public override var slotNames: [String] { ["m", "v"] }
-    public override var kerasConfig: KerasConfig {
-        super.kerasConfig.merging(["beta_1": .number(beta1), "beta_2": .number(beta2), "epsilon": .number(epsilon)]) { $1 }
+    override var hyperparameters: KeyValuePairs<String, JSON> {
+        ["learning_rate": .number(learningRate), "beta_1": .number(beta1), "beta_2": .number(beta2), "epsilon": .number(epsilon)]
     }
 
     override func update(_ weight: inout Tensor, gradient: Tensor, state: inout Tensor, step: Int) {
@@ -228,6 +234,4 @@ public final class Adam: OptimizerBase {
                      beta1: beta1, beta2: beta2, epsilon: epsilon)
         }
     }
-
-    public override var description: String { "Adam(learning_rate=\(learningRate), beta_1=\(beta1), beta_2=\(beta2), epsilon=\(epsilon))" }
 }
