@@ -125,6 +125,9 @@ final class ModelFileTests: ScriptSessionTestCase {
         XCTAssertTrue(again.layer is Functional)
         XCTAssertEqual(again.model?.compiled?.optimizer.description, "SGD(learning_rate=0.05, momentum=0.9, nesterov=false)")
         XCTAssertEqual(again.model?.compiled?.metrics, ["acc"])
+        // A graph takes no more layers (nothing hidden around it to add them to).
+        let message = failure("inputs = keras.Input(shape=(4,))\nm = keras.Model(inputs, layers.Dense(2)(inputs))\nm.add(dense(1))")
+        XCTAssertTrue(message.contains("is a graph model"), message)
     }
 
     func testWeightsOnlyFileAndDamagedConfigAreExplained() throws {
