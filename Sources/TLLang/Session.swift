@@ -116,13 +116,21 @@ public final class Session {
 }
 
 extension CallArguments {
-    func model(_ name: String) throws -> Sequential {
-        let value = self[name]
-        if case .object(let object) = value, let model = object as? ModelObject {
-            if let sequential = model.sequential { return sequential }
-            throw ScriptError(.type, "\(commandName)(): '\(model.layer.name)' is a graph model; put it in a Sequential to train it: model = sequential(); model.add(base)")
-        }
+    /// A model to compile, train or evaluate: a Sequential stack or a graph model.
+    func model(_ name: String) throws -> Model {
+        if case .object(let object as ModelObject) = self[name], let model = object.model { return model }
         throw typeError(name, expected: "a model (from sequential() or load_vgg16())")
+    }
+
+    /// A Sequential stack to add layers to.
+    func sequential(_ name: String) throws -> Sequential {
+        guard case .object(let object as ModelObject) = self[name] else {
+            throw typeError(name, expected: "a model (from sequential())")
+        }
+        guard let sequential = object.layer as? Sequential else {
+            throw ScriptError(.type, "\(commandName)(): '\(object.layer.name)' is a graph model, which takes no more layers; put it in a Sequential to stack layers on it: model = sequential(); model.add(base)")
+        }
+        return sequential
     }
 
     func layer(_ name: String) throws -> Layer {

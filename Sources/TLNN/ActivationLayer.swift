@@ -54,9 +54,7 @@ public final class ActivationLayer: Layer {
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
         guard needsInputGradient else { return nil }
-        guard let y = cachedOutput else {
-            throw ModelError("layer '\(name)': backward called without a training forward pass")
-        }
+        let y = try kept(cachedOutput)
         var dx = outputGradient
         if !cachedLogits { activation.backward(output: y, gradient: &dx) }
         return dx

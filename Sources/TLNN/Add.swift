@@ -31,21 +31,26 @@ public final class Add: MergeLayer {
     }
 
     public func forward(_ inputs: [Tensor], mode: ForwardMode) throws -> Tensor {
-        guard inputs.count >= 2, var sum = inputs.first else { throw singleInputError() }
-        for other in inputs.dropFirst() {
-            guard other.shape == sum.shape else {
-                throw ModelError("layer '\(name)' (Add) needs inputs of one shape, got \(inputs.map { "\($0.shape)" }.joined(separator: " and "))")
-            }
-            sum += other
-        }
+        var operands = inputs
+        let sum = try takeSum(&operands)
         if mode.keepForBackward { cachedInputCount = inputs.count }
         return sum
     }
 
-    public func backward(_ outputGradient: Tensor, needsInputGradients: Bool) throws -> [Tensor]? {
-        guard let count = cachedInputCount else {
-            throw ModelError("layer '\(name)': backward called without a training forward pass")
+    /// The sum of `inputs`, written into the first one, which is taken out of `inputs`: when nothing else
+    /// holds it, its storage is reused instead of copied.
+    func takeSum(_ inputs: inout [Tensor]) throws -> Tensor {
+        guard inputs.count >= 2 else { throw singleInputError() }
+        guard inputs.allSatisfy({ $0.shape == inputs[0].shape }) else {
+            throw ModelError("layer '\(name)' (Add) needs inputs of one shape, got \(inputs.map { "\($0.shape)" }.joined(separator: " and "))")
         }
+        var sum = inputs.removeFirst()
+        for other in inputs { sum += other }
+        return sum
+    }
+
+    public func backward(_ outputGradient: Tensor, needsInputGradients: Bool) throws -> [Tensor]? {
+        let count = try kept(cachedInputCount)
         return needsInputGradients ? Array(repeating: outputGradient, count: count) : nil
     }
 

@@ -4,8 +4,8 @@ import TLTensor
 //
 // ResNet's blocks end in `Add` then `Activation('relu')`: `y = max(a + b, 0)`. Done as two layers that is
 // two passes over the activations and two copies (a layer's input stays referenced by the graph while the
-// layer runs, so writing into it copies it first); folded, the sum clamps each value as it writes it,
-// into the storage of the first input when nothing else needs it. The same sums, the same clamp.
+// layer runs, so writing into it copies it first); folded, the sum is written into the storage of the first
+// input when nothing else needs it and clamped there. The same sums, the same clamp.
 
 enum AddActivationFolding {
     /// Add nodes whose only consumer is a ReLU or ReLU6 activation layer reading only them, keyed by the
@@ -25,28 +25,12 @@ enum AddActivationFolding {
 }
 
 extension Add {
-    /// `min(max(sum of inputs, 0), ceiling)` in one pass (inference: nothing is kept for backward). The
-    /// first input is taken out of `inputs`, so that when the graph holds it no more the sum is written
-    /// into its storage instead of a copy.
+    /// `min(max(sum of inputs, 0), ceiling)` (inference: nothing is kept for backward). The first input is
+    /// taken out of `inputs`, so that when the graph holds it no more the sum is written into its storage
+    /// instead of a copy.
     func forwardClamped(_ inputs: inout [Tensor], ceiling: Float) throws -> Tensor {
-        guard inputs.count >= 2, inputs.dropFirst().allSatisfy({ $0.shape == inputs[0].shape }) else {
-            if inputs.count < 2 { throw singleInputError() }
-            throw ModelError("layer '\(name)' (Add) needs inputs of one shape, got \(inputs.map { "\($0.shape)" }.joined(separator: " and "))")
-        }
-        var sum = inputs.removeFirst()
-        let others = inputs
-        for (index, other) in others.enumerated() {
-            let clamp = index == others.count - 1
-            sum.scalars.withUnsafeMutableBufferPointer { s in
-                other.scalars.withUnsafeBufferPointer { o in
-                    if clamp {
-                        for i in s.indices { s[i] = min(max(s[i] + o[i], 0), ceiling) }
-                    } else {
-                        for i in s.indices { s[i] += o[i] }
-                    }
-                }
-            }
-        }
+        var sum = try takeSum(&inputs)
+        Activation.allCases.first { $0.reluCeiling == ceiling }?.apply(&sum)
         return sum
     }
 }

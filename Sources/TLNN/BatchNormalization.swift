@@ -118,9 +118,7 @@ public final class BatchNormalization: Layer {
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
-        guard let cache, let beta else {
-            throw ModelError("layer '\(name)': backward called without a training forward pass")
-        }
+        let (cache, beta) = (try kept(self.cache), try kept(self.beta))
         let channels = beta.count
         let gammaValues = gammaValues
         let wantsWeights = gamma?.requiresGradient == true || beta.requiresGradient

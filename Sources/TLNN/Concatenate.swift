@@ -52,9 +52,7 @@ public final class Concatenate: MergeLayer {
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradients: Bool) throws -> [Tensor]? {
-        guard let channels = cachedChannels else {
-            throw ModelError("layer '\(name)': backward called without a training forward pass")
-        }
+        let channels = try kept(cachedChannels)
         guard needsInputGradients else { return nil }
         var offset = 0
         return channels.map { width in

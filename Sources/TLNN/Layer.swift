@@ -109,6 +109,21 @@ public struct ModelError: Error, CustomStringConvertible {
     }
 }
 
+extension Layer {
+    /// Checks that a feature shape is an image's: (height, width, channels).
+    func requireImageShape(_ shape: FeatureShape) throws {
+        guard shape.count == 3 else {
+            throw ModelError("layer '\(name)' (\(typeName)) expects inputs of shape (height, width, channels), got \(describeShape(shape))")
+        }
+    }
+
+    /// What the last training forward pass kept for `backward`; throws when no such pass kept it.
+    func kept<Value>(_ value: Value?) throws -> Value {
+        guard let value else { throw ModelError("layer '\(name)': backward called without a training forward pass") }
+        return value
+    }
+}
+
 /// Checks that a batch has the rank a layer expects.
 func requireRank(_ x: Tensor, _ rank: Int, _ layer: Layer) throws {
     guard x.rank == rank else {

@@ -203,11 +203,6 @@ extension KerasConfig {
          "activation": .string(activation.rawValue), "use_bias": .bool(useBias), "filters": filters.map { .int($0) }]
             .compactMapValues { $0 }
     }
-
-    /// MaxPooling2D and AveragePooling2D's window.
-    static func poolingWindow(size: (Int, Int), strides: (Int, Int), padding: Padding) -> Self {
-        ["pool_size": .pair(size), "strides": .pair(strides), "padding": .string(padding.rawValue)]
-    }
 }
 
 /// Conv2D and SeparableConv2D, configured alike: filters, window, activation, bias.
@@ -237,11 +232,5 @@ extension LayerConfiguration {
     /// A convolution's window as ``Swift/Dictionary/window(filters:kernelSize:strides:padding:activation:useBias:)`` records it.
     func window() throws -> (kernelSize: (Int, Int), strides: (Int, Int), padding: Padding, activation: Activation, useBias: Bool) {
         (try pair("kernel_size"), try pair("strides", default: (1, 1)), try padding(), try activation(), bool("use_bias", default: true))
-    }
-
-    /// A pooling window; the strides default to the pool size, as in Keras.
-    func poolingWindow() throws -> (size: (Int, Int), strides: (Int, Int), padding: Padding) {
-        let size = try pair("pool_size", default: (2, 2))
-        return (size, try pair("strides", default: size), try padding())
     }
 }

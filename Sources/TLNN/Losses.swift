@@ -76,23 +76,14 @@ public enum Loss: String, CaseIterable, Sendable {
     /// `z` the stable form `max(z, 0) - z y + log(1 + exp(-|z|))`, gradient `sigmoid(z) - y`.
     private static func binaryCrossentropy(_ p: [Float], _ y: [Float], rows n: Int, width: Int, fromLogits: Bool, batchScale: Float,
                                            perSample: inout [Float], gradient: inout [Float]) {
-        let scale = batchScale / Float(max(width, 1))
-        for i in 0..<n {
-            var sum: Float = 0
-            for j in 0..<width {
-                let k = i * width + j
-                if fromLogits {
-                    let z = p[k]
-                    sum += max(z, 0) - z * y[k] + log1p(exp(-abs(z)))
-                    gradient[k] = (Activation.sigmoid(z) - y[k]) * scale
-                } else {
-                    let q = min(max(p[k], Loss.epsilon), 1 - Loss.epsilon)
-                    sum += -(y[k] * log(q) + (1 - y[k]) * log(1 - q))
-                    let inside = p[k] > Loss.epsilon && p[k] < 1 - Loss.epsilon
-                    gradient[k] = inside ? (q - y[k]) / (q * (1 - q)) * scale : 0
-                }
+        rowMeans(rows: n, width: width, batchScale: batchScale, perSample: &perSample, gradient: &gradient) { k in
+            if fromLogits {
+                let z = p[k]
+                return (max(z, 0) - z * y[k] + log1p(exp(-abs(z))), Activation.sigmoid(z) - y[k])
             }
-            perSample[i] = sum / Float(max(width, 1))
+            let q = min(max(p[k], Loss.epsilon), 1 - Loss.epsilon)
+            let inside = p[k] > Loss.epsilon && p[k] < 1 - Loss.epsilon
+            return (-(y[k] * log(q) + (1 - y[k]) * log(1 - q)), inside ? (q - y[k]) / (q * (1 - q)) : 0)
         }
     }
 
@@ -138,14 +129,23 @@ public enum Loss: String, CaseIterable, Sendable {
     /// Mean over a row of `(p - y)^2`, gradient `2 (p - y)`.
     private static func meanSquaredError(_ p: [Float], _ y: [Float], rows n: Int, width: Int, batchScale: Float,
                                          perSample: inout [Float], gradient: inout [Float]) {
+        rowMeans(rows: n, width: width, batchScale: batchScale, perSample: &perSample, gradient: &gradient) { k in
+            let d = p[k] - y[k]
+            return (d * d, 2 * d)
+        }
+    }
+
+    /// The losses that average an element-wise term over each row: `perSample[i]` is the mean of
+    /// `term(k).value` over row `i`, and `gradient[k] = term(k).derivative * batchScale / width`.
+    private static func rowMeans(rows n: Int, width: Int, batchScale: Float, perSample: inout [Float], gradient: inout [Float],
+                                 _ term: (Int) -> (value: Float, derivative: Float)) {
         let scale = batchScale / Float(max(width, 1))
         for i in 0..<n {
             var sum: Float = 0
-            for j in 0..<width {
-                let k = i * width + j
-                let d = p[k] - y[k]
-                sum += d * d
-                gradient[k] = 2 * d * scale
+            for k in (i * width)..<((i + 1) * width) {
+                let (value, derivative) = term(k)
+                sum += value
+                gradient[k] = derivative * scale
             }
             perSample[i] = sum / Float(max(width, 1))
         }
@@ -180,17 +180,8 @@ public enum AccuracyKind: Sendable {
                 for j in 0..<width where (p[i * width + j] > threshold ? 1 : 0) == Int(y[i * width + j].rounded()) { hits += 1 }
                 total += Double(hits) / Double(width)
             case .categorical, .sparseCategorical:
-                var best = 0
-                for j in 1..<max(width, 1) where p[i * width + j] > p[i * width + best] { best = j }
-                let label: Int
-                if self == .sparseCategorical {
-                    label = Int(y[i])
-                } else {
-                    var l = 0
-                    for j in 1..<max(width, 1) where y[i * width + j] > y[i * width + l] { l = j }
-                    label = l
-                }
-                if best == label { total += 1 }
+                let label = self == .sparseCategorical ? Int(y[i]) : rowArgmax(y, row: i, width: width)
+                if rowArgmax(p, row: i, width: width) == label { total += 1 }
             }
         }
         return total
@@ -214,10 +205,8 @@ public struct LossOptions: Sendable, Equatable {
         guard labelSmoothing > 0, loss == .binaryCrossentropy || loss == .categoricalCrossentropy else { return target }
         let n = max(target.shape.first ?? 1, 1)
         let classes = loss == .binaryCrossentropy ? 2 : max(target.count / n, 1)
-        var out = target
-        for k in out.scalars.indices {
-            out.scalars[k] = out.scalars[k] * (1 - labelSmoothing) + labelSmoothing / Float(classes)
-        }
+        var out = target * (1 - labelSmoothing)
+        out += labelSmoothing / Float(classes)
         return out
     }
 }
@@ -230,12 +219,8 @@ public func weightedLoss(perSample: [Float], gradient: Tensor, weights: [Float])
     }
     var total = 0.0
     for (l, w) in zip(perSample, weights) { total += Double(l) * Double(w) }
-    var scaled = gradient
-    let width = perSample.isEmpty ? 0 : gradient.count / perSample.count
-    for i in 0..<perSample.count {
-        for j in 0..<width { scaled.scalars[i * width + j] *= weights[i] }
-    }
-    return (total / Double(max(perSample.count, 1)), scaled)
+    let rowWeights = Tensor(shape: [weights.count] + Array(repeating: 1, count: max(gradient.rank - 1, 0)), scalars: weights)
+    return (total / Double(max(perSample.count, 1)), gradient * rowWeights)
 }
 
 /// `class_weight={0: 1.0, 1: 2.0}` as per-sample weights: each sample weighs its class's weight (1 for a
@@ -245,12 +230,13 @@ public func classWeights(_ weights: [Int: Float], for target: Tensor) -> [Float]
     guard n > 0 else { return [] }
     let width = target.count / n
     return (0..<n).map { i in
-        var label = 0
-        if width == 1 {
-            label = Int(target.scalars[i].rounded())
-        } else {
-            for j in 1..<width where target.scalars[i * width + j] > target.scalars[i * width + label] { label = j }
-        }
-        return weights[label] ?? 1
+        weights[width == 1 ? Int(target.scalars[i].rounded()) : rowArgmax(target.scalars, row: i, width: width)] ?? 1
     }
+}
+
+/// The first index of the largest value in row `i` of `values`, rows of `width` values.
+func rowArgmax(_ values: [Float], row i: Int, width: Int) -> Int {
+    var best = 0
+    for j in 1..<max(width, 1) where values[i * width + j] > values[i * width + best] { best = j }
+    return best
 }

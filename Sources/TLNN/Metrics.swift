@@ -1,5 +1,6 @@
 import Foundation
 import TLTensor
+import TLJSON
 
 /// One metric given to `compile`, as Keras defines it, and the History key it records under.
 ///
@@ -50,31 +51,31 @@ public struct MetricDefinition: Equatable, Sendable {
     /// How a saved model's `training_config` records the metric, as Keras 2 does: the name alone when it
     /// means the metric (`"acc"`, `"auc"`), else the class and its settings
     /// (`{"class_name": "Recall", "config": {"name": "rec", "thresholds": 0.5}}`).
-    public var savedForm: Any {
-        if let byName = MetricDefinition(kerasName: name), byName == self { return name }
-        var config: [String: Any] = ["name": name]
+    public var savedForm: JSON {
+        if let byName = MetricDefinition(kerasName: name), byName == self { return .string(name) }
+        var config: KerasConfig = ["name": .string(name)]
         let className: String
         switch kind {
         case .accuracyForLoss: className = "Accuracy"
-        case .binaryAccuracy(let threshold): className = "BinaryAccuracy"; config["threshold"] = threshold
+        case .binaryAccuracy(let threshold): className = "BinaryAccuracy"; config["threshold"] = .double(threshold)
         case .categoricalAccuracy: className = "CategoricalAccuracy"
         case .sparseCategoricalAccuracy: className = "SparseCategoricalAccuracy"
-        case .auc(let thresholds): className = "AUC"; config["num_thresholds"] = thresholds
-        case .precision(let threshold): className = "Precision"; config["thresholds"] = threshold
-        case .recall(let threshold): className = "Recall"; config["thresholds"] = threshold
+        case .auc(let thresholds): className = "AUC"; config["num_thresholds"] = .int(thresholds)
+        case .precision(let threshold): className = "Precision"; config["thresholds"] = .double(threshold)
+        case .recall(let threshold): className = "Recall"; config["thresholds"] = .double(threshold)
         }
-        return ["class_name": className, "config": config] as [String: Any]
+        return ["class_name": .string(className), "config": .object(config)]
     }
 
     /// The metric `savedForm` describes; nil when tl does not know it.
-    public init?(savedForm: Any) {
-        if let name = savedForm as? String {
+    public init?(savedForm: JSON) {
+        if let name = savedForm.stringValue {
             self.init(kerasName: name)
             return
         }
-        guard let described = savedForm as? [String: Any], let className = described["class_name"] as? String else { return nil }
-        let config = described["config"] as? [String: Any] ?? [:]
-        func number(_ key: String) -> Double? { (config[key] as? NSNumber)?.doubleValue }
+        guard let className = savedForm["class_name"]?.stringValue else { return nil }
+        let config = savedForm["config"]?.objectValue ?? [:]
+        func number(_ key: String) -> Double? { config[key]?.doubleValue }
         let kind: Kind
         switch className {
         case "Accuracy": kind = .accuracyForLoss
@@ -86,7 +87,7 @@ public struct MetricDefinition: Equatable, Sendable {
         case "Recall": kind = .recall(threshold: number("thresholds") ?? 0.5)
         default: return nil
         }
-        self.init(kind: kind, name: config["name"] as? String ?? className.lowercased())
+        self.init(kind: kind, name: config["name"]?.stringValue ?? className.lowercased())
     }
 
     /// A fresh accumulator for one epoch or one evaluation.

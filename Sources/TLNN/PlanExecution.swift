@@ -179,10 +179,8 @@ extension ExecutionPlan {
         _ = try forward(layer, &inputs, mode: use.mode)
     }
 
+    /// Sums the gradients reaching one value from its several readers.
     private static func add(_ dx: Tensor, to gradient: inout Tensor?) {
-        guard gradient != nil else { gradient = dx; return }
-        gradient!.scalars.withUnsafeMutableBufferPointer { acc in
-            dx.scalars.withUnsafeBufferPointer { d in for k in acc.indices { acc[k] += d[k] } }
-        }
+        if gradient == nil { gradient = dx } else { gradient! += dx }
     }
 }

@@ -1,37 +1,67 @@
 import TLTensor
 
-/// Max pooling over NHWC images (Keras `MaxPooling2D`): `y[n, i, j, c] = max_window x`.
-/// Strides default to the pool size; padded positions never win.
-public final class MaxPooling2D: Layer {
+/// What MaxPooling2D and AveragePooling2D share: a window sliding over NHWC images (strides default to
+/// the pool size), the output shape it gives, and its Keras config.
+public class WindowPooling2D: Layer, KerasConfigurable {
     public var name: String
-    public let typeName = "MaxPooling2D"
     public var trainable = true
     public let poolSize: (Int, Int)
     public let strides: (Int, Int)
     public let padding: Padding
     public let weights: [Parameter] = []
-    private var cachedArgmax: [Int32]?
-    private var cachedInputShape: [Int]?
+    var cachedInputShape: [Int]?
 
     public init(poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil, padding: Padding = .valid, name: String? = nil) {
         self.poolSize = poolSize
         self.strides = strides ?? poolSize
         self.padding = padding
-        self.name = name ?? LayerNames.next("max_pooling2d")
+        self.name = name ?? LayerNames.next(Self.namePrefix)
     }
 
+    /// Keras's prefix for automatic names (`max_pooling2d_1`).
+    class var namePrefix: String { preconditionFailure("a pooling layer names its prefix") }
+    public var typeName: String { String(describing: type(of: self)) }
+    public class var kerasClassNames: [String] { [String(describing: self)] }
+
     public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape {
-        guard inputShape.count == 3 else {
-            throw ModelError("layer '\(name)' (MaxPooling2D) expects inputs of shape (height, width, channels), got \(describeShape(inputShape))")
-        }
+        try requireImageShape(inputShape)
         let (h, w) = padding.spatialOutput(height: inputShape[0], width: inputShape[1], window: poolSize, strides: strides)
         return [h, w, inputShape[2]]
     }
 
-    public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
+    /// The window's geometry over NHWC batches of `shape`.
+    func geometry(batchShape shape: [Int]) -> WindowGeometry {
+        WindowGeometry(inputHeight: shape[1], inputWidth: shape[2], channels: shape[3], window: poolSize, strides: strides, padding: padding)
+    }
+
+    public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor { preconditionFailure("a pooling layer pools") }
+
+    public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
+        preconditionFailure("a pooling layer pools")
+    }
+
+    public func clearCache() { cachedInputShape = nil }
+
+    public var kerasConfig: KerasConfig {
+        ["pool_size": .pair(poolSize), "strides": .pair(strides), "padding": .string(padding.rawValue)]
+    }
+
+    public required convenience init(kerasConfig config: LayerConfiguration) throws {
+        let size = try config.pair("pool_size", default: (2, 2))
+        self.init(poolSize: size, strides: try config.pair("strides", default: size), padding: try config.padding(), name: config.name)
+    }
+}
+
+/// Max pooling over NHWC images (Keras `MaxPooling2D`): `y[n, i, j, c] = max_window x`.
+/// Padded positions never win.
+public final class MaxPooling2D: WindowPooling2D {
+    private var cachedArgmax: [Int32]?
+
+    override class var namePrefix: String { "max_pooling2d" }
+
+    public override func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
         try requireRank(x, 4, self)
-        let g = WindowGeometry(batch: x, window: poolSize, strides: strides, padding: padding)
-        let (y, argmax) = PoolingKernels.maxForward(input: x, geometry: g, recordArgmax: mode.keepForBackward)
+        let (y, argmax) = PoolingKernels.maxForward(input: x, geometry: geometry(batchShape: x.shape), recordArgmax: mode.keepForBackward)
         if mode.keepForBackward {
             cachedArgmax = argmax
             cachedInputShape = x.shape
@@ -39,17 +69,14 @@ public final class MaxPooling2D: Layer {
         return y
     }
 
-    public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
+    public override func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
         guard needsInputGradient else { return nil }
-        guard let argmax = cachedArgmax, let shape = cachedInputShape else {
-            throw ModelError("layer '\(name)': backward called without a training forward pass")
-        }
-        return PoolingKernels.maxBackward(outputGradient: outputGradient, argmax: argmax, inputShape: shape)
+        return PoolingKernels.maxBackward(outputGradient: outputGradient, argmax: try kept(cachedArgmax), inputShape: try kept(cachedInputShape))
     }
 
-    public func clearCache() {
+    public override func clearCache() {
         cachedArgmax = nil
-        cachedInputShape = nil
+        super.clearCache()
     }
 }
 
@@ -114,14 +141,6 @@ public final class GlobalMaxPooling2D: Layer {
     }
 
     public func clearCache() { cachedArgmax = nil; cachedInputShape = nil }
-}
-
-extension MaxPooling2D: KerasConfigurable {
-    public var kerasConfig: KerasConfig { .poolingWindow(size: poolSize, strides: strides, padding: padding) }
-    public convenience init(kerasConfig config: LayerConfiguration) throws {
-        let window = try config.poolingWindow()
-        self.init(poolSize: window.size, strides: window.strides, padding: window.padding, name: config.name)
-    }
 }
 
 extension GlobalAveragePooling2D: KerasConfigurable {

@@ -137,23 +137,20 @@ public final class Resizing: Layer {
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
         try requireRank(x, 4, self)
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        if centerCrop && h >= height && w >= width {
+            let (top, left) = ((h - height) / 2, (w - width) / 2)
+            return x[ranges: 0..<n, top..<(top + height), left..<(left + width)].copy()
+        }
+        let window = centerCrop || cropToAspectRatio
+            ? ImageResampling.aspectCrop(width: w, height: h, targetWidth: width, targetHeight: height) : (top: 0, left: 0, height: h, width: w)
+        let cropped = (window.height, window.width) == (h, w)
+            ? x : x[ranges: 0..<n, window.top..<(window.top + window.height), window.left..<(window.left + window.width)].copy()
+        let size = window.height * window.width * c
         var out: [Float] = []
         out.reserveCapacity(n * height * width * c)
-        let size = h * w * c
         for i in 0..<n {
-            let image = Array(x.scalars[(i * size)..<((i + 1) * size)])
-            if centerCrop && h >= height && w >= width {
-                out += ImageResampling.crop(image, width: w, channels: c, top: (h - height) / 2, left: (w - width) / 2,
-                                            height: height, width: width)
-            } else if centerCrop || cropToAspectRatio {
-                let window = ImageResampling.aspectCrop(width: w, height: h, targetWidth: width, targetHeight: height)
-                let cropped = ImageResampling.crop(image, width: w, channels: c, top: window.top, left: window.left,
-                                                   height: window.height, width: window.width)
-                out += ImageResampling.bilinear(cropped, width: window.width, height: window.height, channels: c,
-                                                outWidth: width, outHeight: height)
-            } else {
-                out += ImageResampling.bilinear(image, width: w, height: h, channels: c, outWidth: width, outHeight: height)
-            }
+            out += ImageResampling.bilinear(Array(cropped.scalars[(i * size)..<((i + 1) * size)]), width: window.width,
+                                            height: window.height, channels: c, outWidth: width, outHeight: height)
         }
         return Tensor(shape: [n, height, width, c], scalars: out)
     }
@@ -166,7 +163,7 @@ public final class Resizing: Layer {
     public func clearCache() {}
 }
 
-/// Resampling shared by the image layers: TensorFlow's half-pixel bilinear resize and crops (HWC floats).
+/// Resampling for the image layers: TensorFlow's half-pixel bilinear resize (HWC floats), `smart_resize`'s crop window.
 enum ImageResampling {
     static func bilinear(_ pixels: [Float], width: Int, height: Int, channels: Int, outWidth: Int, outHeight: Int) -> [Float] {
         func taps(_ inSize: Int, _ outSize: Int) -> [(Int, Int, Float)] {
@@ -197,16 +194,6 @@ enum ImageResampling {
         let cropHeight = min(height, Int(Float(width * targetHeight) / Float(targetWidth)))
         let cropWidth = min(width, Int(Float(height * targetWidth) / Float(targetHeight)))
         return (Int(Float(height - cropHeight) / 2), Int(Float(width - cropWidth) / 2), cropHeight, cropWidth)
-    }
-
-    static func crop(_ pixels: [Float], width: Int, channels: Int, top: Int, left: Int, height: Int, width cropWidth: Int) -> [Float] {
-        var out: [Float] = []
-        out.reserveCapacity(height * cropWidth * channels)
-        for y in top..<(top + height) {
-            let start = (y * width + left) * channels
-            out.append(contentsOf: pixels[start..<(start + cropWidth * channels)])
-        }
-        return out
     }
 }
 

@@ -34,9 +34,7 @@ public final class Reshape: Layer {
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
         guard needsInputGradient else { return nil }
-        guard let shape = cachedInputShape else {
-            throw ModelError("layer '\(name)': backward called without a training forward pass")
-        }
+        let shape = try kept(cachedInputShape)
         return try outputGradient.reshaped(shape)
     }
 

@@ -22,9 +22,7 @@ public final class ZeroPadding2D: Layer {
     }
 
     public func outputShape(for inputShape: FeatureShape) throws -> FeatureShape {
-        guard inputShape.count == 3 else {
-            throw ModelError("layer '\(name)' (ZeroPadding2D) expects inputs of shape (height, width, channels), got \(describeShape(inputShape))")
-        }
+        try requireImageShape(inputShape)
         return [inputShape[0].map { $0 + top + bottom }, inputShape[1].map { $0 + left + right }, inputShape[2]]
     }
 
@@ -39,9 +37,7 @@ public final class ZeroPadding2D: Layer {
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
         guard needsInputGradient else { return nil }
-        guard let shape = cachedInputShape else {
-            throw ModelError("layer '\(name)': backward called without a training forward pass")
-        }
+        let shape = try kept(cachedInputShape)
         let (n, h, w) = (shape[0], shape[1], shape[2])
         return outputGradient[ranges: 0..<n, top..<(top + h), left..<(left + w)].copy()
     }

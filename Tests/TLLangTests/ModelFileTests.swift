@@ -48,8 +48,8 @@ final class ModelFileTests: ScriptSessionTestCase {
         XCTAssertEqual(loaded.summary, original.summary)
         XCTAssertEqual(loaded.layer.allLayers.map(\.trainable), original.layer.allLayers.map(\.trainable))
         XCTAssertEqual(loaded.layer.trainableWeights.count, 10)   // block5's 3 convolutions + 2 dense layers
-        let compiled = try XCTUnwrap(loaded.sequential?.compiled)
-        XCTAssertEqual(compiled.optimizer.description, original.sequential?.compiled?.optimizer.description)
+        let compiled = try XCTUnwrap(loaded.model?.compiled)
+        XCTAssertEqual(compiled.optimizer.description, original.model?.compiled?.optimizer.description)
         XCTAssertEqual(compiled.loss, .binaryCrossentropy)
         XCTAssertEqual(compiled.metrics, ["acc"])
         // The file is also an ordinary Keras weight file (the full-model layout's model_weights group).
@@ -104,6 +104,30 @@ final class ModelFileTests: ScriptSessionTestCase {
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0)
         XCTAssertEqual(try NPY.read(path: path("actual.npy")).values, try NPY.read(path: path("expected.npy")).values)
+    }
+
+    /// A compiled graph model is saved and loaded compiled itself (no Sequential wrapped around it), and
+    /// trains after loading.
+    func testCompiledGraphModelReloadsCompiled() throws {
+        let file = path("graph.h5")
+        let session = Session(output: { _ in })
+        try run("""
+            \(rampFunction)set_seed(4)
+            inputs = keras.Input(shape=(4,))
+            outputs = layers.Dense(2, activation="softmax")(layers.Dense(3, activation="relu")(inputs))
+            model = keras.Model(inputs, outputs)
+            model.compile(optimizer=sgd(lr=0.05, momentum=0.9), loss="sparse_categorical_crossentropy", metrics=["acc"])
+            save_model(model, "\(file)")
+            again = load_model("\(file)")
+            history = again.fit(reshape(ramp(8, 5), (2, 4)), [0, 1], epochs=1, verbose=0)
+            """, session: session)
+        guard case .object(let again as ModelObject)? = session.interpreter[variable: "again"] else { return XCTFail("no model") }
+        XCTAssertTrue(again.layer is Functional)
+        XCTAssertEqual(again.model?.compiled?.optimizer.description, "SGD(learning_rate=0.05, momentum=0.9, nesterov=false)")
+        XCTAssertEqual(again.model?.compiled?.metrics, ["acc"])
+        // A graph takes no more layers (nothing hidden around it to add them to).
+        let message = failure("inputs = keras.Input(shape=(4,))\nm = keras.Model(inputs, layers.Dense(2)(inputs))\nm.add(dense(1))")
+        XCTAssertTrue(message.contains("is a graph model"), message)
     }
 
     func testWeightsOnlyFileAndDamagedConfigAreExplained() throws {

@@ -41,4 +41,36 @@ final class OptimizerTests: XCTestCase {
         let alpha = 0.01 * Float(0.001).squareRoot() / 0.1
         XCTAssertEqual(p.value.scalars[0], 1 - alpha * 0.03 / (Float(0.00009).squareRoot() + 1e-7), accuracy: 1e-6)
     }
+
+    /// A weight large enough to be updated in pieces over the cores gets, element by element, what the
+    /// same values get as one-element weights.
+    func testLargeWeightsStepLikeSmallOnes() {
+        let n = 1 << 17
+        let w = (0..<n).map { Float($0 % 97) / 97 - 0.5 }, g = (0..<n).map { Float($0 % 89) / 89 - 0.3 }
+        for make in [{ RMSprop(learningRate: 0.01) as OptimizerBase }, { Adam(learningRate: 0.01) }] {
+            let large = parameter(w, gradient: g), optimizer = make()
+            optimizer.apply(to: [large]); optimizer.apply(to: [large])
+            for i in [0, 1, 8191, n / 2 + 3, n - 1] {
+                let small = parameter([w[i]], gradient: [g[i]]), reference = make()
+                reference.apply(to: [small]); reference.apply(to: [small])
+                XCTAssertEqual(large.value.scalars[i], small.value.scalars[0], accuracy: 1e-6, "\(optimizer.typeName) weight \(i)")
+            }
+        }
+    }
+
+    /// Each optimizer's Keras config rebuilds the same optimizer; missing keys take Keras's defaults.
+    func testKerasConfigRoundTrips() throws {
+        let optimizers: [OptimizerBase] = [RMSprop(learningRate: 2e-5, rho: 0.8, epsilon: 1e-6),
+                                           SGD(learningRate: 0.05, momentum: 0.9, nesterov: true),
+                                           Adam(learningRate: 0.003, beta1: 0.8, beta2: 0.99, epsilon: 1e-8)]
+        for optimizer in optimizers {
+            let rebuilt = try XCTUnwrap(OptimizerBase.make(className: optimizer.typeName, config: optimizer.kerasConfig))
+            XCTAssertEqual(rebuilt.description, optimizer.description)
+            XCTAssertEqual(rebuilt.kerasConfig, optimizer.kerasConfig)
+        }
+        XCTAssertEqual(SGD().kerasConfig.keys.sorted(), ["learning_rate", "momentum", "nesterov"])
+        XCTAssertEqual(OptimizerBase.make(className: "SGD", config: [:])?.description, SGD().description)
+        XCTAssertEqual(OptimizerBase.make(className: "Adam", config: Adam(learningRate: 0.5).kerasConfig.filter { $0.key == "learning_rate" })?.description, Adam(learningRate: 0.5).description)
+        XCTAssertNil(OptimizerBase.make(className: "Adagrad", config: [:]))
+    }
 }

@@ -72,7 +72,7 @@ extension Session {
             guard case .object(let object) = args["layer"], let backed = object as? LayerBacked else {
                 throw args.typeError("layer", expected: "a layer (dense(...), flatten(), ...) or a model")
             }
-            try session.add(backed.layer, from: backed, to: try args.model("model"))
+            try session.add(backed.layer, from: backed, to: try args.sequential("model"))
             return .none
         }
 
@@ -135,18 +135,18 @@ extension Session {
             forward.values["input_shape"] = Value.none
             let layer = try interpreter.command(named: "dense")!.body(forward, interpreter)
             guard case .object(let pending as PendingLayer) = layer else { return .none }
-            try session.add(pending.layer, from: pending, to: try args.model("model"))
+            try session.add(pending.layer, from: pending, to: try args.sequential("model"))
             return .none
         }
         command("add_dropout", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("rate", kind: .number), ParameterSpec("name", default: .none)]) { session, args, interpreter in
             var forward = args
             forward.values["seed"] = Value.none
             guard case .object(let pending as PendingLayer) = try interpreter.command(named: "dropout")!.body(forward, interpreter) else { return .none }
-            try session.add(pending.layer, from: pending, to: try args.model("model"))
+            try session.add(pending.layer, from: pending, to: try args.sequential("model"))
             return .none
         }
         command("add_flatten", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("name", default: .none)]) { session, args, _ in
-            try session.add(Flatten(name: try args.optionalString("name")), from: nil, to: try args.model("model"))
+            try session.add(Flatten(name: try args.optionalString("name")), from: nil, to: try args.sequential("model"))
             return .none
         }
 

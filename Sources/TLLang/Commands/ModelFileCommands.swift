@@ -13,18 +13,13 @@ extension Session {
                 throw args.typeError("model", expected: "a model (from sequential(), load_vgg16() or load_model())")
             }
             let path = session.outputPath(try args.string("path"))
-            try ModelFile.save(object.layer, path: path, compiled: object.sequential?.compiled)
+            try ModelFile.save(object.layer, path: path)
             interpreter.write("saved model '\(object.layer.name)' to \(path)\n")
             return .none
         }
         command("load_model", parameters: [ParameterSpec("path", kind: .string)],
                 aliases: ["models.load_model", "keras.models.load_model"]) { _, args, _ in
-            var trainer: Sequential?
-            let model = try ModelFile.load(path: try args.string("path")) { graph in
-                trainer = ModelObject.trainer(for: graph)
-                return trainer
-            }
-            return .object(ModelObject(model, trainer: trainer))
+            .object(ModelObject(try ModelFile.load(path: try args.string("path"))))
         }
     }
 }

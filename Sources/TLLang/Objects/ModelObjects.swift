@@ -5,7 +5,7 @@ import TLScript
 /// Wraps an engine layer for scripts; models get ``ModelObject``. `inputShape` is the shape reaching the
 /// layer in its model, when known (for `layer.input_shape` / `layer.output_shape`).
 func wrap(_ layer: Layer, inputShape: FeatureShape? = nil) -> Value {
-    if layer is Sequential || layer is Functional { return .object(ModelObject(layer)) }
+    if layer is Model { return .object(ModelObject(layer)) }
     return .object(LayerObject(layer, inputShape: inputShape))
 }
 
@@ -77,32 +77,21 @@ public final class LayerObject: LayerBacked {
 /// A model: a Sequential stack, or a graph (Functional) such as EfficientNet-Lite.
 public final class ModelObject: LayerBacked {
     public let layer: Layer
-    /// What trains a graph model: a Sequential holding it as its one layer, under the model's name.
-    private let graphTrainer: Sequential?
-
-    init(_ layer: Layer, trainer: Sequential? = nil) {
+    init(_ layer: Layer) {
         self.layer = layer
-        graphTrainer = trainer ?? (layer as? Functional).flatMap(Self.trainer(for:))
     }
 
-    static func trainer(for graph: Functional) -> Sequential? {
-        let trainer = Sequential(name: graph.name + "_training", typeName: graph.typeName, inputShape: graph.inputShape)
-        guard (try? trainer.add(graph)) != nil else { return nil }
-        trainer.name = graph.name
-        return trainer
-    }
+    /// The model the trainer trains (compile, fit, evaluate): a Sequential stack or a graph alike.
+    var model: Model? { layer as? Model }
 
-    /// The model as a Sequential stack (training needs it): the model itself, or what trains a graph model.
-    var sequential: Sequential? { layer as? Sequential ?? graphTrainer }
-
-    var inputShape: FeatureShape? { sequential?.inputShape ?? (layer as? Functional)?.inputShape }
+    var inputShape: FeatureShape? { (layer as? Sequential)?.inputShape ?? (layer as? Functional)?.inputShape }
     var outputShape: FeatureShape? { inputShape.flatMap { try? layer.outputShape(for: $0) } }
 
     public var typeName: String { layer.typeName }
     public var summaryDescription: String {
         let shape = outputShape.map(describeShape) ?? "unknown output shape"
         let trainable = layer.trainableWeights.reduce(0) { $0 + $1.count }
-        return "\(layer.typeName) '\(layer.name)': \(layer.sublayers.count) layers, \(groupedThousands(layer.parameterCount)) parameters (\(groupedThousands(trainable)) trainable), output \(shape)\(sequential?.compiled == nil ? "" : ", compiled")"
+        return "\(layer.typeName) '\(layer.name)': \(layer.sublayers.count) layers, \(groupedThousands(layer.parameterCount)) parameters (\(groupedThousands(trainable)) trainable), output \(shape)\(model?.compiled == nil ? "" : ", compiled")"
     }
     public var attributeNames: [String] {
         commonAttributeNames + ["layers", "get_layer", "input_shape", "output_shape", "optimizer", "metrics_names", "stop_training"]
@@ -118,9 +107,9 @@ public final class ModelObject: LayerBacked {
             }
         case "input_shape": return kerasShapeValue(inputShape)
         case "output_shape": return kerasShapeValue(outputShape)
-        case "optimizer": return sequential?.compiled.map { .object(OptimizerObject($0.optimizer)) } ?? Value.none
-        case "metrics_names": return sequential?.compiled.map { .list((["loss"] + $0.metrics).map(Value.string)) } ?? .list([])
-        case "stop_training": return sequential.map { .bool($0.stopTraining) }
+        case "optimizer": return model?.compiled.map { .object(OptimizerObject($0.optimizer)) } ?? Value.none
+        case "metrics_names": return model?.compiled.map { .list((["loss"] + $0.metrics).map(Value.string)) } ?? .list([])
+        case "stop_training": return model.map { .bool($0.stopTraining) }
         default: return nil
         }
     }
@@ -148,8 +137,8 @@ public final class ModelObject: LayerBacked {
     }
 
     public func setAttribute(_ name: String, _ value: Value) throws -> Bool {
-        if name == "stop_training", let sequential {
-            sequential.stopTraining = value.isTruthy
+        if name == "stop_training", let model {
+            model.stopTraining = value.isTruthy
             return true
         }
         return try setLayerAttribute(name, value)
@@ -158,7 +147,7 @@ public final class ModelObject: LayerBacked {
     /// Keras 2's summary text for either kind of model.
     var summary: String {
         if let graph = layer as? Functional { return summaryText(of: graph) }
-        if let sequential { return summaryText(of: sequential) }
+        if let sequential = layer as? Sequential { return summaryText(of: sequential) }
         return "\(layer.name) (\(layer.typeName))"
     }
 }
