@@ -25,8 +25,9 @@ public func sgemm(
                 Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
 
-/// Number of threads OpenBLAS uses for one call.
-public var blasThreadCount: Int {
+/// Number of threads OpenBLAS uses for one call (OpenBLAS's own process-wide setting: only ``ParallelFor``
+/// changes it, to one while its workers run, and restores it).
+var blasThreadCount: Int {
     get { Int(openblas_get_num_threads()) }
     set { openblas_set_num_threads(Int32(max(1, newValue))) }
 }
