@@ -71,8 +71,6 @@ static float *thread_scratch(int use, size_t floats) {
 // registers. A packed block of B is KC x NC (256 KB): half the L2 of a Zen 2/3 core, all of a Skylake
 // client core's, so the panels stay in L2 while each 6-row panel of A streams from L1.
 enum { MR = 6, NR = 16, KC = 256, NC = 256 };
-/// Products of at most this many rows read B in place (multiply_unpacked) rather than packing it.
-enum { SMALL_M = 32 };
 
 /// Packs rows [0, kc) of B (columns [0, n)) into panels of NR columns: panel j holds kc runs of NR floats,
 /// zero beyond column n.
@@ -104,23 +102,21 @@ TL_AVX2 static inline void store_row(float *row, __m256 acc0, __m256 acc1, __m25
 }
 
 /// c[0..<rows][0..<cols] (+)= a[0..<MR][0..<kc] * panel, with a's rows lda apart and broadcast one value at
-/// a time, the panel kc runs of NR floats `panel_stride` apart (NR when packed, B's ldb when read in place).
-/// The 12 accumulators stay in registers.
-TL_AVX2 static inline void micro_kernel(long kc, const float *a, long lda, const float *panel, long panel_stride,
-                                        float *c, long ldc, int accumulate, const float *bias, int relu, float ceiling,
-                                        long rows, long cols) {
+/// a time, the panel kc runs of NR floats. The 12 accumulators stay in registers.
+TL_AVX2 static inline void micro_kernel(long kc, const float *a, long lda, const float *panel, float *c, long ldc,
+                                        int accumulate, const float *bias, int relu, float ceiling, long rows, long cols) {
     __m256 acc[MR][2];
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) { acc[r][0] = _mm256_setzero_ps(); acc[r][1] = _mm256_setzero_ps(); }
     for (long p = 0; p < kc; p++) {
-        __m256 b0 = _mm256_loadu_ps(panel), b1 = _mm256_loadu_ps(panel + 8);
+        __m256 b0 = _mm256_load_ps(panel), b1 = _mm256_load_ps(panel + 8);
 #pragma clang loop unroll(full)
         for (int r = 0; r < MR; r++) {
             __m256 x = _mm256_broadcast_ss(a + r * lda + p);
             acc[r][0] = _mm256_fmadd_ps(x, b0, acc[r][0]);
             acc[r][1] = _mm256_fmadd_ps(x, b1, acc[r][1]);
         }
-        panel += panel_stride;
+        panel += NR;
     }
     __m256i m0 = lane_mask(cols), m1 = lane_mask(cols - 8);
     const __m256 zero = _mm256_setzero_ps(), top = _mm256_set1_ps(ceiling);
@@ -146,56 +142,25 @@ static void epilogue_only(long m, long n, float *c, long ldc, int accumulate, co
     }
 }
 
-/// Rows [0, rows) of an A panel (rows lda apart, kc columns) copied into MR zero-padded rows of kc floats, so
-/// that the micro-kernel reads nothing outside A when the last row panel is short.
-static const float *short_panel(const float *a, long lda, long rows, long kc, float *edge_a) {
-    memset(edge_a, 0, (size_t)(MR * kc) * sizeof(float));
-    for (long r = 0; r < rows; r++) memcpy(edge_a + r * kc, a + r * lda, (size_t)kc * sizeof(float));
-    return edge_a;
-}
-
-/// A product of few rows (a batch through a Dense layer) reads B in place, as in kernels_avx512.c: packing
-/// would read and write all of B for only m / MR reads of each panel, which then come from L1. A panel
-/// narrower than NR is packed, zero-padded; the sums are the packed path's, in the same order.
-TL_AVX2 static void multiply_unpacked(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
-                                      float *c, long ldc, int accumulate, const float *bias, int relu, float ceiling,
-                                      float *edge_b, float *edge_a) {
-    for (long pc = 0; pc < k; pc += KC) {
-        long kc = k - pc < KC ? k - pc : KC;
-        int acc = accumulate || pc > 0, last = pc + kc >= k;
-        long short_rows = m % MR;
-        const float *tail = short_rows ? short_panel(a + (m - short_rows) * lda + pc, lda, short_rows, kc, edge_a) : NULL;
-        for (long j0 = 0; j0 < n; j0 += NR) {
-            long cols = n - j0 < NR ? n - j0 : NR;
-            const float *panel = b + pc * ldb + j0;
-            long stride = ldb;
-            if (cols < NR) {
-                pack_b(kc, cols, panel, ldb, edge_b);
-                panel = edge_b;
-                stride = NR;
-            }
-            for (long i = 0; i < m; i += MR) {
-                long rows = m - i < MR ? m - i : MR;
-                const float *ai = rows < MR ? tail : a + i * lda + pc;
-                micro_kernel(kc, ai, rows < MR ? kc : lda, panel, stride, c + i * ldc + j0, ldc, acc,
-                             last && bias ? bias + j0 : NULL, last && relu, ceiling, rows, cols);
-            }
-        }
-    }
-}
-
 /// One packed block of B against every row panel of A.
 TL_AVX2 static void multiply_block(long m, long n, long jc, long nc, long kc, const float *a, long lda, const float *bp,
                                    float *edge_a, float *c, long ldc, int acc, const float *bias, int relu, float ceiling) {
     long panels = (nc + NR - 1) / NR;
     for (long i = 0; i < m; i += MR) {
         long rows = m - i < MR ? m - i : MR;
-        const float *ai = rows < MR ? short_panel(a + i * lda, lda, rows, kc, edge_a) : a + i * lda;
-        long lda_i = rows < MR ? kc : lda;
+        const float *ai = a + i * lda;
+        long lda_i = lda;
+        if (rows < MR) {
+            // Copy the short panel into zero-padded rows so that the kernel reads nothing outside A.
+            memset(edge_a, 0, (size_t)(MR * kc) * sizeof(float));
+            for (long r = 0; r < rows; r++) memcpy(edge_a + r * kc, ai + r * lda, (size_t)kc * sizeof(float));
+            ai = edge_a;
+            lda_i = kc;
+        }
         for (long jp = 0; jp < panels; jp++) {
             long j0 = jc + jp * NR;
             long cols = n - j0 < NR ? n - j0 : NR;
-            micro_kernel(kc, ai, lda_i, bp + jp * NR * kc, NR, c + i * ldc + j0, ldc, acc, bias ? bias + j0 : NULL, relu, ceiling,
+            micro_kernel(kc, ai, lda_i, bp + jp * NR * kc, c + i * ldc + j0, ldc, acc, bias ? bias + j0 : NULL, relu, ceiling,
                          rows, cols);
         }
     }
@@ -215,10 +180,6 @@ TL_AVX2 void tl_sgemm_nn_avx2(long m, long n, long k, const float *a, long lda, 
     float *bp = thread_scratch(SCRATCH_PACKED_B, (size_t)(panels_max * NR * kc_max + MR * kc_max));
     if (bp == NULL) abort();
     float *edge_a = bp + panels_max * NR * kc_max;
-    if (m <= SMALL_M) {
-        multiply_unpacked(m, n, k, a, lda, b, ldb, c, ldc, accumulate, bias, relu, ceiling, bp, edge_a);
-        return;
-    }
     for (long jc = 0; jc < n; jc += NC) {
         long nc = n - jc < NC ? n - jc : NC;
         for (long pc = 0; pc < k; pc += KC) {

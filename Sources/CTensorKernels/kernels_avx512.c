@@ -21,8 +21,6 @@ int tl_cpu_has_avx512(void) {
 
 // Register tile MR x NR; a packed block of B is KC x NC (512 KB, half of a core's L2).
 enum { MR = 12, NR = 32, KC = 256, NC = 512 };
-/// Products of at most this many rows read B in place (multiply_unpacked) rather than packing it.
-enum { SMALL_M = 32 };
 
 /// Per-thread scratch, one buffer per use (B's packed panels, the depthwise row ring), grown on demand and
 /// kept for the thread's life: the workers are long-lived and call these kernels thousands of times.
@@ -69,23 +67,21 @@ TL_AVX512 static void pack_b(long kc, long n, const float *b, long ldb, float *d
 }
 
 /// c[0..<rows][0..<cols] (+)= a[0..<MR][0..<kc] * panel, with a's rows lda apart and broadcast one value at
-/// a time, the panel kc runs of NR floats `panel_stride` apart (NR when packed, B's ldb when read in place).
-/// The 24 accumulators stay in registers.
-TL_AVX512 static inline void micro_kernel(long kc, const float *a, long lda, const float *panel, long panel_stride,
-                                          float *c, long ldc, int accumulate, const float *bias, int relu, float ceiling,
-                                          long rows, long cols) {
+/// a time, the panel kc runs of NR floats. The 24 accumulators stay in registers.
+TL_AVX512 static inline void micro_kernel(long kc, const float *a, long lda, const float *panel, float *c, long ldc,
+                                          int accumulate, const float *bias, int relu, float ceiling, long rows, long cols) {
     __m512 acc[MR][2];
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) { acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); }
     for (long p = 0; p < kc; p++) {
-        __m512 b0 = _mm512_loadu_ps(panel), b1 = _mm512_loadu_ps(panel + 16);
+        __m512 b0 = _mm512_load_ps(panel), b1 = _mm512_load_ps(panel + 16);
 #pragma clang loop unroll(full)
         for (int r = 0; r < MR; r++) {
             __m512 x = _mm512_set1_ps(a[r * lda + p]);
             acc[r][0] = _mm512_fmadd_ps(x, b0, acc[r][0]);
             acc[r][1] = _mm512_fmadd_ps(x, b1, acc[r][1]);
         }
-        panel += panel_stride;
+        panel += NR;
     }
     __mmask16 m0 = lane_mask(cols), m1 = lane_mask(cols - 16);
     const __m512 zero = _mm512_setzero_ps(), top = _mm512_set1_ps(ceiling);
@@ -119,45 +115,6 @@ TL_AVX512 static inline void micro_kernel(long kc, const float *a, long lda, con
     }
 }
 
-/// Rows [0, rows) of an A panel (rows lda apart, kc columns) copied into MR zero-padded rows of kc floats, so
-/// that the micro-kernel reads nothing outside A when the last row panel is short.
-static const float *short_panel(const float *a, long lda, long rows, long kc, float *edge_a) {
-    memset(edge_a, 0, (size_t)(MR * kc) * sizeof(float));
-    for (long r = 0; r < rows; r++) memcpy(edge_a + r * kc, a + r * lda, (size_t)kc * sizeof(float));
-    return edge_a;
-}
-
-/// A product of few rows (a batch through a Dense layer) reads B in place: packing would read and write all
-/// of B (megabytes of weights) for only m / MR reads of each panel, which then come from L1. A panel
-/// narrower than NR is packed, zero-padded, so that no load reaches past B's columns. The sums are those
-/// of the packed path, in the same order, so both give the same bits.
-TL_AVX512 static void multiply_unpacked(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
-                                        float *c, long ldc, int accumulate, const float *bias, int relu, float ceiling,
-                                        float *edge_b, float *edge_a) {
-    for (long pc = 0; pc < k; pc += KC) {
-        long kc = k - pc < KC ? k - pc : KC;
-        int acc = accumulate || pc > 0, last = pc + kc >= k;
-        long short_rows = m % MR;
-        const float *tail = short_rows ? short_panel(a + (m - short_rows) * lda + pc, lda, short_rows, kc, edge_a) : NULL;
-        for (long j0 = 0; j0 < n; j0 += NR) {
-            long cols = n - j0 < NR ? n - j0 : NR;
-            const float *panel = b + pc * ldb + j0;
-            long stride = ldb;
-            if (cols < NR) {
-                pack_b(kc, cols, panel, ldb, edge_b);
-                panel = edge_b;
-                stride = NR;
-            }
-            for (long i = 0; i < m; i += MR) {
-                long rows = m - i < MR ? m - i : MR;
-                const float *ai = rows < MR ? tail : a + i * lda + pc;
-                micro_kernel(kc, ai, rows < MR ? kc : lda, panel, stride, c + i * ldc + j0, ldc, acc,
-                             last && bias ? bias + j0 : NULL, last && relu, ceiling, rows, cols);
-            }
-        }
-    }
-}
-
 TL_AVX512 void tl_sgemm_nn_avx512(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
                                   float *c, long ldc, int accumulate, const float *bias, int relu, float ceiling) {
     if (m <= 0 || n <= 0) return;
@@ -177,10 +134,6 @@ TL_AVX512 void tl_sgemm_nn_avx512(long m, long n, long k, const float *a, long l
     float *bp = thread_scratch(SCRATCH_PACKED_B, (size_t)(panels_max * NR * kc_max + MR * kc_max));
     if (bp == NULL) abort();
     float *edge_a = bp + panels_max * NR * kc_max;
-    if (m <= SMALL_M) {
-        multiply_unpacked(m, n, k, a, lda, b, ldb, c, ldc, accumulate, bias, relu, ceiling, bp, edge_a);
-        return;
-    }
     for (long jc = 0; jc < n; jc += NC) {
         long nc = n - jc < NC ? n - jc : NC, panels = (nc + NR - 1) / NR;
         for (long pc = 0; pc < k; pc += KC) {
@@ -189,12 +142,19 @@ TL_AVX512 void tl_sgemm_nn_avx512(long m, long n, long k, const float *a, long l
             int acc = accumulate || pc > 0, last = pc + kc >= k;
             for (long i = 0; i < m; i += MR) {
                 long rows = m - i < MR ? m - i : MR;
-                const float *ai = rows < MR ? short_panel(a + i * lda + pc, lda, rows, kc, edge_a) : a + i * lda + pc;
-                long lda_i = rows < MR ? kc : lda;
+                const float *ai = a + i * lda + pc;
+                long lda_i = lda;
+                if (rows < MR) {
+                    // Copy the short panel into zero-padded rows so that the kernel reads nothing outside A.
+                    memset(edge_a, 0, (size_t)(MR * kc) * sizeof(float));
+                    for (long r = 0; r < rows; r++) memcpy(edge_a + r * kc, ai + r * lda, (size_t)kc * sizeof(float));
+                    ai = edge_a;
+                    lda_i = kc;
+                }
                 for (long jp = 0; jp < panels; jp++) {
                     long j0 = jc + jp * NR;
                     long cols = n - j0 < NR ? n - j0 : NR;
-                    micro_kernel(kc, ai, lda_i, bp + jp * NR * kc, NR, c + i * ldc + j0, ldc, acc,
+                    micro_kernel(kc, ai, lda_i, bp + jp * NR * kc, c + i * ldc + j0, ldc, acc,
                                  last && bias ? bias + j0 : NULL, last && relu, ceiling, rows, cols);
                 }
             }

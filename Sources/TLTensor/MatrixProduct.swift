@@ -92,7 +92,7 @@ public func matrixProduct(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: 
     }
     if transposeA && !transposeB {
         // A is a batch of rows (x in dW += x^T dz), small beside C: transposed once, the product is a plain one.
-        let aT = transposedInBlocks(a, rows: k, columns: m, rowStride: lda)
+        let aT = transposed(a, rows: k, columns: m, rowStride: lda)
         aT.withUnsafeBufferPointer { t in
             sgemmAcrossCores(m: m, n: n, k: k, a: t.baseAddress!, lda: k, b: b, ldb: ldb, accumulate: accumulate, bias: bias,
                              relu: reluCeiling != nil, reluCeiling: reluCeiling ?? .infinity, c: c, ldc: ldc, kernels: kernels)
@@ -101,22 +101,4 @@ public func matrixProduct(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: 
     }
     blasProduct(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
                 accumulate: accumulate, bias: bias, reluCeiling: reluCeiling, c: c, ldc: ldc)
-}
-
-/// The `columns x rows` transpose of a row-major `rows x columns` matrix whose rows lie `rowStride` apart,
-/// 64 columns at a time: the block's transposed rows (64 x rows floats) stay in L1 while the source rows
-/// are read in order, where a plain double loop would write one cache line per value once `x^T` of a
-/// batch through a wide Dense layer (8192 x 20) outgrows L1.
-func transposedInBlocks(_ a: UnsafePointer<Float>, rows: Int, columns: Int, rowStride: Int) -> [Float] {
-    [Float](unsafeUninitializedCapacity: rows * columns) { t, count in
-        let block = 64
-        for first in stride(from: 0, to: columns, by: block) {
-            let end = min(columns, first + block)
-            for r in 0..<rows {
-                let source = a + r * rowStride
-                for c in first..<end { t[c * rows + r] = source[c] }
-            }
-        }
-        count = rows * columns
-    }
 }
