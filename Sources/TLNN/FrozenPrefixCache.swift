@@ -3,7 +3,8 @@ import TLTensor
 
 /// The outputs of a model's frozen prefix for the validation batches `fit` has seen, reused in later
 /// epochs (issue 18): methods 2 and 3 push the same un-augmented validation images through the frozen
-/// convolutional base after every epoch, and only the layers after it change.
+/// convolutional base after every epoch, and only the layers after it change. `evaluate` keeps one per
+/// model across calls (``kept(for:)``), for a loop of evaluations over the same flow.
 ///
 /// The prefix is the leaves of a ``Sequential`` before the first one training a weight, all frozen (no
 /// trainable layer inside, so no batch statistics move). Images are recognised by their contents (two
