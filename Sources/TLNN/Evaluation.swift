@@ -20,10 +20,12 @@ extension Model {
     }
 
     /// Keras `evaluate` on arrays: `[loss, metrics...]` over all samples. `checkCancelled` runs before
-    /// every batch and may throw to stop.
-    public func evaluate(x: Tensor, y: Tensor, batchSize: Int = 32, checkCancelled: () throws -> Void = {},
+    /// every batch and may throw to stop. With `cacheFrozen`, images seen by an earlier `evaluate` of this
+    /// model reuse its frozen prefix's outputs (``FrozenPrefixCache/kept(for:)``).
+    public func evaluate(x: Tensor, y: Tensor, batchSize: Int = 32, cacheFrozen: Bool = true, checkCancelled: () throws -> Void = {},
                          afterBatch: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> [Double] {
-        try evaluate(x: x, y: y, batchSize: batchSize, frozenCache: nil, checkCancelled: checkCancelled, afterBatch: afterBatch)
+        try evaluate(x: x, y: y, batchSize: batchSize, frozenCache: cacheFrozen ? FrozenPrefixCache.kept(for: self) : nil,
+                     checkCancelled: checkCancelled, afterBatch: afterBatch)
     }
 
     /// `evaluate` on arrays with the frozen prefix's outputs taken from `frozenCache` where it holds them.
@@ -49,10 +51,12 @@ extension Model {
     }
 
     /// Keras `evaluate` on a batch source (`evaluate_generator`), over `steps` batches (default: one pass).
-    /// `afterBatch` is told each batch done (for a progress bar).
-    public func evaluate(source: BatchSource, steps: Int? = nil, checkCancelled: () throws -> Void = {},
+    /// `afterBatch` is told each batch done (for a progress bar). With `cacheFrozen`, images seen by an
+    /// earlier `evaluate` of this model reuse its frozen prefix's outputs (``FrozenPrefixCache/kept(for:)``).
+    public func evaluate(source: BatchSource, steps: Int? = nil, cacheFrozen: Bool = true, checkCancelled: () throws -> Void = {},
                          afterBatch: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> [Double] {
-        try evaluate(source: source, steps: steps, frozenCache: nil, checkCancelled: checkCancelled, afterBatch: afterBatch)
+        try evaluate(source: source, steps: steps, frozenCache: cacheFrozen ? FrozenPrefixCache.kept(for: self) : nil,
+                     checkCancelled: checkCancelled, afterBatch: afterBatch)
     }
 
     /// `evaluate` on a batch source with the frozen prefix's outputs taken from `frozenCache` where it holds them.

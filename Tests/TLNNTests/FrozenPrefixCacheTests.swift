@@ -58,6 +58,55 @@ final class FrozenPrefixCacheTests: XCTestCase {
         XCTAssertNil(FrozenPrefixCache(model: model, setup: model.compiled!))
     }
 
+    /// Past the memory budget, outputs go to the temporary file and come back bit for bit.
+    func testFrozenPrefixCacheSpillsPastItsBudget() throws {
+        let model = try makeFrozenBase()
+        try model.compile(optimizer: SGD(), loss: .binaryCrossentropy, metrics: [])
+        // Each image's prefix output (after Flatten) is 2 x 2 x 4 floats, 64 bytes: room for one in memory.
+        let cache = try XCTUnwrap(FrozenPrefixCache(model: model, setup: model.compiled!, budgetBytes: 64))
+        let x = fd.random([3, 6, 6, 2]), y = fd.random([3, 6, 6, 2])
+        cache.beginPass()
+        _ = try cache.output(for: x)
+        XCTAssertEqual(cache.storedImages.inMemory, 1)
+        XCTAssertEqual(cache.storedImages.spilled, 2)
+        cache.beginPass()
+        for batch in [x, x.gather([2, 1, 0]), x.gather([1, 2, 2])] {
+            XCTAssertEqual(try cache.output(for: batch), try model.forward(batch, mode: .inference))
+        }
+        XCTAssertEqual(cache.hits, 3)
+        XCTAssertEqual(try cache.output(for: y), try model.forward(y, mode: .inference))
+        XCTAssertEqual(cache.hits, 3, "images never seen miss")
+        let limited = try XCTUnwrap(FrozenPrefixCache(model: model, setup: model.compiled!, budgetBytes: 0, spillBudgetBytes: 2 * 64))
+        limited.beginPass()
+        _ = try limited.output(for: x)
+        XCTAssertEqual(limited.storedImages.spilled, 2, "the file stops at its budget")
+        model.layers[0].weights[0].value.scalars[0] += 1
+        cache.beginPass()
+        XCTAssertEqual(cache.storedImages.spilled, 0, "a changed prefix weight empties the file too")
+        XCTAssertEqual(try cache.output(for: x), try model.forward(x, mode: .inference))
+    }
+
+    /// `evaluate` called again on the same data reuses the frozen prefix's outputs kept for the model, with
+    /// the results of `cache_frozen=False`, bit for bit, also after a prefix weight changed.
+    func testEvaluateLoopReusesTheKeptCache() throws {
+        let model = try makeFrozenBase()
+        try model.compile(optimizer: SGD(), loss: .binaryCrossentropy, metrics: ["acc"])
+        let x = fd.random([7, 6, 6, 2]), y = Tensor(shape: [7, 1], scalars: (0..<7).map { Float($0 % 2) })
+        let other = fd.random([4, 6, 6, 2])
+        for round in 0..<3 {
+            if round == 2 { model.layers[0].weights[0].value.scalars[0] += 1 }
+            let uncached = try model.evaluate(x: x, y: y, batchSize: 3, cacheFrozen: false)
+            XCTAssertEqual(try model.evaluate(x: x, y: y, batchSize: 3), uncached, "round \(round)")
+            _ = try model.evaluate(x: other, y: y.slice(0..<4), batchSize: 3)   // other data in between
+        }
+        let kept = try XCTUnwrap(FrozenPrefixCache.kept(for: model))
+        XCTAssertEqual(kept.hits, 5, "the second round's batches hit (three of x, two of the other data); the third's weights changed")
+        XCTAssertTrue(FrozenPrefixCache.kept(for: model) === kept)
+        model.layers[0].trainable = true
+        try model.compile(optimizer: SGD(), loss: .binaryCrossentropy, metrics: ["acc"])
+        XCTAssertNil(FrozenPrefixCache.kept(for: model))
+    }
+
     /// A reshuffled validation flow (Keras's default) through a larger frozen base: the cached run's
     /// History and weights are the uncached run's, bit for bit.
     func testFrozenPrefixCacheWithReshuffledValidationFlow() throws {

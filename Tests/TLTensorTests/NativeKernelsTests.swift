@@ -54,6 +54,37 @@ final class NativeKernelsTests: XCTestCase {
         }
     }
 
+    /// A product of few rows (a batch through a Dense layer) reads B in place instead of packing it: its rows
+    /// are, bit for bit, those of a product of many rows (packed B) on the same path, with B's rows at
+    /// unaligned addresses, several k-blocks and a short column panel.
+    func testFewRowsReadingBInPlaceGiveThePackedPathsBits() {
+        var rng = RandomGenerator(seed: 8)
+        let (rows, n, k, ldb) = (45, 100, 600, 103)
+        let a = (0..<(rows * k)).map { _ in rng.uniform(-1, 1) }, b = (0..<(k * ldb)).map { _ in rng.uniform(-1, 1) }
+        let bias = (0..<n).map { _ in rng.uniform(-1, 1) }, c0 = (0..<(rows * n)).map { _ in rng.uniform(-1, 1) }
+        func product(_ m: Int, accumulate: Bool, path: KernelPath) -> [Float] {
+            var c = Array(c0[..<(m * n)])
+            a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in bias.withUnsafeBufferPointer { biasPointer in
+                c.withUnsafeMutableBufferPointer { cp in
+                    sgemmOnThisThread(m: m, n: n, k: k, a: ap.baseAddress!, lda: k, b: bp.baseAddress! + 1, ldb: ldb,
+                                      accumulate: accumulate, bias: biasPointer.baseAddress, relu: true, c: cp.baseAddress!, ldc: n,
+                                      kernels: path)
+                }
+            } } }
+            return c
+        }
+        EngineOptions.forEachAvailablePath { path in
+            guard path != .portable else { return }
+            for accumulate in [false, true] {
+                let packed = product(rows, accumulate: accumulate, path: path)
+                for m in [1, 6, 13, 20, 32] {
+                    XCTAssertEqual(product(m, accumulate: accumulate, path: path), Array(packed[..<(m * n)]),
+                                   "\(path) m \(m) accumulate \(accumulate)")
+                }
+            }
+        }
+    }
+
     /// The product spread over the cores (column bands) equals the one-thread product on every path.
     func testProductAcrossCoresEqualsOneThread() {
         var rng = RandomGenerator(seed: 6)
