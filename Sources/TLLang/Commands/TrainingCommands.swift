@@ -271,7 +271,7 @@ extension Session {
         command("evaluate", parameters: [
             ParameterSpec("model", kind: .object), ParameterSpec("x"), ParameterSpec("y", default: .none),
             ParameterSpec("batch_size", default: .none), ParameterSpec("steps", default: .none), ParameterSpec("verbose", default: 1, kind: .int),
-            ParameterSpec("return_dict", default: false, kind: .bool),
+            ParameterSpec("return_dict", default: false, kind: .bool), ParameterSpec("cache_frozen", default: true, kind: .bool),
         ], aliases: ["evaluate_generator"]) { session, args, interpreter in
             let bar = session.inferenceBar(verbose: try args.int("verbose"), interpreter: interpreter)
             let stop = { try interpreter.throwIfCancelled() }
@@ -281,12 +281,12 @@ extension Session {
             if let graph {
                 result = try session.evaluateLists(graph, args, checkCancelled: stop)
             } else if case .object(let object as BatchSourceObject) = args["x"] {
-                result = try model.evaluate(source: object.batchSource, steps: try args.optionalInt("steps"), checkCancelled: stop,
-                                            afterBatch: bar.update)
+                result = try model.evaluate(source: object.batchSource, steps: try args.optionalInt("steps"),
+                                            cacheFrozen: try args.bool("cache_frozen"), checkCancelled: stop, afterBatch: bar.update)
             } else {
                 guard !args["y"].isNone else { throw ScriptError(.value, "evaluate(model, x, y): y (the labels) is missing") }
                 result = try model.evaluate(x: try args.tensor("x"), y: try args.tensor("y"), batchSize: try args.optionalInt("batch_size") ?? 32,
-                                            checkCancelled: stop, afterBatch: bar.update)
+                                            cacheFrozen: try args.bool("cache_frozen"), checkCancelled: stop, afterBatch: bar.update)
             }
             let names = ["loss"] + (model.compiled?.metrics ?? [])
             var evaluation: [String: Double] = [:]
