@@ -216,35 +216,50 @@ public enum ConvolutionKernels {
         }
     }
 
-    /// im2col + sgemm: blocks of output pixels (never crossing an image) go to the workers, each unrolling
-    /// its block into its own scratch and multiplying it by the kernel matrix, then adding bias and ReLU.
+    /// im2col + sgemm over the batch's output pixels as one `(n * P) x k` matrix (P pixels an image, `k`
+    /// the patch length): blocks of its rows (which may span images) go to the workers, each unrolling its
+    /// block into its own scratch (a pointwise window reads the input in place) and multiplying it by the
+    /// kernel matrix with the bias and ReLU fused. See ``forwardBlockRows(totalRows:patchLength:filters:pointwise:kernels:)``
+    /// for the block size.
     static func im2colForward(_ x: UnsafePointer<Float>, batch n: Int, kernel w: UnsafePointer<Float>, filters: Int,
                               bias: UnsafePointer<Float>?, relu: Bool, reluCeiling: Float, geometry g: WindowGeometry,
                               output y: UnsafeMutablePointer<Float>, kernels: KernelPath) {
         let p = g.outputPixels, k = g.patchLength
         guard n > 0, p > 0, filters > 0 else { return }
-        let imageSize = g.inputHeight * g.inputWidth * g.channels
-        let workers = ParallelFor.workerCount
-        var blocksPerImage = max(1, (p * (k + filters) + forwardBlockBudget - 1) / forwardBlockBudget)
-        if n * blocksPerImage < 4 * workers { blocksPerImage = min(p, (4 * workers + n - 1) / n) }
-        let blocks = ParallelFor.ranges(p, parts: blocksPerImage)
-        let rowsMax = blocks.map(\.count).max() ?? 0
+        let totalRows = n * p
+        let blockRows = forwardBlockRows(totalRows: totalRows, patchLength: k, filters: filters, pointwise: g.isPointwise, kernels: kernels)
+        let blocks = (totalRows + blockRows - 1) / blockRows
+        let workers = min(ParallelFor.workerCount, blocks)
         ScratchBuffer.withBuffers(workers) { scratch in
-            let cols = g.isPointwise ? [] : (0..<workers).map { scratch[$0].reserve(rowsMax * k) }
-            ParallelFor.run(n * blocks.count) { item, worker in
-                let image = item / blocks.count, rows = blocks[item % blocks.count]
-                let out = y + (image * p + rows.lowerBound) * filters
+            let cols = g.isPointwise ? [] : (0..<workers).map { scratch[$0].reserve(blockRows * k) }
+            ParallelFor.run(blocks) { block, worker in
+                let rows = (block * blockRows)..<min(totalRows, (block + 1) * blockRows)
                 let source: UnsafePointer<Float>
                 if g.isPointwise {
-                    source = x + image * imageSize + rows.lowerBound * k
+                    source = x + rows.lowerBound * k
                 } else {
-                    im2col(x + image * imageSize, g, rows: rows, into: cols[worker])
+                    im2colBatchRows(x, g, rows: rows, into: cols[worker])
                     source = UnsafePointer(cols[worker])
                 }
-                sgemmOnThisThread(m: rows.count, n: filters, k: k, a: source, lda: k, b: w, ldb: filters,
-                                  bias: bias, relu: relu, reluCeiling: reluCeiling, c: out, ldc: filters, kernels: kernels)
+                sgemmOnThisThread(m: rows.count, n: filters, k: k, a: source, lda: k, b: w, ldb: filters, bias: bias, relu: relu,
+                                  reluCeiling: reluCeiling, c: y + rows.lowerBound * filters, ldc: filters, kernels: kernels)
             }
         }
+    }
+
+    /// Rows of one forward block. Every block repacks the kernel matrix (`k x filters` floats), so blocks
+    /// are as long as balance allows: about four a worker (a worker slowed by another process takes
+    /// fewer), in multiples of 48 rows (the C kernels' register tiles are 12 and 16 rows high), and at
+    /// least 192 rows where the batch has them. (ResNet50's last stage at 150x150, 5x5 pixels and
+    /// 512 -> 2048 channels, repacked 4 MB for every image's 25 rows.) Blocks that are unrolled, and all
+    /// blocks on OpenBLAS (which adds the bias and clamps in passes of their own), keep their rows and
+    /// outputs within ``forwardBlockBudget`` floats where that leaves 192 rows, so that the product reads
+    /// them from L2.
+    static func forwardBlockRows(totalRows: Int, patchLength k: Int, filters: Int, pointwise: Bool, kernels: KernelPath) -> Int {
+        let balanced = (totalRows + 4 * ParallelFor.workerCount - 1) / (4 * ParallelFor.workerCount)
+        var rows = max(min(totalRows, 192), (balanced + 47) / 48 * 48)
+        if !pointwise || kernels == .portable { rows = min(rows, max(192, forwardBlockBudget / (k + filters))) }
+        return max(1, min(rows, totalRows))
     }
 
     /// Gradients of ``forward(input:kernel:bias:geometry:relu:algorithm:)`` (before the activation).
@@ -434,20 +449,26 @@ extension ConvolutionKernels {
 }
 
 /// Rows `rows` of the im2col matrix of a whole NHWC batch (row `image * outputPixels + pixel`; a range may
-/// span images), unrolled in parallel pieces into `cols`.
-func im2colRows(_ x: UnsafePointer<Float>, _ g: WindowGeometry, rows: Range<Int>, into cols: UnsafeMutablePointer<Float>) {
+/// span images), unrolled on the calling thread into `cols`.
+func im2colBatchRows(_ x: UnsafePointer<Float>, _ g: WindowGeometry, rows: Range<Int>, into cols: UnsafeMutablePointer<Float>) {
     let p = g.outputPixels, k = g.patchLength
     let imageSize = g.inputHeight * g.inputWidth * g.channels
+    var row = rows.lowerBound
+    while row < rows.upperBound {
+        let image = row / p, pixel = row % p
+        let upto = min(rows.upperBound, (image + 1) * p)
+        im2col(x + image * imageSize, g, rows: pixel..<(pixel + upto - row), into: cols + (row - rows.lowerBound) * k)
+        row = upto
+    }
+}
+
+/// ``im2colBatchRows(_:_:rows:into:)`` in parallel pieces.
+func im2colRows(_ x: UnsafePointer<Float>, _ g: WindowGeometry, rows: Range<Int>, into cols: UnsafeMutablePointer<Float>) {
     let pieces = ParallelFor.ranges(rows.count, parts: 4 * ParallelFor.workerCount)
     ParallelFor.run(pieces.count) { piece in
-        var row = rows.lowerBound + pieces[piece].lowerBound
-        let last = rows.lowerBound + pieces[piece].upperBound
-        while row < last {
-            let image = row / p, pixel = row % p
-            let upto = min(last, (image + 1) * p)
-            im2col(x + image * imageSize, g, rows: pixel..<(pixel + upto - row), into: cols + (row - rows.lowerBound) * k)
-            row = upto
-        }
+        let first = rows.lowerBound + pieces[piece].lowerBound
+        im2colBatchRows(x, g, rows: first..<(rows.lowerBound + pieces[piece].upperBound),
+                        into: cols + pieces[piece].lowerBound * g.patchLength)
     }
 }
 
