@@ -217,23 +217,21 @@ public enum ConvolutionKernels {
     }
 
     /// im2col + sgemm over the batch's output pixels as one `(n * P) x k` matrix (P pixels an image, `k`
-    /// the patch length): blocks of its rows (which may span images) go to the workers, each unrolling its
-    /// block into its own scratch (a pointwise window reads the input in place) and multiplying it by the
-    /// kernel matrix with the bias and ReLU fused. See ``forwardBlockRows(totalRows:patchLength:filters:pointwise:kernels:)``
-    /// for the block size.
+    /// the patch length): blocks of its rows (see ``forwardBlocks(images:pixels:patchLength:filters:pointwise:kernels:)``)
+    /// go to the workers, each unrolling its block into its own scratch (a pointwise window reads the
+    /// input in place) and multiplying it by the kernel matrix with the bias and ReLU fused.
     static func im2colForward(_ x: UnsafePointer<Float>, batch n: Int, kernel w: UnsafePointer<Float>, filters: Int,
                               bias: UnsafePointer<Float>?, relu: Bool, reluCeiling: Float, geometry g: WindowGeometry,
                               output y: UnsafeMutablePointer<Float>, kernels: KernelPath) {
         let p = g.outputPixels, k = g.patchLength
         guard n > 0, p > 0, filters > 0 else { return }
-        let totalRows = n * p
-        let blockRows = forwardBlockRows(totalRows: totalRows, patchLength: k, filters: filters, pointwise: g.isPointwise, kernels: kernels)
-        let blocks = (totalRows + blockRows - 1) / blockRows
-        let workers = min(ParallelFor.workerCount, blocks)
+        let blocks = forwardBlocks(images: n, pixels: p, patchLength: k, filters: filters, pointwise: g.isPointwise, kernels: kernels)
+        let workers = min(ParallelFor.workerCount, blocks.count)
+        let rowsMax = blocks.map(\.count).max() ?? 0
         ScratchBuffer.withBuffers(workers) { scratch in
-            let cols = g.isPointwise ? [] : (0..<workers).map { scratch[$0].reserve(blockRows * k) }
-            ParallelFor.run(blocks) { block, worker in
-                let rows = (block * blockRows)..<min(totalRows, (block + 1) * blockRows)
+            let cols = g.isPointwise ? [] : (0..<workers).map { scratch[$0].reserve(rowsMax * k) }
+            ParallelFor.run(blocks.count) { block, worker in
+                let rows = blocks[block]
                 let source: UnsafePointer<Float>
                 if g.isPointwise {
                     source = x + rows.lowerBound * k
@@ -247,19 +245,34 @@ public enum ConvolutionKernels {
         }
     }
 
-    /// Rows of one forward block. Every block repacks the kernel matrix (`k x filters` floats), so blocks
-    /// are as long as balance allows: about four a worker (a worker slowed by another process takes
-    /// fewer), in multiples of 48 rows (the C kernels' register tiles are 12 and 16 rows high), and at
-    /// least 192 rows where the batch has them. (ResNet50's last stage at 150x150, 5x5 pixels and
-    /// 512 -> 2048 channels, repacked 4 MB for every image's 25 rows.) Blocks that are unrolled, and all
-    /// blocks on OpenBLAS (which adds the bias and clamps in passes of their own), keep their rows and
-    /// outputs within ``forwardBlockBudget`` floats where that leaves 192 rows, so that the product reads
-    /// them from L2.
-    static func forwardBlockRows(totalRows: Int, patchLength k: Int, filters: Int, pointwise: Bool, kernels: KernelPath) -> Int {
-        let balanced = (totalRows + 4 * ParallelFor.workerCount - 1) / (4 * ParallelFor.workerCount)
-        var rows = max(min(totalRows, 192), (balanced + 47) / 48 * 48)
-        if !pointwise || kernels == .portable { rows = min(rows, max(192, forwardBlockBudget / (k + filters))) }
-        return max(1, min(rows, totalRows))
+    /// The forward blocks: ranges of rows of the batch's `(n * P) x k` im2col matrix.
+    ///
+    /// On the C kernels every block repacks the kernel matrix (`k x filters` floats), so blocks span
+    /// images and are as long as balance allows: four a worker (a worker slowed by another process takes
+    /// fewer) where each then holds at least 192 rows, else one a worker, in multiples of 12 rows (the
+    /// register tile's height; a short tile is zero-padded, so a row's result does not depend on its
+    /// block). ResNet50's last stage at 150x150 (5x5 pixels, 512 -> 2048 channels) used to repack 4 MB
+    /// for every image's 25 rows. Unrolled blocks keep their rows and outputs within
+    /// ``forwardBlockBudget`` floats where that leaves 192 rows, so that the product reads them from L2.
+    ///
+    /// On OpenBLAS, whose edge rows take other kernels (other rounding), blocks never cross an image and
+    /// split each alike, so an image's features do not depend on its place in the batch (the frozen-prefix
+    /// cache relies on it); they stay within ``forwardBlockBudget``, as OpenBLAS adds the bias and clamps
+    /// in passes of their own.
+    static func forwardBlocks(images n: Int, pixels p: Int, patchLength k: Int, filters: Int, pointwise: Bool,
+                              kernels: KernelPath) -> [Range<Int>] {
+        let workers = ParallelFor.workerCount
+        guard kernels != .portable else {
+            var perImage = max(1, (p * (k + filters) + forwardBlockBudget - 1) / forwardBlockBudget)
+            if n * perImage < 4 * workers { perImage = min(p, (4 * workers + n - 1) / n) }
+            let split = ParallelFor.ranges(p, parts: perImage)
+            return (0..<n).flatMap { image in split.map { ($0.lowerBound + image * p)..<($0.upperBound + image * p) } }
+        }
+        let total = n * p
+        let count = max(1, max(min(workers, total / 48), min(4 * workers, total / 192)))
+        var rows = ((total + count - 1) / count + 11) / 12 * 12
+        if !pointwise { rows = min(rows, max(192, forwardBlockBudget / (k + filters))) }
+        return stride(from: 0, to: total, by: rows).map { $0..<min(total, $0 + rows) }
     }
 
     /// Gradients of ``forward(input:kernel:bias:geometry:relu:algorithm:)`` (before the activation).
