@@ -6,15 +6,11 @@ import TLTensor
 /// from window `k`:
 /// `y[n, i, j, c*M + k] = act(b[c*M + k] + sum_{u, v} x[n, i*sy - pt + u, j*sx - pl + v, c] * W[u, v, c, k])`,
 /// with the kernel in Keras's layout `(kh, kw, channels, M)` and padding by TensorFlow's rules.
-public final class DepthwiseConv2D: Layer {
+public final class DepthwiseConv2D: Layer, ConvolutionSettingsHolder {
     public var name: String
     public let typeName = "DepthwiseConv2D"
     public var trainable = true
-    public let kernelSize: (Int, Int)
-    public let strides: (Int, Int)
-    public let padding: Padding
-    public let activation: Activation
-    public let useBias: Bool
+    public let settings: ConvolutionSettings
     /// Keras's `depth_multiplier`: output channels per input channel.
     public let depthMultiplier: Int
     public internal(set) var kernel: Parameter?
@@ -26,11 +22,7 @@ public final class DepthwiseConv2D: Layer {
                 activation: Activation = .linear, useBias: Bool = true, depthMultiplier: Int = 1, name: String? = nil) {
         precondition(depthMultiplier >= 1, "depth_multiplier must be a positive integer")
         self.depthMultiplier = depthMultiplier
-        self.kernelSize = kernelSize
-        self.strides = strides
-        self.padding = padding
-        self.activation = activation
-        self.useBias = useBias
+        settings = ConvolutionSettings(kernelSize: kernelSize, strides: strides, padding: padding, activation: activation, useBias: useBias)
         self.name = name ?? LayerNames.next("depthwise_conv2d")
     }
 
