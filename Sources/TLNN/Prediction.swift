@@ -9,16 +9,8 @@ public enum Inference {
     /// outputs are the same in pieces as in one go.
     static var activationBudget: Int { EngineOptions.current.activationBudget }
 
-    /// What a graph's activations cost the heap, per float live at once. In a graph, values read again
-    /// later (a residual block's shortcut) outlive the layers in between, so blocks of different sizes are
-    /// freed out of the order they were allocated in, and glibc's heap, which tl keeps
-    /// (``MemoryReuse/keepFreedMemory()``), holds the holes: ResNet50 at 224x224 peaks at 351 MB in pieces
-    /// of 10 and 266 MB in pieces of 5 (`tl bench features --images 100 --batch-size 10` / `5`), about
-    /// twice its live activations per sample. A stack frees in order and keeps its factor of 1.
-    static let graphHeapFactor = 2
-
     /// The most floats one layer's input and output hold together, per sample, anywhere inside `layer`
-    /// fed samples of shape `input` (times ``graphHeapFactor`` inside a graph).
+    /// fed samples of shape `input`.
     static func largestActivationPair(of layer: Layer, input: FeatureShape) throws -> Int {
         func count(_ shape: FeatureShape) -> Int { shape.reduce(1) { $0.saturatingMultiply($1 ?? 1) } }
         if let model = layer as? Sequential {
@@ -38,7 +30,7 @@ public enum Inference {
                     : try largestActivationPair(of: node.layer, input: inputs[0])
                 largest = max(largest, inner)
             }
-            return largest.saturatingMultiply(graphHeapFactor)
+            return largest
         }
         return count(input).saturatingAdd(count(try layer.outputShape(for: input)))
     }

@@ -27,24 +27,4 @@ final class InferencePiecesTests: XCTestCase {
             }
         }
     }
-
-    /// A graph counts its largest pair twice (Inference.graphHeapFactor): here the Add's two inputs and
-    /// output, 3 * 5*5*3 = 225 floats, the largest, so 450 a sample; in a Sequential the same graph counts
-    /// that once more inside, and the pieces give the outputs of one pass.
-    func testGraphsCountTheirActivationsTwice() throws {
-        var fd = FiniteDifferenceCheck()
-        let model = Functional(inputShape: [5, 5, 3], name: "residual")
-        let trunk = try model.apply(Conv2D(filters: 3, kernelSize: (3, 3), padding: .same, name: "conv"), to: model.input)
-        let branch = try model.apply(Conv2D(filters: 3, kernelSize: (1, 1), name: "branch"), to: trunk)
-        try model.apply(Add(name: "add"), to: [branch, trunk])
-        XCTAssertEqual(try Inference.largestActivationPair(of: model, input: [5, 5, 3]), 2 * 225)
-        let stacked = try Sequential([model, Flatten()], inputShape: [5, 5, 3])
-        XCTAssertEqual(try Inference.largestActivationPair(of: stacked, input: [5, 5, 3]), 2 * 225)
-        let x = fd.random([6, 5, 5, 3])
-        let whole = try model.forward(x, mode: .inference)
-        try EngineOptions.with(changing: { $0.activationBudget = 450 * 4 * 2 }) {
-            XCTAssertEqual(Inference.pieceSize(of: model, for: x), 2)
-            XCTAssertEqual(try model(x), whole)
-        }
-    }
 }
