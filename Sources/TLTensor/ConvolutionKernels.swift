@@ -248,10 +248,10 @@ public enum ConvolutionKernels {
     /// The forward blocks: ranges of rows of the batch's `(n * P) x k` im2col matrix.
     ///
     /// On the C kernels every block repacks the kernel matrix (`k x filters` floats), so blocks span
-    /// images and are as long as balance allows: four a worker (a worker slowed by another process takes
-    /// fewer) where each then holds at least 192 rows, else one a worker, in multiples of 12 rows (the
-    /// register tile's height; a short tile is zero-padded, so a row's result does not depend on its
-    /// block). ResNet50's last stage at 150x150 (5x5 pixels, 512 -> 2048 channels) used to repack 4 MB
+    /// images and are long: at least 256 rows where the batch has 16 of them, at most 8 blocks a worker,
+    /// and at least 4 a worker of 48 rows or more (the workers share the cores with the image decoders,
+    /// and a worker slowed by them takes fewer blocks), in multiples of 12 rows (the register tile's
+    /// height; a short tile is zero-padded, so a row's result does not depend on its block). ResNet50's last stage at 150x150 (5x5 pixels, 512 -> 2048 channels) used to repack 4 MB
     /// for every image's 25 rows. Unrolled blocks keep their rows and outputs within
     /// ``forwardBlockBudget`` floats where that leaves 192 rows, so that the product reads them from L2.
     ///
@@ -269,7 +269,7 @@ public enum ConvolutionKernels {
             return (0..<n).flatMap { image in split.map { ($0.lowerBound + image * p)..<($0.upperBound + image * p) } }
         }
         let total = n * p
-        let count = max(1, max(min(workers, total / 48), min(4 * workers, total / 192)))
+        let count = max(1, min(8 * workers, max(total / 256, min(4 * workers, total / 48))))
         var rows = ((total + count - 1) / count + 11) / 12 * 12
         if !pointwise { rows = min(rows, max(192, forwardBlockBudget / (k + filters))) }
         return stride(from: 0, to: total, by: rows).map { $0..<min(total, $0 + rows) }
