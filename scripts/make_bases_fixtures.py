@@ -3,7 +3,8 @@
 MobileNetV2, InceptionV3 and Xception, for TLZooTests to compare tl's bases with.
 
 Run with the tf-keras virtualenv:  /work/venv-tf/bin/python scripts/make_bases_fixtures.py [--summaries]
-(--summaries writes the summaries and layer tables only).
+(--summaries writes the summaries and layer tables only; --extras only the cases of EXTRAS and the
+DepthwiseConv2D(depth_multiplier=3) layer, added to the existing manifest).
 No weight file is written: every weight is a formula of (layer name, weight index, element index) that
 tl computes too (BaseWeightFormula in Tests/TLZooTests), so only inputs and outputs are committed.
 
@@ -50,6 +51,15 @@ MODELS = {
                     "batch_normalization_93"),
     "xception": (keras.applications.Xception, 71, ["block2_pool", "add_5", "block14_sepconv2_act"],
                  "block14_sepconv1", "block14_sepconv2_bn"),
+}
+
+
+# Cases beyond Keras's defaults, parity only (no summary tables): written by --extras, which adds them to
+# the existing manifest. mobilenet_dm2 is MobileNet(depth_multiplier=2); depthwise_dm3 one
+# DepthwiseConv2D(depth_multiplier=3) layer.
+EXTRAS = {
+    "mobilenet_dm2": (lambda **kw: keras.applications.MobileNet(depth_multiplier=2, **kw), 64,
+                      ["conv_dw_1_relu", "conv_pw_6_relu", "conv_pw_13_relu"], "conv_dw_13", "conv_pw_13_bn"),
 }
 
 
@@ -198,8 +208,43 @@ def write_tables(key, constructor):
             f.write("\n".join(lines) + "\n")
 
 
+def depthwise_layer(writer):
+    """depthwise_dm3_*: DepthwiseConv2D((3, 3), strides 2, 'same', depth_multiplier=3, bias) on a (2, 9, 9, 4)
+    batch: its output and d(sum(y * R))/d(kernel, bias, input)."""
+    keras.backend.clear_session()
+    layer = keras.layers.DepthwiseConv2D((3, 3), strides=(2, 2), padding="same", depth_multiplier=3, name="dw")
+    x = uniform(2 * 9 * 9 * 4, 4242).reshape(2, 9, 9, 4).astype(np.float32)
+    layer.build(x.shape)
+    layer.set_weights([formula_weight("dw", k, weight_short_name(w), w.shape) for k, w in enumerate(layer.weights)])
+    xt = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        y = layer(xt)
+        r = uniform(int(np.prod(y.shape)), 777).reshape(y.shape).astype(np.float32)
+        loss = tf.reduce_sum(y * r)
+    dk, db, dx = tape.gradient(loss, [layer.depthwise_kernel, layer.bias, xt])
+    for name, value in [("input", x), ("output", y.numpy()), ("grad_kernel", dk.numpy()), ("grad_bias", db.numpy()),
+                        ("grad_input", dx.numpy())]:
+        writer.array(f"depthwise_dm3_{name}", value)
+
+
+def extras():
+    """Adds the EXTRAS cases and the depthwise layer to the existing manifest."""
+    writer = Writer()
+    with open(os.path.join(OUT, "manifest.json")) as f:
+        writer.manifest = json.load(f)
+    for key, (constructor, size, record, unfreeze_from, bn_name) in EXTRAS.items():
+        parity(writer, key, constructor, size, record, unfreeze_from, bn_name)
+    depthwise_layer(writer)
+    with open(os.path.join(OUT, "manifest.json"), "w") as f:
+        json.dump(writer.manifest, f, indent=1, sort_keys=True)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    if "--extras" in sys.argv[1:]:
+        extras()
+        return
     summaries_only = "--summaries" in sys.argv[1:]
     writer = Writer()
     for key, (constructor, size, record, unfreeze_from, bn_name) in MODELS.items():
@@ -210,6 +255,7 @@ def main():
         return
     with open(os.path.join(OUT, "manifest.json"), "w") as f:
         json.dump(writer.manifest, f, indent=1, sort_keys=True)
+    extras()
 
 
 if __name__ == "__main__":

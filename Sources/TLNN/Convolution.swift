@@ -4,16 +4,12 @@ import TLTensor
 ///
 /// `y[n, i, j, f] = act(b[f] + sum_{u, v, c} x[n, i*sy - pt + u, j*sx - pl + v, c] * W[u, v, c, f])`,
 /// with the kernel `W` in Keras's HWIO layout `(kh, kw, cin, filters)` and padding by TensorFlow's rules.
-public final class Conv2D: Layer {
+public final class Conv2D: Layer, ConvolutionSettingsHolder {
     public var name: String
     public let typeName = "Conv2D"
     public var trainable = true
     public let filters: Int
-    public let kernelSize: (Int, Int)
-    public let strides: (Int, Int)
-    public let padding: Padding
-    public let activation: Activation
-    public let useBias: Bool
+    public let settings: ConvolutionSettings
     public internal(set) var kernel: Parameter?
     public internal(set) var bias: Parameter?
 
@@ -22,11 +18,7 @@ public final class Conv2D: Layer {
     public init(filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
                 activation: Activation = .linear, useBias: Bool = true, name: String? = nil) {
         self.filters = filters
-        self.kernelSize = kernelSize
-        self.strides = strides
-        self.padding = padding
-        self.activation = activation
-        self.useBias = useBias
+        settings = ConvolutionSettings(kernelSize: kernelSize, strides: strides, padding: padding, activation: activation, useBias: useBias)
         self.name = name ?? LayerNames.next("conv2d")
     }
 

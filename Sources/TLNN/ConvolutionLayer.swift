@@ -1,5 +1,33 @@
 import TLTensor
 
+/// What Keras's convolution layers (Conv2D, DepthwiseConv2D, SeparableConv2D) are configured with
+/// besides their filters: the window's size, strides and padding (TensorFlow's rules), the activation,
+/// and whether a bias is added.
+public struct ConvolutionSettings {
+    public let kernelSize: (Int, Int)
+    public let strides: (Int, Int)
+    public let padding: Padding
+    public let activation: Activation
+    public let useBias: Bool
+
+    public init(kernelSize: (Int, Int), strides: (Int, Int), padding: Padding, activation: Activation, useBias: Bool) {
+        (self.kernelSize, self.strides, self.padding, self.activation, self.useBias) = (kernelSize, strides, padding, activation, useBias)
+    }
+}
+
+/// A layer holding ``ConvolutionSettings``, whose parts read as its own properties (`conv.kernelSize`).
+public protocol ConvolutionSettingsHolder: AnyObject {
+    var settings: ConvolutionSettings { get }
+}
+
+extension ConvolutionSettingsHolder {
+    public var kernelSize: (Int, Int) { settings.kernelSize }
+    public var strides: (Int, Int) { settings.strides }
+    public var padding: Padding { settings.padding }
+    public var activation: Activation { settings.activation }
+    public var useBias: Bool { settings.useBias }
+}
+
 /// A layer whose window slides over NHWC images (the convolutions): its size, strides and padding.
 protocol WindowedLayer: Layer {
     var kernelSize: (Int, Int) { get }

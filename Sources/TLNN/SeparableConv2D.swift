@@ -10,16 +10,12 @@ import TLTensor
 /// Weights in Keras's order: `depthwise_kernel` `(kh, kw, cin, 1)`, `pointwise_kernel` `(1, 1, cin, filters)`,
 /// `bias` `(filters,)` when used. Both stages run on the existing kernels (depthwise, and sgemm for the
 /// pointwise one); backward runs them in reverse through the kept intermediate `m`.
-public final class SeparableConv2D: Layer, ActivatedLayer, WindowedLayer {
+public final class SeparableConv2D: Layer, ActivatedLayer, WindowedLayer, ConvolutionSettingsHolder {
     public var name: String
     public let typeName = "SeparableConv2D"
     public var trainable = true
     public let filters: Int
-    public let kernelSize: (Int, Int)
-    public let strides: (Int, Int)
-    public let padding: Padding
-    public let activation: Activation
-    public let useBias: Bool
+    public let settings: ConvolutionSettings
     public private(set) var depthwiseKernel: Parameter?
     public private(set) var pointwiseKernel: Parameter?
     public private(set) var bias: Parameter?
@@ -31,11 +27,7 @@ public final class SeparableConv2D: Layer, ActivatedLayer, WindowedLayer {
     public init(filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
                 activation: Activation = .linear, useBias: Bool = true, name: String? = nil) {
         self.filters = filters
-        self.kernelSize = kernelSize
-        self.strides = strides
-        self.padding = padding
-        self.activation = activation
-        self.useBias = useBias
+        settings = ConvolutionSettings(kernelSize: kernelSize, strides: strides, padding: padding, activation: activation, useBias: useBias)
         self.name = name ?? LayerNames.next("separable_conv2d")
     }
 

@@ -216,35 +216,63 @@ public enum ConvolutionKernels {
         }
     }
 
-    /// im2col + sgemm: blocks of output pixels (never crossing an image) go to the workers, each unrolling
-    /// its block into its own scratch and multiplying it by the kernel matrix, then adding bias and ReLU.
+    /// im2col + sgemm over the batch's output pixels as one `(n * P) x k` matrix (P pixels an image, `k`
+    /// the patch length): blocks of its rows (see ``forwardBlocks(images:pixels:patchLength:filters:pointwise:kernels:)``)
+    /// go to the workers, each unrolling its block into its own scratch (a pointwise window reads the
+    /// input in place) and multiplying it by the kernel matrix with the bias and ReLU fused.
     static func im2colForward(_ x: UnsafePointer<Float>, batch n: Int, kernel w: UnsafePointer<Float>, filters: Int,
                               bias: UnsafePointer<Float>?, relu: Bool, reluCeiling: Float, geometry g: WindowGeometry,
                               output y: UnsafeMutablePointer<Float>, kernels: KernelPath) {
         let p = g.outputPixels, k = g.patchLength
         guard n > 0, p > 0, filters > 0 else { return }
-        let imageSize = g.inputHeight * g.inputWidth * g.channels
-        let workers = ParallelFor.workerCount
-        var blocksPerImage = max(1, (p * (k + filters) + forwardBlockBudget - 1) / forwardBlockBudget)
-        if n * blocksPerImage < 4 * workers { blocksPerImage = min(p, (4 * workers + n - 1) / n) }
-        let blocks = ParallelFor.ranges(p, parts: blocksPerImage)
+        let blocks = forwardBlocks(images: n, pixels: p, patchLength: k, filters: filters, pointwise: g.isPointwise, kernels: kernels)
+        let workers = min(ParallelFor.workerCount, blocks.count)
         let rowsMax = blocks.map(\.count).max() ?? 0
         ScratchBuffer.withBuffers(workers) { scratch in
             let cols = g.isPointwise ? [] : (0..<workers).map { scratch[$0].reserve(rowsMax * k) }
-            ParallelFor.run(n * blocks.count) { item, worker in
-                let image = item / blocks.count, rows = blocks[item % blocks.count]
-                let out = y + (image * p + rows.lowerBound) * filters
+            ParallelFor.run(blocks.count) { block, worker in
+                let rows = blocks[block]
                 let source: UnsafePointer<Float>
                 if g.isPointwise {
-                    source = x + image * imageSize + rows.lowerBound * k
+                    source = x + rows.lowerBound * k
                 } else {
-                    im2col(x + image * imageSize, g, rows: rows, into: cols[worker])
+                    im2colBatchRows(x, g, rows: rows, into: cols[worker])
                     source = UnsafePointer(cols[worker])
                 }
-                sgemmOnThisThread(m: rows.count, n: filters, k: k, a: source, lda: k, b: w, ldb: filters,
-                                  bias: bias, relu: relu, reluCeiling: reluCeiling, c: out, ldc: filters, kernels: kernels)
+                sgemmOnThisThread(m: rows.count, n: filters, k: k, a: source, lda: k, b: w, ldb: filters, bias: bias, relu: relu,
+                                  reluCeiling: reluCeiling, c: y + rows.lowerBound * filters, ldc: filters, kernels: kernels)
             }
         }
+    }
+
+    /// The forward blocks: ranges of rows of the batch's `(n * P) x k` im2col matrix.
+    ///
+    /// On the C kernels every block repacks the kernel matrix (`k x filters` floats), so blocks span
+    /// images and are long: at least 256 rows where the batch has 16 of them, at most 8 blocks a worker,
+    /// and at least 4 a worker of 48 rows or more (the workers share the cores with the image decoders,
+    /// and a worker slowed by them takes fewer blocks), in multiples of 12 rows (the register tile's
+    /// height; a short tile is zero-padded, so a row's result does not depend on its block). ResNet50's last stage at 150x150 (5x5 pixels, 512 -> 2048 channels) used to repack 4 MB
+    /// for every image's 25 rows. Unrolled blocks keep their rows and outputs within
+    /// ``forwardBlockBudget`` floats where that leaves 192 rows, so that the product reads them from L2.
+    ///
+    /// On OpenBLAS, whose edge rows take other kernels (other rounding), blocks never cross an image and
+    /// split each alike, so an image's features do not depend on its place in the batch (the frozen-prefix
+    /// cache relies on it); they stay within ``forwardBlockBudget``, as OpenBLAS adds the bias and clamps
+    /// in passes of their own.
+    static func forwardBlocks(images n: Int, pixels p: Int, patchLength k: Int, filters: Int, pointwise: Bool,
+                              kernels: KernelPath) -> [Range<Int>] {
+        let workers = ParallelFor.workerCount
+        guard kernels != .portable else {
+            var perImage = max(1, (p * (k + filters) + forwardBlockBudget - 1) / forwardBlockBudget)
+            if n * perImage < 4 * workers { perImage = min(p, (4 * workers + n - 1) / n) }
+            let split = ParallelFor.ranges(p, parts: perImage)
+            return (0..<n).flatMap { image in split.map { ($0.lowerBound + image * p)..<($0.upperBound + image * p) } }
+        }
+        let total = n * p
+        let count = max(1, min(8 * workers, max(total / 256, min(4 * workers, total / 48))))
+        var rows = ((total + count - 1) / count + 11) / 12 * 12
+        if !pointwise { rows = min(rows, max(192, forwardBlockBudget / (k + filters))) }
+        return stride(from: 0, to: total, by: rows).map { $0..<min(total, $0 + rows) }
     }
 
     /// Gradients of ``forward(input:kernel:bias:geometry:relu:algorithm:)`` (before the activation).
@@ -434,20 +462,26 @@ extension ConvolutionKernels {
 }
 
 /// Rows `rows` of the im2col matrix of a whole NHWC batch (row `image * outputPixels + pixel`; a range may
-/// span images), unrolled in parallel pieces into `cols`.
-func im2colRows(_ x: UnsafePointer<Float>, _ g: WindowGeometry, rows: Range<Int>, into cols: UnsafeMutablePointer<Float>) {
+/// span images), unrolled on the calling thread into `cols`.
+func im2colBatchRows(_ x: UnsafePointer<Float>, _ g: WindowGeometry, rows: Range<Int>, into cols: UnsafeMutablePointer<Float>) {
     let p = g.outputPixels, k = g.patchLength
     let imageSize = g.inputHeight * g.inputWidth * g.channels
+    var row = rows.lowerBound
+    while row < rows.upperBound {
+        let image = row / p, pixel = row % p
+        let upto = min(rows.upperBound, (image + 1) * p)
+        im2col(x + image * imageSize, g, rows: pixel..<(pixel + upto - row), into: cols + (row - rows.lowerBound) * k)
+        row = upto
+    }
+}
+
+/// ``im2colBatchRows(_:_:rows:into:)`` in parallel pieces.
+func im2colRows(_ x: UnsafePointer<Float>, _ g: WindowGeometry, rows: Range<Int>, into cols: UnsafeMutablePointer<Float>) {
     let pieces = ParallelFor.ranges(rows.count, parts: 4 * ParallelFor.workerCount)
     ParallelFor.run(pieces.count) { piece in
-        var row = rows.lowerBound + pieces[piece].lowerBound
-        let last = rows.lowerBound + pieces[piece].upperBound
-        while row < last {
-            let image = row / p, pixel = row % p
-            let upto = min(last, (image + 1) * p)
-            im2col(x + image * imageSize, g, rows: pixel..<(pixel + upto - row), into: cols + (row - rows.lowerBound) * k)
-            row = upto
-        }
+        let first = rows.lowerBound + pieces[piece].lowerBound
+        im2colBatchRows(x, g, rows: first..<(rows.lowerBound + pieces[piece].upperBound),
+                        into: cols + pieces[piece].lowerBound * g.patchLength)
     }
 }
 

@@ -1,11 +1,17 @@
 import CTensorKernels
 import Dispatch
 
-/// Depthwise convolution kernels over NHWC batches (depth multiplier 1): each channel is filtered by its
-/// own `kh x kw` window, so the kernel has Keras's layout `(kh, kw, channels, 1)`.
+/// Depthwise convolution kernels over NHWC batches: each channel `c` is filtered by `M` (the depth
+/// multiplier) `kh x kw` windows of its own, the kernel in Keras's layout `(kh, kw, channels, M)`, output
+/// channel `c * M + j` from window `j`.
 ///
 /// Direct loops: the innermost loop runs along the channels, which are contiguous both in the image and
 /// in the kernel. Images of a batch, and blocks of rows within them, are processed concurrently.
+///
+/// A multiplier `M > 1` runs as multiplier 1 on the input with each channel repeated `M` times
+/// (`x'[..., c * M + j] = x[..., c]`): the kernel `(kh, kw, C, M)` read as `(kh, kw, C * M, 1)` is, float
+/// for float, the same array, so `depthwise_M(x, W) = depthwise_1(x', W)`, and by the chain rule
+/// `dX[..., c] = sum_j dX'[..., c * M + j]` while the weight gradients are those of the repeated input.
 public enum DepthwiseConvolutionKernels {
     /// `y[n, oy, ox, c] = act(b[c] + sum_{ky,kx} x[n, oy*sy - pt + ky, ox*sx - pl + kx, c] * w[ky, kx, c, 0])`,
     /// positions outside the image reading zero, `act(v) = min(max(v, 0), reluCeiling)` when `relu` (ReLU6:
@@ -13,6 +19,11 @@ public enum DepthwiseConvolutionKernels {
     /// is one call of `tl_depthwise_avx512` or `tl_depthwise_avx2`.
     public static func forward(input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry,
                                relu: Bool = false, reluCeiling: Float = .infinity, kernels: KernelPath = .current) -> Tensor {
+        let multiplier = kernel.shape[3]
+        if multiplier > 1 {
+            return forward(input: repeatingChannels(input, times: multiplier), kernel: asMultiplierOne(kernel), bias: bias,
+                           geometry: repeatedGeometry(g, multiplier), relu: relu, reluCeiling: reluCeiling, kernels: kernels)
+        }
         let kernels = kernels.effective
         let n = input.shape[0], c = g.channels
         let outputImage = g.outputPixels * c
@@ -92,6 +103,13 @@ public enum DepthwiseConvolutionKernels {
         input: Tensor, kernel: Tensor, outputGradient dy: Tensor, geometry g: WindowGeometry,
         kernelGradient: inout Tensor?, biasGradient: inout Tensor?, computeInputGradient: Bool
     ) -> Tensor? {
+        let multiplier = kernel.shape[3]
+        if multiplier > 1 {
+            let dx = backward(input: repeatingChannels(input, times: multiplier), kernel: asMultiplierOne(kernel), outputGradient: dy,
+                              geometry: repeatedGeometry(g, multiplier), kernelGradient: &kernelGradient, biasGradient: &biasGradient,
+                              computeInputGradient: computeInputGradient)
+            return dx.map { summingChannelGroups($0, size: multiplier) }
+        }
         let n = input.shape[0], c = g.channels
         let outputImage = g.outputPixels * c
         let inputImage = g.inputHeight * g.inputWidth * c
@@ -154,6 +172,50 @@ public enum DepthwiseConvolutionKernels {
             }
         }
         return inputGradient
+    }
+}
+
+extension DepthwiseConvolutionKernels {
+    /// The kernel `(kh, kw, C, M)` read as `(kh, kw, C * M, 1)`: the same floats.
+    static func asMultiplierOne(_ kernel: Tensor) -> Tensor {
+        Tensor(shape: [kernel.shape[0], kernel.shape[1], kernel.shape[2] * kernel.shape[3], 1], scalars: kernel.scalars)
+    }
+
+    /// `g` over the input with each channel repeated `multiplier` times.
+    static func repeatedGeometry(_ g: WindowGeometry, _ multiplier: Int) -> WindowGeometry {
+        var repeated = g
+        repeated.channels = g.channels * multiplier
+        return repeated
+    }
+
+    /// `r[..., c * m + j] = x[..., c]` for `j < m`: each channel of the last axis repeated `m` times in place.
+    static func repeatingChannels(_ x: Tensor, times m: Int) -> Tensor {
+        let c = x.shape[x.shape.count - 1], positions = x.count / max(c, 1)
+        return x.scalars.withUnsafeBufferPointer { source in
+            uninitializedTensor(shape: Array(x.shape.dropLast()) + [c * m]) { r in
+                for position in 0..<positions {
+                    let input = source.baseAddress! + position * c, output = r.baseAddress! + position * c * m
+                    for ch in 0..<c { (output + ch * m).update(repeating: input[ch], count: m) }
+                }
+            }
+        }
+    }
+
+    /// `s[..., c] = sum_{j < m} d[..., c * m + j]`: the adjoint of ``repeatingChannels(_:times:)``.
+    static func summingChannelGroups(_ d: Tensor, size m: Int) -> Tensor {
+        let cm = d.shape[d.shape.count - 1], c = cm / m, positions = d.count / max(cm, 1)
+        return d.scalars.withUnsafeBufferPointer { source in
+            uninitializedTensor(shape: Array(d.shape.dropLast()) + [c]) { s in
+                for position in 0..<positions {
+                    let group = source.baseAddress! + position * cm
+                    for ch in 0..<c {
+                        var sum: Float = 0
+                        for j in 0..<m { sum += group[ch * m + j] }
+                        s[position * c + ch] = sum
+                    }
+                }
+            }
+        }
     }
 }
 

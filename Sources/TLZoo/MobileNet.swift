@@ -8,7 +8,7 @@ import TLNN
 /// ReLU6; filters 64, 128, 128, 256, 256, 512 x6, 1024, 1024 scaled by `alpha`. With the top: global
 /// average pooling kept 4-D, `dropout`, the 1x1 convolution `conv_preds`, `reshape_2` and `predictions`.
 ///
-/// Keras's `depth_multiplier` multiplies the depthwise channels; tl's depthwise kernels take 1 only.
+/// Keras's `depth_multiplier` multiplies the depthwise channels (ImageNet weights exist for 1 only).
 public enum MobileNet {
     static let blocks: [(filters: Int, stride: Int)] = [
         (64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2), (512, 1), (512, 1), (512, 1), (512, 1), (512, 1),
@@ -34,8 +34,8 @@ public enum MobileNet {
                 throw ZooError("If imagenet weights are being loaded, alpha can be one of`0.25`, `0.50`, `0.75` or `1.0` only.  Received alpha=\(alpha)")
             }
         }
-        guard depthMultiplier == 1 else {
-            throw ZooError("MobileNet(depth_multiplier=\(depthMultiplier)): tl's depthwise convolution takes depth_multiplier=1 only")
+        guard depthMultiplier >= 1 else {
+            throw ZooError("MobileNet: depth_multiplier must be a positive integer, got \(depthMultiplier)")
         }
         let graph = KerasGraphBuilder(inputShape: shape)
         var x = try graph(Conv2D(filters: Int(32 * alpha), kernelSize: (3, 3), strides: (2, 2), padding: .same, useBias: false,
@@ -43,7 +43,8 @@ public enum MobileNet {
         x = try graph(BatchNormalization(name: "conv1_bn"), x)
         x = try graph(try ActivationLayer.relu(maxValue: 6, name: "conv1_relu"), x)
         for (index, block) in blocks.enumerated() {
-            x = try depthwiseBlock(graph, x, filters: Int(Double(block.filters) * alpha), stride: block.stride, id: index + 1)
+            x = try depthwiseBlock(graph, x, filters: Int(Double(block.filters) * alpha), stride: block.stride,
+                                   depthMultiplier: depthMultiplier, id: index + 1)
         }
         var names = KerasAutoNames()
         if options.includeTop {
@@ -60,13 +61,13 @@ public enum MobileNet {
     }
 
     static func depthwiseBlock(_ graph: KerasGraphBuilder, _ input: KerasGraphBuilder.Output, filters: Int, stride: Int,
-                               id: Int) throws -> KerasGraphBuilder.Output {
+                               depthMultiplier: Int, id: Int) throws -> KerasGraphBuilder.Output {
         var x = input
         if stride == 2 {
             x = try graph(ZeroPadding2D(top: 0, bottom: 1, left: 0, right: 1, name: "conv_pad_\(id)"), x)
         }
         x = try graph(DepthwiseConv2D(kernelSize: (3, 3), strides: (stride, stride), padding: stride == 1 ? .same : .valid,
-                                      useBias: false, name: "conv_dw_\(id)"), x)
+                                      useBias: false, depthMultiplier: depthMultiplier, name: "conv_dw_\(id)"), x)
         x = try graph(BatchNormalization(name: "conv_dw_\(id)_bn"), x)
         x = try graph(try ActivationLayer.relu(maxValue: 6, name: "conv_dw_\(id)_relu"), x)
         x = try graph(Conv2D(filters: filters, kernelSize: (1, 1), padding: .same, useBias: false, name: "conv_pw_\(id)"), x)

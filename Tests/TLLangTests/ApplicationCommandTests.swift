@@ -21,6 +21,18 @@ final class ApplicationCommandTests: ScriptSessionTestCase {
         XCTAssertTrue(failure("Xception(weights=None, pooling='mean')").contains("must be None, \"avg\" or \"max\""))
     }
 
+    /// `depth_multiplier` other than 1 without ImageNet weights, as Keras allows it: the depthwise layers
+    /// give `channels * 2` outputs (6,432,928 parameters, by hand from Keras's layer list), the
+    /// output shape is unchanged; ImageNet weights keep Keras's refusal.
+    func testMobileNetDepthMultiplier() throws {
+        let out = try run("""
+            m = MobileNet(weights=None, include_top=False, input_shape=(64, 64, 3), depth_multiplier=2)
+            print(m.output_shape, m.count_params())
+            """)
+        XCTAssertTrue(out.contains("(None, 2, 2, 1024) 6432928"), out)
+        XCTAssertTrue(failure("MobileNet(weights='imagenet', depth_multiplier=2)").contains("depth multiplier must be 1"))
+    }
+
     func testPreprocessInputPerFamilyAndDecodePredictions() throws {
         let out = try run("""
             x = [[[[255.0, 127.5, 0.0]]]]

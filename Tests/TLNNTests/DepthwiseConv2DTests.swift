@@ -61,4 +61,40 @@ final class DepthwiseConv2DTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("'dw'"), "\(error)")
         }
     }
+
+    /// Depth multiplier 3: output channel `c * 3 + k` from window `k` of channel `c`, both strides, biased;
+    /// and multiplier 2 with ReLU6 at stride 1.
+    func testGradientsDepthMultiplier() throws {
+        try fd.check(DepthwiseConv2D(kernelSize: (3, 3), strides: (2, 2), padding: .same, depthMultiplier: 3), input: fd.random([2, 6, 5, 2]))
+        try fd.check(DepthwiseConv2D(kernelSize: (3, 2), padding: .valid, activation: .tanh, useBias: false, depthMultiplier: 2),
+                     input: fd.random([1, 5, 6, 3]))
+    }
+
+    /// With multiplier M, `y[..., c * M + k] = depthwise(x[..., c], W[:, :, c, k])`: a full convolution whose
+    /// kernel is zero except `Wfull[u, v, c, c * M + k] = W[u, v, c, k]`, on every kernel path.
+    func testDepthMultiplierMatchesConv2D() throws {
+        try EngineOptions.forEachAvailablePath { path in
+            let (channels, m) = (5, 3)
+            let depthwise = DepthwiseConv2D(kernelSize: (3, 3), strides: (2, 2), padding: .same, activation: .relu6, depthMultiplier: m)
+            let full = Conv2D(filters: channels * m, kernelSize: (3, 3), strides: (2, 2), padding: .same, activation: .relu6)
+            let x = fd.random([2, 7, 7, channels], scale: 4)
+            try depthwise.build(inputShape: [7, 7, channels])
+            try full.build(inputShape: [7, 7, channels])
+            XCTAssertEqual(depthwise.kernel!.shape, [3, 3, channels, m])
+            XCTAssertEqual(try depthwise.outputShape(for: [7, 7, channels]), [4, 4, channels * m])
+            let w = depthwise.kernel!.value, b = fd.random([channels * m])
+            depthwise.bias!.value = b
+            var wide = Tensor(shape: [3, 3, channels, channels * m])
+            for tap in 0..<9 {
+                for c in 0..<channels {
+                    for k in 0..<m { wide.scalars[(tap * channels + c) * channels * m + c * m + k] = w.scalars[(tap * channels + c) * m + k] }
+                }
+            }
+            full.kernel!.value = wide
+            full.bias!.value = b
+            let a = try depthwise(x), e = try full(x)
+            XCTAssertEqual(a.shape, e.shape)
+            for i in 0..<a.count { XCTAssertEqual(a.scalars[i], e.scalars[i], accuracy: 1e-5, "\(path) [\(i)]") }
+        }
+    }
 }

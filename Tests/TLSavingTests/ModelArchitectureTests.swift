@@ -156,6 +156,22 @@ final class ModelArchitectureTests: XCTestCase {
     }
 
     /// Keras 2's `Sequential` gives the input shape on its first layer (`batch_input_shape`), not as `build_input_shape`.
+    /// DepthwiseConv2D's `depth_multiplier` is read (1 where absent, as Keras) and written back when not 1.
+    func testDepthwiseDepthMultiplierIsReadAndWritten() throws {
+        let text = """
+        {"class_name": "Sequential", "config": {"name": "dm", "build_input_shape": [null, 8, 8, 3], "layers": [
+          {"class_name": "DepthwiseConv2D", "config": {"name": "dw", "kernel_size": [3, 3], "depth_multiplier": 2}}]}}
+        """
+        let stack = try XCTUnwrap(try model(text, "dm.json") as? Sequential)
+        let layer = try XCTUnwrap(stack.layers.first as? DepthwiseConv2D)
+        XCTAssertEqual(layer.depthMultiplier, 2)
+        XCTAssertEqual(stack.weights.map(\.shape), [[3, 3, 3, 2], [6]])
+        let written = try ModelArchitecture.json(try LayerRegistry.describe(stack))
+        XCTAssertTrue(written.contains("\"depth_multiplier\":2"), written)
+        let reread = try XCTUnwrap(try model(written, "dm.json") as? Sequential)
+        XCTAssertEqual((reread.layers.first as? DepthwiseConv2D)?.depthMultiplier, 2)
+    }
+
     func testKeras2SequentialTakesTheFirstLayersBatchInputShape() throws {
         let keras2 = #"{"class_name": "Sequential", "config": {"name": "k", "layers": [{"class_name": "Dense", "config": {"name": "d", "units": 2, "batch_input_shape": [null, 3], "activation": "relu", "use_bias": true}}]}}"#
         let model = try XCTUnwrap(try model(keras2, "k.h5") as? Sequential)

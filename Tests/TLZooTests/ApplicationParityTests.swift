@@ -119,6 +119,31 @@ final class ApplicationParityTests: XCTestCase {
                   unfreezeAt: "conv_dw_13", movingStatistics: "conv_pw_13_bn")
     }
 
+    func testMobileNetDepthMultiplier2() throws {
+        try check("mobilenet_dm2", { try MobileNet.make($0, depthMultiplier: 2) }, outputs: ["conv_dw_1_relu", "conv_pw_6_relu", "conv_pw_13_relu"],
+                  unfreezeAt: "conv_dw_13", movingStatistics: "conv_pw_13_bn")
+    }
+
+    /// One `DepthwiseConv2D((3, 3), strides=2, padding='same', depth_multiplier=3)`: output and the gradients
+    /// of `sum(y * R)` for the kernel, bias and input, as tf-keras computes them.
+    func testDepthwiseConv2DDepthMultiplier3() throws {
+        let x = try BaseFixtures.tensor("depthwise_dm3_input")
+        let layer = DepthwiseConv2D(kernelSize: (3, 3), strides: (2, 2), padding: .same, depthMultiplier: 3, name: "dw")
+        try layer.build(inputShape: [x.shape[1], x.shape[2], x.shape[3]])
+        BaseFixtures.setFormulaWeights(layer)
+        for p in layer.weights { p.requiresGradient = true }
+        let y = try layer.forward(x, mode: ForwardMode(training: true, keepForBackward: true))
+        let expected = try BaseFixtures.tensor("depthwise_dm3_output")
+        XCTAssertEqual(y.shape, expected.shape)
+        XCTAssertLessThan(Golden.relativeError(y.scalars, expected.scalars), tolerance)
+        let dx = try XCTUnwrap(try layer.backward(BaseFixtures.outputGradient(shape: y.shape), needsInputGradient: true))
+        for (name, value) in [("kernel", layer.kernel!.gradient!), ("bias", layer.bias!.gradient!), ("input", dx)] {
+            let reference = try BaseFixtures.tensor("depthwise_dm3_grad_\(name)")
+            XCTAssertEqual(value.shape, reference.shape, name)
+            XCTAssertLessThan(Golden.relativeError(value.scalars, reference.scalars), tolerance, name)
+        }
+    }
+
     func testMobileNetV2() throws {
         try check("mobilenetv2", { try MobileNetV2.make($0) }, outputs: ["block_2_add", "block_12_add", "out_relu"],
                   unfreezeAt: "block_16_expand", movingStatistics: "Conv_1_bn")
