@@ -43,7 +43,9 @@ public enum FeatureExtraction {
         guard total == 0 || flow.samples > 0 else {
             throw ZooError("no images found in '\(directory)' (it needs one subfolder per class holding .jpg or .png files)")
         }
-        var featureParts: [Tensor] = []
+        // Each batch's features go straight into one buffer for all of them (as the book's np.zeros does), so
+        // the features are held once, not as parts and again as their concatenation.
+        var features: Tensor?
         var labelParts: [Tensor] = []
         var done = 0
         while done < total {
@@ -51,15 +53,19 @@ public enum FeatureExtraction {
             let (images, labels) = try flow.next()
             let take = min(images.shape[0], total - done)
             let inputs = take < images.shape[0] ? images.slice(0..<take) : images
-            featureParts.append(try base(inputs))
+            let part = try base(inputs)
+            if features == nil { features = Tensor(shape: [total] + part.shape.dropFirst()) }
+            let offset = done * (part.count / max(take, 1))
+            features!.scalars.replaceSubrange(offset..<(offset + part.count), with: part.scalars)
             labelParts.append(labels.map { take < $0.shape[0] ? $0.slice(0..<take) : $0 } ?? Tensor(shape: [take]))
             done += take
             if !progress(done, total) { break }
         }
-        if featureParts.isEmpty {
+        guard var features else {
             let shape = try base.outputShape(for: [targetSize.height, targetSize.width, 3]).map { $0 ?? 0 }
             return (Tensor(shape: [0] + shape), Tensor(shape: [0]))
         }
-        return (Tensor.concatenate(featureParts), Tensor.concatenate(labelParts))
+        if done < total { features = features.slice(0..<done) }   // stopped early
+        return (features, Tensor.concatenate(labelParts))
     }
 }
