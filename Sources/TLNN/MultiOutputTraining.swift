@@ -62,7 +62,7 @@ extension Model {
         guard losses[0].isFinite else { throw TrainingStop.nonFiniteLoss(epoch: epoch, batch: step, value: Float(losses[0])) }
         if !trained.isEmpty {
             _ = try backward(gradients, needsInputGradient: false)
-            for p in trained where !(p.gradient!.scalars.allSatisfy { $0.isFinite }) {
+            for p in trained where !p.gradient!.allFinite {
                 throw TrainingStop.nonFiniteLoss(epoch: epoch, batch: step, value: .nan)
             }
             setup.optimizer.apply(to: trained)

@@ -98,7 +98,7 @@ extension Model {
         for metric in metrics { metric.update(prediction: probabilities, target: target) }
         if !trained.isEmpty {
             _ = try backward(gradient, needsInputGradient: false)
-            for p in trained where !(p.gradient!.scalars.allSatisfy { $0.isFinite }) {
+            for p in trained where !p.gradient!.allFinite {
                 throw TrainingStop.nonFiniteLoss(epoch: epoch, batch: batch, value: .nan)
             }
             setup.optimizer.apply(to: trained)

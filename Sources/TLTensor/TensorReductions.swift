@@ -59,3 +59,23 @@ extension Tensor {
         Tensor(shape: original.indices.map { axes.contains($0) ? 1 : original[$0] }, scalars: scalars)
     }
 }
+
+extension Tensor {
+    /// Whether every element is finite (no NaN, no infinity): `sum(x * 0) == 0`, since `inf * 0` and
+    /// `NaN * 0` are NaN. One pass, 16 lanes at a time (the training step checks every gradient with it).
+    public var allFinite: Bool {
+        scalars.withUnsafeBufferPointer { buffer -> Bool in
+            guard let base = buffer.baseAddress else { return true }
+            let raw = UnsafeRawPointer(base)
+            var lanes = SIMD16<Float>(repeating: 0)
+            var index = 0
+            while index + 16 <= buffer.count {
+                lanes += raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self) * 0
+                index += 16
+            }
+            var tail: Float = 0
+            while index < buffer.count { tail += buffer[index] * 0; index += 1 }
+            return lanes == SIMD16(repeating: 0) && tail == 0
+        }
+    }
+}

@@ -127,4 +127,23 @@ final class TensorOperationsTests: XCTestCase {
         XCTAssertEqual(empty, Tensor(shape: [2, 3], scalars: [1, 2, 3, 1, 2, 3]))
         XCTAssertEqual(Tensor.matmul(Tensor(shape: [2, 0]), Tensor(shape: [0, 2])), Tensor(shape: [2, 2]))
     }
+
+    /// `allFinite` finds a NaN or an infinity wherever it is (in the 16-lane body or the tail), and
+    /// accepts zeros of both signs and the largest finite values.
+    func testAllFiniteFindsEveryNonFiniteValue() {
+        let count = 37
+        var finite = Tensor(shape: [count], scalars: (0..<count).map { Float($0) - 18 })
+        finite.scalars[3] = -0.0
+        finite.scalars[4] = .greatestFiniteMagnitude
+        finite.scalars[5] = -.greatestFiniteMagnitude
+        XCTAssertTrue(finite.allFinite)
+        XCTAssertTrue(Tensor(shape: [0]).allFinite)
+        for position in [0, 15, 16, 31, 32, 36] {
+            for bad: Float in [.nan, .infinity, -.infinity] {
+                var t = finite
+                t.scalars[position] = bad
+                XCTAssertFalse(t.allFinite, "\(bad) at \(position)")
+            }
+        }
+    }
 }
