@@ -14,6 +14,7 @@ extension Session {
                       NumPyCommands.moreRandomCommands(arrayRandom)]
         for spec in groups.joined() { register(spec) }
         register(NumPyCommands.reshape)
+        register(NumPyCommands.toCategorical)
         registerArrayFiles()
         for root in ["np", "numpy"] {
             for (name, value) in [("pi", Double.pi), ("e", M_E), ("inf", .infinity), ("nan", .nan)] {

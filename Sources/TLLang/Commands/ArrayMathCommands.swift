@@ -135,3 +135,33 @@ extension NumPyCommands {
         ]
     }
 }
+
+extension NumPyCommands {
+    /// `keras.utils.to_categorical(x, num_classes=None)`: one-hot rows for integer labels, as Keras 3 makes them
+    /// (float64; a trailing axis of 1 is dropped; labels are truncated to integers; a negative label counts
+    /// from the end, as NumPy's indexing does). `dtype=` is tf.keras 2's argument (`'float32'` there by default).
+    static let toCategorical = CommandSpec(
+        name: "to_categorical", parameters: [ParameterSpec("x"), ParameterSpec("num_classes", default: .none), ParameterSpec("dtype", default: .none)],
+        aliases: ["keras.utils.to_categorical", "utils.to_categorical", "tf.keras.utils.to_categorical", "keras.utils.np_utils.to_categorical",
+                  "np_utils.to_categorical"]
+    ) { args, _ in
+        try numpy {
+            let labels = try args.ndarray("x").astype(.int64)
+            var shape = labels.shape
+            if shape.count > 1, shape.last == 1 { shape.removeLast() }
+            let flat = labels.values(as: Int64.self)
+            let classes = args["num_classes"].isNone ? Int((flat.max() ?? -1) + 1) : try args.int("num_classes")
+            guard classes >= 0 else { throw ArrayError(.value, "negative dimensions are not allowed") }
+            var onehot = [Double](repeating: 0, count: flat.count * classes)
+            for (row, label) in flat.enumerated() {
+                let column = label < 0 ? Int(label) + classes : Int(label)
+                guard (0..<classes).contains(column) else {
+                    throw ArrayError(.index, "index \(label) is out of bounds for axis 1 with size \(classes)")
+                }
+                onehot[row * classes + column] = 1
+            }
+            let result = NDArray(shape: shape + [classes], values: onehot)
+            return ArrayObject.wrap(try args.dtype("dtype").map { result.astype($0) } ?? result, scalar: false)
+        }
+    }
+}
