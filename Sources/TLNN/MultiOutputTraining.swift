@@ -52,22 +52,16 @@ extension Model {
         }
         let trained = setup.trainableParameters
         let logits = logitsOutputs(setup)
-        for p in trained { p.requiresGradient = true }
-        defer {
-            for p in trained { p.requiresGradient = false }
-            clearCache()
-        }
-        let outputs = try forward(batch.inputs, mode: ForwardMode(training: true, keepForBackward: !trained.isEmpty), logits: logits)
-        let (losses, gradients) = try objectiveLosses(outputs, batch, setup: setup, logits: logits, metrics: metrics)
-        guard losses[0].isFinite else { throw TrainingStop.nonFiniteLoss(epoch: epoch, batch: step, value: Float(losses[0])) }
-        if !trained.isEmpty {
-            _ = try backward(gradients, needsInputGradient: false)
-            for p in trained where !p.gradient!.allFinite {
-                throw TrainingStop.nonFiniteLoss(epoch: epoch, batch: step, value: .nan)
+        return try withGradients(of: trained) {
+            let outputs = try forward(batch.inputs, mode: ForwardMode(training: true, keepForBackward: !trained.isEmpty), logits: logits)
+            let (losses, gradients) = try objectiveLosses(outputs, batch, setup: setup, logits: logits, metrics: metrics)
+            guard losses[0].isFinite else { throw TrainingStop.nonFiniteLoss(epoch: epoch, batch: step, value: Float(losses[0])) }
+            if !trained.isEmpty {
+                _ = try backward(gradients, needsInputGradient: false)
+                try applyGradients(of: trained, setup: setup, epoch: epoch, batch: step)
             }
-            setup.optimizer.apply(to: trained)
+            return losses
         }
-        return losses
     }
 
     /// The outputs whose loss works from logits: the loss's activation is their layer's, as Keras takes

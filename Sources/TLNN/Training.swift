@@ -80,30 +80,44 @@ extension Model {
         let trained = setup.trainableParameters
         let fromLogits = setup.loss.logitsActivation != nil && !setup.lossOptions.fromLogits
             && (outputLayer as? ActivatedLayer)?.activation == setup.loss.logitsActivation
+        return try withGradients(of: trained) {
+            let h = try forward(x, mode: ForwardMode(training: true, keepForBackward: !trained.isEmpty, logitsOutput: fromLogits))
+            let target = alignTargets(y, to: h, loss: setup.loss)
+            var (perSample, gradient) = try setup.loss.evaluate(prediction: h, target: setup.lossOptions.smoothed(target, for: setup.loss),
+                                                                fromLogits: fromLogits || setup.lossOptions.fromLogits)
+            var loss = perSample.reduce(0.0) { $0 + Double($1) } / Double(max(perSample.count, 1))
+            if let sampleWeights { (loss, gradient) = try weightedLoss(perSample: perSample, gradient: gradient, weights: sampleWeights) }
+            guard loss.isFinite else { throw TrainingStop.nonFiniteLoss(epoch: epoch, batch: batch, value: Float(loss)) }
+            var probabilities = h
+            if fromLogits { setup.loss.logitsActivation!.apply(&probabilities) }
+            let correct = accuracyKind(setup, outputWidth: h.shape.last ?? 1).correct(prediction: probabilities, target: target)
+            for metric in metrics { metric.update(prediction: probabilities, target: target) }
+            if !trained.isEmpty {
+                _ = try backward(gradient, needsInputGradient: false)
+                try applyGradients(of: trained, setup: setup, epoch: epoch, batch: batch)
+            }
+            return (loss, correct)
+        }
+    }
+
+    /// Runs one training step's forward and backward passes with the gradients of `trained` requested
+    /// (``Parameter/requiresGradient``, which the execution plan reads), and drops the requests and the
+    /// layers' caches afterwards, however the step ends.
+    func withGradients<R>(of trained: [Parameter], _ step: () throws -> R) rethrows -> R {
         for p in trained { p.requiresGradient = true }
         defer {
             for p in trained { p.requiresGradient = false }
             clearCache()
         }
-        let h = try forward(x, mode: ForwardMode(training: true, keepForBackward: !trained.isEmpty, logitsOutput: fromLogits))
-        let target = alignTargets(y, to: h, loss: setup.loss)
-        var (perSample, gradient) = try setup.loss.evaluate(prediction: h, target: setup.lossOptions.smoothed(target, for: setup.loss),
-                                                            fromLogits: fromLogits || setup.lossOptions.fromLogits)
-        var loss = perSample.reduce(0.0) { $0 + Double($1) } / Double(max(perSample.count, 1))
-        if let sampleWeights { (loss, gradient) = try weightedLoss(perSample: perSample, gradient: gradient, weights: sampleWeights) }
-        guard loss.isFinite else { throw TrainingStop.nonFiniteLoss(epoch: epoch, batch: batch, value: Float(loss)) }
-        var probabilities = h
-        if fromLogits { setup.loss.logitsActivation!.apply(&probabilities) }
-        let correct = accuracyKind(setup, outputWidth: h.shape.last ?? 1).correct(prediction: probabilities, target: target)
-        for metric in metrics { metric.update(prediction: probabilities, target: target) }
-        if !trained.isEmpty {
-            _ = try backward(gradient, needsInputGradient: false)
-            for p in trained where !p.gradient!.allFinite {
-                throw TrainingStop.nonFiniteLoss(epoch: epoch, batch: batch, value: .nan)
-            }
-            setup.optimizer.apply(to: trained)
+        return try step()
+    }
+
+    /// After the backward pass: stops training on a non-finite gradient, else lets the optimizer apply them.
+    func applyGradients(of trained: [Parameter], setup: CompiledSetup, epoch: Int, batch: Int) throws {
+        for p in trained where !p.gradient!.allFinite {
+            throw TrainingStop.nonFiniteLoss(epoch: epoch, batch: batch, value: .nan)
         }
-        return (loss, correct)
+        setup.optimizer.apply(to: trained)
     }
 
     /// Keras `fit` on in-memory arrays: shuffles each epoch when asked, validates after each epoch.

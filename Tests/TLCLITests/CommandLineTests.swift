@@ -67,6 +67,9 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(message.stdout, "")
         XCTAssertEqual(message.stderr, "no photos found\n")
         XCTAssertEqual(try binary.run(["-c", "quit()"]).status, 0)
+        let flag = try binary.run(["-c", "import sys\nsys.exit(True)"])   // a bool is an integer status, printed by no one
+        XCTAssertEqual(flag.status, 1)
+        XCTAssertEqual(flag.stderr, "")
         let caught = try binary.run(["-c", """
             try:
                 exit(2)

@@ -68,26 +68,26 @@ extension NumPyCommands {
 
     /// `np.repeat(a, repeats, axis)` / `a.repeat(...)`.
     static func repeatArray(_ args: CallArguments, _ receiver: String) throws -> Value {
-        let axis = args["axis"].isNone ? nil : try args.int("axis")
+        let axis = try args.optionalInt("axis")
         return array(try args.ndarray(receiver).repeated(try args.sizes("repeats"), axis: axis))
     }
 
     /// `np.cumsum(a, axis)` / `a.cumsum(...)` and the products.
     static func accumulate(_ args: CallArguments, _ receiver: String, _ op: BinaryOperator) throws -> Value {
-        let axis = args["axis"].isNone ? nil : try args.int("axis")
+        let axis = try args.optionalInt("axis")
         return array(try args.ndarray(receiver).accumulated(op, axis: axis))
     }
 
     static func statistics() -> [CommandSpec] {
         var specs: [CommandSpec] = [
             function("median", [ParameterSpec("a"), ParameterSpec("axis", default: .none)]) { args in
-                let axis = args["axis"].isNone ? nil : try args.int("axis")
+                let axis = try args.optionalInt("axis")
                 return ArrayObject.wrap(try args.ndarray("a").median(axis: axis))
             },
         ]
         for (name, scale) in [("quantile", 1.0), ("percentile", 100.0)] {
             specs.append(function(name, [ParameterSpec("a"), ParameterSpec("q"), ParameterSpec("axis", default: .none)]) { args in
-                let a = try args.ndarray("a"), axis = args["axis"].isNone ? nil : try args.int("axis")
+                let a = try args.ndarray("a"), axis = try args.optionalInt("axis")
                 let q = try args.ndarray("q", dtype: .float64)
                 let fractions = q.values(as: Double.self).map { $0 / scale }
                 guard fractions.allSatisfy({ (0...1).contains($0) }) else {

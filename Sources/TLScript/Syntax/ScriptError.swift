@@ -71,8 +71,9 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
     /// For ``Kind/systemExit``: the process's exit status, as Python derives it from `SystemExit`'s argument
     /// (none or None: 0, an integer: itself, anything else: 1 after printing it to standard error).
     public internal(set) var exitStatus: Int32 = 1
-    /// For ``Kind/systemExit``: what to print to standard error before exiting (a non-integer argument).
-    public var exitMessage: String? { kind == .systemExit && exitStatus == 1 && !message.isEmpty && Int(message) == nil ? message : nil }
+    /// For ``Kind/systemExit``: what to print to standard error before exiting (an argument that is not an
+    /// integer, a bool or None).
+    public internal(set) var exitMessage: String?
 
     /// The Python exception class of this error: `ValueError`, `KeyError`, ...
     public var pythonClassName: String { pythonClassOverride ?? kind.pythonName }

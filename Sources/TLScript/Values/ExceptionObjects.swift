@@ -83,7 +83,9 @@ final class ExceptionObject: HostObject {
             case nil, .some(.none): error.exitStatus = 0
             case .some(.int(let n)): error.exitStatus = Int32(truncatingIfNeeded: n)
             case .some(.bool(let b)): error.exitStatus = b ? 1 : 0
-            default: error.exitStatus = 1
+            default:
+                error.exitStatus = 1
+                error.exitMessage = error.message
             }
         }
         self.init(error: error)
