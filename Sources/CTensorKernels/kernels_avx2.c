@@ -46,9 +46,10 @@ TL_AVX2 static inline __m256 clamp_relu(__m256 v, __m256 top) {
 
 // MARK: - Scratch
 
-/// Per-thread scratch as in kernels_avx512.c (B's packed panels, the depthwise row ring), grown on demand
-/// and kept for the thread's life; separate buffers, so that switching paths in one process is safe.
-enum { SCRATCH_PACKED_B, SCRATCH_DEPTHWISE_RING, SCRATCH_USES };
+/// Per-thread scratch as in kernels_avx512.c (B's packed panels, a short panel of A, the depthwise row
+/// ring), grown on demand, zeroed when new and kept for the thread's life; separate buffers, so that
+/// switching paths in one process is safe.
+enum { SCRATCH_PACKED_B, SCRATCH_EDGE_A, SCRATCH_DEPTHWISE_RING, SCRATCH_USES };
 static __thread float *scratch[SCRATCH_USES];
 static __thread size_t scratch_capacity[SCRATCH_USES];
 
@@ -59,6 +60,7 @@ static float *thread_scratch(int use, size_t floats) {
         scratch_capacity[use] = 0;
         void *p = NULL;
         if (posix_memalign(&p, 64, floats * sizeof(float)) != 0) return NULL;
+        memset(p, 0, floats * sizeof(float));
         scratch[use] = p;
         scratch_capacity[use] = floats;
     }
@@ -69,8 +71,9 @@ static float *thread_scratch(int use, size_t floats) {
 
 // Register tile MR x NR: 12 accumulators, two rows of B and one broadcast of A make 15 of the 16 ymm
 // registers. A packed block of B is KC x NC (256 KB): half the L2 of a Zen 2/3 core, all of a Skylake
-// client core's, so the panels stay in L2 while each 6-row panel of A streams from L1.
-enum { MR = 6, NR = 16, KC = 256, NC = 256 };
+// client core's, so the panels stay in L2 while each 6-row panel of A streams from L1. Products of at most
+// SMALL_M rows read B where it lies.
+enum { MR = 6, NR = 16, KC = 256, NC = 256, SMALL_M = 4 * MR };
 
 /// Packs rows [0, kc) of B (columns [0, n)) into panels of NR columns: panel j holds kc runs of NR floats,
 /// zero beyond column n.
@@ -80,8 +83,8 @@ TL_AVX2 static void pack_b(long kc, long n, const float *b, long ldb, float *dst
         __m256i m0 = lane_mask(lanes0), m1 = lane_mask(lanes1);
         const float *src = b + j0;
         for (long p = 0; p < kc; p++) {
-            _mm256_store_ps(dst, load_lanes(src, lanes0, m0));
-            _mm256_store_ps(dst + 8, lanes1 > 0 ? load_lanes(src + 8, lanes1, m1) : _mm256_setzero_ps());
+            _mm256_storeu_ps(dst, load_lanes(src, lanes0, m0));
+            _mm256_storeu_ps(dst + 8, lanes1 > 0 ? load_lanes(src + 8, lanes1, m1) : _mm256_setzero_ps());
             src += ldb;
             dst += NR;
         }
@@ -102,21 +105,31 @@ TL_AVX2 static inline void store_row(float *row, __m256 acc0, __m256 acc1, __m25
 }
 
 /// c[0..<rows][0..<cols] (+)= a[0..<MR][0..<kc] * panel, with a's rows lda apart and broadcast one value at
-/// a time, the panel kc runs of NR floats. The 12 accumulators stay in registers.
-TL_AVX2 static inline void micro_kernel(long kc, const float *a, long lda, const float *panel, float *c, long ldc,
-                                        int accumulate, const float *bias, int relu, float ceiling, long rows, long cols) {
+/// a time, the panel kc runs of NR floats `stride` apart. The 12 accumulators stay in registers. C's rows
+/// are fetched while the products run, and so is `next_a`, the next panel of A, when given.
+TL_AVX2 static inline void micro_kernel(long kc, const float *a, long lda, const float *panel, long stride, float *c,
+                                        long ldc, int accumulate, const float *bias, int relu, float ceiling, long rows,
+                                        long cols, const float *next_a) {
     __m256 acc[MR][2];
 #pragma clang loop unroll(full)
-    for (int r = 0; r < MR; r++) { acc[r][0] = _mm256_setzero_ps(); acc[r][1] = _mm256_setzero_ps(); }
+    for (int r = 0; r < MR; r++) {
+        acc[r][0] = _mm256_setzero_ps();
+        acc[r][1] = _mm256_setzero_ps();
+        if (r < rows) _mm_prefetch((const char *)(c + r * ldc), _MM_HINT_T0);
+    }
     for (long p = 0; p < kc; p++) {
-        __m256 b0 = _mm256_load_ps(panel), b1 = _mm256_load_ps(panel + 8);
+        if (next_a && (p & 15) == 0) {
+#pragma clang loop unroll(full)
+            for (int r = 0; r < MR; r++) _mm_prefetch((const char *)(next_a + r * lda + p), _MM_HINT_T0);
+        }
+        __m256 b0 = _mm256_loadu_ps(panel), b1 = _mm256_loadu_ps(panel + 8);
 #pragma clang loop unroll(full)
         for (int r = 0; r < MR; r++) {
             __m256 x = _mm256_broadcast_ss(a + r * lda + p);
             acc[r][0] = _mm256_fmadd_ps(x, b0, acc[r][0]);
             acc[r][1] = _mm256_fmadd_ps(x, b1, acc[r][1]);
         }
-        panel += NR;
+        panel += stride;
     }
     __m256i m0 = lane_mask(cols), m1 = lane_mask(cols - 8);
     const __m256 zero = _mm256_setzero_ps(), top = _mm256_set1_ps(ceiling);
@@ -132,66 +145,9 @@ TL_AVX2 static inline void micro_kernel(long kc, const float *a, long lda, const
     }
 }
 
-/// C = act((C) + bias) for k = 0, where there is no product to fuse the epilogue into.
-static void epilogue_only(long m, long n, float *c, long ldc, int accumulate, const float *bias, int relu, float ceiling) {
-    for (long i = 0; i < m; i++) {
-        for (long j = 0; j < n; j++) {
-            float y = (accumulate ? c[i * ldc + j] : 0) + (bias ? bias[j] : 0);
-            c[i * ldc + j] = relu ? (y < 0 ? 0 : (y > ceiling ? ceiling : y)) : y;
-        }
-    }
-}
-
-/// One packed block of B against every row panel of A.
-TL_AVX2 static void multiply_block(long m, long n, long jc, long nc, long kc, const float *a, long lda, const float *bp,
-                                   float *edge_a, float *c, long ldc, int acc, const float *bias, int relu, float ceiling) {
-    long panels = (nc + NR - 1) / NR;
-    for (long i = 0; i < m; i += MR) {
-        long rows = m - i < MR ? m - i : MR;
-        const float *ai = a + i * lda;
-        long lda_i = lda;
-        if (rows < MR) {
-            // Copy the short panel into zero-padded rows so that the kernel reads nothing outside A.
-            memset(edge_a, 0, (size_t)(MR * kc) * sizeof(float));
-            for (long r = 0; r < rows; r++) memcpy(edge_a + r * kc, ai + r * lda, (size_t)kc * sizeof(float));
-            ai = edge_a;
-            lda_i = kc;
-        }
-        for (long jp = 0; jp < panels; jp++) {
-            long j0 = jc + jp * NR;
-            long cols = n - j0 < NR ? n - j0 : NR;
-            micro_kernel(kc, ai, lda_i, bp + jp * NR * kc, c + i * ldc + j0, ldc, acc, bias ? bias + j0 : NULL, relu, ceiling,
-                         rows, cols);
-        }
-    }
-}
-
-TL_AVX2 void tl_sgemm_nn_avx2(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
-                              float *c, long ldc, int accumulate, const float *bias, int relu, float ceiling) {
-    if (m <= 0 || n <= 0) return;
-    if (k <= 0) {
-        epilogue_only(m, n, c, ldc, accumulate, bias, relu, ceiling);
-        return;
-    }
-    long nc_max = n < NC ? n : NC;
-    long panels_max = (nc_max + NR - 1) / NR;
-    long kc_max = k < KC ? k : KC;
-    // B's packed block, then room for MR rows of A when the last row panel is short.
-    float *bp = thread_scratch(SCRATCH_PACKED_B, (size_t)(panels_max * NR * kc_max + MR * kc_max));
-    if (bp == NULL) abort();
-    float *edge_a = bp + panels_max * NR * kc_max;
-    for (long jc = 0; jc < n; jc += NC) {
-        long nc = n - jc < NC ? n - jc : NC;
-        for (long pc = 0; pc < k; pc += KC) {
-            long kc = k - pc < KC ? k - pc : KC;
-            pack_b(kc, nc, b + pc * ldb + jc, ldb, bp);
-            int last = pc + kc >= k;
-            // The bias and the clamp go with the last k-block only, which sees the whole sum.
-            multiply_block(m, n, jc, nc, kc, a + pc, lda, bp, edge_a, c, ldc, accumulate || pc > 0,
-                           last ? bias : NULL, last && relu, ceiling);
-        }
-    }
-}
+#define TL_TARGET TL_AVX2
+#define TL_SUFFIX(name) name##_avx2
+#include "sgemm_driver.h"
 
 // MARK: - Winograd F(4x4, 3x3)
 

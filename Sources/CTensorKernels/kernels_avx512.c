@@ -19,12 +19,14 @@ int tl_cpu_has_avx512(void) {
 
 // MARK: - sgemm
 
-// Register tile MR x NR; a packed block of B is KC x NC (512 KB, half of a core's L2).
-enum { MR = 12, NR = 32, KC = 256, NC = 512 };
+// Register tile MR x NR; a packed block of B is KC x NC (512 KB, half of a core's L2). Products of at most
+// SMALL_M rows read B where it lies: packing would copy all of B to use each panel once or twice.
+enum { MR = 12, NR = 32, KC = 256, NC = 512, SMALL_M = 2 * MR };
 
-/// Per-thread scratch, one buffer per use (B's packed panels, the depthwise row ring), grown on demand and
-/// kept for the thread's life: the workers are long-lived and call these kernels thousands of times.
-enum { SCRATCH_PACKED_B, SCRATCH_DEPTHWISE_RING, SCRATCH_USES };
+/// Per-thread scratch, one buffer per use (B's packed panels, a short panel of A, the depthwise row ring),
+/// grown on demand and kept for the thread's life: the workers are long-lived and call these kernels
+/// thousands of times. New buffers are zeroed, so rows past a short panel's end hold finite values.
+enum { SCRATCH_PACKED_B, SCRATCH_EDGE_A, SCRATCH_DEPTHWISE_RING, SCRATCH_USES };
 static __thread float *scratch[SCRATCH_USES];
 static __thread size_t scratch_capacity[SCRATCH_USES];
 
@@ -35,6 +37,7 @@ static float *thread_scratch(int use, size_t floats) {
         scratch_capacity[use] = 0;
         void *p = NULL;
         if (posix_memalign(&p, 64, floats * sizeof(float)) != 0) return NULL;
+        memset(p, 0, floats * sizeof(float));
         scratch[use] = p;
         scratch_capacity[use] = floats;
     }
@@ -58,8 +61,8 @@ TL_AVX512 static void pack_b(long kc, long n, const float *b, long ldb, float *d
         __mmask16 m0 = lane_mask(n - j0), m1 = lane_mask(n - j0 - 16);
         const float *src = b + j0;
         for (long p = 0; p < kc; p++) {
-            _mm512_store_ps(dst, _mm512_maskz_loadu_ps(m0, src));
-            _mm512_store_ps(dst + 16, _mm512_maskz_loadu_ps(m1, src + 16));
+            _mm512_storeu_ps(dst, _mm512_maskz_loadu_ps(m0, src));
+            _mm512_storeu_ps(dst + 16, _mm512_maskz_loadu_ps(m1, src + 16));
             src += ldb;
             dst += NR;
         }
@@ -67,21 +70,34 @@ TL_AVX512 static void pack_b(long kc, long n, const float *b, long ldb, float *d
 }
 
 /// c[0..<rows][0..<cols] (+)= a[0..<MR][0..<kc] * panel, with a's rows lda apart and broadcast one value at
-/// a time, the panel kc runs of NR floats. The 24 accumulators stay in registers.
-TL_AVX512 static inline void micro_kernel(long kc, const float *a, long lda, const float *panel, float *c, long ldc,
-                                          int accumulate, const float *bias, int relu, float ceiling, long rows, long cols) {
+/// a time, the panel kc runs of NR floats `stride` apart. The 24 accumulators stay in registers. C's rows
+/// are fetched while the products run, and so is `next_a`, the next panel of A, when given.
+TL_AVX512 static inline void micro_kernel(long kc, const float *a, long lda, const float *panel, long stride, float *c,
+                                          long ldc, int accumulate, const float *bias, int relu, float ceiling, long rows,
+                                          long cols, const float *next_a) {
     __m512 acc[MR][2];
 #pragma clang loop unroll(full)
-    for (int r = 0; r < MR; r++) { acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); }
+    for (int r = 0; r < MR; r++) {
+        acc[r][0] = _mm512_setzero_ps();
+        acc[r][1] = _mm512_setzero_ps();
+        if (r < rows) {
+            _mm_prefetch((const char *)(c + r * ldc), _MM_HINT_T0);
+            _mm_prefetch((const char *)(c + r * ldc + 16), _MM_HINT_T0);
+        }
+    }
     for (long p = 0; p < kc; p++) {
-        __m512 b0 = _mm512_load_ps(panel), b1 = _mm512_load_ps(panel + 16);
+        if (next_a && (p & 15) == 0) {
+#pragma clang loop unroll(full)
+            for (int r = 0; r < MR; r++) _mm_prefetch((const char *)(next_a + r * lda + p), _MM_HINT_T0);
+        }
+        __m512 b0 = _mm512_loadu_ps(panel), b1 = _mm512_loadu_ps(panel + 16);
 #pragma clang loop unroll(full)
         for (int r = 0; r < MR; r++) {
             __m512 x = _mm512_set1_ps(a[r * lda + p]);
             acc[r][0] = _mm512_fmadd_ps(x, b0, acc[r][0]);
             acc[r][1] = _mm512_fmadd_ps(x, b1, acc[r][1]);
         }
-        panel += NR;
+        panel += stride;
     }
     __mmask16 m0 = lane_mask(cols), m1 = lane_mask(cols - 16);
     const __m512 zero = _mm512_setzero_ps(), top = _mm512_set1_ps(ceiling);
@@ -115,52 +131,9 @@ TL_AVX512 static inline void micro_kernel(long kc, const float *a, long lda, con
     }
 }
 
-TL_AVX512 void tl_sgemm_nn_avx512(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
-                                  float *c, long ldc, int accumulate, const float *bias, int relu, float ceiling) {
-    if (m <= 0 || n <= 0) return;
-    if (k <= 0) {
-        for (long i = 0; i < m; i++) {
-            for (long j = 0; j < n; j++) {
-                float y = (accumulate ? c[i * ldc + j] : 0) + (bias ? bias[j] : 0);
-                c[i * ldc + j] = relu ? (y < 0 ? 0 : (y > ceiling ? ceiling : y)) : y;
-            }
-        }
-        return;
-    }
-    long nc_max = n < NC ? n : NC;
-    long panels_max = (nc_max + NR - 1) / NR;
-    long kc_max = k < KC ? k : KC;
-    // B's packed block, then room for MR rows of A when the last row panel is short.
-    float *bp = thread_scratch(SCRATCH_PACKED_B, (size_t)(panels_max * NR * kc_max + MR * kc_max));
-    if (bp == NULL) abort();
-    float *edge_a = bp + panels_max * NR * kc_max;
-    for (long jc = 0; jc < n; jc += NC) {
-        long nc = n - jc < NC ? n - jc : NC, panels = (nc + NR - 1) / NR;
-        for (long pc = 0; pc < k; pc += KC) {
-            long kc = k - pc < KC ? k - pc : KC;
-            pack_b(kc, nc, b + pc * ldb + jc, ldb, bp);
-            int acc = accumulate || pc > 0, last = pc + kc >= k;
-            for (long i = 0; i < m; i += MR) {
-                long rows = m - i < MR ? m - i : MR;
-                const float *ai = a + i * lda + pc;
-                long lda_i = lda;
-                if (rows < MR) {
-                    // Copy the short panel into zero-padded rows so that the kernel reads nothing outside A.
-                    memset(edge_a, 0, (size_t)(MR * kc) * sizeof(float));
-                    for (long r = 0; r < rows; r++) memcpy(edge_a + r * kc, ai + r * lda, (size_t)kc * sizeof(float));
-                    ai = edge_a;
-                    lda_i = kc;
-                }
-                for (long jp = 0; jp < panels; jp++) {
-                    long j0 = jc + jp * NR;
-                    long cols = n - j0 < NR ? n - j0 : NR;
-                    micro_kernel(kc, ai, lda_i, bp + jp * NR * kc, c + i * ldc + j0, ldc, acc,
-                                 last && bias ? bias + j0 : NULL, last && relu, ceiling, rows, cols);
-                }
-            }
-        }
-    }
-}
+#define TL_TARGET TL_AVX512
+#define TL_SUFFIX(name) name##_avx512
+#include "sgemm_driver.h"
 
 // MARK: - Winograd F(4x4, 3x3)
 

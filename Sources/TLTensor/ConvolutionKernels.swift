@@ -228,8 +228,9 @@ public enum ConvolutionKernels {
         let blocks = forwardBlocks(images: n, pixels: p, patchLength: k, filters: filters, pointwise: g.isPointwise, kernels: kernels)
         let workers = min(ParallelFor.workerCount, blocks.count)
         let rowsMax = blocks.map(\.count).max() ?? 0
-        ScratchBuffer.withBuffers(workers) { scratch in
+        ScratchBuffer.withBuffers(workers + 1) { scratch in
             let cols = g.isPointwise ? [] : (0..<workers).map { scratch[$0].reserve(rowsMax * k) }
+            let packed = packKernelMatrix(w, patchLength: k, filters: filters, into: scratch[workers], kernels: kernels)
             ParallelFor.run(blocks.count) { block, worker in
                 let rows = blocks[block]
                 let source: UnsafePointer<Float>
@@ -239,16 +240,35 @@ public enum ConvolutionKernels {
                     im2colBatchRows(x, g, rows: rows, into: cols[worker])
                     source = UnsafePointer(cols[worker])
                 }
-                sgemmOnThisThread(m: rows.count, n: filters, k: k, a: source, lda: k, b: w, ldb: filters, bias: bias, relu: relu,
-                                  reluCeiling: reluCeiling, c: y + rows.lowerBound * filters, ldc: filters, kernels: kernels)
+                if let packed {
+                    nativeSgemmPacked(kernels, m: rows.count, n: filters, k: k, a: source, lda: k, packed: packed,
+                                      c: y + rows.lowerBound * filters, ldc: filters, bias: bias, relu: relu, reluCeiling: reluCeiling)
+                } else {
+                    sgemmOnThisThread(m: rows.count, n: filters, k: k, a: source, lda: k, b: w, ldb: filters, bias: bias, relu: relu,
+                                      reluCeiling: reluCeiling, c: y + rows.lowerBound * filters, ldc: filters, kernels: kernels)
+                }
             }
         }
     }
 
+    /// The `k x filters` kernel matrix packed once for the C sgemm of `kernels` (in parallel over its rows),
+    /// so that every block of rows multiplies by it without packing it again; nil on the portable path.
+    static func packKernelMatrix(_ w: UnsafePointer<Float>, patchLength k: Int, filters: Int, into buffer: ScratchBuffer,
+                                 kernels: KernelPath) -> UnsafePointer<Float>? {
+        guard kernels != .portable, k > 0 else { return nil }
+        let packed = buffer.reserve(packedOperandFloats(kernels, n: filters, k: k))
+        let parts = ParallelFor.ranges(k, parts: 2 * ParallelFor.workerCount)
+        ParallelFor.run(parts.count) { part in
+            let rows = parts[part]
+            packOperand(kernels, n: filters, k: k, firstRow: rows.lowerBound, rows: rows.count, b: w + rows.lowerBound * filters,
+                        ldb: filters, into: packed)
+        }
+        return UnsafePointer(packed)
+    }
+
     /// The forward blocks: ranges of rows of the batch's `(n * P) x k` im2col matrix.
     ///
-    /// On the C kernels every block repacks the kernel matrix (`k x filters` floats), so blocks span
-    /// images and are long: at least 256 rows where the batch has 16 of them, at most 8 blocks a worker,
+    /// On the C kernels blocks span images and are long: at least 256 rows where the batch has 16 of them, at most 8 blocks a worker,
     /// and at least 4 a worker of 48 rows or more (the workers share the cores with the image decoders,
     /// and a worker slowed by them takes fewer blocks), in multiples of 12 rows (the register tile's
     /// height; a short tile is zero-padded, so a row's result does not depend on its block). ResNet50's last stage at 150x150 (5x5 pixels, 512 -> 2048 channels) used to repack 4 MB

@@ -41,6 +41,49 @@ func nativeSgemm(_ path: KernelPath, m: Int, n: Int, k: Int, a: UnsafePointer<Fl
     #endif
 }
 
+/// B laid out once for the C kernels' sgemm of `path`, to multiply many A by it (a layer's weights against
+/// each block of rows): the floats a packed k x n B takes; 0 on the portable path, which has no packed form.
+func packedOperandFloats(_ path: KernelPath, n: Int, k: Int) -> Int {
+    #if arch(x86_64)
+    switch path {
+    case .avx512: return tl_sgemm_packed_b_floats_avx512(n, k)
+    case .avx2: return tl_sgemm_packed_b_floats_avx2(n, k)
+    case .portable: return 0
+    }
+    #else
+    return 0
+    #endif
+}
+
+/// Packs rows `firstRow..<firstRow + rows` of a k x n B (`b` at row `firstRow`, row stride `ldb`) into
+/// `packed` (``packedOperandFloats(_:n:k:)`` floats) for ``nativeSgemmPacked``. The C paths only.
+func packOperand(_ path: KernelPath, n: Int, k: Int, firstRow: Int, rows: Int, b: UnsafePointer<Float>, ldb: Int,
+                 into packed: UnsafeMutablePointer<Float>) {
+    #if arch(x86_64)
+    switch path {
+    case .avx512: tl_sgemm_pack_b_avx512(n, k, firstRow, rows, b, ldb, packed)
+    case .avx2: tl_sgemm_pack_b_avx2(n, k, firstRow, rows, b, ldb, packed)
+    case .portable: preconditionFailure("the portable path has no packed operands")
+    }
+    #endif
+}
+
+/// ``nativeSgemm(_:m:n:k:a:lda:b:ldb:c:ldc:accumulate:bias:relu:reluCeiling:)`` with B packed by
+/// ``packOperand(_:n:k:firstRow:rows:b:ldb:into:)``, on the calling thread. The C paths only.
+@inline(__always)
+func nativeSgemmPacked(_ path: KernelPath, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, packed: UnsafePointer<Float>,
+                       c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false, bias: UnsafePointer<Float>? = nil,
+                       relu: Bool = false, reluCeiling: Float = .infinity) {
+    #if arch(x86_64)
+    let (acc, act) = (Int32(accumulate ? 1 : 0), Int32(relu ? 1 : 0))
+    switch path {
+    case .avx512: tl_sgemm_nn_packed_avx512(m, n, k, a, lda, packed, c, ldc, acc, bias, act, reluCeiling)
+    case .avx2: tl_sgemm_nn_packed_avx2(m, n, k, a, lda, packed, c, ldc, acc, bias, act, reluCeiling)
+    case .portable: preconditionFailure("the portable path has no packed operands")
+    }
+    #endif
+}
+
 /// Row-major `C = act(A B + bias)`, or `C = act(C + A B + bias)` when `accumulate`, with A m x k, B k x n,
 /// `bias` n floats, `act(y) = min(max(y, 0), reluCeiling)` when `relu` (ReLU6: ceiling 6), on the calling
 /// thread only: for callers that already spread their work over the cores (``ParallelFor`` holds OpenBLAS

@@ -99,26 +99,56 @@ public enum Winograd {
                                 reluCeiling: reluCeiling, padTop: padTop, padLeft: padLeft, outputHeight: OH, outputWidth: OW,
                                 tile: tile, maxPool2x2: maxPool2x2, y: y, kernels: kernels)
         let positions = plan.positions
-        ScratchBuffer.withBuffers(3) { scratch in
+        ScratchBuffer.withBuffers(4 + ParallelFor.workerCount) { scratch in
             let uStride = positionStride(C * F)
             let u = scratch[0].reserve(positions * uStride)
-            let v = scratch[1].reserve(positions * positionStride(plan.groupSize * C))
-            let mm = scratch[2].reserve(positions * positionStride(plan.groupSize * F))
-            if C == 0 {
-                for t in 0..<(positions * positionStride(plan.groupSize * F)) { mm[t] = 0 }
+            if C > 0 { transformKernel(w, channels: C, filters: F, tile: tile, into: u, kernels: kernels) }
+            guard C > 0, plan.native, splitProducts else {
+                runGroups(plan, u: u, uStride: uStride, v: scratch[1], products: scratch[2])
+                return
+            }
+            // Each U[p] packed once for the C sgemm, instead of once per group of tiles.
+            let packedStride = positionStride(packedOperandFloats(kernels, n: F, k: C))
+            let packed = scratch[3].reserve(positions * packedStride)
+            ParallelFor.run(positions) { p in
+                packOperand(kernels, n: F, k: C, firstRow: 0, rows: C, b: u + p * uStride, ldb: F, into: packed + p * packedStride)
+            }
+            if positions * packedStride <= chunkedKernelLimit {
+                plan.convolveInChunks(u: packed, uStride: packedStride, scratch: Array(scratch[4...]))
             } else {
-                transformKernel(w, channels: C, filters: F, tile: tile, into: u, kernels: kernels)
+                runGroups(plan, u: packed, uStride: packedStride, v: scratch[1], products: scratch[2])
             }
-            for group in 0..<plan.groups {
-                let first = group * plan.groupSize
-                let count = min(plan.groupSize, plan.totalTiles - first)
-                let vStride = positionStride(count * C), mStride = positionStride(count * F)
-                if C > 0 {
-                    plan.transformInputs(first: first, count: count, into: v, positionStride: vStride)   // V[p][t][c]
-                    plan.multiply(count: count, v: v, vStride: vStride, u: u, uStride: uStride, into: mm, mStride: mStride)
-                }
-                plan.transformOutputs(first: first, count: count, from: mm, positionStride: mStride)    // y = A^T M A + b, ReLU
+        }
+    }
+
+    /// Transformed kernels up to this many floats (packed) are read by every chunk of tiles from the
+    /// caches; larger ones (512 x 512 channels: 9.4 M floats) go group by group, each position's
+    /// product on one worker, so that each U[p] is read once per group.
+    static let chunkedKernelLimit = 3 << 20
+
+    /// Floats of transformed inputs plus products a chunk holds (1 MB, half a core's L2), and the fewest
+    /// tiles a chunk has (the product's rows).
+    static let chunkBudget = 256 << 10, minimumChunkTiles = 24
+
+    /// The three stages group by group: inputs transformed in parallel over tiles, the alpha^2 products
+    /// dealt out to the workers, outputs transformed in parallel over tiles.
+    static func runGroups(_ plan: WinogradPlan, u: UnsafePointer<Float>, uStride: Int, v vBuffer: ScratchBuffer,
+                          products mBuffer: ScratchBuffer) {
+        let (C, F, positions) = (plan.channels, plan.filters, plan.positions)
+        let v = vBuffer.reserve(positions * positionStride(plan.groupSize * C))
+        let mm = mBuffer.reserve(positions * positionStride(plan.groupSize * F))
+        if C == 0 {
+            for t in 0..<(positions * positionStride(plan.groupSize * F)) { mm[t] = 0 }
+        }
+        for group in 0..<plan.groups {
+            let first = group * plan.groupSize
+            let count = min(plan.groupSize, plan.totalTiles - first)
+            let vStride = positionStride(count * C), mStride = positionStride(count * F)
+            if C > 0 {
+                plan.transformInputs(first: first, count: count, into: v, positionStride: vStride)   // V[p][t][c]
+                plan.multiply(count: count, v: v, vStride: vStride, u: u, uStride: uStride, into: mm, mStride: mStride)
             }
+            plan.transformOutputs(first: first, count: count, from: mm, positionStride: mStride)    // y = A^T M A + b, ReLU
         }
     }
 

@@ -52,19 +52,13 @@ struct WinogradPlan {
         ParallelFor.run(parts.count) { part in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: positions * winogradLanes) { tmp in
                 for t in parts[part] {
+                    if native {
+                        nativeInputTile(first + t, into: v + t * C, positionStride: vStride)
+                        continue
+                    }
                     let (image, oy0, ox0) = locate(first + t)
                     let y0 = oy0 - padTop, x0 = ox0 - padLeft
                     let src = x + image * H * W * C
-                    if native {
-                        #if arch(x86_64)
-                        if kernels == .avx512 {
-                            tl_winograd_f4_input_avx512(src, H, W, C, y0, x0, v + t * C, vStride)
-                        } else {
-                            tl_winograd_f4_input_avx2(src, H, W, C, y0, x0, v + t * C, vStride)
-                        }
-                        #endif
-                        continue
-                    }
                     for c in stride(from: 0, to: C, by: winogradLanes) {
                         Winograd.transformInput(src, H: H, W: W, C: C, y0: y0, x0: x0, c: c, lanes: min(winogradLanes, C - c),
                                                 tile: tile, tmp: tmp.baseAddress!, v: v + t * C, positionStride: vStride)
@@ -74,12 +68,58 @@ struct WinogradPlan {
         }
     }
 
+    /// Tile `index`'s input transform on the C kernels of ``kernels``: `V[p][c]` at `vt + p * vStride + c`.
+    @inline(__always)
+    func nativeInputTile(_ index: Int, into vt: UnsafeMutablePointer<Float>, positionStride vStride: Int) {
+        #if arch(x86_64)
+        let (image, oy0, ox0) = locate(index)
+        let y0 = oy0 - padTop, x0 = ox0 - padLeft
+        let src = x + image * height * width * channels
+        if kernels == .avx512 {
+            tl_winograd_f4_input_avx512(src, height, width, channels, y0, x0, vt, vStride)
+        } else {
+            tl_winograd_f4_input_avx2(src, height, width, channels, y0, x0, vt, vStride)
+        }
+        #endif
+    }
+
+    /// The three stages for chunks of tiles small enough that a chunk's transformed inputs and products stay
+    /// in the worker's L2: each worker takes whole chunks (input transforms, the alpha^2 products with the
+    /// packed U, output transforms), so nothing waits for the other worker and V and M never reach memory.
+    /// `scratch` holds one buffer per worker. The C kernels only.
+    func convolveInChunks(u: UnsafePointer<Float>, uStride: Int, scratch: [ScratchBuffer]) {
+        let (C, F) = (channels, filters)
+        let chunkTiles = max(Winograd.minimumChunkTiles, Winograd.chunkBudget / (positions * (C + F))) / 12 * 12
+        let chunks = (totalTiles + chunkTiles - 1) / chunkTiles
+        let vStride = Winograd.positionStride(chunkTiles * C), mStride = Winograd.positionStride(chunkTiles * F)
+        let buffers = (0..<min(scratch.count, chunks)).map { scratch[$0].reserve(positions * (vStride + mStride)) }
+        ParallelFor.run(chunks) { chunk, worker in
+            let v = buffers[worker], mm = v + positions * vStride
+            let first = chunk * chunkTiles, count = min(chunkTiles, totalTiles - first)
+            for t in 0..<count { nativeInputTile(first + t, into: v + t * C, positionStride: vStride) }
+            for p in 0..<positions {
+                nativeSgemmPacked(kernels, m: count, n: F, k: C, a: v + p * vStride, lda: C, packed: u + p * uStride,
+                                  c: mm + p * mStride, ldc: F)
+            }
+            for t in 0..<count {
+                let (image, oy0, ox0) = locate(first + t)
+                nativeOutputTile(mm + t * F, positionStride: mStride, image: image, oy0: oy0, ox0: ox0)
+            }
+        }
+    }
+
     /// `M[p] = V[p] U[p]` for the alpha^2 positions: dealt out to the workers, one single-threaded product
     /// each, or (``Winograd/splitProducts`` off) one after another, each threaded by OpenBLAS.
     func multiply(count: Int, v: UnsafePointer<Float>, vStride: Int, u: UnsafePointer<Float>, uStride: Int,
                   into mm: UnsafeMutablePointer<Float>, mStride: Int) {
         let (C, F, kernels) = (channels, filters, kernels)
-        if Winograd.splitProducts {
+        if native && Winograd.splitProducts {
+            // U[p] was packed for the C sgemm (see Winograd.convolve).
+            ParallelFor.run(positions) { p in
+                nativeSgemmPacked(kernels, m: count, n: F, k: C, a: v + p * vStride, lda: C, packed: u + p * uStride,
+                                  c: mm + p * mStride, ldc: F)
+            }
+        } else if Winograd.splitProducts {
             ParallelFor.run(positions) { p in
                 sgemmOnThisThread(m: count, n: F, k: C, a: v + p * vStride, lda: C, b: u + p * uStride, ldb: F,
                                   c: mm + p * mStride, ldc: F, kernels: kernels)

@@ -85,6 +85,38 @@ final class NativeKernelsTests: XCTestCase {
         }
     }
 
+    /// B packed once (in two pieces of rows, as a convolution packs its kernel matrix across the workers) gives
+    /// the bits of the product that packs B block by block, for many rows and few, several k- and column
+    /// blocks, a short last column panel, with the bias and clamp fused.
+    func testProductWithBPackedOnceGivesTheBlockwiseBits() {
+        var rng = RandomGenerator(seed: 9)
+        let (n, k, ldb) = (550, 600, 553)
+        let a = (0..<(40 * k)).map { _ in rng.uniform(-1, 1) }, b = (0..<(k * ldb)).map { _ in rng.uniform(-1, 1) }
+        let bias = (0..<n).map { _ in rng.uniform(-1, 1) }, c0 = (0..<(40 * n)).map { _ in rng.uniform(-1, 1) }
+        EngineOptions.forEachAvailablePath { path in
+            guard path != .portable else { return }
+            var packed = [Float](repeating: .nan, count: packedOperandFloats(path, n: n, k: k))
+            b.withUnsafeBufferPointer { bp in packed.withUnsafeMutableBufferPointer { pp in
+                packOperand(path, n: n, k: k, firstRow: 0, rows: 257, b: bp.baseAddress!, ldb: ldb, into: pp.baseAddress!)
+                packOperand(path, n: n, k: k, firstRow: 257, rows: k - 257, b: bp.baseAddress! + 257 * ldb, ldb: ldb, into: pp.baseAddress!)
+            } }
+            for (m, accumulate) in [(40, false), (40, true), (13, true), (1, false)] {
+                var once = Array(c0[..<(m * n)]), blockwise = once
+                a.withUnsafeBufferPointer { ap in bias.withUnsafeBufferPointer { biasPointer in
+                    once.withUnsafeMutableBufferPointer { cp in
+                        nativeSgemmPacked(path, m: m, n: n, k: k, a: ap.baseAddress!, lda: k, packed: packed, c: cp.baseAddress!, ldc: n,
+                                          accumulate: accumulate, bias: biasPointer.baseAddress, relu: true, reluCeiling: 3)
+                    }
+                    b.withUnsafeBufferPointer { bp in blockwise.withUnsafeMutableBufferPointer { cp in
+                        sgemmOnThisThread(m: m, n: n, k: k, a: ap.baseAddress!, lda: k, b: bp.baseAddress!, ldb: ldb, accumulate: accumulate,
+                                          bias: biasPointer.baseAddress, relu: true, reluCeiling: 3, c: cp.baseAddress!, ldc: n, kernels: path)
+                    } }
+                } }
+                XCTAssertEqual(once, blockwise, "\(path) m \(m) accumulate \(accumulate)")
+            }
+        }
+    }
+
     /// The product spread over the cores (column bands) equals the one-thread product on every path.
     func testProductAcrossCoresEqualsOneThread() {
         var rng = RandomGenerator(seed: 6)

@@ -93,6 +93,28 @@ final class WinogradTests: XCTestCase {
         }
     }
 
+    /// The C paths run F(4x4) in two ways: chunks of tiles that span images, each chunk's three stages on one
+    /// worker (64 -> 64 channels: 48 tiles a chunk, three chunks here), and groups with the products dealt out
+    /// by position where the packed transformed kernel is large (320 -> 320 channels). Both against the
+    /// definition, with and without pooling.
+    func testChunkedAndGroupedWinogradMatchTheDefinition() {
+        for (c, f, n, h, w) in [(64, 64, 2, 30, 29), (320, 320, 1, 5, 6)] {
+            let g = WindowGeometry(inputHeight: h, inputWidth: w, channels: c, window: (3, 3), strides: (1, 1), padding: .same)
+            let x = random([n, h, w, c]), k = random([3, 3, c, f]), b = random([f])
+            let reference = direct(x, k, b, g, relu: true)
+            forEachKernelPath { path in
+                let y = ConvolutionKernels.forward(input: x, kernel: k, bias: b, geometry: g, relu: true, algorithm: .winograd(.f4))
+                XCTAssertLessThan(relativeError(y.scalars, reference), 1e-5, "\(path) c\(c) f\(f)")
+                guard Winograd.canPool(tile: .f4) else { return }
+                let pooled = ConvolutionKernels.forwardMaxPooled(input: x, kernel: k, bias: b, geometry: g, relu: true,
+                                                                 algorithm: .winograd(.f4))
+                let expected = PoolingKernels.maxForward(input: y, geometry: WindowGeometry(batch: y, window: (2, 2), strides: (2, 2),
+                                                                                            padding: .valid), recordArgmax: false).output
+                XCTAssertEqual(pooled, expected, "\(path) c\(c) f\(f) pooled")
+            }
+        }
+    }
+
     /// Large-valued inputs over many channels (like VGG's deep layers): F(4x4)'s float32 error stays small.
     func testWinogradErrorOverManyChannels() {
         let g = WindowGeometry(inputHeight: 11, inputWidth: 9, channels: 256, window: (3, 3), strides: (1, 1), padding: .same)

@@ -37,10 +37,23 @@ int tl_cpu_has_avx2_fma(void);
  *
  * Blocked as BLIS does: a 256 x 512 block of B is packed into panels of 32 columns that stay in L2,
  * each 12-row panel of A is read from L1 across them, and a 12 x 32 micro-kernel keeps its 24
- * accumulators in zmm registers. The scratch is per thread and reused across calls.
+ * accumulators in zmm registers. Products of at most 24 rows read B in place (packing would copy all of
+ * it for one or two reads of each panel), with the same sums in the same order. The scratch is per
+ * thread and reused across calls.
  */
 void tl_sgemm_nn_avx512(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
                         float *c, long ldc, int accumulate, const float *bias, int relu, float ceiling);
+
+/**
+ * B laid out once for many products with different A (a layer's weights against every block of rows):
+ * tl_sgemm_packed_b_floats_avx512(n, k) floats hold a k x n B packed; tl_sgemm_pack_b_avx512 packs rows
+ * [first_row, first_row + rows) of it (b points at row first_row, row stride ldb), so B may be packed in
+ * pieces; tl_sgemm_nn_packed_avx512 is tl_sgemm_nn_avx512 with that packed B. Requires tl_cpu_has_avx512().
+ */
+long tl_sgemm_packed_b_floats_avx512(long n, long k);
+void tl_sgemm_pack_b_avx512(long n, long k, long first_row, long rows, const float *b, long ldb, float *packed);
+void tl_sgemm_nn_packed_avx512(long m, long n, long k, const float *a, long lda, const float *packed,
+                               float *c, long ldc, int accumulate, const float *bias, int relu, float ceiling);
 
 /**
  * Winograd F(4x4, 3x3) input transform of one tile: V[p][ch] = (B^T d B)[p] for every channel ch < C,
@@ -132,6 +145,10 @@ void tl_elementwise_avx512(int operation, const float *a, const float *b, long b
  */
 void tl_sgemm_nn_avx2(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
                       float *c, long ldc, int accumulate, const float *bias, int relu, float ceiling);
+long tl_sgemm_packed_b_floats_avx2(long n, long k);
+void tl_sgemm_pack_b_avx2(long n, long k, long first_row, long rows, const float *b, long ldb, float *packed);
+void tl_sgemm_nn_packed_avx2(long m, long n, long k, const float *a, long lda, const float *packed,
+                             float *c, long ldc, int accumulate, const float *bias, int relu, float ceiling);
 void tl_winograd_f4_input_avx2(const float *image, long height, long width, long channels,
                                long y0, long x0, float *v, long position_stride);
 void tl_winograd_f4_output_avx2(const float *mt, long position_stride, long filters,
