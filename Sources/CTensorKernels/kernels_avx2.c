@@ -75,16 +75,21 @@ static float *thread_scratch(int use, size_t floats) {
 // SMALL_M rows read B where it lies.
 enum { MR = 6, NR = 16, KC = 256, NC = 256, SMALL_M = 4 * MR };
 
-/// Packs rows [0, kc) of B (columns [0, n)) into panels of NR columns: panel j holds kc runs of NR floats,
-/// zero beyond column n.
-TL_AVX2 static void pack_b(long kc, long n, const float *b, long ldb, float *dst) {
+/// Packs rows [0, kc) of B (columns [0, n)) into panels of NR columns as kernels_avx512.c does, panel j
+/// panel_stride floats after panel j - 1; each column multiplied by scale[column] when scale is given.
+TL_AVX2 static void pack_b(long kc, long n, const float *b, long ldb, const float *scale, float *panels, long panel_stride) {
     for (long j0 = 0; j0 < n; j0 += NR) {
+        float *dst = panels + (j0 / NR) * panel_stride;
         long lanes0 = n - j0, lanes1 = n - j0 - 8;
         __m256i m0 = lane_mask(lanes0), m1 = lane_mask(lanes1);
         const float *src = b + j0;
+        __m256 s0 = scale ? load_lanes(scale + j0, lanes0, m0) : _mm256_set1_ps(1);
+        __m256 s1 = scale && lanes1 > 0 ? load_lanes(scale + j0 + 8, lanes1, m1) : _mm256_set1_ps(1);
         for (long p = 0; p < kc; p++) {
-            _mm256_storeu_ps(dst, load_lanes(src, lanes0, m0));
-            _mm256_storeu_ps(dst + 8, lanes1 > 0 ? load_lanes(src + 8, lanes1, m1) : _mm256_setzero_ps());
+            __m256 v0 = load_lanes(src, lanes0, m0), v1 = lanes1 > 0 ? load_lanes(src + 8, lanes1, m1) : _mm256_setzero_ps();
+            if (scale) { v0 = _mm256_mul_ps(v0, s0); v1 = _mm256_mul_ps(v1, s1); }
+            _mm256_storeu_ps(dst, v0);
+            _mm256_storeu_ps(dst + 8, v1);
             src += ldb;
             dst += NR;
         }
@@ -551,6 +556,18 @@ TL_AVX2 void tl_adam_avx2(float *weights, const float *gradients, float *first_m
 }
 
 // MARK: - Element-wise arithmetic
+
+TL_AVX2 void tl_add_clamp_avx2(float *y, const float *x, long count, float ceiling) {
+    const __m256 top = _mm256_set1_ps(ceiling);
+    long whole = count / 8 * 8;
+    for (long i = 0; i < whole; i += 8) {
+        _mm256_storeu_ps(y + i, clamp_relu(_mm256_add_ps(_mm256_loadu_ps(y + i), _mm256_loadu_ps(x + i)), top));
+    }
+    for (long i = whole; i < count; i++) {
+        float v = y[i] + x[i];
+        y[i] = v < 0 ? 0 : (v > ceiling ? ceiling : v);
+    }
+}
 
 TL_AVX2 void tl_elementwise_avx2(int operation, const float *a, const float *b, long b_step, float *y, long count) {
     // One operation per element, as the portable loop does: the bits agree on every path.

@@ -55,14 +55,20 @@ TL_AVX512 static inline __m512 clamp_relu(__m512 v, __m512 top) {
 }
 
 /// Packs rows [0, kc) of B (columns [0, n)) into panels of NR columns: panel j holds kc runs of NR floats,
-/// zero beyond column n.
-TL_AVX512 static void pack_b(long kc, long n, const float *b, long ldb, float *dst) {
+/// zero beyond column n, and starts panel_stride floats after panel j - 1 (NR * kc when whole; a block's
+/// when only some of its rows are packed); each column multiplied by scale[column] when scale is given.
+TL_AVX512 static void pack_b(long kc, long n, const float *b, long ldb, const float *scale, float *panels, long panel_stride) {
     for (long j0 = 0; j0 < n; j0 += NR) {
+        float *dst = panels + (j0 / NR) * panel_stride;
         __mmask16 m0 = lane_mask(n - j0), m1 = lane_mask(n - j0 - 16);
         const float *src = b + j0;
+        __m512 s0 = scale ? _mm512_maskz_loadu_ps(m0, scale + j0) : _mm512_set1_ps(1);
+        __m512 s1 = scale ? _mm512_maskz_loadu_ps(m1, scale + j0 + 16) : _mm512_set1_ps(1);
         for (long p = 0; p < kc; p++) {
-            _mm512_storeu_ps(dst, _mm512_maskz_loadu_ps(m0, src));
-            _mm512_storeu_ps(dst + 16, _mm512_maskz_loadu_ps(m1, src + 16));
+            __m512 v0 = _mm512_maskz_loadu_ps(m0, src), v1 = _mm512_maskz_loadu_ps(m1, src + 16);
+            if (scale) { v0 = _mm512_mul_ps(v0, s0); v1 = _mm512_mul_ps(v1, s1); }
+            _mm512_storeu_ps(dst, v0);
+            _mm512_storeu_ps(dst + 16, v1);
             src += ldb;
             dst += NR;
         }
@@ -522,6 +528,15 @@ TL_AVX512 void tl_adam_avx512(float *weights, const float *gradients, float *fir
 }
 
 // MARK: - Element-wise arithmetic
+
+TL_AVX512 void tl_add_clamp_avx512(float *y, const float *x, long count, float ceiling) {
+    const __m512 top = _mm512_set1_ps(ceiling);
+    for (long i = 0; i < count; i += 16) {
+        __mmask16 mask = lane_mask(count - i);
+        __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(mask, y + i), _mm512_maskz_loadu_ps(mask, x + i));
+        _mm512_mask_storeu_ps(y + i, mask, clamp_relu(v, top));
+    }
+}
 
 TL_AVX512 void tl_elementwise_avx512(int operation, const float *a, const float *b, long b_step, float *y, long count) {
     // One operation per element, as the portable loop does: the bits agree on every path.

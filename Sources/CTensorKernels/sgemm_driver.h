@@ -23,7 +23,7 @@ TL_TARGET static void multiply_block(long m, long n, long jc, long nc, long kc, 
     float *edge_a = thread_scratch(SCRATCH_EDGE_A, (size_t)(MR * KC + NR * KC));
     if (edge_a == NULL) abort();
     float *edge_b = edge_a + MR * KC;
-    if (!packed && nc % NR != 0) pack_b(kc, nc % NR, b + jc + (panels - 1) * NR, ldb, edge_b);
+    if (!packed && nc % NR != 0) pack_b(kc, nc % NR, b + jc + (panels - 1) * NR, ldb, NULL, edge_b, NR * kc);
     for (long i = 0; i < m; i += MR) {
         long rows = m - i < MR ? m - i : MR;
         const float *ai = a + i * lda;
@@ -56,16 +56,17 @@ static inline long packed_block_offset(long n, long k, long jc, long pc) {
 
 long TL_SUFFIX(tl_sgemm_packed_b_floats)(long n, long k) { return ((n + NR - 1) / NR) * NR * k; }
 
-TL_TARGET void TL_SUFFIX(tl_sgemm_pack_b)(long n, long k, long first_row, long rows, const float *b, long ldb, float *packed) {
-    for (long q = 0; q < rows; q++) {
-        long p = first_row + q, pc = p / KC * KC, kc = k - pc < KC ? k - pc : KC;
+TL_TARGET void TL_SUFFIX(tl_sgemm_pack_b)(long n, long k, long first_row, long rows, const float *b, long ldb,
+                                          const float *column_scale, float *packed) {
+    // Each (jc, pc) block the rows reach, packed in one pass over its panels.
+    long end_row = first_row + rows;
+    for (long pc = first_row / KC * KC; pc < end_row; pc += KC) {
+        long kc = k - pc < KC ? k - pc : KC;
+        long r0 = first_row > pc ? first_row : pc, r1 = end_row < pc + kc ? end_row : pc + kc;
         for (long jc = 0; jc < n; jc += NC) {
             long nc = n - jc < NC ? n - jc : NC;
-            float *dst = packed + packed_block_offset(n, k, jc, pc) + (p - pc) * NR;
-            // One row: each panel's run of NR floats lands in its own panel, kc runs apart.
-            for (long j0 = 0; j0 < nc; j0 += NR) {
-                pack_b(1, nc - j0 < NR ? nc - j0 : NR, b + q * ldb + jc + j0, ldb, dst + (j0 / NR) * NR * kc);
-            }
+            pack_b(r1 - r0, nc, b + (r0 - first_row) * ldb + jc, ldb, column_scale ? column_scale + jc : NULL,
+                   packed + packed_block_offset(n, k, jc, pc) + (r0 - pc) * NR, NR * kc);
         }
     }
 }
@@ -92,7 +93,7 @@ TL_TARGET static void sgemm(long m, long n, long k, const float *a, long lda, co
         for (long pc = 0; pc < k; pc += KC) {
             long kc = k - pc < KC ? k - pc : KC;
             const float *block = packed ? packed + packed_block_offset(n, k, jc, pc) : bp;
-            if (bp) pack_b(kc, nc, b + pc * ldb + jc, ldb, bp);
+            if (bp) pack_b(kc, nc, b + pc * ldb + jc, ldb, NULL, bp, NR * kc);
             int last = pc + kc >= k;
             // The bias and the clamp go with the last k-block only, which sees the whole sum.
             multiply_block(m, n, jc, nc, kc, a + pc, lda, block, in_place ? b + pc * ldb : NULL, ldb, c, ldc,

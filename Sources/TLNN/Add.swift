@@ -41,12 +41,14 @@ public final class Add: MergeLayer {
     /// holds it, its storage is reused instead of copied.
     func takeSum(_ inputs: inout [Tensor]) throws -> Tensor {
         guard inputs.count >= 2 else { throw singleInputError() }
-        guard inputs.allSatisfy({ $0.shape == inputs[0].shape }) else {
-            throw ModelError("layer '\(name)' (Add) needs inputs of one shape, got \(inputs.map { "\($0.shape)" }.joined(separator: " and "))")
-        }
+        guard inputs.allSatisfy({ $0.shape == inputs[0].shape }) else { throw mismatchedShapes(inputs.map(\.shape)) }
         var sum = inputs.removeFirst()
         for other in inputs { sum += other }
         return sum
+    }
+
+    func mismatchedShapes(_ shapes: [[Int]]) -> ModelError {
+        ModelError("layer '\(name)' (Add) needs inputs of one shape, got \(shapes.map { "\($0)" }.joined(separator: " and "))")
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradients: Bool) throws -> [Tensor]? {

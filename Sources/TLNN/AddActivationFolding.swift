@@ -29,8 +29,12 @@ extension Add {
     /// taken out of `inputs`, so that when the graph holds it no more the sum is written into its storage
     /// instead of a copy.
     func forwardClamped(_ inputs: inout [Tensor], ceiling: Float) throws -> Tensor {
-        var sum = try takeSum(&inputs)
-        Activation.allCases.first { $0.reluCeiling == ceiling }?.apply(&sum)
+        guard inputs.count >= 2 else { throw singleInputError() }
+        let last = inputs.removeLast()
+        var sum = inputs.count >= 2 ? try takeSum(&inputs) : inputs.removeFirst()
+        guard last.shape == sum.shape else { throw mismatchedShapes([sum.shape, last.shape]) }
+        // The last addition and the clamp in one pass.
+        Activation.addClamped(last, to: &sum, ceiling: ceiling)
         return sum
     }
 }

@@ -34,6 +34,12 @@ public final class Conv2D: Layer, ConvolutionSettingsHolder {
                                    relu: reluCeiling != nil, reluCeiling: reluCeiling ?? .infinity)
     }
 
+    /// The scale is applied as the kernel is packed for the C sgemm, where it is (no scaled copy).
+    func convolve(_ x: Tensor, kernel w: Tensor, scale: [Float], bias b: Tensor?, reluCeiling: Float?) throws -> Tensor {
+        ConvolutionKernels.forward(input: x, kernel: w, bias: b, geometry: geometry(for: x), relu: reluCeiling != nil,
+                                   reluCeiling: reluCeiling ?? .infinity, kernelScale: scale)
+    }
+
     /// The gradients of ``convolve(_:kernel:bias:reluCeiling:)`` before its activation.
     func convolutionBackward(input x: Tensor, kernel: Tensor, outputGradient dz: Tensor, kernelGradient: inout Tensor?,
                              biasGradient: inout Tensor?, computeInputGradient: Bool) -> Tensor? {

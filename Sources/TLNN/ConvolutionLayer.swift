@@ -83,6 +83,9 @@ protocol ConvolutionLayer: WindowedLayer, ActivatedLayer {
     var tape: ActivationTape { get set }
     /// `min(max(conv(x, w) + b, 0), reluCeiling)`, or no clamp for a nil ceiling.
     func convolve(_ x: Tensor, kernel w: Tensor, bias b: Tensor?, reluCeiling: Float?) -> Tensor
+    /// ``convolve(_:kernel:bias:reluCeiling:)`` with the kernel's output channels multiplied by `scale`
+    /// first (a batch normalisation folded in); by default a scaled copy of the kernel.
+    func convolve(_ x: Tensor, kernel w: Tensor, scale: [Float], bias b: Tensor?, reluCeiling: Float?) throws -> Tensor
     /// The gradients of `convolve` before its activation: weight gradients accumulated into the given
     /// tensors, the input gradient returned when asked for.
     func convolutionBackward(input x: Tensor, kernel: Tensor, outputGradient dz: Tensor, kernelGradient: inout Tensor?,
@@ -155,10 +158,14 @@ extension ConvolutionLayer {
     func forwardFolded(_ x: Tensor, scale: [Float], shift: [Float], then activation: Activation) throws -> Tensor {
         let scaleTensor = Tensor(shape: [scale.count], scalars: scale)
         let kernel = try kernel(for: x).value
-        // Rows of output channels: the kernel's last axis, or a depthwise kernel's channels before its 1.
-        let folded = try (try kernel.reshaped([-1, scale.count]) * scaleTensor).reshaped(kernel.shape)
         let foldedBias = (bias?.value ?? Tensor.zeros([scale.count])) * scaleTensor + Tensor(shape: [shift.count], scalars: shift)
-        return convolve(x, kernel: folded, bias: foldedBias, reluCeiling: activation.reluCeiling)
+        return try convolve(x, kernel: kernel, scale: scale, bias: foldedBias, reluCeiling: activation.reluCeiling)
+    }
+
+    func convolve(_ x: Tensor, kernel w: Tensor, scale: [Float], bias b: Tensor?, reluCeiling: Float?) throws -> Tensor {
+        // Rows of output channels: the kernel's last axis, or a depthwise kernel's channels before its 1.
+        let folded = try (try w.reshaped([-1, scale.count]) * Tensor(shape: [scale.count], scalars: scale)).reshaped(w.shape)
+        return convolve(x, kernel: folded, bias: b, reluCeiling: reluCeiling)
     }
 }
 

@@ -1,3 +1,4 @@
+import CTensorKernels
 import Foundation
 
 /// Element-wise activation functions, named as Keras names them.
@@ -45,6 +46,36 @@ public enum Activation: String, CaseIterable, Sendable {
                     for j in start..<(start + width) { p[j] /= sum }
                     start += width
                 }
+            }
+        }
+    }
+
+    /// `t = min(max(t + other, 0), ceiling)` in one pass over both (a residual sum and the ReLU after it):
+    /// the sum and the clamp of the two passes, each value read and written once. Same shapes.
+    public static func addClamped(_ other: Tensor, to t: inout Tensor, ceiling: Float) {
+        precondition(other.count == t.count, "addClamped needs tensors of one size")
+        other.scalars.withUnsafeBufferPointer { b in
+            guard let source = b.baseAddress else { return }
+            let kernels = KernelPath.current.effective
+            Activation.relu.forEachChunk(&t) { p, range in
+                let y = p + range.lowerBound, x = source + range.lowerBound, n = range.count, whole = n / 8 * 8
+                #if arch(x86_64)
+                switch kernels {
+                case .avx512: return tl_add_clamp_avx512(y, x, n, ceiling)
+                case .avx2: return tl_add_clamp_avx2(y, x, n, ceiling)
+                case .portable: break
+                }
+                #endif
+                let top = SIMD8<Float>(repeating: ceiling), zero = SIMD8<Float>()
+                for i in stride(from: 0, to: whole, by: 8) {
+                    var v = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+                        + UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                    // clampReLURun's selects: NaN stays.
+                    v.replace(with: zero, where: v .< zero)
+                    v.replace(with: top, where: v .> top)
+                    UnsafeMutableRawPointer(y + i).storeBytes(of: v, as: SIMD8<Float>.self)
+                }
+                for i in whole..<n { y[i] = clampReLU(y[i] + x[i], ceiling) }
             }
         }
     }

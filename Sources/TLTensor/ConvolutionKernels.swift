@@ -156,17 +156,22 @@ public enum ConvolutionKernels {
     ///
     /// Winograd (see ``Winograd``) for 3x3 stride-1 windows; else im2col + sgemm over blocks of output
     /// pixels, spread over the cores with one sgemm thread each.
+    ///
+    /// `kernelScale` (one factor per filter) multiplies the kernel's output channels first: a batch
+    /// normalisation folded into the convolution. Where the kernel is packed for the C sgemm the factors
+    /// are applied as it is packed; elsewhere a scaled copy of the kernel is made.
     public static func forward(input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry,
-                               relu: Bool = false, reluCeiling: Float = .infinity,
+                               relu: Bool = false, reluCeiling: Float = .infinity, kernelScale: [Float]? = nil,
                                algorithm: ConvolutionAlgorithm = .automatic, kernels: KernelPath = .current) -> Tensor {
         let kernels = kernels.effective
         let n = input.shape[0]
         let filters = kernel.shape[3]
         let shape = [n, g.outputHeight, g.outputWidth, filters]
         let chosen = resolve(algorithm, geometry: g, filters: filters, batch: n)
+        let (kernel, kernelScale) = scaledUnlessPacked(kernel, kernelScale, packed: packsKernel(chosen, kernels: kernels))
         return input.scalars.withUnsafeBufferPointer { x in
             kernel.scalars.withUnsafeBufferPointer { w in
-                withOptionalPointer(bias?.scalars) { b in
+                withOptionalPointer(bias?.scalars) { b in withOptionalPointer(kernelScale) { scale in
                     uninitializedTensor(shape: shape) { y in
                         switch chosen {
                         case .winograd(let tile):
@@ -174,15 +179,37 @@ public enum ConvolutionKernels {
                             Winograd.convolve(input: x.baseAddress!, batch: n, height: g.inputHeight, width: g.inputWidth,
                                               channels: g.channels, kernel: w.baseAddress!, filters: filters, bias: b, relu: relu,
                                               reluCeiling: reluCeiling, padTop: g.padTop, padLeft: g.padLeft, outputHeight: g.outputHeight,
-                                              outputWidth: g.outputWidth, tile: tile, output: y.baseAddress!, kernels: kernels)
+                                              outputWidth: g.outputWidth, tile: tile, kernelScale: scale, output: y.baseAddress!,
+                                              kernels: kernels)
                         default:
                             im2colForward(x.baseAddress!, batch: n, kernel: w.baseAddress!, filters: filters, bias: b,
-                                          relu: relu, reluCeiling: reluCeiling, geometry: g, output: y.baseAddress!, kernels: kernels)
+                                          relu: relu, reluCeiling: reluCeiling, kernelScale: scale, geometry: g, output: y.baseAddress!,
+                                          kernels: kernels)
                         }
                     }
-                }
+                } }
             }
         }
+    }
+
+    /// Whether the route packs the kernel for the C sgemm (and so can scale it as it packs).
+    static func packsKernel(_ algorithm: ConvolutionAlgorithm, kernels: KernelPath) -> Bool {
+        if case .winograd(let tile) = algorithm { return Winograd.packsKernel(tile: tile, kernels: kernels) }
+        return kernels != .portable
+    }
+
+    /// The kernel with its output channels (last axis) multiplied by `scale` where the route will not scale
+    /// it as it packs, and the scale left to apply.
+    static func scaledUnlessPacked(_ kernel: Tensor, _ scale: [Float]?, packed: Bool) -> (Tensor, [Float]?) {
+        guard let scale, !packed else { return (kernel, scale) }
+        var scaled = kernel
+        let filters = scale.count
+        scaled.scalars.withUnsafeMutableBufferPointer { w in
+            for row in stride(from: 0, to: w.count, by: filters) {
+                for f in 0..<filters { w[row + f] *= scale[f] }
+            }
+        }
+        return (scaled, nil)
     }
 
     /// ``forward(input:kernel:bias:geometry:relu:reluCeiling:algorithm:)`` followed by 2x2 max pooling at
@@ -221,8 +248,8 @@ public enum ConvolutionKernels {
     /// go to the workers, each unrolling its block into its own scratch (a pointwise window reads the
     /// input in place) and multiplying it by the kernel matrix with the bias and ReLU fused.
     static func im2colForward(_ x: UnsafePointer<Float>, batch n: Int, kernel w: UnsafePointer<Float>, filters: Int,
-                              bias: UnsafePointer<Float>?, relu: Bool, reluCeiling: Float, geometry g: WindowGeometry,
-                              output y: UnsafeMutablePointer<Float>, kernels: KernelPath) {
+                              bias: UnsafePointer<Float>?, relu: Bool, reluCeiling: Float, kernelScale: UnsafePointer<Float>? = nil,
+                              geometry g: WindowGeometry, output y: UnsafeMutablePointer<Float>, kernels: KernelPath) {
         let p = g.outputPixels, k = g.patchLength
         guard n > 0, p > 0, filters > 0 else { return }
         let blocks = forwardBlocks(images: n, pixels: p, patchLength: k, filters: filters, pointwise: g.isPointwise, kernels: kernels)
@@ -230,7 +257,8 @@ public enum ConvolutionKernels {
         let rowsMax = blocks.map(\.count).max() ?? 0
         ScratchBuffer.withBuffers(workers + 1) { scratch in
             let cols = g.isPointwise ? [] : (0..<workers).map { scratch[$0].reserve(rowsMax * k) }
-            let packed = packKernelMatrix(w, patchLength: k, filters: filters, into: scratch[workers], kernels: kernels)
+            precondition(kernelScale == nil || kernels != .portable, "a kernel scale needs the packed route")
+            let packed = packKernelMatrix(w, patchLength: k, filters: filters, scale: kernelScale, into: scratch[workers], kernels: kernels)
             ParallelFor.run(blocks.count) { block, worker in
                 let rows = blocks[block]
                 let source: UnsafePointer<Float>
@@ -253,15 +281,15 @@ public enum ConvolutionKernels {
 
     /// The `k x filters` kernel matrix packed once for the C sgemm of `kernels` (in parallel over its rows),
     /// so that every block of rows multiplies by it without packing it again; nil on the portable path.
-    static func packKernelMatrix(_ w: UnsafePointer<Float>, patchLength k: Int, filters: Int, into buffer: ScratchBuffer,
-                                 kernels: KernelPath) -> UnsafePointer<Float>? {
+    static func packKernelMatrix(_ w: UnsafePointer<Float>, patchLength k: Int, filters: Int, scale: UnsafePointer<Float>?,
+                                 into buffer: ScratchBuffer, kernels: KernelPath) -> UnsafePointer<Float>? {
         guard kernels != .portable, k > 0 else { return nil }
         let packed = buffer.reserve(packedOperandFloats(kernels, n: filters, k: k))
         let parts = ParallelFor.ranges(k, parts: 2 * ParallelFor.workerCount)
         ParallelFor.run(parts.count) { part in
             let rows = parts[part]
             packOperand(kernels, n: filters, k: k, firstRow: rows.lowerBound, rows: rows.count, b: w + rows.lowerBound * filters,
-                        ldb: filters, into: packed)
+                        ldb: filters, columnScale: scale, into: packed)
         }
         return UnsafePointer(packed)
     }

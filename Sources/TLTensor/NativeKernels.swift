@@ -56,13 +56,14 @@ func packedOperandFloats(_ path: KernelPath, n: Int, k: Int) -> Int {
 }
 
 /// Packs rows `firstRow..<firstRow + rows` of a k x n B (`b` at row `firstRow`, row stride `ldb`) into
-/// `packed` (``packedOperandFloats(_:n:k:)`` floats) for ``nativeSgemmPacked``. The C paths only.
+/// `packed` (``packedOperandFloats(_:n:k:)`` floats) for ``nativeSgemmPacked``, column `j` multiplied by
+/// `columnScale[j]` when given. The C paths only.
 func packOperand(_ path: KernelPath, n: Int, k: Int, firstRow: Int, rows: Int, b: UnsafePointer<Float>, ldb: Int,
-                 into packed: UnsafeMutablePointer<Float>) {
+                 columnScale: UnsafePointer<Float>? = nil, into packed: UnsafeMutablePointer<Float>) {
     #if arch(x86_64)
     switch path {
-    case .avx512: tl_sgemm_pack_b_avx512(n, k, firstRow, rows, b, ldb, packed)
-    case .avx2: tl_sgemm_pack_b_avx2(n, k, firstRow, rows, b, ldb, packed)
+    case .avx512: tl_sgemm_pack_b_avx512(n, k, firstRow, rows, b, ldb, columnScale, packed)
+    case .avx2: tl_sgemm_pack_b_avx2(n, k, firstRow, rows, b, ldb, columnScale, packed)
     case .portable: preconditionFailure("the portable path has no packed operands")
     }
     #endif

@@ -26,7 +26,7 @@ public enum Winograd {
     /// The tile's transforms run on the C kernels of `path` (F(4x4) only; F(2x2) stays on the portable loops).
     static func runsNative(_ tile: WinogradTile, _ path: KernelPath) -> Bool { tile == .f4 && path != .portable }
 
-    /// ``convolve(input:batch:height:width:channels:kernel:filters:bias:relu:reluCeiling:padTop:padLeft:outputHeight:outputWidth:tile:maxPool2x2:output:kernels:)``
+    /// ``convolve(input:batch:height:width:channels:kernel:filters:bias:relu:reluCeiling:padTop:padLeft:outputHeight:outputWidth:tile:maxPool2x2:kernelScale:output:kernels:)``
     /// can apply 2x2 max pooling at stride 2 as it writes (then `output` is the pooled `OH/2 x OW/2` map):
     /// only the C output transforms (AVX-512, AVX2+FMA) pool.
     public static func canPool(tile: WinogradTile, kernels: KernelPath = .current) -> Bool { runsNative(tile, kernels.effective) }
@@ -90,11 +90,13 @@ public enum Winograd {
         input x: UnsafePointer<Float>, batch n: Int, height H: Int, width W: Int, channels C: Int,
         kernel w: UnsafePointer<Float>, filters F: Int, bias: UnsafePointer<Float>?, relu: Bool, reluCeiling: Float = .infinity,
         padTop: Int, padLeft: Int, outputHeight OH: Int, outputWidth OW: Int, tile: WinogradTile,
-        maxPool2x2: Bool = false, output y: UnsafeMutablePointer<Float>, kernels: KernelPath = .current
+        maxPool2x2: Bool = false, kernelScale: UnsafePointer<Float>? = nil, output y: UnsafeMutablePointer<Float>,
+        kernels: KernelPath = .current
     ) {
         let kernels = kernels.effective
         guard n > 0, OH > 0, OW > 0, F > 0 else { return }
         precondition(!maxPool2x2 || canPool(tile: tile, kernels: kernels), "pooling inside Winograd needs F(4x4) on the C kernels")
+        precondition(kernelScale == nil || packsKernel(tile: tile, kernels: kernels), "a kernel scale needs the packed route")
         let plan = WinogradPlan(x: x, batch: n, height: H, width: W, channels: C, filters: F, bias: bias, relu: relu,
                                 reluCeiling: reluCeiling, padTop: padTop, padLeft: padLeft, outputHeight: OH, outputWidth: OW,
                                 tile: tile, maxPool2x2: maxPool2x2, y: y, kernels: kernels)
@@ -103,7 +105,7 @@ public enum Winograd {
             let uStride = positionStride(C * F)
             let u = scratch[0].reserve(positions * uStride)
             if C > 0 { transformKernel(w, channels: C, filters: F, tile: tile, into: u, kernels: kernels) }
-            guard C > 0, plan.native, splitProducts else {
+            guard C > 0, packsKernel(tile: tile, kernels: kernels) else {
                 runGroups(plan, u: u, uStride: uStride, v: scratch[1], products: scratch[2])
                 return
             }
@@ -111,7 +113,8 @@ public enum Winograd {
             let packedStride = positionStride(packedOperandFloats(kernels, n: F, k: C))
             let packed = scratch[3].reserve(positions * packedStride)
             ParallelFor.run(positions) { p in
-                packOperand(kernels, n: F, k: C, firstRow: 0, rows: C, b: u + p * uStride, ldb: F, into: packed + p * packedStride)
+                packOperand(kernels, n: F, k: C, firstRow: 0, rows: C, b: u + p * uStride, ldb: F, columnScale: kernelScale,
+                            into: packed + p * packedStride)
             }
             if positions * packedStride <= chunkedKernelLimit {
                 plan.convolveInChunks(u: packed, uStride: packedStride, scratch: Array(scratch[4...]))
@@ -119,6 +122,12 @@ public enum Winograd {
                 runGroups(plan, u: packed, uStride: packedStride, v: scratch[1], products: scratch[2])
             }
         }
+    }
+
+    /// The transformed kernel is packed for the C sgemm (and can be scaled per output channel as it is):
+    /// F(4x4) on the C kernels with the products dealt out to the workers.
+    public static func packsKernel(tile: WinogradTile, kernels: KernelPath = .current) -> Bool {
+        runsNative(tile, kernels.effective) && splitProducts
     }
 
     /// Transformed kernels up to this many floats (packed) are read by every chunk of tiles from the

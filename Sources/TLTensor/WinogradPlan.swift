@@ -1,7 +1,7 @@
 import CTensorKernels
 
 /// One Winograd convolution's geometry and arguments, and its three stages over a group of tiles: the
-/// input transform, the alpha^2 products, the output transform. ``Winograd/convolve(input:batch:height:width:channels:kernel:filters:bias:relu:reluCeiling:padTop:padLeft:outputHeight:outputWidth:tile:maxPool2x2:output:kernels:)``
+/// input transform, the alpha^2 products, the output transform. ``Winograd/convolve(input:batch:height:width:channels:kernel:filters:bias:relu:reluCeiling:padTop:padLeft:outputHeight:outputWidth:tile:maxPool2x2:kernelScale:output:kernels:)``
 /// makes one and runs the stages group by group; the kernel path is fixed here once for all of them.
 struct WinogradPlan {
     let x: UnsafePointer<Float>

@@ -117,6 +117,28 @@ final class NativeKernelsTests: XCTestCase {
         }
     }
 
+    /// A residual sum and the ReLU (or ReLU6) after it in one pass give the two passes' bits on every path,
+    /// NaN passing through, over sizes that leave every kind of tail and split across the cores.
+    func testAddClampedEqualsAddThenClampOnEveryPath() {
+        var rng = RandomGenerator(seed: 12)
+        for count in [1, 7, 8, 17, 100, 70_001] {
+            var a = Tensor(shape: [count]), b = Tensor(shape: [count])
+            for i in 0..<count { a.scalars[i] = rng.uniform(-8, 8); b.scalars[i] = rng.uniform(-8, 8) }
+            a.scalars[count / 2] = .nan
+            for ceiling: Float in [.infinity, 6] {
+                let expected = (0..<count).map { clampReLU(a.scalars[$0] + b.scalars[$0], ceiling) }
+                EngineOptions.forEachAvailablePath { path in
+                    var y = a
+                    Activation.addClamped(b, to: &y, ceiling: ceiling)
+                    XCTAssertEqual(y.scalars[count / 2].isNaN, true, "\(path) NaN")
+                    for i in 0..<count where i != count / 2 {
+                        XCTAssertEqual(y.scalars[i], expected[i], "\(path) count \(count) ceiling \(ceiling) at \(i)")
+                    }
+                }
+            }
+        }
+    }
+
     /// The product spread over the cores (column bands) equals the one-thread product on every path.
     func testProductAcrossCoresEqualsOneThread() {
         var rng = RandomGenerator(seed: 6)

@@ -48,10 +48,12 @@ void tl_sgemm_nn_avx512(long m, long n, long k, const float *a, long lda, const 
  * B laid out once for many products with different A (a layer's weights against every block of rows):
  * tl_sgemm_packed_b_floats_avx512(n, k) floats hold a k x n B packed; tl_sgemm_pack_b_avx512 packs rows
  * [first_row, first_row + rows) of it (b points at row first_row, row stride ldb), so B may be packed in
- * pieces; tl_sgemm_nn_packed_avx512 is tl_sgemm_nn_avx512 with that packed B. Requires tl_cpu_has_avx512().
+ * pieces, each column j multiplied by column_scale[j] when it is not NULL (a batch normalisation folded
+ * into the convolution before it); tl_sgemm_nn_packed_avx512 is tl_sgemm_nn_avx512 with that packed B. Requires tl_cpu_has_avx512().
  */
 long tl_sgemm_packed_b_floats_avx512(long n, long k);
-void tl_sgemm_pack_b_avx512(long n, long k, long first_row, long rows, const float *b, long ldb, float *packed);
+void tl_sgemm_pack_b_avx512(long n, long k, long first_row, long rows, const float *b, long ldb,
+                            const float *column_scale, float *packed);
 void tl_sgemm_nn_packed_avx512(long m, long n, long k, const float *a, long lda, const float *packed,
                                float *c, long ldc, int accumulate, const float *bias, int relu, float ceiling);
 
@@ -139,6 +141,12 @@ enum { TL_ELEMENTWISE_ADD = 0, TL_ELEMENTWISE_SUBTRACT = 1, TL_ELEMENTWISE_MULTI
  */
 void tl_elementwise_avx512(int operation, const float *a, const float *b, long b_step, float *y, long count);
 
+/**
+ * y[i] = min(max(y[i] + x[i], 0), ceiling) for i < count: a residual sum and the ReLU after it in one pass
+ * (NaN passes through, as in the sgemm epilogue). Requires tl_cpu_has_avx512().
+ */
+void tl_add_clamp_avx512(float *y, const float *x, long count, float ceiling);
+
 /*
  * The AVX2+FMA family: the contracts of the _avx512 functions above, on 8 lanes (sgemm with a 6 x 16
  * register tile and 256 x 256 blocks of B). Each requires tl_cpu_has_avx2_fma().
@@ -146,7 +154,8 @@ void tl_elementwise_avx512(int operation, const float *a, const float *b, long b
 void tl_sgemm_nn_avx2(long m, long n, long k, const float *a, long lda, const float *b, long ldb,
                       float *c, long ldc, int accumulate, const float *bias, int relu, float ceiling);
 long tl_sgemm_packed_b_floats_avx2(long n, long k);
-void tl_sgemm_pack_b_avx2(long n, long k, long first_row, long rows, const float *b, long ldb, float *packed);
+void tl_sgemm_pack_b_avx2(long n, long k, long first_row, long rows, const float *b, long ldb,
+                          const float *column_scale, float *packed);
 void tl_sgemm_nn_packed_avx2(long m, long n, long k, const float *a, long lda, const float *packed,
                              float *c, long ldc, int accumulate, const float *bias, int relu, float ceiling);
 void tl_winograd_f4_input_avx2(const float *image, long height, long width, long channels,
@@ -172,6 +181,7 @@ void tl_rmsprop_avx2(float *weights, const float *gradients, float *velocity, lo
 void tl_adam_avx2(float *weights, const float *gradients, float *first_moment, float *second_moment, long count,
                   float step_size, float beta1, float beta2, float epsilon);
 void tl_elementwise_avx2(int operation, const float *a, const float *b, long b_step, float *y, long count);
+void tl_add_clamp_avx2(float *y, const float *x, long count, float ceiling);
 
 #endif /* __x86_64__ */
 
