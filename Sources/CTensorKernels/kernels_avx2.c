@@ -145,8 +145,10 @@ TL_AVX2 static inline void micro_kernel(long kc, const float *a, long lda, const
         for (int r = 0; r < MR; r++) store_row(c + r * ldc, acc[r][0], acc[r][1], bias0, bias1, accumulate, relu, top, NR, m0, m1);
         return;
     }
-    for (int r = 0; r < MR && r < rows; r++) {
-        store_row(c + r * ldc, acc[r][0], acc[r][1], bias0, bias1, accumulate, relu, top, cols, m0, m1);
+    // Unrolled, so that acc is indexed by constants only (see kernels_avx512.c).
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) {
+        if (r < rows) store_row(c + r * ldc, acc[r][0], acc[r][1], bias0, bias1, accumulate, relu, top, cols, m0, m1);
     }
 }
 

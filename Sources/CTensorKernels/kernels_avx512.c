@@ -123,8 +123,11 @@ TL_AVX512 static inline void micro_kernel(long kc, const float *a, long lda, con
         }
         return;
     }
+    // Unrolled like the loops above, so that acc is indexed by constants only: a variable index would make
+    // the compiler keep the accumulators in memory (zeroed by a memset on every call).
+#pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
-        if (r >= rows) break;
+        if (r >= rows) continue;
         float *row = c + r * ldc;
         __m512 y0 = _mm512_add_ps(acc[r][0], bias0), y1 = _mm512_add_ps(acc[r][1], bias1);
         if (accumulate) {
