@@ -305,9 +305,11 @@ TL_AVX2 static inline void kernel_transform3(const __m256 g[3], __m256 u[6]) {
 }
 
 TL_AVX2 void tl_winograd_f4_kernel_avx2(const float *kernel, long channels, long filters, long first_channel,
-                                        long end_channel, float *u, long position_stride) {
+                                        long end_channel, float *u, long position_stride, int packed, const float *scale) {
+    // Packed, the columns run on to the panel's end (NR), their values zero.
+    long width = packed ? (filters + NR - 1) / NR * NR : filters;
     for (long c = first_channel; c < end_channel; c++) {
-        for (long f = 0; f < filters; f += 8) {
+        for (long f = 0; f < width; f += 8) {
             long lanes = filters - f;
             __m256i mask = lane_mask(lanes);
             __m256 t[6][3];                                          // t[i][kx] = (G g)[i] along ky
@@ -315,17 +317,26 @@ TL_AVX2 void tl_winograd_f4_kernel_avx2(const float *kernel, long channels, long
             for (int kx = 0; kx < 3; kx++) {
                 __m256 g[3], column[6];
 #pragma clang loop unroll(full)
-                for (int ky = 0; ky < 3; ky++) g[ky] = load_lanes(kernel + ((ky * 3 + kx) * channels + c) * filters + f, lanes, mask);
+                for (int ky = 0; ky < 3; ky++) {
+                    g[ky] = lanes > 0 ? load_lanes(kernel + ((ky * 3 + kx) * channels + c) * filters + f, lanes, mask) : _mm256_setzero_ps();
+                }
                 kernel_transform3(g, column);
 #pragma clang loop unroll(full)
                 for (int i = 0; i < 6; i++) t[i][kx] = column[i];
             }
+            __m256 s = scale && lanes > 0 ? load_lanes(scale + f, lanes, mask) : _mm256_set1_ps(1);
+            long offset = packed ? packed_offset(filters, channels, c, f) : c * filters + f;
 #pragma clang loop unroll(full)
             for (int i = 0; i < 6; i++) {
                 __m256 row[6];
                 kernel_transform3(t[i], row);                        // along kx: (G g) G^T
 #pragma clang loop unroll(full)
-                for (int j = 0; j < 6; j++) store_lanes(u + (i * 6 + j) * position_stride + c * filters + f, lanes, mask, row[j]);
+                for (int j = 0; j < 6; j++) {
+                    float *dst = u + (i * 6 + j) * position_stride + offset;
+                    if (scale) row[j] = _mm256_mul_ps(row[j], s);
+                    if (packed) _mm256_storeu_ps(dst, row[j]);
+                    else store_lanes(dst, lanes, mask, row[j]);
+                }
             }
         }
     }

@@ -285,9 +285,11 @@ TL_AVX512 static inline void kernel_transform3(const __m512 g[3], __m512 u[6]) {
 }
 
 TL_AVX512 void tl_winograd_f4_kernel_avx512(const float *kernel, long channels, long filters, long first_channel,
-                                            long end_channel, float *u, long position_stride) {
+                                            long end_channel, float *u, long position_stride, int packed, const float *scale) {
+    // Packed, the columns run on to the panel's end (NR), their values zero.
+    long width = packed ? (filters + NR - 1) / NR * NR : filters;
     for (long c = first_channel; c < end_channel; c++) {
-        for (long f = 0; f < filters; f += 16) {
+        for (long f = 0; f < width; f += 16) {
             __mmask16 mask = lane_mask(filters - f);
             __m512 t[6][3];                                          // t[i][kx] = (G g)[i] along ky
 #pragma clang loop unroll(full)
@@ -299,12 +301,19 @@ TL_AVX512 void tl_winograd_f4_kernel_avx512(const float *kernel, long channels, 
 #pragma clang loop unroll(full)
                 for (int i = 0; i < 6; i++) t[i][kx] = column[i];
             }
+            __m512 s = scale ? _mm512_maskz_loadu_ps(mask, scale + f) : _mm512_set1_ps(1);
+            long offset = packed ? packed_offset(filters, channels, c, f) : c * filters + f;
 #pragma clang loop unroll(full)
             for (int i = 0; i < 6; i++) {
                 __m512 row[6];
                 kernel_transform3(t[i], row);                        // along kx: (G g) G^T
 #pragma clang loop unroll(full)
-                for (int j = 0; j < 6; j++) _mm512_mask_storeu_ps(u + (i * 6 + j) * position_stride + c * filters + f, mask, row[j]);
+                for (int j = 0; j < 6; j++) {
+                    float *dst = u + (i * 6 + j) * position_stride + offset;
+                    if (scale) row[j] = _mm512_mul_ps(row[j], s);
+                    if (packed) _mm512_storeu_ps(dst, row[j]);
+                    else _mm512_mask_storeu_ps(dst, mask, row[j]);
+                }
             }
         }
     }

@@ -54,6 +54,12 @@ static inline long packed_block_offset(long n, long k, long jc, long pc) {
     return jc * k + pc * ((nc + NR - 1) / NR) * NR;
 }
 
+/// Where element (row p, column j) of a k x n B lies in its packed form.
+static inline long packed_offset(long n, long k, long p, long j) {
+    long jc = j / NC * NC, pc = p / KC * KC, kc = k - pc < KC ? k - pc : KC;
+    return packed_block_offset(n, k, jc, pc) + ((j - jc) / NR) * NR * kc + (p - pc) * NR + (j - jc) % NR;
+}
+
 long TL_SUFFIX(tl_sgemm_packed_b_floats)(long n, long k) { return ((n + NR - 1) / NR) * NR * k; }
 
 TL_TARGET void TL_SUFFIX(tl_sgemm_pack_b)(long n, long k, long first_row, long rows, const float *b, long ldb,

@@ -45,16 +45,8 @@ public enum Winograd {
         let stride = positionStride(C * F)
         let parts = ParallelFor.ranges(C, parts: 4 * ParallelFor.workerCount)
         if runsNative(tile, kernels) {
-            ParallelFor.run(parts.count) { part in
-                let (first, end) = (parts[part].lowerBound, parts[part].upperBound)
-                #if arch(x86_64)
-                if kernels == .avx512 {
-                    tl_winograd_f4_kernel_avx512(w, C, F, first, end, u, stride)
-                } else {
-                    tl_winograd_f4_kernel_avx2(w, C, F, first, end, u, stride)
-                }
-                #endif
-            }
+            transformKernelNatively(w, channels: C, filters: F, into: u, positionStride: stride, packed: false, scale: nil,
+                                    kernels: kernels)
             return
         }
         ParallelFor.run(parts.count) { part in
@@ -101,23 +93,21 @@ public enum Winograd {
                                 reluCeiling: reluCeiling, padTop: padTop, padLeft: padLeft, outputHeight: OH, outputWidth: OW,
                                 tile: tile, maxPool2x2: maxPool2x2, y: y, kernels: kernels)
         let positions = plan.positions
-        ScratchBuffer.withBuffers(4 + ParallelFor.workerCount) { scratch in
-            let uStride = positionStride(C * F)
-            let u = scratch[0].reserve(positions * uStride)
-            if C > 0 { transformKernel(w, channels: C, filters: F, tile: tile, into: u, kernels: kernels) }
+        ScratchBuffer.withBuffers(3 + ParallelFor.workerCount) { scratch in
             guard C > 0, packsKernel(tile: tile, kernels: kernels) else {
+                let uStride = positionStride(C * F)
+                let u = scratch[0].reserve(positions * uStride)
+                if C > 0 { transformKernel(w, channels: C, filters: F, tile: tile, into: u, kernels: kernels) }
                 runGroups(plan, u: u, uStride: uStride, v: scratch[1], products: scratch[2])
                 return
             }
-            // Each U[p] packed once for the C sgemm, instead of once per group of tiles.
+            // Each U[p] transformed straight into the C sgemm's packed layout, once for all tiles.
             let packedStride = positionStride(packedOperandFloats(kernels, n: F, k: C))
-            let packed = scratch[3].reserve(positions * packedStride)
-            ParallelFor.run(positions) { p in
-                packOperand(kernels, n: F, k: C, firstRow: 0, rows: C, b: u + p * uStride, ldb: F, columnScale: kernelScale,
-                            into: packed + p * packedStride)
-            }
+            let packed = scratch[0].reserve(positions * packedStride)
+            transformKernelNatively(w, channels: C, filters: F, into: packed, positionStride: packedStride, packed: true,
+                                    scale: kernelScale, kernels: kernels)
             if positions * packedStride <= chunkedKernelLimit {
-                plan.convolveInChunks(u: packed, uStride: packedStride, scratch: Array(scratch[4...]))
+                plan.convolveInChunks(u: packed, uStride: packedStride, scratch: Array(scratch[3...]))
             } else {
                 runGroups(plan, u: packed, uStride: packedStride, v: scratch[1], products: scratch[2])
             }
@@ -128,6 +118,24 @@ public enum Winograd {
     /// F(4x4) on the C kernels with the products dealt out to the workers.
     public static func packsKernel(tile: WinogradTile, kernels: KernelPath = .current) -> Bool {
         runsNative(tile, kernels.effective) && splitProducts
+    }
+
+    /// The C kernel transform over parts of the input channels in parallel: into `u` as
+    /// ``transformKernel(_:channels:filters:tile:into:kernels:)`` lays it out, or (`packed`) each position's
+    /// `C x F` matrix packed for the C sgemm, its columns times `scale` when given.
+    static func transformKernelNatively(_ w: UnsafePointer<Float>, channels C: Int, filters F: Int, into u: UnsafeMutablePointer<Float>,
+                                        positionStride stride: Int, packed: Bool, scale: UnsafePointer<Float>?, kernels: KernelPath) {
+        let parts = ParallelFor.ranges(C, parts: 4 * ParallelFor.workerCount)
+        ParallelFor.run(parts.count) { part in
+            let (first, end) = (parts[part].lowerBound, parts[part].upperBound)
+            #if arch(x86_64)
+            if kernels == .avx512 {
+                tl_winograd_f4_kernel_avx512(w, C, F, first, end, u, stride, packed ? 1 : 0, scale)
+            } else {
+                tl_winograd_f4_kernel_avx2(w, C, F, first, end, u, stride, packed ? 1 : 0, scale)
+            }
+            #endif
+        }
     }
 
     /// Transformed kernels up to this many floats (packed) are read by every chunk of tiles from the

@@ -115,6 +115,24 @@ final class WinogradTests: XCTestCase {
         }
     }
 
+    /// A kernel scale per filter (a batch normalisation folded in; applied as the kernel is packed on the C
+    /// paths) equals convolving with the scaled kernel, for the Winograd routes and im2col (3x3 stride 2, 1x1).
+    func testKernelScaleEqualsTheScaledKernel() {
+        let cases: [(Int, Int, Int, Int, Int)] = [(3, 3, 1, 24, 40), (3, 3, 1, 320, 48), (3, 3, 2, 16, 37), (1, 1, 1, 33, 70)]
+        for (kh, kw, stride, c, f) in cases {
+            let g = WindowGeometry(inputHeight: 9, inputWidth: 10, channels: c, window: (kh, kw), strides: (stride, stride), padding: .same)
+            let x = random([2, 9, 10, c]), k = random([kh, kw, c, f]), b = random([f])
+            let scale = (0..<f).map { _ in rng.uniform(0.2, 3) }
+            var scaled = k
+            for i in 0..<scaled.count { scaled.scalars[i] *= scale[i % f] }
+            let reference = direct(x, scaled, b, g, relu: true)
+            forEachKernelPath { path in
+                let y = ConvolutionKernels.forward(input: x, kernel: k, bias: b, geometry: g, relu: true, kernelScale: scale)
+                XCTAssertLessThan(relativeError(y.scalars, reference), 1e-5, "\(path) \(kh)x\(kw)/\(stride) c\(c) f\(f)")
+            }
+        }
+    }
+
     /// Large-valued inputs over many channels (like VGG's deep layers): F(4x4)'s float32 error stays small.
     func testWinogradErrorOverManyChannels() {
         let g = WindowGeometry(inputHeight: 11, inputWidth: 9, channels: 256, window: (3, 3), strides: (1, 1), padding: .same)

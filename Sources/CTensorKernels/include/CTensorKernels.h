@@ -88,11 +88,13 @@ void tl_winograd_f4_output_pool_avx512(const float *mt, long position_stride, lo
 
 /**
  * Winograd F(4x4, 3x3) kernel transform of input channels [first_channel, end_channel): for the HWIO
- * kernel (3, 3, C, F), U[p][c][f] = (G g_{c,f} G^T)[p] goes to u[p * position_stride + c * F + f].
+ * kernel (3, 3, C, F), U[p][c][f] = (G g_{c,f} G^T)[p] (times scale[f] when scale is not NULL) goes to
+ * u[p * position_stride + c * F + f], or, when packed != 0, to where tl_sgemm_pack_b_avx512 would put
+ * element (c, f) of the C x F matrix U[p] packed from u + p * position_stride (the padding columns zero).
  * Requires tl_cpu_has_avx512().
  */
 void tl_winograd_f4_kernel_avx512(const float *kernel, long channels, long filters, long first_channel,
-                                  long end_channel, float *u, long position_stride);
+                                  long end_channel, float *u, long position_stride, int packed, const float *scale);
 
 /**
  * Depthwise convolution (depth multiplier 1) of output rows [first_row, end_row) of one NHWC image:
@@ -167,7 +169,7 @@ void tl_winograd_f4_output_pool_avx2(const float *mt, long position_stride, long
                                      const float *bias, int relu, float ceiling, float *pooled,
                                      long pooled_height, long pooled_width, long oy0, long ox0);
 void tl_winograd_f4_kernel_avx2(const float *kernel, long channels, long filters, long first_channel,
-                                long end_channel, float *u, long position_stride);
+                                long end_channel, float *u, long position_stride, int packed, const float *scale);
 void tl_depthwise_avx2(const float *image, long height, long width, long channels,
                        const float *kernel, long kernel_height, long kernel_width,
                        long stride_y, long stride_x, long pad_top, long pad_left,
