@@ -51,7 +51,9 @@ public struct EngineOptions: Sendable, Equatable {
     public var workerCount: Int
     /// Lets ``ConvolutionAlgorithm/automatic`` pick Winograd (benchmarks turn it off to compare).
     public var usesWinograd: Bool
-    /// Floats of Winograd's transformed inputs plus products held per group of tiles (about 24 MB).
+    /// Floats of Winograd's transformed inputs plus products held per group of tiles (36 MB) where the groups
+    /// route runs (transformed kernels too large for the caches): VGG16's block5 at 150x150 in one group, so
+    /// each position's 1 MB of kernel is read from memory once.
     public var winogradGroupBudget: Int
     /// True: Winograd's alpha^2 products are dealt out to the workers, one single-threaded sgemm each.
     /// False: they run one after another, each threaded by OpenBLAS (measured slower; kept to compare).
@@ -64,7 +66,7 @@ public struct EngineOptions: Sendable, Equatable {
     public var fusesPooling: Bool
 
     public init(kernels: KernelPath = .best, workerCount: Int = EngineOptions.processorCount,
-                usesWinograd: Bool = true, winogradGroupBudget: Int = 6 << 20, splitsWinogradProducts: Bool = true,
+                usesWinograd: Bool = true, winogradGroupBudget: Int = 9 << 20, splitsWinogradProducts: Bool = true,
                 activationBudget: Int = 128 << 20, fusesPooling: Bool = true) {
         self.kernels = kernels.effective
         self.workerCount = max(1, workerCount)

@@ -8,10 +8,14 @@ import CTensorKernels
 /// channels `M[p] = V[p] U[p]` (`tiles x Cin` times `Cin x Cout`), and `y_t = A^T M_t A`. That is
 /// alpha^2 / (9 m^2) of the direct method's multiplications: 1/2.25 for F(2x2), 1/4 for F(4x4).
 ///
-/// Tiles go through in groups sized so the transformed inputs and products of a group fit a scratch
-/// budget: per group, inputs are transformed in parallel over tiles, the alpha^2 products run in
-/// parallel (single-threaded sgemm each), and the output transform adds the bias and applies ReLU
-/// in parallel over tiles, writing straight into the output.
+/// On the C kernels the transformed kernel is made once per call, straight into the sgemm's packed
+/// layout. Where it is small enough to be read from the caches by every chunk (up to 256 -> 256 channels),
+/// each worker takes chunks of tiles that keep their transformed inputs and products in its L2 and runs
+/// all three stages on them. Otherwise (and on the portable path) tiles go through in groups sized so the
+/// transformed inputs and products of a group fit a scratch budget: per group, inputs are transformed in
+/// parallel over tiles, the alpha^2 products run in parallel (single-threaded sgemm each), and the
+/// output transform adds the bias and applies ReLU in parallel over tiles, writing straight into the
+/// output.
 public enum Winograd {
     /// Floats of transformed inputs plus products held per group: ``EngineOptions/winogradGroupBudget``.
     static var groupBudget: Int { EngineOptions.current.winogradGroupBudget }
