@@ -5,9 +5,12 @@
 // registers and either store it or apply RMSprop or Adam to the tile, so the weights and the optimizer's slots
 // are the only large arrays that move.
 //
-// The optimizer's square root and division run on the divider while the multiply-adds run on the FMA pipes,
-// so each tile's epilogue is interleaved with the next tile's multiply-adds, one vector per step of p (a
-// software pipeline): the step then costs about the larger of the two instead of their sum.
+// Each tile's epilogue (the optimizer's square root and division) is interleaved with the next tile's
+// multiply-adds, one vector per step of p (a software pipeline), so that the out-of-order core can overlap
+// the two where the divider does not hold up the FMA pipes. Measured on Zen 4 (one thread, the classifier's
+// 8192 x 256 x 20, in cache): AVX-512 1.49 -> 1.26 ms (the product alone 0.83), AVX2 1.97 -> 1.87 ms (the
+// product alone 1.0): there the divider takes 8 lanes in the time it takes 16 with AVX-512, and little of it
+// overlaps.
 //
 // Each function carries its own target attribute (the file compiles for the x86-64 baseline) and is
 // single-threaded: callers split the rows over the cores.
