@@ -115,10 +115,12 @@ public struct TransposedProduct: Sendable {
         }
     }
 
-    /// `G`'s rows in bands, one per worker, for a product of `m n k` multiply-adds (one band below about
-    /// 100 microseconds of work, where waking a second thread costs more than it saves).
+    /// `G`'s rows in bands for a product of `m n k` multiply-adds: one band below about 100 microseconds of
+    /// work, where waking a second thread costs more than it saves; else four per worker (of 64 rows at
+    /// least), so that a core slowed by another process takes fewer of them.
     static func bands(m: Int, n: Int, k: Int) -> [Range<Int>] {
-        ParallelFor.ranges(m, parts: m * n * max(k, 1) >= 1 << 20 ? ParallelFor.workerCount : 1)
+        guard m * n * max(k, 1) >= 1 << 20 else { return [0..<m] }
+        return ParallelFor.ranges(m, parts: min(4 * ParallelFor.workerCount, max(1, m / 64)))
     }
 }
 
