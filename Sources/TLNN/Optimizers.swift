@@ -79,11 +79,9 @@ public class OptimizerBase: CheckpointableOptimizer {
         for p in parameters where p.hasGradient {
             // Taken out of the dictionary while it changes, so that writing to it does not copy it.
             var state = states.removeValue(forKey: ObjectIdentifier(p)) ?? Tensor.zeros(stateShape(of: p))
-            if let product = p.pendingProduct, update(&p.value, product: product, state: &state, step: step) {
-                // Applied as formed.
-            } else {
-                update(&p.value, gradient: p.gradient!, state: &state, step: step)
-            }
+            var applied = false
+            if let product = p.pendingProduct { applied = update(&p.value, product: product, state: &state, step: step) }
+            if !applied { update(&p.value, gradient: p.gradient!, state: &state, step: step) }
             if keepsState { states[ObjectIdentifier(p)] = state }
         }
     }
