@@ -122,12 +122,13 @@ TL_UPDATE_AVX512 TL_INLINE void finish16(const epilogue e, long row, long column
     }
 }
 
-/// The sums of the tile of G at rows [i0, i0 + rows), columns [j0, j0 + 64) (lanes past n masked off),
-/// into g[r * NB512 + c]. While they form, `waiting` (a whole tile formed before, or NULL) is finished one
-/// vector per step of p, so that its epilogue overlaps these multiply-adds. `rows` and `e.kind` are
-/// constants where this is inlined.
-TL_UPDATE_AVX512 TL_INLINE void tile512(const int rows, long j0, long n, long k, const float *panel, const float *b, long ldb, const epilogue e, const __mmask16 masks[NB512],
-                                        __m512 g[TILE512], const __m512 *waiting, long waiting_row, long waiting_column) {
+/// The sums of a tile of G, its `rows` rows' columns of A packed in `panel` (pack_panel), its columns
+/// [j0, j0 + 64) of B (the lanes `masks` leave on), into g[r * NB512 + c]. While they form, `waiting` (a whole
+/// tile formed before, at waiting_row, waiting_column; or NULL) is finished one vector per step of p, so that
+/// its epilogue overlaps these multiply-adds. `rows` and `e.kind` are constants where this is inlined.
+TL_UPDATE_AVX512 TL_INLINE void tile512(const int rows, long j0, long k, const float *panel, const float *b, long ldb,
+                                        const epilogue e, const __mmask16 masks[NB512], __m512 g[TILE512],
+                                        const __m512 *waiting, long waiting_row, long waiting_column) {
     __m512 acc[MR512][NB512];
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR512; r++) {
@@ -182,7 +183,7 @@ TL_UPDATE_AVX512 TL_INLINE void walk512(long first_row, long end_row, long n, lo
             }
             const __m512 *previous = waiting ? tiles[1 - current] : 0;
             if (rows == MR512 && columns == 16 * NB512) {
-                tile512(MR512, j0, n, k, panel, b, ldb, e, whole, tiles[current], previous, waiting_row, waiting_column);
+                tile512(MR512, j0, k, panel, b, ldb, e, whole, tiles[current], previous, waiting_row, waiting_column);
                 waiting = 1;
                 waiting_row = i0;
                 waiting_column = j0;
@@ -191,7 +192,7 @@ TL_UPDATE_AVX512 TL_INLINE void walk512(long first_row, long end_row, long n, lo
             }
             __mmask16 masks[NB512];
             for (int c = 0; c < NB512; c++) masks[c] = mask16(n - j0 - 16 * c);
-            tile512((int)rows, j0, n, k, panel, b, ldb, e, masks, tiles[current], previous, waiting_row, waiting_column);
+            tile512((int)rows, j0, k, panel, b, ldb, e, masks, tiles[current], previous, waiting_row, waiting_column);
             waiting = 0;
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < NB512 && masks[c]; c++) finish16(e, i0 + r, j0 + 16 * c, tiles[current][r * NB512 + c], masks[c]);
@@ -200,7 +201,9 @@ TL_UPDATE_AVX512 TL_INLINE void walk512(long first_row, long end_row, long n, lo
     }
     release_panel(panel, stack);
     if (waiting) {
-        for (int q = 0; q < TILE512; q++) finish16(e, waiting_row + q / NB512, waiting_column + 16 * (q % NB512), tiles[1 - current][q], 0xFFFF);
+        for (int q = 0; q < TILE512; q++) {
+            finish16(e, waiting_row + q / NB512, waiting_column + 16 * (q % NB512), tiles[1 - current][q], 0xFFFF);
+        }
     }
 }
 
@@ -362,7 +365,9 @@ TL_UPDATE_AVX2 TL_INLINE void walk256(long first_row, long end_row, long n, long
     }
     release_panel(panel, stack);
     if (waiting) {
-        for (int q = 0; q < TILE256; q++) finish8(e, waiting_row + q / NB256, waiting_column + 8 * (q % NB256), tiles[1 - current][q], 8);
+        for (int q = 0; q < TILE256; q++) {
+            finish8(e, waiting_row + q / NB256, waiting_column + 8 * (q % NB256), tiles[1 - current][q], 8);
+        }
     }
 }
 

@@ -32,8 +32,8 @@ public struct TransposedProduct: Sendable {
     public func formed(kernels: KernelPath = .current) -> Tensor {
         uninitializedTensor(shape: shape) { out in
             guard let c = out.baseAddress else { return }
-            MatrixOperands(a, b, transposeA: true, transposeB: false).run(a, b, into: c, accumulate: false, bias: nil, reluCeiling: nil,
-                                                                         kernels: kernels)
+            let operands = MatrixOperands(a, b, transposeA: true, transposeB: false)
+            operands.run(a, b, into: c, accumulate: false, bias: nil, reluCeiling: nil, kernels: kernels)
         }
     }
 
@@ -47,8 +47,9 @@ public struct TransposedProduct: Sendable {
         return (Double(squaresA) * Double(squaresB)).squareRoot() * 2 <= Double(Float.greatestFiniteMagnitude) / 2
     }
 
-    /// One Keras 3 RMSprop step with the gradient `G` (see ``rmspropStep(weights:gradients:velocity:count:learningRate:rho:epsilon:kernels:)``,
-    /// whose bits it gives), `weights` and `velocity` of `G`'s size. False, having done nothing, on the
+    /// One Keras 3 RMSprop step with the gradient `G`, with the bits of
+    /// ``rmspropStep(weights:gradients:velocity:count:learningRate:rho:epsilon:kernels:)`` on the stored `G`;
+    /// `weights` and `velocity` of `G`'s size. False, having done nothing, on the
     /// portable path, which has no fused kernel: form `G` and take the plain step.
     public func rmspropStep(weights: inout Tensor, velocity: inout Tensor, learningRate: Float, rho: Float, epsilon: Float,
                             kernels: KernelPath = .current) -> Bool {
@@ -72,8 +73,9 @@ public struct TransposedProduct: Sendable {
         #endif
     }
 
-    /// One Keras 3 Adam step with the gradient `G` (see ``adamStep(weights:gradients:firstMoment:secondMoment:count:stepSize:beta1:beta2:epsilon:kernels:)``,
-    /// whose bits it gives), `moments` holding the first moment then the second, each of `G`'s size. False,
+    /// One Keras 3 Adam step with the gradient `G`, with the bits of
+    /// ``adamStep(weights:gradients:firstMoment:secondMoment:count:stepSize:beta1:beta2:epsilon:kernels:)`` on the
+    /// stored `G`; `moments` holds the first moment then the second, each of `G`'s size. False,
     /// having done nothing, on the portable path.
     public func adamStep(weights: inout Tensor, moments: inout Tensor, stepSize: Float, beta1: Float, beta2: Float, epsilon: Float,
                          kernels: KernelPath = .current) -> Bool {
@@ -108,7 +110,8 @@ public struct TransposedProduct: Sendable {
             b.scalars.withUnsafeBufferPointer { b in
                 weights.scalars.withUnsafeMutableBufferPointer { w in
                     // k = 0: the factors are empty and never read; the weights' own address stands in.
-                    let (a, b, w) = (a.baseAddress ?? UnsafePointer(w.baseAddress!), b.baseAddress ?? UnsafePointer(w.baseAddress!), w.baseAddress!)
+                    let w = w.baseAddress!
+                    let (a, b) = (a.baseAddress ?? UnsafePointer(w), b.baseAddress ?? UnsafePointer(w))
                     ParallelFor.run(bands.count) { band in body(bands[band].lowerBound, bands[band].upperBound, a, b, w) }
                 }
             }
