@@ -60,9 +60,8 @@ public final class Dense: Layer {
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {
         let (x, dz) = try tape.inputAndPreActivationGradient(outputGradient, activation: activation, layer: name)
         guard let kernel else { throw ModelError("layer '\(name)' (Dense) has no weights yet: call it on a batch first") }
-        if kernel.requiresGradient {
-            kernel.gradient!.addMatmul(x, dz, transposeA: true)
-        }
+        // dW stays the factors x, dz until the optimizer applies it (Parameter.pendingProduct).
+        kernel.accumulateTransposedProduct(x, dz)
         if let bias, bias.requiresGradient {
             bias.gradient!.addSum(of: dz, alongAxes: Array(0..<(dz.rank - 1)))
         }

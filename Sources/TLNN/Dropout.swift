@@ -21,12 +21,23 @@ public final class Dropout: RandomStateLayer {
 
     public func forward(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
         guard mode.training, rate > 0 else { cachedMask = nil; return x }
-        let scale = 1 / (1 - rate)
+        let (rate, scale) = (self.rate, 1 / (1 - rate))
         var local = generator   // a local generator: the class property would be access-checked per element
-        let mask = Tensor(shape: x.shape, scalars: (0..<x.count).map { _ in local.nextUnitFloat() >= rate ? scale : 0 })
+        // The mask drawn and applied in one pass: y = x * m, m = scale or 0.
+        var y = x
+        let mask = uninitializedTensor(shape: x.shape) { m in
+            y = uninitializedTensor(shape: x.shape) { out in
+                x.scalars.withUnsafeBufferPointer { input in
+                    for i in 0..<input.count {
+                        m[i] = local.nextUnitFloat() >= rate ? scale : 0
+                        out[i] = input[i] * m[i]
+                    }
+                }
+            }
+        }
         generator = local
         if mode.keepForBackward { cachedMask = mask }
-        return x * mask
+        return y
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) throws -> Tensor? {

@@ -67,13 +67,21 @@ public class OptimizerBase: CheckpointableOptimizer {
         preconditionFailure("an optimizer supplies its update")
     }
 
+    /// ``update(_:gradient:state:step:)`` with the gradient given as a product not yet formed
+    /// (``Parameter/pendingProduct``), applied as the kernels form it: the same bits as forming it and
+    /// updating. False, having done nothing, where there is no such kernel (then the product is formed).
+    func update(_ weight: inout Tensor, product: TransposedProduct, state: inout Tensor, step: Int) -> Bool {
+        false
+    }
+
     public final func apply(to parameters: [Parameter]) {
         step += 1
-        for p in parameters {
-            guard let gradient = p.gradient else { continue }
+        for p in parameters where p.hasGradient {
             // Taken out of the dictionary while it changes, so that writing to it does not copy it.
             var state = states.removeValue(forKey: ObjectIdentifier(p)) ?? Tensor.zeros(stateShape(of: p))
-            update(&p.value, gradient: gradient, state: &state, step: step)
+            var applied = false
+            if let product = p.pendingProduct { applied = update(&p.value, product: product, state: &state, step: step) }
+            if !applied { update(&p.value, gradient: p.gradient!, state: &state, step: step) }
             if keepsState { states[ObjectIdentifier(p)] = state }
         }
     }
@@ -163,6 +171,10 @@ public final class RMSprop: OptimizerBase {
             rmspropStep(weights: w, gradients: g, velocity: slots[0], count: count, learningRate: learningRate, rho: rho, epsilon: epsilon)
         }
     }
+
+    override func update(_ weight: inout Tensor, product: TransposedProduct, state: inout Tensor, step: Int) -> Bool {
+        product.rmspropStep(weights: &weight, velocity: &state, learningRate: learningRate, rho: rho, epsilon: epsilon)
+    }
 }
 
 /// Keras 3 SGD: with momentum `m = momentum m - lr g`, then `w += m`
@@ -226,12 +238,21 @@ public final class Adam: OptimizerBase {
     }
 
     override func update(_ weight: inout Tensor, gradient: Tensor, state: inout Tensor, step: Int) {
-        let t = Float(step)
         let (beta1, beta2, epsilon) = (self.beta1, self.beta2, self.epsilon)
-        let alpha = learningRate * (1 - pow(beta2, t)).squareRoot() / (1 - pow(beta1, t))
+        let alpha = stepSize(at: step)
         runKernel(&weight, gradient, &state) { w, g, slots, count in
             adamStep(weights: w, gradients: g, firstMoment: slots[0], secondMoment: slots[1], count: count, stepSize: alpha,
                      beta1: beta1, beta2: beta2, epsilon: epsilon)
         }
+    }
+
+    override func update(_ weight: inout Tensor, product: TransposedProduct, state: inout Tensor, step: Int) -> Bool {
+        product.adamStep(weights: &weight, moments: &state, stepSize: stepSize(at: step), beta1: beta1, beta2: beta2, epsilon: epsilon)
+    }
+
+    /// The bias-corrected step size at step `step` (1-based): `lr sqrt(1 - b2^t) / (1 - b1^t)`.
+    private func stepSize(at step: Int) -> Float {
+        let t = Float(step)
+        return learningRate * (1 - pow(beta2, t)).squareRoot() / (1 - pow(beta1, t))
     }
 }

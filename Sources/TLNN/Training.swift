@@ -114,7 +114,7 @@ extension Model {
 
     /// After the backward pass: stops training on a non-finite gradient, else lets the optimizer apply them.
     func applyGradients(of trained: [Parameter], setup: CompiledSetup, epoch: Int, batch: Int) throws {
-        for p in trained where !p.gradient!.allFinite {
+        for p in trained where !p.gradientIsFinite {
             throw TrainingStop.nonFiniteLoss(epoch: epoch, batch: batch, value: .nan)
         }
         setup.optimizer.apply(to: trained)

@@ -7,8 +7,9 @@
 ///
 /// The product picks its kernels from ``EngineOptions/current``: the C sgemm with its fused bias and clamp
 /// (bands of columns spread over the cores) on AVX-512 or AVX2+FMA, OpenBLAS on the portable path. The C
-/// kernels multiply plain operands: a transposed A (a batch of rows, `x^T` in a weight gradient: small) is
-/// transposed once; a transposed B (weights, as large as the product) goes to OpenBLAS, which reads it in place.
+/// sgemm multiplies plain operands: a transposed A (a batch of rows, `x^T` in a weight gradient: small) is read
+/// in place by the transposed-product kernels up to ``TransposedProduct/maximumDepth`` rows, transposed once
+/// beyond; a transposed B (weights, as large as the product) goes to OpenBLAS, which reads it in place.
 extension Tensor {
     /// `act(op(a) op(b) + bias)`, with `bias` a vector of the result's last axis.
     public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false,
@@ -58,13 +59,13 @@ struct MatrixOperands {
     }
 
     func run(_ a: Tensor, _ b: Tensor, into c: UnsafeMutablePointer<Float>, accumulate: Bool, bias: UnsafePointer<Float>?,
-             reluCeiling: Float?) {
+             reluCeiling: Float?, kernels: KernelPath = .current) {
         a.scalars.withUnsafeBufferPointer { x in
             b.scalars.withUnsafeBufferPointer { y in
                 // An empty operand (k = 0) is never read: C's own address stands in for it.
                 matrixProduct(m: m, n: n, k: k, a: x.baseAddress ?? UnsafePointer(c), lda: max(lda, 1), transposeA: transposeA,
                               b: y.baseAddress ?? UnsafePointer(c), ldb: max(ldb, 1), transposeB: transposeB,
-                              accumulate: accumulate, bias: bias, reluCeiling: reluCeiling, c: c, ldc: n)
+                              accumulate: accumulate, bias: bias, reluCeiling: reluCeiling, c: c, ldc: n, kernels: kernels)
             }
         }
     }
@@ -88,6 +89,12 @@ public func matrixProduct(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: 
         }
         sgemmAcrossCores(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, accumulate: accumulate, bias: bias,
                          relu: reluCeiling != nil, reluCeiling: reluCeiling ?? .infinity, c: c, ldc: ldc, kernels: kernels)
+        return
+    }
+    if transposeA && !transposeB && k <= TransposedProduct.maximumDepth && bias == nil && reluCeiling == nil {
+        // A weight gradient over a batch (dW += x^T dz): few rows, read in place (TransposedProduct).
+        transposedProductAcrossCores(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, accumulate: accumulate, c: c, ldc: ldc,
+                                     kernels: kernels)
         return
     }
     if transposeA && !transposeB {

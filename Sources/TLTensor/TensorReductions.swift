@@ -61,6 +61,27 @@ extension Tensor {
 }
 
 extension Tensor {
+    /// `sum x^2` over the elements (the squared Frobenius norm), summed in float 16 lanes at a time: infinite
+    /// or NaN when an element is, or when the sum overflows. Each of the non-negative terms is added with a
+    /// relative rounding error of at most `2^-24`, so the result is below the exact sum by at most a factor
+    /// `1 - count 2^-28` (each lane adds `count / 16` terms).
+    public var sumOfSquares: Float {
+        scalars.withUnsafeBufferPointer { buffer -> Float in
+            guard let base = buffer.baseAddress else { return 0 }
+            let raw = UnsafeRawPointer(base)
+            var lanes = SIMD16<Float>(repeating: 0)
+            var index = 0
+            while index + 16 <= buffer.count {
+                let x = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
+                lanes += x * x
+                index += 16
+            }
+            var tail: Float = 0
+            while index < buffer.count { tail += buffer[index] * buffer[index]; index += 1 }
+            return lanes.sum() + tail
+        }
+    }
+
     /// Whether every element is finite (no NaN, no infinity): `sum(x * 0) == 0`, since `inf * 0` and
     /// `NaN * 0` are NaN. One pass, 16 lanes at a time (the training step checks every gradient with it).
     public var allFinite: Bool {

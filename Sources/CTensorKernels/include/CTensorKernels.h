@@ -197,6 +197,45 @@ void tl_keep_freed_memory(void);
 /** Returns the heap's free memory to the system (malloc_trim). A no-op outside glibc. */
 void tl_release_freed_memory(void);
 
+/*
+ * Weight-gradient products and optimizer steps fused with them (kernels_update.c).
+ *
+ * G = A^T B with A k x m (row stride lda) and B k x n (ldb): a Dense layer's weight gradient X^T dZ over a
+ * batch of k rows. Each element is summed over p = 0..k-1 in that order by FMA starting from zero, then zero
+ * is added (so -0 becomes +0): for k <= 256 the bits tl_sgemm_nn_* gives for the transposed A accumulated into
+ * zeros. The functions cover rows [first_row, end_row) of G (columns of A), so callers split the rows over the
+ * cores; C and the optimizer's slots are m x n with row stride ldc (ldw). tl_rmsprop_product_* and
+ * tl_adam_product_* apply tl_rmsprop_* and tl_adam_* (the same operations in the same order, so the same bits)
+ * to each tile of G as it is formed, which is never stored.
+ */
+#if defined(__x86_64__)
+
+/** C = G (accumulate = 0) or C = G + C (accumulate = 1) on rows [first_row, end_row). Requires tl_cpu_has_avx512(). */
+void tl_transposed_product_avx512(long first_row, long end_row, long n, long k, const float *a, long lda,
+                                  const float *b, long ldb, float *c, long ldc, int accumulate);
+
+/** tl_rmsprop_avx512 with gradients G, on rows [first_row, end_row) of the weights. Requires tl_cpu_has_avx512(). */
+void tl_rmsprop_product_avx512(long first_row, long end_row, long n, long k, const float *a, long lda,
+                               const float *b, long ldb, float *weights, float *velocity, long ldw,
+                               float learning_rate, float rho, float epsilon);
+
+/** tl_adam_avx512 with gradients G, on rows [first_row, end_row) of the weights. Requires tl_cpu_has_avx512(). */
+void tl_adam_product_avx512(long first_row, long end_row, long n, long k, const float *a, long lda,
+                            const float *b, long ldb, float *weights, float *first_moment, float *second_moment,
+                            long ldw, float step_size, float beta1, float beta2, float epsilon);
+
+/** The same contracts on 8 lanes. Each requires tl_cpu_has_avx2_fma(). */
+void tl_transposed_product_avx2(long first_row, long end_row, long n, long k, const float *a, long lda,
+                                const float *b, long ldb, float *c, long ldc, int accumulate);
+void tl_rmsprop_product_avx2(long first_row, long end_row, long n, long k, const float *a, long lda,
+                             const float *b, long ldb, float *weights, float *velocity, long ldw,
+                             float learning_rate, float rho, float epsilon);
+void tl_adam_product_avx2(long first_row, long end_row, long n, long k, const float *a, long lda,
+                          const float *b, long ldb, float *weights, float *first_moment, float *second_moment,
+                          long ldw, float step_size, float beta1, float beta2, float epsilon);
+
+#endif /* __x86_64__ */
+
 #ifdef __cplusplus
 }
 #endif
