@@ -63,18 +63,18 @@ public struct Tensor: Equatable, Sendable {
     /// Rows picked by `indices` along the first axis, in that order.
     public func gather(_ indices: [Int]) -> Tensor {
         let stride = shape.dropFirst().reduce(1, *)
-        var out = [Float](repeating: 0, count: indices.count * stride)
-        scalars.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
+        for i in indices { precondition(i >= 0 && i < shape[0], "row \(i) out of range 0..<\(shape[0])") }
+        var newShape = shape
+        newShape[0] = indices.count
+        // Every row is copied over, so the storage need not be zero-filled first.
+        return scalars.withUnsafeBufferPointer { src in
+            uninitializedTensor(shape: newShape) { dst in
+                guard let base = dst.baseAddress, let source = src.baseAddress else { return }
                 for (row, i) in indices.enumerated() {
-                    precondition(i >= 0 && i < shape[0], "row \(i) out of range 0..<\(shape[0])")
-                    (dst.baseAddress! + row * stride).update(from: src.baseAddress! + i * stride, count: stride)
+                    (base + row * stride).initialize(from: source + i * stride, count: stride)
                 }
             }
         }
-        var newShape = shape
-        newShape[0] = indices.count
-        return Tensor(shape: newShape, scalars: out)
     }
 
     /// Stacks tensors of equal shape along the first axis.
