@@ -210,6 +210,8 @@ TL_UPDATE_AVX512 TL_INLINE void walk512(long first_row, long end_row, long n, lo
 TL_UPDATE_AVX512 void tl_transposed_product_avx512(long first_row, long end_row, long n, long k, const float *a, long lda,
                                                    const float *b, long ldb, float *c, long ldc, int accumulate) {
     epilogue e = { EPILOGUE_STORE, c, 0, 0, ldc, 0, 0, 0, 0 };
+    // Two calls on purpose: walk512 is inlined into each with its epilogue kind a constant, so neither copy
+    // tests the kind per tile.
     if (accumulate) {
         e.kind = EPILOGUE_ACCUMULATE;
         walk512(first_row, end_row, n, k, a, lda, b, ldb, e);
@@ -374,6 +376,8 @@ TL_UPDATE_AVX2 TL_INLINE void walk256(long first_row, long end_row, long n, long
 TL_UPDATE_AVX2 void tl_transposed_product_avx2(long first_row, long end_row, long n, long k, const float *a, long lda,
                                                const float *b, long ldb, float *c, long ldc, int accumulate) {
     epilogue e = { EPILOGUE_STORE, c, 0, 0, ldc, 0, 0, 0, 0 };
+    // Two calls on purpose: walk256 is inlined into each with its epilogue kind a constant, so neither copy
+    // tests the kind per tile.
     if (accumulate) {
         e.kind = EPILOGUE_ACCUMULATE;
         walk256(first_row, end_row, n, k, a, lda, b, ldb, e);

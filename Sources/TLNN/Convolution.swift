@@ -35,7 +35,7 @@ public final class Conv2D: Layer, ConvolutionSettingsHolder {
     }
 
     /// The scale is applied as the kernel is packed for the C sgemm, where it is (no scaled copy).
-    func convolve(_ x: Tensor, kernel w: Tensor, scale: [Float], bias b: Tensor?, reluCeiling: Float?) throws -> Tensor {
+    func convolve(_ x: Tensor, kernel w: Tensor, scale: [Float], bias b: Tensor?, reluCeiling: Float?) -> Tensor {
         ConvolutionKernels.forward(input: x, kernel: w, bias: b, geometry: geometry(for: x), relu: reluCeiling != nil,
                                    reluCeiling: reluCeiling ?? .infinity, kernelScale: scale)
     }

@@ -85,7 +85,7 @@ protocol ConvolutionLayer: WindowedLayer, ActivatedLayer {
     func convolve(_ x: Tensor, kernel w: Tensor, bias b: Tensor?, reluCeiling: Float?) -> Tensor
     /// ``convolve(_:kernel:bias:reluCeiling:)`` with the kernel's output channels multiplied by `scale`
     /// first (a batch normalisation folded in); by default a scaled copy of the kernel.
-    func convolve(_ x: Tensor, kernel w: Tensor, scale: [Float], bias b: Tensor?, reluCeiling: Float?) throws -> Tensor
+    func convolve(_ x: Tensor, kernel w: Tensor, scale: [Float], bias b: Tensor?, reluCeiling: Float?) -> Tensor
     /// The gradients of `convolve` before its activation: weight gradients accumulated into the given
     /// tensors, the input gradient returned when asked for.
     func convolutionBackward(input x: Tensor, kernel: Tensor, outputGradient dz: Tensor, kernelGradient: inout Tensor?,
@@ -159,13 +159,11 @@ extension ConvolutionLayer {
         let scaleTensor = Tensor(shape: [scale.count], scalars: scale)
         let kernel = try kernel(for: x).value
         let foldedBias = (bias?.value ?? Tensor.zeros([scale.count])) * scaleTensor + Tensor(shape: [shift.count], scalars: shift)
-        return try convolve(x, kernel: kernel, scale: scale, bias: foldedBias, reluCeiling: activation.reluCeiling)
+        return convolve(x, kernel: kernel, scale: scale, bias: foldedBias, reluCeiling: activation.reluCeiling)
     }
 
-    func convolve(_ x: Tensor, kernel w: Tensor, scale: [Float], bias b: Tensor?, reluCeiling: Float?) throws -> Tensor {
-        // Rows of output channels: the kernel's last axis, or a depthwise kernel's channels before its 1.
-        let folded = try (try w.reshaped([-1, scale.count]) * Tensor(shape: [scale.count], scalars: scale)).reshaped(w.shape)
-        return convolve(x, kernel: folded, bias: b, reluCeiling: reluCeiling)
+    func convolve(_ x: Tensor, kernel w: Tensor, scale: [Float], bias b: Tensor?, reluCeiling: Float?) -> Tensor {
+        convolve(x, kernel: ConvolutionKernels.scalingOutputChannels(w, by: scale), bias: b, reluCeiling: reluCeiling)
     }
 }
 

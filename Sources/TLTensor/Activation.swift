@@ -58,7 +58,7 @@ public enum Activation: String, CaseIterable, Sendable {
             guard let source = b.baseAddress else { return }
             let kernels = KernelPath.current.effective
             Activation.relu.forEachChunk(&t) { p, range in
-                let y = p + range.lowerBound, x = source + range.lowerBound, n = range.count, whole = n / 8 * 8
+                let y = p + range.lowerBound, x = source + range.lowerBound, n = range.count
                 #if arch(x86_64)
                 switch kernels {
                 case .avx512: return tl_add_clamp_avx512(y, x, n, ceiling)
@@ -66,16 +66,12 @@ public enum Activation: String, CaseIterable, Sendable {
                 case .portable: break
                 }
                 #endif
-                let top = SIMD8<Float>(repeating: ceiling), zero = SIMD8<Float>()
-                for i in stride(from: 0, to: whole, by: 8) {
-                    var v = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
-                        + UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                    // clampReLURun's selects: NaN stays.
-                    v.replace(with: zero, where: v .< zero)
-                    v.replace(with: top, where: v .> top)
-                    UnsafeMutableRawPointer(y + i).storeBytes(of: v, as: SIMD8<Float>.self)
+                // The two passes' own loops, 4096 values at a time, so that the clamp reads what the sum left in L1.
+                for start in stride(from: 0, to: n, by: 4096) {
+                    let count = min(4096, n - start)
+                    addRun(y + start, x + start, count)
+                    clampReLURun(y + start, count, ceiling)
                 }
-                for i in whole..<n { y[i] = clampReLU(y[i] + x[i], ceiling) }
             }
         }
     }

@@ -202,14 +202,22 @@ public enum ConvolutionKernels {
     /// it as it packs, and the scale left to apply.
     static func scaledUnlessPacked(_ kernel: Tensor, _ scale: [Float]?, packed: Bool) -> (Tensor, [Float]?) {
         guard let scale, !packed else { return (kernel, scale) }
+        return (scalingOutputChannels(kernel, by: scale), nil)
+    }
+
+    /// `kernel` with each run of `scale.count` values multiplied by `scale`: a convolution kernel's output
+    /// channels (its last axis; a depthwise kernel's channels, before its trailing 1) scaled, as folding a
+    /// batch normalisation into it does.
+    public static func scalingOutputChannels(_ kernel: Tensor, by scale: [Float]) -> Tensor {
+        precondition(!scale.isEmpty && kernel.count % scale.count == 0, "a scale of \(scale.count) for a kernel of shape \(kernel.shape)")
         var scaled = kernel
-        let filters = scale.count
+        let channels = scale.count
         scaled.scalars.withUnsafeMutableBufferPointer { w in
-            for row in stride(from: 0, to: w.count, by: filters) {
-                for f in 0..<filters { w[row + f] *= scale[f] }
+            for row in stride(from: 0, to: w.count, by: channels) {
+                for c in 0..<channels { w[row + c] *= scale[c] }
             }
         }
-        return (scaled, nil)
+        return scaled
     }
 
     /// ``forward(input:kernel:bias:geometry:relu:reluCeiling:algorithm:)`` followed by 2x2 max pooling at
