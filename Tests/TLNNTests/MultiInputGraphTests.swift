@@ -7,6 +7,12 @@ import TLTensor
 final class MultiInputGraphTests: XCTestCase {
     var fd = FiniteDifferenceCheck()
 
+    /// Each test's fresh weights come from its own seeded source, not from what earlier tests left of the
+    /// process's default one: otherwise the finite-difference checks see other weights as the suite grows.
+    override func invokeTest() {
+        RandomSource.with(RandomSource(seed: 7)) { super.invokeTest() }
+    }
+
     /// The fixture's model: `shared = Dense(3, tanh)` on inputs a and b, Concatenate of both uses ->
     /// `out_bin` (Dense(1, sigmoid)), the second use -> `out_cat` (Dense(3, softmax)); weights by the
     /// fixture's formula `sin(0.7 i + k) / 2`, k counting the weights in Keras's order.
