@@ -342,6 +342,25 @@ TL_AVX2 void tl_winograd_f4_kernel_avx2(const float *kernel, long channels, long
     }
 }
 
+// MARK: - Winograd F(3x3, 3x3)
+
+#define VL 8
+typedef __m256 vf;
+typedef __m256i vmask;
+#define vmask_for(lanes) lane_mask(lanes)
+#define vload(p, lanes, mask) load_lanes(p, lanes, mask)
+#define vstore(p, lanes, mask, v) store_lanes(p, lanes, mask, v)
+#define vstore_all(p, v) _mm256_storeu_ps(p, v)
+#define vzero() _mm256_setzero_ps()
+#define vset1(x) _mm256_set1_ps(x)
+#define vadd _mm256_add_ps
+#define vsub _mm256_sub_ps
+#define vmul _mm256_mul_ps
+#define vfmadd _mm256_fmadd_ps
+#define vfnmadd _mm256_fnmadd_ps
+#define vclamp clamp_relu
+#include "winograd_f3.h"
+
 // MARK: - Depthwise convolution
 
 /// One output row of one 8-channel block from k zero-padded input rows of 8-float pixels (`rows`), k a

@@ -319,6 +319,25 @@ TL_AVX512 void tl_winograd_f4_kernel_avx512(const float *kernel, long channels, 
     }
 }
 
+// MARK: - Winograd F(3x3, 3x3)
+
+#define VL 16
+typedef __m512 vf;
+typedef __mmask16 vmask;
+#define vmask_for(lanes) lane_mask(lanes)
+#define vload(p, lanes, mask) _mm512_maskz_loadu_ps(mask, p)
+#define vstore(p, lanes, mask, v) _mm512_mask_storeu_ps(p, mask, v)
+#define vstore_all(p, v) _mm512_storeu_ps(p, v)
+#define vzero() _mm512_setzero_ps()
+#define vset1(x) _mm512_set1_ps(x)
+#define vadd _mm512_add_ps
+#define vsub _mm512_sub_ps
+#define vmul _mm512_mul_ps
+#define vfmadd _mm512_fmadd_ps
+#define vfnmadd _mm512_fnmadd_ps
+#define vclamp clamp_relu
+#include "winograd_f3.h"
+
 // MARK: - Depthwise convolution
 
 /// One output row of one 16-channel block from k zero-padded input rows of 16-float pixels (`rows`), k a

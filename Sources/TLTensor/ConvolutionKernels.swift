@@ -1,3 +1,5 @@
+import CTensorKernels
+
 /// Geometry of a 2-D convolution or pooling window over an NHWC input.
 public struct WindowGeometry: Equatable, Sendable {
     public var inputHeight, inputWidth, channels: Int
@@ -334,7 +336,8 @@ public enum ConvolutionKernels {
     /// Gradients of ``forward(input:kernel:bias:geometry:relu:algorithm:)`` (before the activation).
     ///
     /// `dW += cols(x)^T dY` over all images at once (row blocks unrolled in parallel, each block one
-    /// multithreaded sgemm), `db += sum_pixels dY`, and, when asked, `dX`: for 3x3 stride-1 windows the
+    /// multithreaded sgemm; by Winograd F(3x3) where ``kernelGradientUsesWinograd(_:geometry:filters:kernels:)``
+    /// says so), `db += sum_pixels dY`, and, when asked, `dX`: for 3x3 stride-1 windows the
     /// stride-1 convolution of `dY` with the kernel rotated by 180 degrees and its channels swapped,
     /// `dX[i] = sum_k dY[i + pad - k] W[k] = sum_k' dY[i - (2 - pad) + k'] W[2 - k']`, by Winograd; otherwise
     /// `col2im(dY W^T)` image by image in parallel.
@@ -347,11 +350,17 @@ public enum ConvolutionKernels {
         let kernels = kernels.effective
         let n = input.shape[0], filters = kernel.shape[3]
         if kernelGradient != nil {
+            let winograd = kernelGradientUsesWinograd(algorithm, geometry: g, filters: filters, kernels: kernels)
             input.scalars.withUnsafeBufferPointer { x in
                 dy.scalars.withUnsafeBufferPointer { d in
                     kernelGradient!.scalars.withUnsafeMutableBufferPointer { dw in
-                        kernelGradientAccumulate(x.baseAddress!, batch: n, dy: d.baseAddress!, filters: filters,
-                                                 geometry: g, into: dw.baseAddress!, kernels: kernels)
+                        if winograd {
+                            winogradKernelGradientAccumulate(x.baseAddress!, batch: n, dy: d.baseAddress!, filters: filters,
+                                                             geometry: g, into: dw.baseAddress!, kernels: kernels)
+                        } else {
+                            kernelGradientAccumulate(x.baseAddress!, batch: n, dy: d.baseAddress!, filters: filters,
+                                                     geometry: g, into: dw.baseAddress!, kernels: kernels)
+                        }
                     }
                 }
             }
@@ -546,4 +555,88 @@ func im2colRows(_ x: UnsafePointer<Float>, _ g: WindowGeometry, rows: Range<Int>
 public func withOptionalPointer<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
     guard let array else { return body(nil) }
     return array.withUnsafeBufferPointer { body($0.baseAddress) }
+}
+
+extension ConvolutionKernels {
+    /// The kernel gradient of a 3x3 stride-1 convolution goes through Winograd F(3x3, 3x3) (on the C kernels):
+    /// when `algorithm` asks for Winograd, or, automatically, over at least 128 channels in and out, where its
+    /// 25 products per 3x3 tile of dY (against the direct method's 81) run as long, efficient products. Below
+    /// that the transforms cost more than the products they save.
+    public static func kernelGradientUsesWinograd(_ algorithm: ConvolutionAlgorithm, geometry g: WindowGeometry, filters: Int,
+                                                  kernels: KernelPath = .current) -> Bool {
+        guard kernels.effective != .portable, Winograd.applies(to: g), g.channels >= 8, filters >= 8 else { return false }
+        switch algorithm {
+        case .winograd: return true
+        case .im2col: return false
+        case .automatic: return EngineOptions.current.usesWinograd && g.channels >= 128 && filters >= 128
+        }
+    }
+
+    /// `dW += sum_{n,oy,ox} x[n, oy - pt + u, ox - pl + v, c] dY[n, oy, ox, f]` by Winograd F(3x3, 3x3): for each
+    /// 3x3 tile of dY (its 5x5 input patch `d`, zero outside), `dW_t = A^T ((G dY_t G^T) . (B^T d B)) A`, and
+    /// since the transforms are linear the tiles are summed in the transformed domain, where for each of the 25
+    /// positions `p` the sum over tiles is one product `M[p] = V[p]^T U[p]` (`C x tiles` times `tiles x F`).
+    /// Tiles go in chunks whose transforms fit ``EngineOptions/winogradGroupBudget``; each chunk's transforms
+    /// run in parallel over tiles, its products over positions and bands of input channels (accumulating
+    /// onto the chunks before), and one output transform adds `A^T M A` to `dW`.
+    static func winogradKernelGradientAccumulate(_ x: UnsafePointer<Float>, batch n: Int, dy: UnsafePointer<Float>, filters F: Int,
+                                                 geometry g: WindowGeometry, into dw: UnsafeMutablePointer<Float>,
+                                                 kernels: KernelPath) {
+        #if arch(x86_64)
+        let (C, OH, OW, H, W) = (g.channels, g.outputHeight, g.outputWidth, g.inputHeight, g.inputWidth)
+        let tilesX = (OW + 2) / 3, tilesPerImage = ((OH + 2) / 3) * tilesX, total = n * tilesPerImage
+        guard total > 0, C > 0, F > 0 else { return }
+        let positions = 25
+        let chunk = min(total, max(16, EngineOptions.current.winogradGroupBudget / (positions * (C + F))))
+        let vStride = Winograd.positionStride(chunk * C), uStride = Winograd.positionStride(chunk * F)
+        let mStride = Winograd.positionStride(C * F)
+        let avx512 = kernels == .avx512
+        ScratchBuffer.withBuffers(3) { scratch in
+            let v = scratch[0].reserve(positions * vStride), u = scratch[1].reserve(positions * uStride)
+            let m = scratch[2].reserve(positions * mStride)
+            let bands = ParallelFor.ranges(C, parts: max(1, min(4, C / 64)))
+            var first = 0
+            while first < total {
+                let count = min(chunk, total - first)
+                let parts = ParallelFor.ranges(count, parts: 4 * ParallelFor.workerCount)
+                ParallelFor.run(parts.count) { part in
+                    for t in parts[part] {
+                        let index = first + t, image = index / tilesPerImage, rest = index % tilesPerImage
+                        let oy0 = (rest / tilesX) * 3, ox0 = (rest % tilesX) * 3
+                        let xi = x + image * H * W * C, dyi = dy + image * OH * OW * F
+                        if avx512 {
+                            tl_winograd_f3_input_avx512(xi, H, W, C, oy0 - g.padTop, ox0 - g.padLeft, v + t * C, vStride)
+                            tl_winograd_f3_gradient_tile_avx512(dyi, OH, OW, F, oy0, ox0, u + t * F, uStride)
+                        } else {
+                            tl_winograd_f3_input_avx2(xi, H, W, C, oy0 - g.padTop, ox0 - g.padLeft, v + t * C, vStride)
+                            tl_winograd_f3_gradient_tile_avx2(dyi, OH, OW, F, oy0, ox0, u + t * F, uStride)
+                        }
+                    }
+                }
+                let accumulate: Int32 = first > 0 ? 1 : 0
+                ParallelFor.run(positions * bands.count) { item in
+                    let p = item / bands.count, band = bands[item % bands.count]
+                    let (a, b, c) = (v + p * vStride, u + p * uStride, m + p * mStride)
+                    if avx512 {
+                        tl_transposed_product_avx512(band.lowerBound, band.upperBound, F, count, a, C, b, F, c, F, accumulate)
+                    } else {
+                        tl_transposed_product_avx2(band.lowerBound, band.upperBound, F, count, a, C, b, F, c, F, accumulate)
+                    }
+                }
+                first += count
+            }
+            let parts = ParallelFor.ranges(C * F, parts: 4 * ParallelFor.workerCount)
+            ParallelFor.run(parts.count) { part in
+                let start = parts[part].lowerBound, count = parts[part].count
+                if avx512 {
+                    tl_winograd_f3_weight_output_avx512(m + start, mStride, count, dw + start, C * F)
+                } else {
+                    tl_winograd_f3_weight_output_avx2(m + start, mStride, count, dw + start, C * F)
+                }
+            }
+        }
+        #else
+        preconditionFailure("the Winograd kernel gradient has C kernels only")
+        #endif
+    }
 }

@@ -27,13 +27,15 @@ public enum Winograd {
     /// transform reads or writes would all fall in the same L1 set (their distance a multiple of 4 KB).
     @inlinable public static func positionStride(_ count: Int) -> Int { (count + 1023) / 1024 * 1024 + 16 }
 
-    /// The tile's transforms run on the C kernels of `path` (F(4x4) only; F(2x2) stays on the portable loops).
-    static func runsNative(_ tile: WinogradTile, _ path: KernelPath) -> Bool { tile == .f4 && path != .portable }
+    /// The tile's transforms run on the C kernels of `path` (F(3x3) and F(4x4); F(2x2) stays on the portable loops).
+    static func runsNative(_ tile: WinogradTile, _ path: KernelPath) -> Bool { tile != .f2 && path != .portable }
 
     /// ``convolve(input:batch:height:width:channels:kernel:filters:bias:relu:reluCeiling:padTop:padLeft:outputHeight:outputWidth:tile:maxPool2x2:kernelScale:output:kernels:)``
     /// can apply 2x2 max pooling at stride 2 as it writes (then `output` is the pooled `OH/2 x OW/2` map):
-    /// only the C output transforms (AVX-512, AVX2+FMA) pool.
-    public static func canPool(tile: WinogradTile, kernels: KernelPath = .current) -> Bool { runsNative(tile, kernels.effective) }
+    /// only the C output transforms (AVX-512, AVX2+FMA) of F(4x4), whose tiles hold whole 2x2 windows, pool.
+    public static func canPool(tile: WinogradTile, kernels: KernelPath = .current) -> Bool {
+        tile == .f4 && runsNative(tile, kernels.effective)
+    }
 
     /// A 3x3 kernel window at stride 1 can go through Winograd.
     public static func applies(to g: WindowGeometry) -> Bool {
@@ -49,8 +51,8 @@ public enum Winograd {
         let stride = positionStride(C * F)
         let parts = ParallelFor.ranges(C, parts: 4 * ParallelFor.workerCount)
         if runsNative(tile, kernels) {
-            transformKernelNatively(w, channels: C, filters: F, into: u, positionStride: stride, packed: false, scale: nil,
-                                    kernels: kernels)
+            transformKernelNatively(w, channels: C, filters: F, tile: tile, into: u, positionStride: stride, packed: false,
+                                    scale: nil, kernels: kernels)
             return
         }
         ParallelFor.run(parts.count) { part in
@@ -108,7 +110,7 @@ public enum Winograd {
             // Each U[p] transformed straight into the C sgemm's packed layout, once for all tiles.
             let packedStride = positionStride(packedOperandFloats(kernels, n: F, k: C))
             let packed = scratch[0].reserve(positions * packedStride)
-            transformKernelNatively(w, channels: C, filters: F, into: packed, positionStride: packedStride, packed: true,
+            transformKernelNatively(w, channels: C, filters: F, tile: tile, into: packed, positionStride: packedStride, packed: true,
                                     scale: kernelScale, kernels: kernels)
             if positions * packedStride <= chunkedKernelLimit {
                 plan.convolveInChunks(u: packed, uStride: packedStride, scratch: Array(scratch[3...]))
@@ -119,7 +121,7 @@ public enum Winograd {
     }
 
     /// The transformed kernel is packed for the C sgemm (and can be scaled per output channel as it is):
-    /// F(4x4) on the C kernels with the products dealt out to the workers.
+    /// F(3x3) and F(4x4) on the C kernels with the products dealt out to the workers.
     public static func packsKernel(tile: WinogradTile, kernels: KernelPath = .current) -> Bool {
         runsNative(tile, kernels.effective) && splitProducts
     }
@@ -127,16 +129,19 @@ public enum Winograd {
     /// The C kernel transform over parts of the input channels in parallel: into `u` as
     /// ``transformKernel(_:channels:filters:tile:into:kernels:)`` lays it out, or (`packed`) each position's
     /// `C x F` matrix packed for the C sgemm, its columns times `scale` when given.
-    static func transformKernelNatively(_ w: UnsafePointer<Float>, channels C: Int, filters F: Int, into u: UnsafeMutablePointer<Float>,
-                                        positionStride stride: Int, packed: Bool, scale: UnsafePointer<Float>?, kernels: KernelPath) {
+    static func transformKernelNatively(_ w: UnsafePointer<Float>, channels C: Int, filters F: Int, tile: WinogradTile,
+                                        into u: UnsafeMutablePointer<Float>, positionStride stride: Int, packed: Bool,
+                                        scale: UnsafePointer<Float>?, kernels: KernelPath) {
         let parts = ParallelFor.ranges(C, parts: 4 * ParallelFor.workerCount)
         ParallelFor.run(parts.count) { part in
             let (first, end) = (parts[part].lowerBound, parts[part].upperBound)
             #if arch(x86_64)
-            if kernels == .avx512 {
-                tl_winograd_f4_kernel_avx512(w, C, F, first, end, u, stride, packed ? 1 : 0, scale)
-            } else {
-                tl_winograd_f4_kernel_avx2(w, C, F, first, end, u, stride, packed ? 1 : 0, scale)
+            let pack: Int32 = packed ? 1 : 0
+            switch (kernels, tile) {
+            case (.avx512, .f3): tl_winograd_f3_kernel_avx512(w, C, F, first, end, u, stride, pack, scale)
+            case (.avx512, _): tl_winograd_f4_kernel_avx512(w, C, F, first, end, u, stride, pack, scale)
+            case (_, .f3): tl_winograd_f3_kernel_avx2(w, C, F, first, end, u, stride, pack, scale)
+            default: tl_winograd_f4_kernel_avx2(w, C, F, first, end, u, stride, pack, scale)
             }
             #endif
         }

@@ -75,10 +75,11 @@ struct WinogradPlan {
         let (image, oy0, ox0) = locate(index)
         let y0 = oy0 - padTop, x0 = ox0 - padLeft
         let src = x + image * height * width * channels
-        if kernels == .avx512 {
-            tl_winograd_f4_input_avx512(src, height, width, channels, y0, x0, vt, vStride)
-        } else {
-            tl_winograd_f4_input_avx2(src, height, width, channels, y0, x0, vt, vStride)
+        switch (kernels, tile) {
+        case (.avx512, .f3): tl_winograd_f3_input_avx512(src, height, width, channels, y0, x0, vt, vStride)
+        case (.avx512, _): tl_winograd_f4_input_avx512(src, height, width, channels, y0, x0, vt, vStride)
+        case (_, .f3): tl_winograd_f3_input_avx2(src, height, width, channels, y0, x0, vt, vStride)
+        default: tl_winograd_f4_input_avx2(src, height, width, channels, y0, x0, vt, vStride)
         }
         #endif
     }
@@ -170,10 +171,11 @@ struct WinogradPlan {
             return
         }
         let (OH, OW) = (outputHeight, outputWidth), dst = y + image * OH * OW * F
-        if kernels == .avx512 {
-            tl_winograd_f4_output_avx512(mt, mStride, F, bias, act, reluCeiling, dst, OH, OW, oy0, ox0)
-        } else {
-            tl_winograd_f4_output_avx2(mt, mStride, F, bias, act, reluCeiling, dst, OH, OW, oy0, ox0)
+        switch (kernels, tile) {
+        case (.avx512, .f3): tl_winograd_f3_output_avx512(mt, mStride, F, bias, act, reluCeiling, dst, OH, OW, oy0, ox0)
+        case (.avx512, _): tl_winograd_f4_output_avx512(mt, mStride, F, bias, act, reluCeiling, dst, OH, OW, oy0, ox0)
+        case (_, .f3): tl_winograd_f3_output_avx2(mt, mStride, F, bias, act, reluCeiling, dst, OH, OW, oy0, ox0)
+        default: tl_winograd_f4_output_avx2(mt, mStride, F, bias, act, reluCeiling, dst, OH, OW, oy0, ox0)
         }
         #endif
     }

@@ -15,9 +15,10 @@ func loadRun8(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).l
 @inline(__always) @usableFromInline
 func storeRun8(_ p: UnsafeMutablePointer<Float>, _ v: SIMD8<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self) }
 
-/// Output tile side of a Winograd convolution: F(2x2, 3x3) or F(4x4, 3x3).
+/// Output tile side of a Winograd convolution: F(2x2, 3x3), F(3x3, 3x3) or F(4x4, 3x3).
 public enum WinogradTile: Int, Sendable, CaseIterable {
     case f2 = 2
+    case f3 = 3
     case f4 = 4
 
     /// Output values per tile side.
@@ -26,7 +27,8 @@ public enum WinogradTile: Int, Sendable, CaseIterable {
     public var alpha: Int { rawValue + 2 }
 
     /// `x <- B^T x` along `alpha` values spaced `s` apart. F(2,3), points 0, 1, -1:
-    /// `B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]`. F(4,3), points 0, 1, -1, 2, -2:
+    /// `B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]`. F(3,3), points 0, 1, -1, 2:
+    /// `B^T = [2 -1 -2 1 0; 0 -2 -1 1 0; 0 2 -3 1 0; 0 -1 0 1 0; 0 2 -1 -2 1]`. F(4,3), points 0, 1, -1, 2, -2:
     /// `B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]`.
     /// Each of the `alpha` values is a run of ``winogradLanes`` floats at `x + k * s`, handled as one SIMD8
     /// value: two SSE registers on the x86-64 baseline, two NEON ones on aarch64, whatever the
@@ -40,6 +42,14 @@ public enum WinogradTile: Int, Sendable, CaseIterable {
             storeRun8(x + s, d1 + d2)
             storeRun8(x + 2 * s, d2 - d1)
             storeRun8(x + 3 * s, d1 - d3)
+        case .f3:
+            let d0 = loadRun8(x), d1 = loadRun8(x + s), d2 = loadRun8(x + 2 * s), d3 = loadRun8(x + 3 * s), d4 = loadRun8(x + 4 * s)
+            let r3 = d3 - d1, a = d3 - d2
+            storeRun8(x, 2 * (d0 - d2) + r3)
+            storeRun8(x + s, a - 2 * d1)
+            storeRun8(x + 2 * s, a + 2 * (d1 - d2))
+            storeRun8(x + 3 * s, r3)
+            storeRun8(x + 4 * s, d4 - 2 * r3 - d2)
         case .f4:
             let d0 = loadRun8(x), d1 = loadRun8(x + s), d2 = loadRun8(x + 2 * s)
             let d3 = loadRun8(x + 3 * s), d4 = loadRun8(x + 4 * s), d5 = loadRun8(x + 5 * s)
@@ -55,7 +65,7 @@ public enum WinogradTile: Int, Sendable, CaseIterable {
     }
 
     /// `y[0..<m] <- A^T x` for `alpha` values of `x` spaced `s` apart (results spaced `s` apart, in place).
-    /// F(2,3): `A^T = [1 1 1 0; 0 1 -1 -1]`. F(4,3): `A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]`.
+    /// F(2,3): `A^T = [1 1 1 0; 0 1 -1 -1]`. F(3,3): `A^T = [1 1 1 1 0; 0 1 -1 2 0; 0 1 1 4 1]`. F(4,3): `A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]`.
     @inline(__always) @usableFromInline
     func outputTransform(_ x: UnsafeMutablePointer<Float>, _ s: Int) {
         switch self {
@@ -63,6 +73,12 @@ public enum WinogradTile: Int, Sendable, CaseIterable {
             let m0 = loadRun8(x), m1 = loadRun8(x + s), m2 = loadRun8(x + 2 * s), m3 = loadRun8(x + 3 * s)
             storeRun8(x, m0 + m1 + m2)
             storeRun8(x + s, m1 - m2 - m3)
+        case .f3:
+            let m0 = loadRun8(x), m1 = loadRun8(x + s), m2 = loadRun8(x + 2 * s), m3 = loadRun8(x + 3 * s), m4 = loadRun8(x + 4 * s)
+            let p = m1 + m2, n = m1 - m2
+            storeRun8(x, m0 + p + m3)
+            storeRun8(x + s, n + 2 * m3)
+            storeRun8(x + 2 * s, p + 4 * m3 + m4)
         case .f4:
             let m0 = loadRun8(x), m1 = loadRun8(x + s), m2 = loadRun8(x + 2 * s)
             let m3 = loadRun8(x + 3 * s), m4 = loadRun8(x + 4 * s), m5 = loadRun8(x + 5 * s)
@@ -75,7 +91,7 @@ public enum WinogradTile: Int, Sendable, CaseIterable {
     }
 
     /// `u[0..<alpha] <- G g` for the three kernel taps `g` (runs at `g`, `g + gs`, `g + 2 gs`; results at `u + k * s`). F(2,3): `G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]`.
-    /// F(4,3): `G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]`.
+    /// F(3,3): `G = [1/2 0 0; -1/2 -1/2 -1/2; -1/6 1/6 -1/6; 1/6 1/3 2/3; 0 0 1]`. F(4,3): `G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]`.
     @inline(__always) @usableFromInline
     func kernelTransform(_ g: UnsafePointer<Float>, _ gs: Int, into u: UnsafeMutablePointer<Float>, _ s: Int) {
         let g0 = loadRun8(g), g1 = loadRun8(g + gs), g2 = loadRun8(g + 2 * gs)
@@ -86,6 +102,13 @@ public enum WinogradTile: Int, Sendable, CaseIterable {
             storeRun8(u + s, even + odd)
             storeRun8(u + 2 * s, even - odd)
             storeRun8(u + 3 * s, g2)
+        case .f3:
+            let sixth: Float = 1.0 / 6, e = g0 + g2
+            storeRun8(u, 0.5 * g0)
+            storeRun8(u + s, -0.5 * (e + g1))
+            storeRun8(u + 2 * s, sixth * (g1 - e))
+            storeRun8(u + 3 * s, sixth * (2 * g1 + (4 * g2 + g0)))
+            storeRun8(u + 4 * s, g2)
         case .f4:
             // The constants as Float expressions, rounded once each as the scalar loops had them.
             let minusSixth: Float = -1.0 / 6, sixth: Float = 1.0 / 6, twelfth: Float = 1.0 / 12, twentyFourth: Float = 1.0 / 24
@@ -100,12 +123,13 @@ public enum WinogradTile: Int, Sendable, CaseIterable {
         }
     }
 
-    /// The tile that needs the fewest element-wise products (`tiles * alpha^2`) for an output of this size;
-    /// F(4x4) wins from 3x3 outputs up, F(2x2) on the smallest maps.
+    /// The tile that needs the fewest element-wise products (`tiles * alpha^2`) for an output of this size,
+    /// the larger tile on a tie (fewer tiles to transform): F(4x4) on most maps, F(3x3) where its tiles
+    /// cover the map more tightly (9x9: 9 tiles of 25 products against 9 of 36), F(2x2) on the smallest.
     public static func cheapest(outputHeight: Int, outputWidth: Int) -> WinogradTile {
         func cost(_ t: WinogradTile) -> Int {
             ((outputHeight + t.m - 1) / t.m) * ((outputWidth + t.m - 1) / t.m) * t.alpha * t.alpha
         }
-        return cost(.f4) <= cost(.f2) ? .f4 : .f2
+        return [WinogradTile.f4, .f3, .f2].min { cost($0) < cost($1) }!
     }
 }

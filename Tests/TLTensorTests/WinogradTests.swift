@@ -1,7 +1,7 @@
 import XCTest
 @testable import TLTensor
 
-/// Winograd F(2x2, 3x3) and F(4x4, 3x3), the parallel im2col path and the convolution gradients, against
+/// Winograd F(2x2, 3x3), F(3x3, 3x3) and F(4x4, 3x3), the parallel im2col path and the convolution gradients, against
 /// loops written from the definitions in double precision.
 final class WinogradTests: XCTestCase {
     var rng = RandomGenerator(seed: 11)
@@ -49,8 +49,8 @@ final class WinogradTests: XCTestCase {
 
     func testWinogradMatchesDirectConvolutionOnRandomShapes() {
         forEachKernelPath { path in
-        for trial in 0..<40 {
-            let tile = WinogradTile.allCases[trial % 2]
+        for trial in 0..<45 {
+            let tile = WinogradTile.allCases[trial % WinogradTile.allCases.count]
             let h = Int.random(in: 1...14, using: &rng), w = Int.random(in: 1...14, using: &rng)
             let c = [1, 3, 8, 9, 17, 24, 40][Int.random(in: 0..<7, using: &rng)]
             let f = [1, 5, 8, 16, 19, 37][Int.random(in: 0..<6, using: &rng)]
@@ -93,18 +93,21 @@ final class WinogradTests: XCTestCase {
         }
     }
 
-    /// The C paths run F(4x4) in two ways: chunks of tiles that span images, each chunk's three stages on one
-    /// worker (64 -> 64 channels: 48 tiles a chunk, three chunks here), and groups with the products dealt out
-    /// by position where the packed transformed kernel is large (320 -> 320 channels). Both against the
-    /// definition, with and without pooling.
+    /// The C paths run F(4x4) and F(3x3) in two ways: chunks of tiles that span images, each chunk's three
+    /// stages on one worker (64 -> 64 channels: 48 tiles a chunk, several chunks here), and groups with the
+    /// products dealt out by position where the packed transformed kernel is large (320 -> 320 channels). Both
+    /// against the definition, with and without pooling (F(4x4) only).
     func testChunkedAndGroupedWinogradMatchTheDefinition() {
-        for (c, f, n, h, w) in [(64, 64, 2, 30, 29), (320, 320, 1, 5, 6)] {
+        for (c, f, n, h, w) in [(64, 64, 2, 30, 29), (320, 320, 1, 5, 6), (288, 320, 2, 9, 9)] {
             let g = WindowGeometry(inputHeight: h, inputWidth: w, channels: c, window: (3, 3), strides: (1, 1), padding: .same)
             let x = random([n, h, w, c]), k = random([3, 3, c, f]), b = random([f])
             let reference = direct(x, k, b, g, relu: true)
             forEachKernelPath { path in
+                let f3 = ConvolutionKernels.forward(input: x, kernel: k, bias: b, geometry: g, relu: true, algorithm: .winograd(.f3))
+                XCTAssertLessThan(relativeError(f3.scalars, reference), 1e-5, "\(path) F(3x3) c\(c) f\(f)")
                 let y = ConvolutionKernels.forward(input: x, kernel: k, bias: b, geometry: g, relu: true, algorithm: .winograd(.f4))
-                XCTAssertLessThan(relativeError(y.scalars, reference), 1e-5, "\(path) c\(c) f\(f)")
+                // F(4x4)'s larger transform entries amplify float32 rounding more: 1.3e-5 on the 288-channel case.
+                XCTAssertLessThan(relativeError(y.scalars, reference), 2e-5, "\(path) c\(c) f\(f)")
                 guard Winograd.canPool(tile: .f4) else { return }
                 let pooled = ConvolutionKernels.forwardMaxPooled(input: x, kernel: k, bias: b, geometry: g, relu: true,
                                                                  algorithm: .winograd(.f4))
@@ -126,9 +129,13 @@ final class WinogradTests: XCTestCase {
             var scaled = k
             for i in 0..<scaled.count { scaled.scalars[i] *= scale[i % f] }
             let reference = direct(x, scaled, b, g, relu: true)
+            let algorithms: [ConvolutionAlgorithm] = kh == 3 && stride == 1 ? [.winograd(.f4), .winograd(.f3)] : [.automatic]
             forEachKernelPath { path in
-                let y = ConvolutionKernels.forward(input: x, kernel: k, bias: b, geometry: g, relu: true, kernelScale: scale)
-                XCTAssertLessThan(relativeError(y.scalars, reference), 1e-5, "\(path) \(kh)x\(kw)/\(stride) c\(c) f\(f)")
+                for algorithm in algorithms {
+                    let y = ConvolutionKernels.forward(input: x, kernel: k, bias: b, geometry: g, relu: true, kernelScale: scale,
+                                                       algorithm: algorithm)
+                    XCTAssertLessThan(relativeError(y.scalars, reference), 1e-5, "\(path) \(algorithm) \(kh)x\(kw)/\(stride) c\(c) f\(f)")
+                }
             }
         }
     }
@@ -158,9 +165,15 @@ final class WinogradTests: XCTestCase {
         // VGG16's block5 at 150x150: one 9x9 image does not repay the kernel transform, a batch of 20 does.
         let block5 = WindowGeometry(inputHeight: 9, inputWidth: 9, channels: 512, window: (3, 3), strides: (1, 1), padding: .same)
         XCTAssertEqual(ConvolutionKernels.resolve(.automatic, geometry: block5, filters: 512, batch: 1), .im2col)
-        XCTAssertEqual(ConvolutionKernels.resolve(.automatic, geometry: block5, filters: 512, batch: 20), .winograd(.f4))
+        // Nine 3x3 tiles of 25 products cover it; F(4x4) would need nine 4x4 tiles of 36.
+        XCTAssertEqual(ConvolutionKernels.resolve(.automatic, geometry: block5, filters: 512, batch: 20), .winograd(.f3))
         XCTAssertEqual(WinogradTile.cheapest(outputHeight: 2, outputWidth: 2), .f2)
-        XCTAssertEqual(WinogradTile.cheapest(outputHeight: 9, outputWidth: 9), .f4)
+        XCTAssertEqual(WinogradTile.cheapest(outputHeight: 9, outputWidth: 9), .f3)
+        XCTAssertEqual(WinogradTile.cheapest(outputHeight: 6, outputWidth: 6), .f3)
+        XCTAssertEqual(WinogradTile.cheapest(outputHeight: 6, outputWidth: 7), .f4)   // 4 tiles of 36 against 6 of 25
+        // A tie (18x18: 36 tiles of 25 or 25 of 36) goes to the larger tile, which has fewer tiles to transform.
+        XCTAssertEqual(WinogradTile.cheapest(outputHeight: 18, outputWidth: 18), .f4)
+        XCTAssertEqual(WinogradTile.cheapest(outputHeight: 37, outputWidth: 37), .f4)
     }
 
     /// im2col blocks spread over the workers, bias and fused ReLU, on shapes Winograd does not take.
@@ -207,7 +220,7 @@ final class WinogradTests: XCTestCase {
                     }
                 } }
             } } } }
-            for algorithm in [ConvolutionAlgorithm.im2col, .winograd(.f2), .winograd(.f4)] {
+            for algorithm in [ConvolutionAlgorithm.im2col, .winograd(.f2), .winograd(.f3), .winograd(.f4)] {
                 var dw: Tensor? = Tensor(shape: k.shape, repeating: 1)   // accumulates onto what is there
                 var db: Tensor? = Tensor(shape: [f])
                 let dx = ConvolutionKernels.backward(input: x, kernel: k, outputGradient: dy, geometry: g, kernelGradient: &dw,
@@ -218,6 +231,44 @@ final class WinogradTests: XCTestCase {
                 XCTAssertLessThan(relativeError(db!.scalars, dbRef), 1e-6, label)
             }
         }
+        }
+    }
+
+    /// The kernel gradient by Winograd F(3x3) (the C paths' route from 128 channels in and out, VGG16's
+    /// block5 fine-tuning among them) against the definition in double precision: maps whose sides are not
+    /// multiples of 3 (tiles cut by the edge), both paddings, chunks of tiles forced small so that the
+    /// products accumulate over several, and the result added onto what the gradient held.
+    func testWinogradKernelGradientMatchesTheDefinition() {
+        for (c, f, n, h, w, padding) in [(128, 128, 2, 9, 9, Padding.same), (136, 130, 3, 7, 11, .valid), (128, 144, 1, 10, 4, .same)] {
+            let g = WindowGeometry(inputHeight: h, inputWidth: w, channels: c, window: (3, 3), strides: (1, 1), padding: padding)
+            let x = random([n, h, w, c]), k = random([3, 3, c, f]), dy = random([n, g.outputHeight, g.outputWidth, f])
+            var dwRef = [Double](repeating: 0, count: k.count)
+            for img in 0..<n { for oy in 0..<g.outputHeight { for ox in 0..<g.outputWidth {
+                for u in 0..<3 { for v in 0..<3 {
+                    let iy = oy - g.padTop + u, ix = ox - g.padLeft + v
+                    guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
+                    for ch in 0..<c {
+                        let xv = Double(x.scalars[((img * h + iy) * w + ix) * c + ch])
+                        for o in 0..<f {
+                            dwRef[((u * 3 + v) * c + ch) * f + o] += xv * Double(dy.scalars[((img * g.outputHeight + oy) * g.outputWidth + ox) * f + o])
+                        }
+                    }
+                } }
+            } } }
+            forEachKernelPath { path in
+                let winograd = ConvolutionKernels.kernelGradientUsesWinograd(.automatic, geometry: g, filters: f)
+                XCTAssertEqual(winograd, path != "portable", "\(path) route")
+                for budget in [9 << 20, 25 * (c + f) * 5] {   // one chunk; chunks of 5 tiles
+                    EngineOptions.with(changing: { $0.winogradGroupBudget = budget }) {
+                        var dw: Tensor? = Tensor(shape: k.shape, repeating: 0.5)
+                        var db: Tensor? = nil
+                        _ = ConvolutionKernels.backward(input: x, kernel: k, outputGradient: dy, geometry: g, kernelGradient: &dw,
+                                                        biasGradient: &db, computeInputGradient: false)
+                        XCTAssertLessThan(relativeError(dw!.scalars.map { $0 - 0.5 }, dwRef), 1e-5,
+                                          "\(path) c\(c) f\(f) n\(n) \(h)x\(w) \(padding) budget \(budget)")
+                    }
+                }
+            }
         }
     }
 

@@ -97,6 +97,27 @@ void tl_winograd_f4_kernel_avx512(const float *kernel, long channels, long filte
                                   long end_channel, float *u, long position_stride, int packed, const float *scale);
 
 /**
+ * Winograd F(3x3, 3x3) (5x5 tiles; winograd_f3.h gives the matrices): tl_winograd_f3_input_avx512,
+ * tl_winograd_f3_output_avx512 and tl_winograd_f3_kernel_avx512 are the F(4x4) functions' contracts with 5x5
+ * patches, 3x3 output tiles and 25 positions. For the kernel gradient of a 3x3 stride-1 convolution:
+ * tl_winograd_f3_gradient_tile_avx512 transforms the 3x3 patch of dY (out_height x out_width x F, NHWC)
+ * whose top-left corner is (oy0, ox0), zero past the map's edge, as a kernel: U[p][f] = (G g G^T)[p] to
+ * u[p * position_stride + f]; tl_winograd_f3_weight_output_avx512 adds (A^T M A)[a][b] to
+ * dw[(a * 3 + b) * tap_stride + i] for i < count, M[p] read from mt[p * position_stride + i].
+ * Require tl_cpu_has_avx512().
+ */
+void tl_winograd_f3_input_avx512(const float *image, long height, long width, long channels,
+                                 long y0, long x0, float *v, long position_stride);
+void tl_winograd_f3_output_avx512(const float *mt, long position_stride, long filters,
+                                  const float *bias, int relu, float ceiling, float *output,
+                                  long out_height, long out_width, long oy0, long ox0);
+void tl_winograd_f3_kernel_avx512(const float *kernel, long channels, long filters, long first_channel,
+                                  long end_channel, float *u, long position_stride, int packed, const float *scale);
+void tl_winograd_f3_gradient_tile_avx512(const float *dy, long out_height, long out_width, long filters,
+                                         long oy0, long ox0, float *u, long position_stride);
+void tl_winograd_f3_weight_output_avx512(const float *mt, long position_stride, long count, float *dw, long tap_stride);
+
+/**
  * Depthwise convolution (depth multiplier 1) of output rows [first_row, end_row) of one NHWC image:
  * out[oy][ox][c] = act(bias[c] + sum_{ky,kx} image[oy*sy - pad_top + ky][ox*sx - pad_left + kx][c]
  * * kernel[ky][kx][c]), taps outside the image skipped, act as in tl_sgemm_nn_avx512. bias may be NULL.
@@ -170,6 +191,16 @@ void tl_winograd_f4_output_pool_avx2(const float *mt, long position_stride, long
                                      long pooled_height, long pooled_width, long oy0, long ox0);
 void tl_winograd_f4_kernel_avx2(const float *kernel, long channels, long filters, long first_channel,
                                 long end_channel, float *u, long position_stride, int packed, const float *scale);
+void tl_winograd_f3_input_avx2(const float *image, long height, long width, long channels,
+                               long y0, long x0, float *v, long position_stride);
+void tl_winograd_f3_output_avx2(const float *mt, long position_stride, long filters,
+                                const float *bias, int relu, float ceiling, float *output,
+                                long out_height, long out_width, long oy0, long ox0);
+void tl_winograd_f3_kernel_avx2(const float *kernel, long channels, long filters, long first_channel,
+                                long end_channel, float *u, long position_stride, int packed, const float *scale);
+void tl_winograd_f3_gradient_tile_avx2(const float *dy, long out_height, long out_width, long filters,
+                                       long oy0, long ox0, float *u, long position_stride);
+void tl_winograd_f3_weight_output_avx2(const float *mt, long position_stride, long count, float *dw, long tap_stride);
 void tl_depthwise_avx2(const float *image, long height, long width, long channels,
                        const float *kernel, long kernel_height, long kernel_width,
                        long stride_y, long stride_x, long pad_top, long pad_left,
