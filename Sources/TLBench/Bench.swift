@@ -69,9 +69,14 @@ struct FeaturesBench: ParsableCommand {
     @Option(help: "Square image size.") var size = 150
     @Option(help: "Batch size.") var batchSize = 20
     @Flag(help: "Run each convolution and the max pooling after it as two passes.") var unfusedPooling = false
+    @Flag(help: "Run pointwise -> depthwise -> pointwise convolutions (MobileNetV2, EfficientNet-Lite blocks) layer by layer.")
+    var unfusedChains = false
 
     func run() throws {
-        try EngineOptions.with(changing: { $0.fusesPooling = !unfusedPooling }) { try measure() }
+        try EngineOptions.with(changing: {
+            $0.fusesPooling = !unfusedPooling
+            $0.fusesDepthwiseChains = !unfusedChains
+        }) { try measure() }
     }
 
     private func measure() throws {

@@ -156,10 +156,13 @@ extension ConvolutionLayer {
     /// `act(scale * self(x) + shift)` as one convolution: the kernel scaled along its output-channel axis
     /// (the last one; a depthwise kernel's channels are its outputs) and the bias `b * scale + shift`.
     func forwardFolded(_ x: Tensor, scale: [Float], shift: [Float], then activation: Activation) throws -> Tensor {
-        let scaleTensor = Tensor(shape: [scale.count], scalars: scale)
         let kernel = try kernel(for: x).value
-        let foldedBias = (bias?.value ?? Tensor.zeros([scale.count])) * scaleTensor + Tensor(shape: [shift.count], scalars: shift)
-        return convolve(x, kernel: kernel, scale: scale, bias: foldedBias, reluCeiling: activation.reluCeiling)
+        return convolve(x, kernel: kernel, scale: scale, bias: foldedBias(scale: scale, shift: shift), reluCeiling: activation.reluCeiling)
+    }
+
+    /// The bias of the convolution with a batch normalisation folded in: `b * scale + shift`.
+    func foldedBias(scale: [Float], shift: [Float]) -> Tensor {
+        (bias?.value ?? Tensor.zeros([scale.count])) * Tensor(shape: [scale.count], scalars: scale) + Tensor(shape: [shift.count], scalars: shift)
     }
 
     func convolve(_ x: Tensor, kernel w: Tensor, scale: [Float], bias b: Tensor?, reluCeiling: Float?) -> Tensor {

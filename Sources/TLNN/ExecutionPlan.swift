@@ -33,6 +33,9 @@ struct PlanFusions: OptionSet {
     static let normalizationFolding = PlanFusions(rawValue: 2)
     /// Add + ReLU as one clamped sum (AddActivationFolding.swift).
     static let addActivation = PlanFusions(rawValue: 4)
+    /// Folded pointwise -> depthwise -> pointwise convolutions image by image in cache-sized bands
+    /// (DepthwiseChainFusion.swift); needs ``normalizationFolding``.
+    static let depthwiseChain = PlanFusions(rawValue: 8)
 }
 
 /// What a plan depends on: two forward passes with equal keys run the same plan. Besides the mode and
@@ -45,6 +48,7 @@ struct PlanKey: Hashable {
     let logitsOutput: Bool
     let needsInputGradient: Bool
     let fusesPooling: Bool
+    let fusesDepthwiseChains: Bool
     let trainedNodes: [Bool]
     let trainableNodes: [Bool]
     let layers: [ObjectIdentifier?]
@@ -57,6 +61,7 @@ struct PlanKey: Hashable {
         logitsOutput = mode.logitsOutput
         needsInputGradient = mode.needsInputGradient
         fusesPooling = EngineOptions.current.fusesPooling
+        fusesDepthwiseChains = EngineOptions.current.fusesDepthwiseChains
         trainedNodes = nodes.map { $0.layer?.weights.contains { $0.requiresGradient } ?? false }
         trainableNodes = nodes.map { $0.layer?.trainable ?? false }
         layers = nodes.map { $0.layer.map(ObjectIdentifier.init) }
@@ -83,6 +88,8 @@ struct ExecutionPlan {
         case foldedNormalization(ConvolutionLayer, BatchNormalization, activation: Activation)
         /// An Add with the ReLU after it.
         case clampedAdd(Add, ceiling: Float)
+        /// Folded convolutions: pointwise -> depthwise -> pointwise (either pointwise one may be absent).
+        case depthwiseChain(DepthwiseChain)
     }
 
     /// Runs `operation` on the inputs of node `node`; its value is node `output`'s.
@@ -106,9 +113,20 @@ struct ExecutionPlan {
     /// Nodes that keep nothing although a weight trains (the input gradient cannot be computed).
     let unkeptCount: Int
 
-    /// Runs that fold batch normalisation (for tests).
+    /// Runs that fold batch normalisation, on their own or in a chain (for tests).
     var foldedRuns: Int {
-        steps.reduce(0) { if case .foldedNormalization = $1.operation { return $0 + 1 }; return $0 }
+        steps.reduce(0) {
+            switch $1.operation {
+            case .foldedNormalization: return $0 + 1
+            case .depthwiseChain(let chain): return $0 + 1 + (chain.expand == nil ? 0 : 1) + (chain.project == nil ? 0 : 1)
+            default: return $0
+            }
+        }
+    }
+
+    /// Chains of folded convolutions run as one step (for tests).
+    var depthwiseChains: Int {
+        steps.reduce(0) { if case .depthwiseChain = $1.operation { return $0 + 1 }; return $0 }
     }
 
     init(_ nodes: [PlanNode], mode: ForwardMode, fusions: PlanFusions) {
@@ -192,7 +210,8 @@ struct ExecutionPlan {
             }
             steps.append(step)
         }
-        return steps
+        guard fusions.contains(.depthwiseChain), EngineOptions.current.fusesDepthwiseChains else { return steps }
+        return DepthwiseChain.fuse(steps, nodes: nodes, readers: readers)
     }
 
     /// A convolution -> batch normalisation (-> ReLU) run as one step, when the normalisation uses its

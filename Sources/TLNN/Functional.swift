@@ -47,9 +47,10 @@ public final class Functional: Model {
     private var chosenOutputs: [Int]?
     private var ownTrainable = true
     /// The execution plans this graph runs (ExecutionPlan.swift).
-    private let execution = ModelExecution(fusions: [.normalizationFolding, .addActivation])
+    private let execution = ModelExecution(fusions: [.normalizationFolding, .addActivation, .depthwiseChain])
     /// How many runs the last forward pass folded (for tests).
     var foldedRunsInLastForward: Int { execution.lastPlan?.foldedRuns ?? 0 }
+    var depthwiseChainsInLastForward: Int { execution.lastPlan?.depthwiseChains ?? 0 }
     /// What `compile` fixed: optimizer, loss, metrics and the trainable weights at that moment.
     public var compiled: CompiledSetup?
     /// Keras's `model.stop_training` (see ``Sequential/stopTraining``).

@@ -126,6 +126,8 @@ extension ExecutionPlan {
             return try convolution.forwardFolded(inputs.removeFirst(), scale: scale, shift: shift, then: activation)
         case let .clampedAdd(add, ceiling):
             return try add.forwardClamped(&inputs, ceiling: ceiling)
+        case .depthwiseChain(let chain):
+            return try chain.forward(inputs.removeFirst())
         }
     }
 

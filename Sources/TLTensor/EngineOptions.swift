@@ -64,10 +64,14 @@ public struct EngineOptions: Sendable, Equatable {
     /// Runs a convolution and the 2x2 max pooling after it as one pass when nothing keeps the full map
     /// (false: two layers, for benchmarks to compare).
     public var fusesPooling: Bool
+    /// Runs a folded pointwise convolution, the depthwise one reading it and the pointwise one after that
+    /// image by image in cache-sized bands (MobileNetV2 and EfficientNet-Lite blocks) when nothing keeps
+    /// their values (false: step by step, for tests and benchmarks to compare).
+    public var fusesDepthwiseChains: Bool
 
     public init(kernels: KernelPath = .best, workerCount: Int = EngineOptions.processorCount,
                 usesWinograd: Bool = true, winogradGroupBudget: Int = 9 << 20, splitsWinogradProducts: Bool = true,
-                activationBudget: Int = 128 << 20, fusesPooling: Bool = true) {
+                activationBudget: Int = 128 << 20, fusesPooling: Bool = true, fusesDepthwiseChains: Bool = true) {
         self.kernels = kernels.effective
         self.workerCount = max(1, workerCount)
         self.usesWinograd = usesWinograd
@@ -75,6 +79,7 @@ public struct EngineOptions: Sendable, Equatable {
         self.splitsWinogradProducts = splitsWinogradProducts
         self.activationBudget = activationBudget
         self.fusesPooling = fusesPooling
+        self.fusesDepthwiseChains = fusesDepthwiseChains
     }
 
     /// The active processor count (at least 1).

@@ -64,6 +64,7 @@ final class ExecutionPlanTests: XCTestCase {
                 case .convolutionPooling: return "conv+pool"
                 case .foldedNormalization: return "folded"
                 case .clampedAdd: return "add+relu"
+                case .depthwiseChain: return "chain"
                 }
             }
         }

@@ -1,0 +1,134 @@
+/// A pointwise (1x1, stride 1) convolution, the depthwise convolution reading it and the pointwise
+/// convolution reading that, run image by image in bands of rows that stay in a core's caches: the
+/// inverted-residual block of MobileNetV2 and EfficientNet(-Lite) in inference, either pointwise stage
+/// optional.
+///
+/// Layer by layer, the expanded maps between the stages (six times the block's channels; 43 MB at
+/// EfficientNet-Lite0's second block for a batch of 20 at 150x150) are written to memory by one stage and
+/// read back by the next, and the depthwise kernel waits on those reads. Here each worker takes whole
+/// images; for each band of the depthwise stage's output rows it computes the expanded rows the band needs
+/// and has not computed yet (into a per-worker map of one image), the band's depthwise rows (into a band
+/// buffer), and the band's projected rows, written straight to the output. Each value is computed by the
+/// same kernels, from the same operands, as the stages would compute it one after another (the products'
+/// sums do not depend on how rows are blocked), so the result is the same to the bit.
+public enum DepthwiseChainKernels {
+    /// A pointwise stage: `act(x W * scale + b)` with `W` a `(1, 1, C, F)` kernel, `scale` per output channel
+    /// (a folded batch normalisation; nil for none) applied as the kernel is packed, `act` the clamp to
+    /// `[0, ceiling]` when `ceiling` is given.
+    public struct Pointwise {
+        public let kernel: Tensor
+        public let scale: [Float]?
+        public let bias: Tensor?
+        public let ceiling: Float?
+
+        public init(kernel: Tensor, scale: [Float]?, bias: Tensor?, ceiling: Float?) {
+            (self.kernel, self.scale, self.bias, self.ceiling) = (kernel, scale, bias, ceiling)
+        }
+
+        var filters: Int { kernel.shape[3] }
+    }
+
+    /// The depthwise stage: a `(kh, kw, C, 1)` kernel (any folded scale already applied), its bias and
+    /// clamp, the window's size, strides and padding.
+    public struct Depthwise {
+        public let kernel: Tensor
+        public let bias: Tensor?
+        public let ceiling: Float?
+        public let strides: (Int, Int)
+        public let padding: Padding
+
+        public init(kernel: Tensor, bias: Tensor?, ceiling: Float?, strides: (Int, Int), padding: Padding) {
+            (self.kernel, self.bias, self.ceiling, self.strides, self.padding) = (kernel, bias, ceiling, strides, padding)
+        }
+    }
+
+    /// Floats of depthwise output a band holds (256 KB): the band, and the expanded rows it reads, stay in L2
+    /// while the projection reads them.
+    public static let bandBudget = 1 << 16
+
+    /// Whether ``forward(input:expand:depthwise:project:kernels:)`` runs here: the C kernels, and at least
+    /// one image per worker (fewer would leave a core idle; the stages one by one split each image instead).
+    public static func applies(batch: Int, kernels: KernelPath = .current) -> Bool {
+        kernels.effective != .portable && batch >= ParallelFor.workerCount
+    }
+
+    /// `project(depthwise(expand(x)))` for an NHWC batch `x`, each stage as described above (an absent
+    /// pointwise stage passes its input through), in bands of at most `bandFloats` floats of depthwise
+    /// output (at least one row). Requires ``applies(batch:kernels:)``.
+    public static func forward(input x: Tensor, expand: Pointwise?, depthwise: Depthwise, project: Pointwise?,
+                               bandFloats: Int = bandBudget, kernels: KernelPath = .current) -> Tensor {
+        let kernels = kernels.effective
+        precondition(applies(batch: x.shape[0], kernels: kernels), "the fused chain runs on the C kernels, an image a worker")
+        let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let e = expand?.filters ?? c
+        let g = WindowGeometry(inputHeight: h, inputWidth: w, channels: e, window: (depthwise.kernel.shape[0], depthwise.kernel.shape[1]),
+                               strides: depthwise.strides, padding: depthwise.padding)
+        let f = project?.filters ?? e
+        let (oh, ow) = (g.outputHeight, g.outputWidth)
+        let bandRows = max(1, min(oh, bandFloats / max(1, ow * e)))
+        let workers = min(ParallelFor.workerCount, n)
+        return ScratchBuffer.withBuffers(2 + 2 * workers) { scratch in
+            let expandPacked = expand.map { pack($0, channels: c, into: scratch[0], kernels: kernels) }
+            let projectPacked = project.map { pack($0, channels: e, into: scratch[1], kernels: kernels) }
+            let expanded = expand == nil ? [] : (0..<workers).map { scratch[2 + $0].reserve(h * w * e) }
+            let bands = project == nil ? [] : (0..<workers).map { scratch[2 + workers + $0].reserve(bandRows * ow * e) }
+            return x.scalars.withUnsafeBufferPointer { xs in
+                depthwise.kernel.scalars.withUnsafeBufferPointer { dk in
+                    withOptionalPointer(depthwise.bias?.scalars) { db in
+                        withOptionalPointer(expand?.bias?.scalars) { eb in
+                            withOptionalPointer(project?.bias?.scalars) { pb in
+                                uninitializedTensor(shape: [n, oh, ow, f]) { y in
+                                    let (xBase, yBase) = (xs.baseAddress!, y.baseAddress!)
+                                    ParallelFor.run(n) { image, worker in
+                                        let input = xBase + image * h * w * c, output = yBase + image * oh * ow * f
+                                        var expandedRows = 0   // rows of this image's expanded map computed so far
+                                        var first = 0
+                                        while first < oh {
+                                            let rows = first..<min(oh, first + bandRows)
+                                            let source: UnsafePointer<Float>
+                                            if let expand, let packed = expandPacked {
+                                                let needed = min(h, (rows.upperBound - 1) * g.strideY - g.padTop + g.windowHeight)
+                                                if needed > expandedRows {
+                                                    let map = expanded[worker]
+                                                    nativeSgemmPacked(kernels, m: (needed - expandedRows) * w, n: e, k: c,
+                                                                      a: input + expandedRows * w * c, lda: c, packed: packed,
+                                                                      c: map + expandedRows * w * e, ldc: e, bias: eb,
+                                                                      relu: expand.ceiling != nil, reluCeiling: expand.ceiling ?? .infinity)
+                                                    expandedRows = needed
+                                                }
+                                                source = UnsafePointer(expanded[worker])
+                                            } else {
+                                                source = input
+                                            }
+                                            // The band's rows land at the start of the band buffer (row `first` at offset 0).
+                                            let target = project == nil ? output : bands[worker] - first * ow * e
+                                            _ = DepthwiseConvolutionKernels.nativeRows(
+                                                kernels, source, dk.baseAddress!, db, g, relu: depthwise.ceiling != nil,
+                                                reluCeiling: depthwise.ceiling ?? .infinity, rows: rows, output: target)
+                                            if let project, let packed = projectPacked {
+                                                nativeSgemmPacked(kernels, m: rows.count * ow, n: f, k: e, a: bands[worker], lda: e,
+                                                                  packed: packed, c: output + first * ow * f, ldc: f, bias: pb,
+                                                                  relu: project.ceiling != nil, reluCeiling: project.ceiling ?? .infinity)
+                                            }
+                                            first = rows.upperBound
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A pointwise stage's `C x F` kernel matrix packed (and scaled) once for every image and band.
+    private static func pack(_ stage: Pointwise, channels: Int, into buffer: ScratchBuffer, kernels: KernelPath) -> UnsafePointer<Float> {
+        stage.kernel.scalars.withUnsafeBufferPointer { k in
+            withOptionalPointer(stage.scale) { scale in
+                ConvolutionKernels.packKernelMatrix(k.baseAddress!, patchLength: channels, filters: stage.filters, scale: scale,
+                                                    into: buffer, kernels: kernels)!
+            }
+        }
+    }
+}
