@@ -288,8 +288,15 @@ TL_AVX512 void tl_winograd_f4_kernel_avx512(const float *kernel, long channels, 
                                             long end_channel, float *u, long position_stride, int packed, const float *scale) {
     // Packed, the columns run on to the panel's end (NR), their values zero.
     long width = packed ? (filters + NR - 1) / NR * NR : filters;
-    for (long c = first_channel; c < end_channel; c++) {
-        for (long f = 0; f < width; f += 16) {
+    // Panel by panel, channel by channel within it: each position's packed rows are then written in order
+    // (NR floats apart), not a panel's worth apart (NR x KC floats), which cost a miss per store.
+    for (long f = 0; f < width; f += 16) {
+        for (long c = first_channel; c < end_channel; c++) {
+            // The kernel's rows are read F floats apart: asked for a few channels ahead, their lines arrive
+            // while this channel transforms (the hardware prefetchers do not follow nine strided streams).
+            if (c + 12 < end_channel && f < filters && f % 16 == 0) {
+                for (int tap = 0; tap < 9; tap++) _mm_prefetch((const char *)(kernel + (tap * channels + c + 12) * filters + f), _MM_HINT_T0);
+            }
             __mmask16 mask = lane_mask(filters - f);
             __m512 t[6][3];                                          // t[i][kx] = (G g)[i] along ky
 #pragma clang loop unroll(full)

@@ -120,8 +120,15 @@ TL_TARGET void TL_SUFFIX(tl_winograd_f3_kernel)(const float *kernel, long channe
                                                 long end_channel, float *u, long position_stride, int packed, const float *scale) {
     // Packed, the columns run on to the panel's end (NR), their values zero.
     long width = packed ? (filters + NR - 1) / NR * NR : filters;
-    for (long c = first_channel; c < end_channel; c++) {
-        for (long f = 0; f < width; f += VL) {
+    // Panel by panel, channel by channel within it: each position's packed rows are then written in order
+    // (NR floats apart), not a panel's worth apart (NR x KC floats), which cost a miss per store.
+    for (long f = 0; f < width; f += VL) {
+        for (long c = first_channel; c < end_channel; c++) {
+            // The kernel's rows are read F floats apart: asked for a few channels ahead, their lines arrive
+            // while this channel transforms (the hardware prefetchers do not follow nine strided streams).
+            if (c + 12 < end_channel && f < filters && f % 16 == 0) {
+                for (int tap = 0; tap < 9; tap++) _mm_prefetch((const char *)(kernel + (tap * channels + c + 12) * filters + f), _MM_HINT_T0);
+            }
             long lanes = filters - f;
             vmask mask = vmask_for(lanes);
             vf t[5][3];                                                // t[i][kx] = (G g)[i] along ky
