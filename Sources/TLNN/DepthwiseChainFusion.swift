@@ -36,8 +36,11 @@ struct DepthwiseChain {
     /// The chain on `x`: fused where the kernels allow (``DepthwiseChainKernels/applies(batch:kernels:)``),
     /// else its steps one by one. Either way the same values.
     func forward(_ x: Tensor) throws -> Tensor {
-        guard DepthwiseChainKernels.applies(batch: x.shape.first ?? 0) else { return try forwardStepByStep(x) }
-        let channels = x.shape.count == 4 ? x.shape[3] : -1
+        guard DepthwiseChainKernels.applies(batch: x.shape.first ?? 0), x.shape.count == 4 else { return try forwardStepByStep(x) }
+        let layer = depthwise.convolution
+        let (oh, ow) = layer.padding.spatialOutput(height: x.shape[1], width: x.shape[2], window: layer.kernelSize, strides: layer.strides)
+        guard (oh ?? 0) * (ow ?? 0) >= DepthwiseChainKernels.minimumPixels else { return try forwardStepByStep(x) }
+        let channels = x.shape[3]
         let expanded = expand?.convolution.kernel?.shape[3] ?? channels
         guard expand?.isBuilt(channels: channels) ?? true, depthwise.isBuilt(channels: expanded),
               project?.isBuilt(channels: expanded) ?? true else { return try forwardStepByStep(x) }
@@ -46,7 +49,6 @@ struct DepthwiseChain {
             return DepthwiseChainKernels.Pointwise(kernel: kernel, scale: scale, bias: bias, ceiling: stage.activation.reluCeiling)
         }
         let (kernel, scale, bias) = depthwise.parts()
-        let layer = depthwise.convolution
         let depthwiseStage = DepthwiseChainKernels.Depthwise(kernel: ConvolutionKernels.scalingOutputChannels(kernel, by: scale), bias: bias,
                                                              ceiling: depthwise.activation.reluCeiling, strides: layer.strides,
                                                              padding: layer.padding)

@@ -52,6 +52,11 @@ public enum DepthwiseChainKernels {
         kernels.effective != .portable && batch >= ParallelFor.workerCount
     }
 
+    /// Depthwise output pixels an image needs for the chain to pay: below 64 (EfficientNet-Lite0's last stages
+    /// at 150x150 have 5x5), a product over one image's rows leaves much of the 12-row register tile idle (25
+    /// rows fill 25 of 36), and the whole batch's maps fit the caches anyway, so the stages run one by one.
+    public static let minimumPixels = 64
+
     /// `project(depthwise(expand(x)))` for an NHWC batch `x`, each stage as described above (an absent
     /// pointwise stage passes its input through), in bands of at most `bandFloats` floats of depthwise
     /// output (at least one row). Requires ``applies(batch:kernels:)``.
