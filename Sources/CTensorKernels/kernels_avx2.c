@@ -156,200 +156,7 @@ TL_AVX2 static inline void micro_kernel(long kc, const float *a, long lda, const
 #define TL_SUFFIX(name) name##_avx2
 #include "sgemm_driver.h"
 
-// MARK: - Winograd F(4x4, 3x3)
-
-/// x <- B^T x for six vectors: the F(4, 3) input transform at points 0, 1, -1, 2, -2.
-TL_AVX2 static inline void input_transform6(__m256 d[6]) {
-    const __m256 four = _mm256_set1_ps(4), five = _mm256_set1_ps(5), two = _mm256_set1_ps(2);
-    __m256 a = _mm256_fnmadd_ps(four, d[2], d[4]);           // d4 - 4 d2
-    __m256 b = _mm256_fnmadd_ps(four, d[1], d[3]);           // d3 - 4 d1
-    __m256 c = _mm256_sub_ps(d[4], d[2]);
-    __m256 e = _mm256_mul_ps(two, _mm256_sub_ps(d[3], d[1]));
-    __m256 r0 = _mm256_add_ps(_mm256_fnmadd_ps(five, d[2], _mm256_mul_ps(four, d[0])), d[4]);
-    __m256 r5 = _mm256_add_ps(_mm256_fnmadd_ps(five, d[3], _mm256_mul_ps(four, d[1])), d[5]);
-    d[0] = r0;
-    d[1] = _mm256_add_ps(a, b);
-    d[2] = _mm256_sub_ps(a, b);
-    d[3] = _mm256_add_ps(c, e);
-    d[4] = _mm256_sub_ps(c, e);
-    d[5] = r5;
-}
-
-/// y[0..<4] <- A^T m for six vectors.
-TL_AVX2 static inline void output_transform6(const __m256 m[6], __m256 y[4]) {
-    __m256 p12 = _mm256_add_ps(m[1], m[2]), n12 = _mm256_sub_ps(m[1], m[2]);
-    __m256 p34 = _mm256_add_ps(m[3], m[4]), n34 = _mm256_sub_ps(m[3], m[4]);
-    y[0] = _mm256_add_ps(_mm256_add_ps(m[0], p12), p34);
-    y[1] = _mm256_fmadd_ps(_mm256_set1_ps(2), n34, n12);
-    y[2] = _mm256_fmadd_ps(_mm256_set1_ps(4), p34, p12);
-    y[3] = _mm256_add_ps(_mm256_fmadd_ps(_mm256_set1_ps(8), n34, n12), m[5]);
-}
-
-/// The 6x6 transformed patch of one 8-channel run at `ch` (the first `lanes` of them), stored to
-/// v[p * position_stride + ch]. The rows are transformed as they are loaded, so only 36 values are live.
-TL_AVX2 static inline void input_tile(const float *image, long height, long width, long channels, long y0, long x0,
-                                      int inside, long ch, long lanes, __m256i mask, float *v, long position_stride) {
-    __m256 t[6][6];
-    for (int i = 0; i < 6; i++) {
-        long iy = y0 + i;
-        int row_inside = iy >= 0 && iy < height;
-        const float *row = image + (iy * width + x0) * channels + ch;
-#pragma clang loop unroll(full)
-        for (int j = 0; j < 6; j++) {
-            long ix = x0 + j;
-            t[i][j] = (inside || (row_inside && ix >= 0 && ix < width)) ? load_lanes(row + j * channels, lanes, mask)
-                                                                       : _mm256_setzero_ps();
-        }
-        input_transform6(t[i]);                                      // along the row: d B
-    }
-#pragma clang loop unroll(full)
-    for (int j = 0; j < 6; j++) {
-        __m256 column[6];
-#pragma clang loop unroll(full)
-        for (int i = 0; i < 6; i++) column[i] = t[i][j];
-        input_transform6(column);                                   // along the column: B^T (d B)
-#pragma clang loop unroll(full)
-        for (int i = 0; i < 6; i++) store_lanes(v + (i * 6 + j) * position_stride + ch, lanes, mask, column[i]);
-    }
-}
-
-TL_AVX2 void tl_winograd_f4_input_avx2(const float *image, long height, long width, long channels,
-                                       long y0, long x0, float *v, long position_stride) {
-    int inside = y0 >= 0 && x0 >= 0 && y0 + 6 <= height && x0 + 6 <= width;
-    for (long ch = 0; ch < channels; ch += 8) {
-        long lanes = channels - ch;
-        input_tile(image, height, width, channels, y0, x0, inside, ch, lanes, lane_mask(lanes), v, position_stride);
-    }
-}
-
-/// y[i][j] = (A^T M A)[i][j], the 4x4 outputs of one tile for the 8 channels at `f` (the first `lanes`),
-/// M[p] read from mt[p * position_stride + f].
-TL_AVX2 static inline void output_tile(const float *mt, long position_stride, long f, long lanes, __m256i mask,
-                                       __m256 y[4][4]) {
-    __m256 t[6][4];
-    for (int i = 0; i < 6; i++) {
-        __m256 m[6];
-#pragma clang loop unroll(full)
-        for (int j = 0; j < 6; j++) m[j] = load_lanes(mt + (i * 6 + j) * position_stride + f, lanes, mask);
-        output_transform6(m, t[i]);                                  // rows: M A
-    }
-#pragma clang loop unroll(full)
-    for (int j = 0; j < 4; j++) {
-        __m256 column[6], out[4];
-#pragma clang loop unroll(full)
-        for (int i = 0; i < 6; i++) column[i] = t[i][j];
-        output_transform6(column, out);                             // columns: A^T (M A)
-#pragma clang loop unroll(full)
-        for (int i = 0; i < 4; i++) y[i][j] = out[i];
-    }
-}
-
-TL_AVX2 void tl_winograd_f4_output_avx2(const float *mt, long position_stride, long filters,
-                                        const float *bias, int relu, float ceiling, float *output,
-                                        long out_height, long out_width, long oy0, long ox0) {
-    const __m256 top = _mm256_set1_ps(ceiling);
-    long rows = out_height - oy0 < 4 ? out_height - oy0 : 4;
-    long cols = out_width - ox0 < 4 ? out_width - ox0 : 4;
-    for (long f = 0; f < filters; f += 8) {
-        long lanes = filters - f;
-        __m256i mask = lane_mask(lanes);
-        __m256 y[4][4];
-        output_tile(mt, position_stride, f, lanes, mask, y);
-        __m256 b = bias ? load_lanes(bias + f, lanes, mask) : _mm256_setzero_ps();
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                __m256 value = _mm256_add_ps(y[i][j], b);
-                if (relu) value = clamp_relu(value, top);
-                store_lanes(output + ((oy0 + i) * out_width + ox0 + j) * filters + f, lanes, mask, value);
-            }
-        }
-    }
-}
-
-TL_AVX2 void tl_winograd_f4_output_pool_avx2(const float *mt, long position_stride, long filters,
-                                             const float *bias, int relu, float ceiling, float *pooled,
-                                             long pooled_height, long pooled_width, long oy0, long ox0) {
-    const __m256 top = _mm256_set1_ps(ceiling);
-    long py0 = oy0 / 2, px0 = ox0 / 2;
-    for (long f = 0; f < filters; f += 8) {
-        long lanes = filters - f;
-        __m256i mask = lane_mask(lanes);
-        __m256 y[4][4];
-        output_tile(mt, position_stride, f, lanes, mask, y);
-        // Bias and the ReLU clamp are monotonic, so they commute with the max: applied once per pooled value.
-        __m256 b = bias ? load_lanes(bias + f, lanes, mask) : _mm256_setzero_ps();
-        for (int pi = 0; pi < 2 && py0 + pi < pooled_height; pi++) {
-            for (int pj = 0; pj < 2 && px0 + pj < pooled_width; pj++) {
-                __m256 v = _mm256_max_ps(_mm256_max_ps(y[2 * pi][2 * pj], y[2 * pi][2 * pj + 1]),
-                                         _mm256_max_ps(y[2 * pi + 1][2 * pj], y[2 * pi + 1][2 * pj + 1]));
-                v = _mm256_add_ps(v, b);
-                if (relu) v = clamp_relu(v, top);
-                store_lanes(pooled + ((py0 + pi) * pooled_width + px0 + pj) * filters + f, lanes, mask, v);
-            }
-        }
-    }
-}
-
-/// u[0..<6] <- G g for three vectors: the F(4, 3) kernel transform.
-TL_AVX2 static inline void kernel_transform3(const __m256 g[3], __m256 u[6]) {
-    const __m256 sixth = _mm256_set1_ps(-1.0f / 6), quarter = _mm256_set1_ps(0.25f);
-    __m256 even = _mm256_mul_ps(sixth, _mm256_add_ps(g[0], g[2])), odd = _mm256_mul_ps(sixth, g[1]);
-    __m256 even2 = _mm256_fmadd_ps(_mm256_set1_ps(1.0f / 24), g[0], _mm256_mul_ps(_mm256_set1_ps(1.0f / 6), g[2]));
-    __m256 odd2 = _mm256_mul_ps(_mm256_set1_ps(1.0f / 12), g[1]);
-    u[0] = _mm256_mul_ps(quarter, g[0]);
-    u[1] = _mm256_add_ps(even, odd);
-    u[2] = _mm256_sub_ps(even, odd);
-    u[3] = _mm256_add_ps(even2, odd2);
-    u[4] = _mm256_sub_ps(even2, odd2);
-    u[5] = g[2];
-}
-
-TL_AVX2 void tl_winograd_f4_kernel_avx2(const float *kernel, long channels, long filters, long first_channel,
-                                        long end_channel, float *u, long position_stride, int packed, const float *scale) {
-    // Packed, the columns run on to the panel's end (NR), their values zero.
-    long width = packed ? (filters + NR - 1) / NR * NR : filters;
-    // Panel by panel, channel by channel within it: each position's packed rows are then written in order
-    // (NR floats apart), not a panel's worth apart (NR x KC floats), which cost a miss per store.
-    for (long f = 0; f < width; f += 8) {
-        for (long c = first_channel; c < end_channel; c++) {
-            // The kernel's rows are read F floats apart: asked for a few channels ahead, their lines arrive
-            // while this channel transforms (the hardware prefetchers do not follow nine strided streams).
-            if (c + 12 < end_channel && f < filters && f % 16 == 0) {
-                for (int tap = 0; tap < 9; tap++) _mm_prefetch((const char *)(kernel + (tap * channels + c + 12) * filters + f), _MM_HINT_T0);
-            }
-            long lanes = filters - f;
-            __m256i mask = lane_mask(lanes);
-            __m256 t[6][3];                                          // t[i][kx] = (G g)[i] along ky
-#pragma clang loop unroll(full)
-            for (int kx = 0; kx < 3; kx++) {
-                __m256 g[3], column[6];
-#pragma clang loop unroll(full)
-                for (int ky = 0; ky < 3; ky++) {
-                    g[ky] = lanes > 0 ? load_lanes(kernel + ((ky * 3 + kx) * channels + c) * filters + f, lanes, mask) : _mm256_setzero_ps();
-                }
-                kernel_transform3(g, column);
-#pragma clang loop unroll(full)
-                for (int i = 0; i < 6; i++) t[i][kx] = column[i];
-            }
-            __m256 s = scale && lanes > 0 ? load_lanes(scale + f, lanes, mask) : _mm256_set1_ps(1);
-            long offset = packed ? packed_offset(filters, channels, c, f) : c * filters + f;
-#pragma clang loop unroll(full)
-            for (int i = 0; i < 6; i++) {
-                __m256 row[6];
-                kernel_transform3(t[i], row);                        // along kx: (G g) G^T
-#pragma clang loop unroll(full)
-                for (int j = 0; j < 6; j++) {
-                    float *dst = u + (i * 6 + j) * position_stride + offset;
-                    if (scale) row[j] = _mm256_mul_ps(row[j], s);
-                    if (packed) _mm256_storeu_ps(dst, row[j]);
-                    else store_lanes(dst, lanes, mask, row[j]);
-                }
-            }
-        }
-    }
-}
-
-// MARK: - Winograd F(3x3, 3x3)
+// MARK: - Winograd F(4x4, 3x3) and F(3x3, 3x3)
 
 #define VL 8
 typedef __m256 vf;
@@ -366,7 +173,24 @@ typedef __m256i vmask;
 #define vfmadd _mm256_fmadd_ps
 #define vfnmadd _mm256_fnmadd_ps
 #define vclamp clamp_relu
+#define vmax _mm256_max_ps
+#include "winograd_f4.h"
 #include "winograd_f3.h"
+// The vector macros end with the transforms, so that nothing below can mean them by accident.
+#undef VL
+#undef vmask_for
+#undef vload
+#undef vstore
+#undef vstore_all
+#undef vzero
+#undef vset1
+#undef vadd
+#undef vsub
+#undef vmul
+#undef vfmadd
+#undef vfnmadd
+#undef vclamp
+#undef vmax
 
 // MARK: - Depthwise convolution
 

@@ -144,189 +144,7 @@ TL_AVX512 static inline void micro_kernel(long kc, const float *a, long lda, con
 #define TL_SUFFIX(name) name##_avx512
 #include "sgemm_driver.h"
 
-// MARK: - Winograd F(4x4, 3x3)
-
-/// x <- B^T x for six vectors: the F(4, 3) input transform at points 0, 1, -1, 2, -2.
-TL_AVX512 static inline void input_transform6(__m512 d[6]) {
-    const __m512 four = _mm512_set1_ps(4), five = _mm512_set1_ps(5), two = _mm512_set1_ps(2);
-    __m512 a = _mm512_fnmadd_ps(four, d[2], d[4]);           // d4 - 4 d2
-    __m512 b = _mm512_fnmadd_ps(four, d[1], d[3]);           // d3 - 4 d1
-    __m512 c = _mm512_sub_ps(d[4], d[2]);
-    __m512 e = _mm512_mul_ps(two, _mm512_sub_ps(d[3], d[1]));
-    __m512 r0 = _mm512_add_ps(_mm512_fnmadd_ps(five, d[2], _mm512_mul_ps(four, d[0])), d[4]);
-    __m512 r5 = _mm512_add_ps(_mm512_fnmadd_ps(five, d[3], _mm512_mul_ps(four, d[1])), d[5]);
-    d[0] = r0;
-    d[1] = _mm512_add_ps(a, b);
-    d[2] = _mm512_sub_ps(a, b);
-    d[3] = _mm512_add_ps(c, e);
-    d[4] = _mm512_sub_ps(c, e);
-    d[5] = r5;
-}
-
-/// y[0..<4] <- A^T m for six vectors.
-TL_AVX512 static inline void output_transform6(const __m512 m[6], __m512 y[4]) {
-    __m512 p12 = _mm512_add_ps(m[1], m[2]), n12 = _mm512_sub_ps(m[1], m[2]);
-    __m512 p34 = _mm512_add_ps(m[3], m[4]), n34 = _mm512_sub_ps(m[3], m[4]);
-    y[0] = _mm512_add_ps(_mm512_add_ps(m[0], p12), p34);
-    y[1] = _mm512_fmadd_ps(_mm512_set1_ps(2), n34, n12);
-    y[2] = _mm512_fmadd_ps(_mm512_set1_ps(4), p34, p12);
-    y[3] = _mm512_add_ps(_mm512_fmadd_ps(_mm512_set1_ps(8), n34, n12), m[5]);
-}
-
-TL_AVX512 void tl_winograd_f4_input_avx512(const float *image, long height, long width, long channels,
-                                           long y0, long x0, float *v, long position_stride) {
-    int inside = y0 >= 0 && x0 >= 0 && y0 + 6 <= height && x0 + 6 <= width;
-    for (long ch = 0; ch < channels; ch += 16) {
-        __mmask16 mask = lane_mask(channels - ch);
-        __m512 t[6][6];
-        for (int i = 0; i < 6; i++) {
-            long iy = y0 + i;
-            int row_inside = iy >= 0 && iy < height;
-            const float *row = image + (iy * width + x0) * channels + ch;
-#pragma clang loop unroll(full)
-            for (int j = 0; j < 6; j++) {
-                long ix = x0 + j;
-                t[i][j] = (inside || (row_inside && ix >= 0 && ix < width))
-                    ? _mm512_maskz_loadu_ps(mask, row + j * channels) : _mm512_setzero_ps();
-            }
-            input_transform6(t[i]);                                  // along the row: d B
-        }
-#pragma clang loop unroll(full)
-        for (int j = 0; j < 6; j++) {
-            __m512 column[6];
-#pragma clang loop unroll(full)
-            for (int i = 0; i < 6; i++) column[i] = t[i][j];
-            input_transform6(column);                               // along the column: B^T (d B)
-#pragma clang loop unroll(full)
-            for (int i = 0; i < 6; i++) _mm512_mask_storeu_ps(v + (i * 6 + j) * position_stride + ch, mask, column[i]);
-        }
-    }
-}
-
-/// y[i][j] = (A^T M A)[i][j], the 4x4 outputs of one tile for the 16 channels at `f` (masked), M[p] read from
-/// mt[p * position_stride + f].
-TL_AVX512 static inline void output_tile(const float *mt, long position_stride, long f, __mmask16 mask, __m512 y[4][4]) {
-    __m512 t[6][4];
-    for (int i = 0; i < 6; i++) {
-        __m512 m[6];
-#pragma clang loop unroll(full)
-        for (int j = 0; j < 6; j++) m[j] = _mm512_maskz_loadu_ps(mask, mt + (i * 6 + j) * position_stride + f);
-        output_transform6(m, t[i]);                                  // rows: M A
-    }
-#pragma clang loop unroll(full)
-    for (int j = 0; j < 4; j++) {
-        __m512 column[6], out[4];
-#pragma clang loop unroll(full)
-        for (int i = 0; i < 6; i++) column[i] = t[i][j];
-        output_transform6(column, out);                             // columns: A^T (M A)
-#pragma clang loop unroll(full)
-        for (int i = 0; i < 4; i++) y[i][j] = out[i];
-    }
-}
-
-TL_AVX512 void tl_winograd_f4_output_avx512(const float *mt, long position_stride, long filters,
-                                            const float *bias, int relu, float ceiling, float *output,
-                                            long out_height, long out_width, long oy0, long ox0) {
-    const __m512 top = _mm512_set1_ps(ceiling);
-    long rows = out_height - oy0 < 4 ? out_height - oy0 : 4;
-    long cols = out_width - ox0 < 4 ? out_width - ox0 : 4;
-    for (long f = 0; f < filters; f += 16) {
-        __mmask16 mask = lane_mask(filters - f);
-        __m512 y[4][4];
-        output_tile(mt, position_stride, f, mask, y);
-        __m512 b = bias ? _mm512_maskz_loadu_ps(mask, bias + f) : _mm512_setzero_ps();
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                __m512 value = _mm512_add_ps(y[i][j], b);
-                if (relu) value = clamp_relu(value, top);
-                _mm512_mask_storeu_ps(output + ((oy0 + i) * out_width + ox0 + j) * filters + f, mask, value);
-            }
-        }
-    }
-}
-
-TL_AVX512 void tl_winograd_f4_output_pool_avx512(const float *mt, long position_stride, long filters,
-                                                 const float *bias, int relu, float ceiling, float *pooled,
-                                                 long pooled_height, long pooled_width, long oy0, long ox0) {
-    const __m512 top = _mm512_set1_ps(ceiling);
-    long py0 = oy0 / 2, px0 = ox0 / 2;
-    for (long f = 0; f < filters; f += 16) {
-        __mmask16 mask = lane_mask(filters - f);
-        __m512 y[4][4];
-        output_tile(mt, position_stride, f, mask, y);
-        // Bias and the ReLU clamp are monotonic, so they commute with the max: applied once per pooled value.
-        __m512 b = bias ? _mm512_maskz_loadu_ps(mask, bias + f) : _mm512_setzero_ps();
-        for (int pi = 0; pi < 2; pi++) {
-            if (py0 + pi >= pooled_height) break;
-            for (int pj = 0; pj < 2; pj++) {
-                if (px0 + pj >= pooled_width) break;
-                __m512 v = _mm512_max_ps(_mm512_max_ps(y[2 * pi][2 * pj], y[2 * pi][2 * pj + 1]),
-                                         _mm512_max_ps(y[2 * pi + 1][2 * pj], y[2 * pi + 1][2 * pj + 1]));
-                v = _mm512_add_ps(v, b);
-                if (relu) v = clamp_relu(v, top);
-                _mm512_mask_storeu_ps(pooled + ((py0 + pi) * pooled_width + px0 + pj) * filters + f, mask, v);
-            }
-        }
-    }
-}
-
-/// u[0..<6] <- G g for three vectors: the F(4, 3) kernel transform.
-TL_AVX512 static inline void kernel_transform3(const __m512 g[3], __m512 u[6]) {
-    const __m512 sixth = _mm512_set1_ps(-1.0f / 6), quarter = _mm512_set1_ps(0.25f);
-    __m512 even = _mm512_mul_ps(sixth, _mm512_add_ps(g[0], g[2])), odd = _mm512_mul_ps(sixth, g[1]);
-    __m512 even2 = _mm512_fmadd_ps(_mm512_set1_ps(1.0f / 24), g[0], _mm512_mul_ps(_mm512_set1_ps(1.0f / 6), g[2]));
-    __m512 odd2 = _mm512_mul_ps(_mm512_set1_ps(1.0f / 12), g[1]);
-    u[0] = _mm512_mul_ps(quarter, g[0]);
-    u[1] = _mm512_add_ps(even, odd);
-    u[2] = _mm512_sub_ps(even, odd);
-    u[3] = _mm512_add_ps(even2, odd2);
-    u[4] = _mm512_sub_ps(even2, odd2);
-    u[5] = g[2];
-}
-
-TL_AVX512 void tl_winograd_f4_kernel_avx512(const float *kernel, long channels, long filters, long first_channel,
-                                            long end_channel, float *u, long position_stride, int packed, const float *scale) {
-    // Packed, the columns run on to the panel's end (NR), their values zero.
-    long width = packed ? (filters + NR - 1) / NR * NR : filters;
-    // Panel by panel, channel by channel within it: each position's packed rows are then written in order
-    // (NR floats apart), not a panel's worth apart (NR x KC floats), which cost a miss per store.
-    for (long f = 0; f < width; f += 16) {
-        for (long c = first_channel; c < end_channel; c++) {
-            // The kernel's rows are read F floats apart: asked for a few channels ahead, their lines arrive
-            // while this channel transforms (the hardware prefetchers do not follow nine strided streams).
-            if (c + 12 < end_channel && f < filters && f % 16 == 0) {
-                for (int tap = 0; tap < 9; tap++) _mm_prefetch((const char *)(kernel + (tap * channels + c + 12) * filters + f), _MM_HINT_T0);
-            }
-            __mmask16 mask = lane_mask(filters - f);
-            __m512 t[6][3];                                          // t[i][kx] = (G g)[i] along ky
-#pragma clang loop unroll(full)
-            for (int kx = 0; kx < 3; kx++) {
-                __m512 g[3], column[6];
-#pragma clang loop unroll(full)
-                for (int ky = 0; ky < 3; ky++) g[ky] = _mm512_maskz_loadu_ps(mask, kernel + ((ky * 3 + kx) * channels + c) * filters + f);
-                kernel_transform3(g, column);
-#pragma clang loop unroll(full)
-                for (int i = 0; i < 6; i++) t[i][kx] = column[i];
-            }
-            __m512 s = scale ? _mm512_maskz_loadu_ps(mask, scale + f) : _mm512_set1_ps(1);
-            long offset = packed ? packed_offset(filters, channels, c, f) : c * filters + f;
-#pragma clang loop unroll(full)
-            for (int i = 0; i < 6; i++) {
-                __m512 row[6];
-                kernel_transform3(t[i], row);                        // along kx: (G g) G^T
-#pragma clang loop unroll(full)
-                for (int j = 0; j < 6; j++) {
-                    float *dst = u + (i * 6 + j) * position_stride + offset;
-                    if (scale) row[j] = _mm512_mul_ps(row[j], s);
-                    if (packed) _mm512_storeu_ps(dst, row[j]);
-                    else _mm512_mask_storeu_ps(dst, mask, row[j]);
-                }
-            }
-        }
-    }
-}
-
-// MARK: - Winograd F(3x3, 3x3)
+// MARK: - Winograd F(4x4, 3x3) and F(3x3, 3x3)
 
 #define VL 16
 typedef __m512 vf;
@@ -343,7 +161,24 @@ typedef __mmask16 vmask;
 #define vfmadd _mm512_fmadd_ps
 #define vfnmadd _mm512_fnmadd_ps
 #define vclamp clamp_relu
+#define vmax _mm512_max_ps
+#include "winograd_f4.h"
 #include "winograd_f3.h"
+// The vector macros end with the transforms, so that nothing below can mean them by accident.
+#undef VL
+#undef vmask_for
+#undef vload
+#undef vstore
+#undef vstore_all
+#undef vzero
+#undef vset1
+#undef vadd
+#undef vsub
+#undef vmul
+#undef vfmadd
+#undef vfnmadd
+#undef vclamp
+#undef vmax
 
 // MARK: - Depthwise convolution
 
