@@ -176,7 +176,7 @@ typedef __m256i vmask;
 #define vmax _mm256_max_ps
 #include "winograd_f4.h"
 #include "winograd_f3.h"
-// The vector macros end with the transforms, so that nothing below can mean them by accident.
+// The vector macros end with the transforms (the typedefs vf and vmask stay).
 #undef VL
 #undef vmask_for
 #undef vload

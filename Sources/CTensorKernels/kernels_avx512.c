@@ -164,7 +164,7 @@ typedef __mmask16 vmask;
 #define vmax _mm512_max_ps
 #include "winograd_f4.h"
 #include "winograd_f3.h"
-// The vector macros end with the transforms, so that nothing below can mean them by accident.
+// The vector macros end with the transforms (the typedefs vf and vmask stay).
 #undef VL
 #undef vmask_for
 #undef vload

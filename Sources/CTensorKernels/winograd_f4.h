@@ -1,6 +1,6 @@
 // Winograd F(4x4, 3x3) (alpha = 6, points 0, 1, -1, 2, -2 and infinity), shared by kernels_avx512.c and
-// kernels_avx2.c with the vector macros winograd_f3.h describes (vmax besides them). The matrices are those
-// of WinogradTransforms.swift's portable loops.
+// kernels_avx2.c over the vector macros listed at the top of winograd_f3.h. The matrices are those of
+// WinogradTransforms.swift's portable loops.
 
 /// d <- B^T d for six vectors.
 TL_TARGET static inline void f4_input_transform(vf d[6]) {
@@ -53,11 +53,12 @@ TL_TARGET void TL_SUFFIX(tl_winograd_f4_input)(const float *image, long height, 
         for (int i = 0; i < 6; i++) {
             long iy = y0 + i;
             int row_inside = iy >= 0 && iy < height;
-            const float *row = image + (iy * width + x0) * channels + ch;
 #pragma clang loop unroll(full)
             for (int j = 0; j < 6; j++) {
                 long ix = x0 + j;
-                t[i][j] = (inside || (row_inside && ix >= 0 && ix < width)) ? vload(row + j * channels, lanes, mask) : vzero();
+                // The address is formed only for a pixel inside the image (a patch may start above or left of it).
+                t[i][j] = (inside || (row_inside && ix >= 0 && ix < width)) ? vload(image + (iy * width + ix) * channels + ch, lanes, mask)
+                                                                            : vzero();
             }
             f4_input_transform(t[i]);                                  // along the row: d B
         }

@@ -560,15 +560,19 @@ public func withOptionalPointer<R>(_ array: [Float]?, _ body: (UnsafePointer<Flo
 extension ConvolutionKernels {
     /// The kernel gradient of a 3x3 stride-1 convolution goes through Winograd F(3x3, 3x3) (on the C kernels):
     /// when `algorithm` asks for Winograd, or, automatically, over at least 128 channels in and out, where its
-    /// 25 products per 3x3 tile of dY (against the direct method's 81) run as long, efficient products. Below
-    /// that the transforms cost more than the products they save.
+    /// 25 products per 3x3 tile of dY (against the direct method's 9 per output pixel, 81 a whole tile) run as
+    /// long, efficient products, and where the tiles cover the map tightly enough that the products are at
+    /// most half the direct method's (a 2x2 map's one tile takes 25 against 36). Below that the transforms
+    /// cost more than the products they save.
     public static func kernelGradientUsesWinograd(_ algorithm: ConvolutionAlgorithm, geometry g: WindowGeometry, filters: Int,
                                                   kernels: KernelPath = .current) -> Bool {
         guard kernels.effective != .portable, Winograd.applies(to: g), g.channels >= 8, filters >= 8 else { return false }
         switch algorithm {
         case .winograd: return true
         case .im2col: return false
-        case .automatic: return EngineOptions.current.usesWinograd && g.channels >= 128 && filters >= 128
+        case .automatic:
+            let tiles = ((g.outputHeight + 2) / 3) * ((g.outputWidth + 2) / 3)
+            return EngineOptions.current.usesWinograd && g.channels >= 128 && filters >= 128 && 2 * 25 * tiles <= 9 * g.outputPixels
         }
     }
 
@@ -576,9 +580,10 @@ extension ConvolutionKernels {
     /// 3x3 tile of dY (its 5x5 input patch `d`, zero outside), `dW_t = A^T ((G dY_t G^T) . (B^T d B)) A`, and
     /// since the transforms are linear the tiles are summed in the transformed domain, where for each of the 25
     /// positions `p` the sum over tiles is one product `M[p] = V[p]^T U[p]` (`C x tiles` times `tiles x F`).
-    /// Tiles go in chunks whose transforms fit ``EngineOptions/winogradGroupBudget``; each chunk's transforms
-    /// run in parallel over tiles, its products over positions and bands of input channels (accumulating
-    /// onto the chunks before), and one output transform adds `A^T M A` to `dW`.
+    /// Tiles go in chunks whose transforms fit ``EngineOptions/winogradGroupBudget`` (but of 16 tiles at least,
+    /// the products' depth); each chunk's transforms run in parallel over tiles, its products over positions
+    /// and bands of input channels (accumulating onto the chunks before), and one output transform adds
+    /// `A^T M A` to `dW`. `M` holds `25 C F` floats besides (26 MB for 512 -> 512 channels).
     static func winogradKernelGradientAccumulate(_ x: UnsafePointer<Float>, batch n: Int, dy: UnsafePointer<Float>, filters F: Int,
                                                  geometry g: WindowGeometry, into dw: UnsafeMutablePointer<Float>,
                                                  kernels: KernelPath) {

@@ -1,5 +1,5 @@
 /// A pointwise (1x1, stride 1) convolution, the depthwise convolution reading it and the pointwise
-/// convolution reading that, run image by image in bands of rows that stay in a core's caches: the
+/// convolution reading that, run image by image in bands of rows read back while still in a core's caches: the
 /// inverted-residual block of MobileNetV2 and EfficientNet(-Lite) in inference, either pointwise stage
 /// optional.
 ///
@@ -7,8 +7,9 @@
 /// EfficientNet-Lite0's second block for a batch of 20 at 150x150) are written to memory by one stage and
 /// read back by the next, and the depthwise kernel waits on those reads. Here each worker takes whole
 /// images; for each band of the depthwise stage's output rows it computes the expanded rows the band needs
-/// and has not computed yet (into a per-worker map of one image), the band's depthwise rows (into a band
-/// buffer), and the band's projected rows, written straight to the output. Each value is computed by the
+/// and has not computed yet (into a per-worker map of one image), the band's depthwise rows, and the
+/// band's projected rows, written straight to the output: each stage reads rows the one before has just
+/// written. (The per-worker maps hold a whole image, a few MB; only their recent rows are in cache.) Each value is computed by the
 /// same kernels, from the same operands, as the stages would compute it one after another (the products'
 /// sums do not depend on how rows are blocked), so the result is the same to the bit.
 public enum DepthwiseChainKernels {
@@ -26,6 +27,12 @@ public enum DepthwiseChainKernels {
         }
 
         var filters: Int { kernel.shape[3] }
+
+        /// A 1x1 kernel over `channels` inputs, with a bias and a scale (when given) per output channel.
+        func fits(channels: Int) -> Bool {
+            kernel.shape.count == 4 && kernel.shape[0] == 1 && kernel.shape[1] == 1 && kernel.shape[2] == channels
+                && (bias?.count ?? filters) == filters && (scale?.count ?? filters) == filters
+        }
     }
 
     /// The depthwise stage: a `(kh, kw, C, 1)` kernel (any folded scale already applied), its bias and
@@ -46,8 +53,8 @@ public enum DepthwiseChainKernels {
     /// while the projection reads them.
     public static let bandBudget = 1 << 16
 
-    /// Whether ``forward(input:expand:depthwise:project:kernels:)`` runs here: the C kernels, and at least
-    /// one image per worker (fewer would leave a core idle; the stages one by one split each image instead).
+    /// Whether ``forward(input:expand:depthwise:project:bandFloats:kernels:)`` pays here: the C kernels, and
+    /// at least one image per worker (fewer would leave a core idle; the stages one by one split each image).
     public static func applies(batch: Int, kernels: KernelPath = .current) -> Bool {
         kernels.effective != .portable && batch >= ParallelFor.workerCount
     }
@@ -59,13 +66,18 @@ public enum DepthwiseChainKernels {
 
     /// `project(depthwise(expand(x)))` for an NHWC batch `x`, each stage as described above (an absent
     /// pointwise stage passes its input through), in bands of at most `bandFloats` floats of depthwise
-    /// output (at least one row). Requires ``applies(batch:kernels:)``.
+    /// output (at least one row). The C kernels only.
     public static func forward(input x: Tensor, expand: Pointwise?, depthwise: Depthwise, project: Pointwise?,
                                bandFloats: Int = bandBudget, kernels: KernelPath = .current) -> Tensor {
         let kernels = kernels.effective
-        precondition(applies(batch: x.shape[0], kernels: kernels), "the fused chain runs on the C kernels, an image a worker")
+        precondition(kernels != .portable, "the fused chain runs on the C kernels")
+        precondition(x.shape.count == 4, "the chain takes an NHWC batch, got shape \(x.shape)")
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let e = expand?.filters ?? c
+        precondition(expand.map { $0.fits(channels: c) } ?? true, "the expansion's kernel does not take \(c) channels")
+        precondition(depthwise.kernel.shape.count == 4 && depthwise.kernel.shape[2] == e && depthwise.kernel.shape[3] == 1
+                     && (depthwise.bias?.count ?? e) == e, "the depthwise kernel does not take \(e) channels at multiplier 1")
+        precondition(project.map { $0.fits(channels: e) } ?? true, "the projection's kernel does not take \(e) channels")
         let g = WindowGeometry(inputHeight: h, inputWidth: w, channels: e, window: (depthwise.kernel.shape[0], depthwise.kernel.shape[1]),
                                strides: depthwise.strides, padding: depthwise.padding)
         let f = project?.filters ?? e
@@ -76,6 +88,7 @@ public enum DepthwiseChainKernels {
             let expandPacked = expand.map { pack($0, channels: c, into: scratch[0], kernels: kernels) }
             let projectPacked = project.map { pack($0, channels: e, into: scratch[1], kernels: kernels) }
             let expanded = expand == nil ? [] : (0..<workers).map { scratch[2 + $0].reserve(h * w * e) }
+            // A band of depthwise rows, rewritten band after band: its lines stay in L2.
             let bands = project == nil ? [] : (0..<workers).map { scratch[2 + workers + $0].reserve(bandRows * ow * e) }
             return x.scalars.withUnsafeBufferPointer { xs in
                 depthwise.kernel.scalars.withUnsafeBufferPointer { dk in
@@ -105,11 +118,15 @@ public enum DepthwiseChainKernels {
                                             } else {
                                                 source = input
                                             }
-                                            // The band's rows land at the start of the band buffer (row `first` at offset 0).
-                                            let target = project == nil ? output : bands[worker] - first * ow * e
+                                            // The band as a map of its own: its first row reads input row `top`, so the
+                                            // image is cut above max(top, 0) and padded by what lies above row 0.
+                                            let top = first * g.strideY - g.padTop, shift = max(0, top)
+                                            var band = g
+                                            (band.inputHeight, band.padTop, band.outputHeight) = (h - shift, shift - top, rows.count)
+                                            let target = project == nil ? output + first * ow * e : bands[worker]
                                             _ = DepthwiseConvolutionKernels.nativeRows(
-                                                kernels, source, dk.baseAddress!, db, g, relu: depthwise.ceiling != nil,
-                                                reluCeiling: depthwise.ceiling ?? .infinity, rows: rows, output: target)
+                                                kernels, source + shift * w * e, dk.baseAddress!, db, band, relu: depthwise.ceiling != nil,
+                                                reluCeiling: depthwise.ceiling ?? .infinity, rows: 0..<rows.count, output: target)
                                             if let project, let packed = projectPacked {
                                                 nativeSgemmPacked(kernels, m: rows.count * ow, n: f, k: e, a: bands[worker], lda: e,
                                                                   packed: packed, c: output + first * ow * f, ldc: f, bias: pb,

@@ -6,7 +6,7 @@ import CTensorKernels
 /// that covers its windows. With `V_t = B^T d_t B` and `U = G g G^T` computed per channel (pair), the
 /// convolution becomes, for each of the alpha^2 transformed positions `p`, one matrix product over
 /// channels `M[p] = V[p] U[p]` (`tiles x Cin` times `Cin x Cout`), and `y_t = A^T M_t A`. That is
-/// alpha^2 / (9 m^2) of the direct method's multiplications: 1/2.25 for F(2x2), 1/4 for F(4x4).
+/// alpha^2 / (9 m^2) of the direct method's multiplications: 1/2.25 for F(2x2), 1/3.24 for F(3x3), 1/4 for F(4x4).
 ///
 /// On the C kernels the transformed kernel is made once per call, straight into the sgemm's packed
 /// layout. Where it is small enough to be read from the caches by every chunk (up to 256 -> 256 channels),

@@ -10,9 +10,10 @@ final class DepthwiseChainFusionTests: XCTestCase {
 
     /// Three blocks shaped like EfficientNet-Lite's: expand -> depthwise 3x3 -> project with a residual
     /// sum; expand -> depthwise 5x5 at stride 2 -> project; depthwise -> project (no expansion, as in its
-    /// first block). Batch normalisation statistics far from the identity.
+    /// first block). Every block's depthwise output has 64 pixels or more an image, so all three run fused.
+    /// Batch normalisation statistics far from the identity.
     func makeBlocks() throws -> Functional {
-        let model = Functional(inputShape: [11, 13, 8], inputName: "in", name: "blocks")
+        let model = Functional(inputShape: [24, 26, 8], inputName: "in", name: "blocks")
         func folded(_ layer: Layer, _ x: GraphTensor, _ name: String, relu6: Bool) throws -> GraphTensor {
             var y = try model.apply(layer, to: x)
             y = try model.apply(BatchNormalization(name: name + "_bn"), to: y)
@@ -27,39 +28,74 @@ final class DepthwiseChainFusionTests: XCTestCase {
         x = try folded(Conv2D(filters: 12, kernelSize: (1, 1), padding: .same, useBias: false, name: "b_project"), x, "b_project", relu6: false)
         x = try folded(DepthwiseConv2D(kernelSize: (3, 3), padding: .valid, useBias: false, name: "c_dw"), x, "c_dw", relu6: true)
         _ = try folded(Conv2D(filters: 16, kernelSize: (1, 1), padding: .same, useBias: false, name: "c_project"), x, "c_project", relu6: false)
-        _ = try model.forward(fd.random([1, 11, 13, 8]), mode: ForwardMode(training: false, keepForBackward: false))   // builds
+        try randomizeStatistics(model, sample: [24, 26, 8])
+        return model
+    }
+
+    /// Builds `model` and gives its batch normalisations statistics far from the identity.
+    func randomizeStatistics(_ model: Functional, sample: [Int]) throws {
+        _ = try model.forward([fd.random([1] + sample)], mode: ForwardMode(training: false, keepForBackward: false))
         for bn in model.allLayers.compactMap({ $0 as? BatchNormalization }) {
             bn.gamma!.value = fd.random(bn.gamma!.shape, scale: 3)
             bn.beta!.value = fd.random(bn.beta!.shape, scale: 2)
             bn.movingMean!.value = fd.random(bn.movingMean!.shape)
             bn.movingVariance!.value = Tensor(shape: bn.movingVariance!.shape, scalars: fd.random(bn.movingVariance!.shape).scalars.map { $0 * $0 + 0.1 })
         }
-        return model
     }
 
+    /// On two workers, a batch of 5 runs fused on the C paths (and one image, or the portable path, step by
+    /// step through the same plan).
     func testChainsEqualTheFoldedStepsOneByOne() throws {
         let model = try makeBlocks()
         let inference = ForwardMode(training: false, keepForBackward: false)
-        try EngineOptions.forEachAvailablePath { path in
+        try EngineOptions.with(changing: { $0.workerCount = 2 }) {
+            try EngineOptions.forEachAvailablePath { path in
             for n in [1, 5] {
-                let x = fd.random([n, 11, 13, 8], scale: 3)
+                XCTAssertEqual(DepthwiseChainKernels.applies(batch: n), path != .portable && n == 5, "\(path) n\(n)")
+                let x = fd.random([n, 24, 26, 8], scale: 3)
                 let separate = try EngineOptions.with(changing: { $0.fusesDepthwiseChains = false }) { try model.forward(x, mode: inference) }
                 XCTAssertEqual(model.depthwiseChainsInLastForward, 0)
                 XCTAssertEqual(model.foldedRunsInLastForward, 8)
                 let chained = try model.forward(x, mode: inference)
                 XCTAssertEqual(model.depthwiseChainsInLastForward, 3, "\(path)")
                 XCTAssertEqual(model.foldedRunsInLastForward, 8, "\(path)")
-                XCTAssertEqual(chained.shape, [n, 4, 5, 16])
+                XCTAssertEqual(chained.shape, [n, 10, 11, 16])
                 XCTAssertEqual(chained, separate, "\(path) n\(n)")
                 XCTAssertTrue(chained.scalars.contains { $0 != 0 }, "an all-zero output: a weak test")
             }
+            }
         }
+    }
+
+    /// A chain stops where a value inside it is also read elsewhere or is one of the model's outputs: the
+    /// expanded map feeding a second branch, the depthwise output returned as a second output.
+    func testValuesReadElsewhereBreakTheChain() throws {
+        let model = Functional(inputShape: [12, 12, 8], inputName: "in", name: "branches")
+        var e = try model.apply(Conv2D(filters: 16, kernelSize: (1, 1), useBias: false, name: "expand"), to: model.input)
+        e = try model.apply(BatchNormalization(name: "expand_bn"), to: e)
+        e = try model.apply(ActivationLayer(.relu6, name: "expand_activation"), to: e)
+        var d = try model.apply(DepthwiseConv2D(kernelSize: (3, 3), padding: .same, useBias: false, name: "dw"), to: e)
+        d = try model.apply(BatchNormalization(name: "dw_bn"), to: d)
+        d = try model.apply(ActivationLayer(.relu6, name: "dw_activation"), to: d)
+        let side = try model.apply(Conv2D(filters: 16, kernelSize: (1, 1), name: "side"), to: e)   // reads the expanded map too
+        var p = try model.apply(Conv2D(filters: 16, kernelSize: (1, 1), useBias: false, name: "project"), to: d)
+        p = try model.apply(BatchNormalization(name: "project_bn"), to: p)
+        let sum = try model.apply(Add(name: "add"), to: [p, side])
+        try model.setOutputs([sum, d])                                                             // d is an output
+        try randomizeStatistics(model, sample: [12, 12, 8])
+        let x = fd.random([4, 12, 12, 8], scale: 2)
+        let inference = ForwardMode(training: false, keepForBackward: false)
+        let chained = try model.forward([x], mode: inference)
+        XCTAssertEqual(model.depthwiseChainsInLastForward, 0)
+        XCTAssertEqual(model.foldedRunsInLastForward, 3)
+        let separate = try EngineOptions.with(changing: { $0.fusesDepthwiseChains = false }) { try model.forward([x], mode: inference) }
+        XCTAssertEqual(chained, separate)
     }
 
     /// Nothing chains where a value is kept for backpropagation (a trained block).
     func testKeptValuesAreNotChained() throws {
         let model = try makeBlocks()
-        _ = try model.forward(fd.random([2, 11, 13, 8]), mode: ForwardMode(training: false, keepForBackward: true))
+        _ = try model.forward(fd.random([2, 24, 26, 8]), mode: ForwardMode(training: false, keepForBackward: true))
         XCTAssertEqual(model.depthwiseChainsInLastForward, 0)
     }
 

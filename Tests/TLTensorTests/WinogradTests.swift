@@ -237,9 +237,10 @@ final class WinogradTests: XCTestCase {
     /// The kernel gradient by Winograd F(3x3) (the C paths' route from 128 channels in and out, VGG16's
     /// block5 fine-tuning among them) against the definition in double precision: maps whose sides are not
     /// multiples of 3 (tiles cut by the edge), both paddings, chunks of tiles forced small so that the
-    /// products accumulate over several, and the result added onto what the gradient held.
+    /// products accumulate over several, and the result added onto what the gradient held. A 2x2 map, whose
+    /// one tile would cost more products than the direct method, keeps im2col.
     func testWinogradKernelGradientMatchesTheDefinition() {
-        for (c, f, n, h, w, padding) in [(128, 128, 2, 9, 9, Padding.same), (136, 130, 3, 7, 11, .valid), (128, 144, 1, 10, 4, .same)] {
+        for (c, f, n, h, w, padding) in [(128, 128, 4, 9, 9, Padding.same), (136, 130, 3, 7, 11, .valid), (128, 144, 1, 10, 5, .same)] {
             let g = WindowGeometry(inputHeight: h, inputWidth: w, channels: c, window: (3, 3), strides: (1, 1), padding: padding)
             let x = random([n, h, w, c]), k = random([3, 3, c, f]), dy = random([n, g.outputHeight, g.outputWidth, f])
             var dwRef = [Double](repeating: 0, count: k.count)
@@ -255,10 +256,13 @@ final class WinogradTests: XCTestCase {
                     }
                 } }
             } } }
+            let tiny = WindowGeometry(inputHeight: 2, inputWidth: 2, channels: c, window: (3, 3), strides: (1, 1), padding: .same)
+            XCTAssertFalse(ConvolutionKernels.kernelGradientUsesWinograd(.automatic, geometry: tiny, filters: f))
             forEachKernelPath { path in
                 let winograd = ConvolutionKernels.kernelGradientUsesWinograd(.automatic, geometry: g, filters: f)
                 XCTAssertEqual(winograd, path != "portable", "\(path) route")
-                for budget in [9 << 20, 25 * (c + f) * 5] {   // one chunk; chunks of 5 tiles
+                // One chunk; chunks of 16 tiles, the floor (36, 18 and 8 tiles here: three chunks, two, one).
+                for budget in [9 << 20, 25 * (c + f) * 5] {
                     EngineOptions.with(changing: { $0.winogradGroupBudget = budget }) {
                         var dw: Tensor? = Tensor(shape: k.shape, repeating: 0.5)
                         var db: Tensor? = nil
