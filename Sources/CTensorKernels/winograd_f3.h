@@ -5,7 +5,7 @@
 // v), vstore_all(p, v), vzero(), vset1(x), vadd, vsub, vmul, vfmadd(a, b, c) (a b + c), vfnmadd(a, b, c)
 // (c - a b), vmax (F(4x4)'s pooling), vclamp(v, top). Only the vector width differs between the two.
 //
-// It serves two products. The forward convolution: 3x3 output tiles, each from the 5x5 input patch that
+// The tile functions come from winograd_tile.h. It serves two products. The forward convolution: 3x3 output tiles, each from the 5x5 input patch that
 // covers its windows (on 9x9 maps, VGG16's block5 at 150x150, 25 products per tile instead of F(4x4)'s 36 on
 // a 12x12 cover). And the kernel gradient dW[u][v] = sum_{oy,ox} x[oy - pad + u][ox - pad + v] dY[oy][ox],
 // which per 3x3 tile of dY is the same minimal filtering with dY's tile as the filter and dW's 3x3 as the
@@ -45,123 +45,16 @@ TL_TARGET static inline void f3_kernel_transform(const vf g[3], vf u[5]) {
     u[4] = g[2];
 }
 
-TL_TARGET void TL_SUFFIX(tl_winograd_f3_input)(const float *image, long height, long width, long channels,
-                                               long y0, long x0, float *v, long position_stride) {
-    int inside = y0 >= 0 && x0 >= 0 && y0 + 5 <= height && x0 + 5 <= width;
-    for (long ch = 0; ch < channels; ch += VL) {
-        long lanes = channels - ch;
-        vmask mask = vmask_for(lanes);
-        vf t[5][5];
-        for (int i = 0; i < 5; i++) {
-            long iy = y0 + i;
-            int row_inside = iy >= 0 && iy < height;
-#pragma clang loop unroll(full)
-            for (int j = 0; j < 5; j++) {
-                long ix = x0 + j;
-                // The address is formed only for a pixel inside the image (a patch may start above or left of it).
-                t[i][j] = (inside || (row_inside && ix >= 0 && ix < width)) ? vload(image + (iy * width + ix) * channels + ch, lanes, mask)
-                                                                            : vzero();
-            }
-            f3_input_transform(t[i]);                                  // along the row: d B
-        }
-#pragma clang loop unroll(full)
-        for (int j = 0; j < 5; j++) {
-            vf column[5];
-#pragma clang loop unroll(full)
-            for (int i = 0; i < 5; i++) column[i] = t[i][j];
-            f3_input_transform(column);                               // along the column: B^T (d B)
-#pragma clang loop unroll(full)
-            for (int i = 0; i < 5; i++) vstore(v + (i * 5 + j) * position_stride + ch, lanes, mask, column[i]);
-        }
-    }
-}
-
-/// y[i][j] = (A^T M A)[i][j] for the VL values at `f` (masked), M[p] read from mt[p * position_stride + f].
-TL_TARGET static inline void f3_output_tile(const float *mt, long position_stride, long f, long lanes, vmask mask, vf y[3][3]) {
-    vf t[5][3];
-    for (int i = 0; i < 5; i++) {
-        vf m[5];
-#pragma clang loop unroll(full)
-        for (int j = 0; j < 5; j++) m[j] = vload(mt + (i * 5 + j) * position_stride + f, lanes, mask);
-        f3_output_transform(m, t[i]);                                  // rows: M A
-    }
-#pragma clang loop unroll(full)
-    for (int j = 0; j < 3; j++) {
-        vf column[5], out[3];
-#pragma clang loop unroll(full)
-        for (int i = 0; i < 5; i++) column[i] = t[i][j];
-        f3_output_transform(column, out);                             // columns: A^T (M A)
-#pragma clang loop unroll(full)
-        for (int i = 0; i < 3; i++) y[i][j] = out[i];
-    }
-}
-
-TL_TARGET void TL_SUFFIX(tl_winograd_f3_output)(const float *mt, long position_stride, long filters,
-                                                const float *bias, int relu, float ceiling, float *output,
-                                                long out_height, long out_width, long oy0, long ox0) {
-    const vf top = vset1(ceiling);
-    long rows = out_height - oy0 < 3 ? out_height - oy0 : 3;
-    long cols = out_width - ox0 < 3 ? out_width - ox0 : 3;
-    for (long f = 0; f < filters; f += VL) {
-        long lanes = filters - f;
-        vmask mask = vmask_for(lanes);
-        vf y[3][3];
-        f3_output_tile(mt, position_stride, f, lanes, mask, y);
-        vf b = bias ? vload(bias + f, lanes, mask) : vzero();
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                vf value = vadd(y[i][j], b);
-                if (relu) value = vclamp(value, top);
-                vstore(output + ((oy0 + i) * out_width + ox0 + j) * filters + f, lanes, mask, value);
-            }
-        }
-    }
-}
-
-TL_TARGET void TL_SUFFIX(tl_winograd_f3_kernel)(const float *kernel, long channels, long filters, long first_channel,
-                                                long end_channel, float *u, long position_stride, int packed, const float *scale) {
-    // Packed, the columns run on to the panel's end (NR), their values zero.
-    long width = packed ? (filters + NR - 1) / NR * NR : filters;
-    // Panel by panel, channel by channel within it: each position's packed rows are then written in order
-    // (NR floats apart), not a panel's worth apart (NR x KC floats), which cost a miss per store.
-    for (long f = 0; f < width; f += VL) {
-        for (long c = first_channel; c < end_channel; c++) {
-            // The kernel's rows are read F floats apart: asked for a few channels ahead, their lines arrive
-            // while this channel transforms (the hardware prefetchers do not follow nine strided streams).
-            if (c + 12 < end_channel && f < filters && f % 16 == 0) {
-                for (int tap = 0; tap < 9; tap++) _mm_prefetch((const char *)(kernel + (tap * channels + c + 12) * filters + f), _MM_HINT_T0);
-            }
-            long lanes = filters - f;
-            vmask mask = vmask_for(lanes);
-            vf t[5][3];                                                // t[i][kx] = (G g)[i] along ky
-#pragma clang loop unroll(full)
-            for (int kx = 0; kx < 3; kx++) {
-                vf g[3], column[5];
-#pragma clang loop unroll(full)
-                for (int ky = 0; ky < 3; ky++) {
-                    g[ky] = lanes > 0 ? vload(kernel + ((ky * 3 + kx) * channels + c) * filters + f, lanes, mask) : vzero();
-                }
-                f3_kernel_transform(g, column);
-#pragma clang loop unroll(full)
-                for (int i = 0; i < 5; i++) t[i][kx] = column[i];
-            }
-            vf s = scale && lanes > 0 ? vload(scale + f, lanes, mask) : vset1(1);
-            long offset = packed ? packed_offset(filters, channels, c, f) : c * filters + f;
-#pragma clang loop unroll(full)
-            for (int i = 0; i < 5; i++) {
-                vf row[5];
-                f3_kernel_transform(t[i], row);                        // along kx: (G g) G^T
-#pragma clang loop unroll(full)
-                for (int j = 0; j < 5; j++) {
-                    float *dst = u + (i * 5 + j) * position_stride + offset;
-                    if (scale) row[j] = vmul(row[j], s);
-                    if (packed) vstore_all(dst, row[j]);
-                    else vstore(dst, lanes, mask, row[j]);
-                }
-            }
-        }
-    }
-}
+#define WG_M 3
+#define WG_ALPHA 5
+#define WG_INPUT_TRANSFORM f3_input_transform
+#define WG_OUTPUT_TRANSFORM f3_output_transform
+#define WG_KERNEL_TRANSFORM f3_kernel_transform
+#define WG_INPUT TL_SUFFIX(tl_winograd_f3_input)
+#define WG_OUTPUT_TILE f3_output_tile
+#define WG_OUTPUT TL_SUFFIX(tl_winograd_f3_output)
+#define WG_KERNEL TL_SUFFIX(tl_winograd_f3_kernel)
+#include "winograd_tile.h"
 
 TL_TARGET void TL_SUFFIX(tl_winograd_f3_gradient_tile)(const float *dy, long out_height, long out_width, long filters,
                                                        long oy0, long ox0, float *u, long position_stride) {

@@ -1,0 +1,134 @@
+// The tile functions of Winograd F(m x m, 3 x 3) common to every m, included by winograd_f3.h and
+// winograd_f4.h with WG_M (output side), WG_ALPHA (input side, m + 2), the 1-D transforms WG_INPUT_TRANSFORM
+// (d <- B^T d, alpha vectors), WG_OUTPUT_TRANSFORM (y <- A^T m, alpha to m) and WG_KERNEL_TRANSFORM (u <- G g,
+// 3 to alpha), and the names WG_INPUT, WG_OUTPUT_TILE, WG_OUTPUT and WG_KERNEL to give the functions; the
+// vector macros as winograd_f3.h lists them. It undefines the WG_ macros at its end.
+
+TL_TARGET void WG_INPUT(const float *image, long height, long width, long channels, long y0, long x0, float *v,
+                        long position_stride) {
+    int inside = y0 >= 0 && x0 >= 0 && y0 + WG_ALPHA <= height && x0 + WG_ALPHA <= width;
+    for (long ch = 0; ch < channels; ch += VL) {
+        long lanes = channels - ch;
+        vmask mask = vmask_for(lanes);
+        vf t[WG_ALPHA][WG_ALPHA];
+        for (int i = 0; i < WG_ALPHA; i++) {
+            long iy = y0 + i;
+            int row_inside = iy >= 0 && iy < height;
+#pragma clang loop unroll(full)
+            for (int j = 0; j < WG_ALPHA; j++) {
+                long ix = x0 + j;
+                // The address is formed only for a pixel inside the image (a patch may start above or left of it).
+                t[i][j] = (inside || (row_inside && ix >= 0 && ix < width)) ? vload(image + (iy * width + ix) * channels + ch, lanes, mask)
+                                                                            : vzero();
+            }
+            WG_INPUT_TRANSFORM(t[i]);                                   // along the row: d B
+        }
+#pragma clang loop unroll(full)
+        for (int j = 0; j < WG_ALPHA; j++) {
+            vf column[WG_ALPHA];
+#pragma clang loop unroll(full)
+            for (int i = 0; i < WG_ALPHA; i++) column[i] = t[i][j];
+            WG_INPUT_TRANSFORM(column);                                 // along the column: B^T (d B)
+#pragma clang loop unroll(full)
+            for (int i = 0; i < WG_ALPHA; i++) vstore(v + (i * WG_ALPHA + j) * position_stride + ch, lanes, mask, column[i]);
+        }
+    }
+}
+
+/// y[i][j] = (A^T M A)[i][j], the m x m outputs of one tile for the VL values at `f` (masked), M[p] read from
+/// mt[p * position_stride + f].
+TL_TARGET static inline void WG_OUTPUT_TILE(const float *mt, long position_stride, long f, long lanes, vmask mask,
+                                            vf y[WG_M][WG_M]) {
+    vf t[WG_ALPHA][WG_M];
+    for (int i = 0; i < WG_ALPHA; i++) {
+        vf m[WG_ALPHA];
+#pragma clang loop unroll(full)
+        for (int j = 0; j < WG_ALPHA; j++) m[j] = vload(mt + (i * WG_ALPHA + j) * position_stride + f, lanes, mask);
+        WG_OUTPUT_TRANSFORM(m, t[i]);                                   // rows: M A
+    }
+#pragma clang loop unroll(full)
+    for (int j = 0; j < WG_M; j++) {
+        vf column[WG_ALPHA], out[WG_M];
+#pragma clang loop unroll(full)
+        for (int i = 0; i < WG_ALPHA; i++) column[i] = t[i][j];
+        WG_OUTPUT_TRANSFORM(column, out);                               // columns: A^T (M A)
+#pragma clang loop unroll(full)
+        for (int i = 0; i < WG_M; i++) y[i][j] = out[i];
+    }
+}
+
+TL_TARGET void WG_OUTPUT(const float *mt, long position_stride, long filters, const float *bias, int relu, float ceiling,
+                         float *output, long out_height, long out_width, long oy0, long ox0) {
+    const vf top = vset1(ceiling);
+    long rows = out_height - oy0 < WG_M ? out_height - oy0 : WG_M;
+    long cols = out_width - ox0 < WG_M ? out_width - ox0 : WG_M;
+    for (long f = 0; f < filters; f += VL) {
+        long lanes = filters - f;
+        vmask mask = vmask_for(lanes);
+        vf y[WG_M][WG_M];
+        WG_OUTPUT_TILE(mt, position_stride, f, lanes, mask, y);
+        vf b = bias ? vload(bias + f, lanes, mask) : vzero();
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                vf value = vadd(y[i][j], b);
+                if (relu) value = vclamp(value, top);
+                vstore(output + ((oy0 + i) * out_width + ox0 + j) * filters + f, lanes, mask, value);
+            }
+        }
+    }
+}
+
+TL_TARGET void WG_KERNEL(const float *kernel, long channels, long filters, long first_channel, long end_channel, float *u,
+                         long position_stride, int packed, const float *scale) {
+    // Packed, the columns run on to the panel's end (NR), their values zero.
+    long width = packed ? (filters + NR - 1) / NR * NR : filters;
+    // Panel by panel, channel by channel within it: each position's packed rows are then written in order
+    // (NR floats apart), not a panel's worth apart (NR x KC floats), which cost a miss per store.
+    for (long f = 0; f < width; f += VL) {
+        for (long c = first_channel; c < end_channel; c++) {
+            // The kernel's rows are read F floats apart: asked for a few channels ahead, their lines arrive
+            // while this channel transforms (the hardware prefetchers do not follow nine strided streams).
+            if (c + 12 < end_channel && f < filters && f % 16 == 0) {
+                for (int tap = 0; tap < 9; tap++) _mm_prefetch((const char *)(kernel + (tap * channels + c + 12) * filters + f), _MM_HINT_T0);
+            }
+            long lanes = filters - f;
+            vmask mask = vmask_for(lanes);
+            vf t[WG_ALPHA][3];                                          // t[i][kx] = (G g)[i] along ky
+#pragma clang loop unroll(full)
+            for (int kx = 0; kx < 3; kx++) {
+                vf g[3], column[WG_ALPHA];
+#pragma clang loop unroll(full)
+                for (int ky = 0; ky < 3; ky++) {
+                    g[ky] = lanes > 0 ? vload(kernel + ((ky * 3 + kx) * channels + c) * filters + f, lanes, mask) : vzero();
+                }
+                WG_KERNEL_TRANSFORM(g, column);
+#pragma clang loop unroll(full)
+                for (int i = 0; i < WG_ALPHA; i++) t[i][kx] = column[i];
+            }
+            vf s = scale && lanes > 0 ? vload(scale + f, lanes, mask) : vset1(1);
+            long offset = packed ? packed_offset(filters, channels, c, f) : c * filters + f;
+#pragma clang loop unroll(full)
+            for (int i = 0; i < WG_ALPHA; i++) {
+                vf row[WG_ALPHA];
+                WG_KERNEL_TRANSFORM(t[i], row);                         // along kx: (G g) G^T
+#pragma clang loop unroll(full)
+                for (int j = 0; j < WG_ALPHA; j++) {
+                    float *dst = u + (i * WG_ALPHA + j) * position_stride + offset;
+                    if (scale) row[j] = vmul(row[j], s);
+                    if (packed) vstore_all(dst, row[j]);
+                    else vstore(dst, lanes, mask, row[j]);
+                }
+            }
+        }
+    }
+}
+
+#undef WG_M
+#undef WG_ALPHA
+#undef WG_INPUT_TRANSFORM
+#undef WG_OUTPUT_TRANSFORM
+#undef WG_KERNEL_TRANSFORM
+#undef WG_INPUT
+#undef WG_OUTPUT_TILE
+#undef WG_OUTPUT
+#undef WG_KERNEL
