@@ -174,23 +174,7 @@ typedef __m256i vmask;
 #define vfnmadd _mm256_fnmadd_ps
 #define vclamp clamp_relu
 #define vmax _mm256_max_ps
-#include "winograd_f4.h"
-#include "winograd_f3.h"
-// The vector macros end with the transforms (the typedefs vf and vmask stay).
-#undef VL
-#undef vmask_for
-#undef vload
-#undef vstore
-#undef vstore_all
-#undef vzero
-#undef vset1
-#undef vadd
-#undef vsub
-#undef vmul
-#undef vfmadd
-#undef vfnmadd
-#undef vclamp
-#undef vmax
+#include "winograd.h"
 
 // MARK: - Depthwise convolution
 

@@ -9,6 +9,28 @@ import TLTensor
 // output as the kernel writes it: three passes over the activations become one. Weights are folded on
 // every call (a few million multiplications for EfficientNet-Lite0), so nothing goes stale when they change.
 
+/// A convolution with the batch normalisation (and ReLU or ReLU6) after it folded in: one step of a plan.
+struct FoldedConvolution {
+    let convolution: ConvolutionLayer
+    let normalization: BatchNormalization
+    let activation: Activation
+
+    /// `act(scale * conv(x) + shift)` as one convolution.
+    func forward(_ x: Tensor) throws -> Tensor {
+        let (scale, shift) = normalization.inferenceScaleAndShift!   // the plan folds only built layers
+        return try convolution.forwardFolded(x, scale: scale, shift: shift, then: activation)
+    }
+
+    /// The kernel, the normalisation's scale and the folded bias `b * scale + shift` (the layer built).
+    func parts() -> (kernel: Tensor, scale: [Float], bias: Tensor) {
+        let (scale, shift) = normalization.inferenceScaleAndShift!
+        return (convolution.kernel!.value, scale, convolution.foldedBias(scale: scale, shift: shift))
+    }
+
+    /// The layer has its kernel, for inputs of `channels` channels.
+    func isBuilt(channels: Int) -> Bool { convolution.kernel?.shape[2] == channels }
+}
+
 /// A convolution node whose only consumer is a batch normalisation, and that one's only consumer, when it
 /// is a ReLU or ReLU6 activation layer.
 struct FoldableRun: Equatable {

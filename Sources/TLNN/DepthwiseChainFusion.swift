@@ -5,28 +5,6 @@ import TLTensor
 // inverted-residual blocks of MobileNetV2 and EfficientNet-Lite in inference, and in the frozen base of a
 // fine-tuned one. The execution plan (ExecutionPlan.swift) finds them among its folded steps.
 
-/// One folded convolution of a chain: the layer, its normalisation's scale and shift, its clamp.
-struct FoldedConvolution {
-    let convolution: ConvolutionLayer
-    let normalization: BatchNormalization
-    let activation: Activation
-
-    /// The kernel, the normalisation's scale and the folded bias `b * scale + shift` (the layer built).
-    func parts() -> (kernel: Tensor, scale: [Float], bias: Tensor) {
-        let (scale, shift) = normalization.inferenceScaleAndShift!   // the plan folds only built layers
-        return (convolution.kernel!.value, scale, convolution.foldedBias(scale: scale, shift: shift))
-    }
-
-    /// The layer has its kernel, for inputs of `channels` channels.
-    func isBuilt(channels: Int) -> Bool { convolution.kernel?.shape[2] == channels }
-
-    /// The step on its own.
-    func forward(_ x: Tensor) throws -> Tensor {
-        let (scale, shift) = normalization.inferenceScaleAndShift!
-        return try convolution.forwardFolded(x, scale: scale, shift: shift, then: activation)
-    }
-}
-
 /// `[expand ->] depthwise [-> project]`, at least two of them.
 struct DepthwiseChain {
     let expand: FoldedConvolution?
@@ -44,19 +22,19 @@ struct DepthwiseChain {
         let expanded = expand?.convolution.kernel?.shape[3] ?? channels
         guard expand?.isBuilt(channels: channels) ?? true, depthwise.isBuilt(channels: expanded),
               project?.isBuilt(channels: expanded) ?? true else { return try forwardStepByStep(x) }
-        let expandStage = expand.map { stage in
-            let (kernel, scale, bias) = stage.parts()
-            return DepthwiseChainKernels.Pointwise(kernel: kernel, scale: scale, bias: bias, ceiling: stage.activation.reluCeiling)
-        }
+        let expandStage = expand.map(Self.pointwiseStage)
         let (kernel, scale, bias) = depthwise.parts()
         let depthwiseStage = DepthwiseChainKernels.Depthwise(kernel: ConvolutionKernels.scalingOutputChannels(kernel, by: scale), bias: bias,
                                                              ceiling: depthwise.activation.reluCeiling, strides: layer.strides,
                                                              padding: layer.padding)
-        let projectStage = project.map { stage in
-            let (kernel, scale, bias) = stage.parts()
-            return DepthwiseChainKernels.Pointwise(kernel: kernel, scale: scale, bias: bias, ceiling: stage.activation.reluCeiling)
-        }
-        return DepthwiseChainKernels.forward(input: x, expand: expandStage, depthwise: depthwiseStage, project: projectStage)
+        return DepthwiseChainKernels.forward(input: x, expand: expandStage, depthwise: depthwiseStage,
+                                             project: project.map(Self.pointwiseStage))
+    }
+
+    /// A folded pointwise convolution as the kernels take it (its scale applied as the kernel is packed).
+    static func pointwiseStage(_ stage: FoldedConvolution) -> DepthwiseChainKernels.Pointwise {
+        let (kernel, scale, bias) = stage.parts()
+        return DepthwiseChainKernels.Pointwise(kernel: kernel, scale: scale, bias: bias, ceiling: stage.activation.reluCeiling)
     }
 
     /// The folded steps one after another.
@@ -68,19 +46,18 @@ struct DepthwiseChain {
         return y
     }
 
-    /// Whether `step` is a folded pointwise Conv2D (1x1 window, stride 1) and `next` the folded depthwise
-    /// convolution (multiplier 1) reading only it, or `step` that depthwise convolution and `next` such a
-    /// pointwise one.
+    /// `step`'s folded convolution when it is a pointwise Conv2D (1x1 window, stride 1).
     static func pointwise(_ step: ExecutionPlan.Step) -> FoldedConvolution? {
-        guard case let .foldedNormalization(layer, normalization, activation) = step.operation, let conv = layer as? Conv2D,
+        guard case .foldedNormalization(let folded) = step.operation, let conv = folded.convolution as? Conv2D,
               conv.kernelSize == (1, 1), conv.strides == (1, 1) else { return nil }
-        return FoldedConvolution(convolution: conv, normalization: normalization, activation: activation)
+        return folded
     }
 
+    /// `step`'s folded convolution when it is a DepthwiseConv2D with depth multiplier 1.
     static func depthwise(_ step: ExecutionPlan.Step) -> FoldedConvolution? {
-        guard case let .foldedNormalization(layer, normalization, activation) = step.operation, let conv = layer as? DepthwiseConv2D,
+        guard case .foldedNormalization(let folded) = step.operation, let conv = folded.convolution as? DepthwiseConv2D,
               conv.depthMultiplier == 1 else { return nil }
-        return FoldedConvolution(convolution: conv, normalization: normalization, activation: activation)
+        return folded
     }
 
     /// `steps` with each chain of adjacent folded steps (the later reading only the earlier's value, which

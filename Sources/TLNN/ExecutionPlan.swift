@@ -85,7 +85,7 @@ struct ExecutionPlan {
         /// A Conv2D and the 2x2 max pooling reading it.
         case convolutionPooling(Conv2D)
         /// A convolution with the batch normalisation (and ReLU) after it folded in.
-        case foldedNormalization(ConvolutionLayer, BatchNormalization, activation: Activation)
+        case foldedNormalization(FoldedConvolution)
         /// An Add with the ReLU after it.
         case clampedAdd(Add, ceiling: Float)
         /// Folded convolutions: pointwise -> depthwise -> pointwise (either pointwise one may be absent).
@@ -222,6 +222,7 @@ struct ExecutionPlan {
               normalization.usesMovingStatistics(in: ForwardMode(training: training, keepForBackward: false)) else { return nil }
         let activation = run.activation.flatMap { (nodes[$0].layer as? ActivationLayer)?.activation } ?? .linear
         return Step(node: run.convolution, output: run.last,
-                    operation: .foldedNormalization(convolution, normalization, activation: activation))
+                    operation: .foldedNormalization(FoldedConvolution(convolution: convolution, normalization: normalization,
+                                                                      activation: activation)))
     }
 }

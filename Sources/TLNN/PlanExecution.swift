@@ -121,9 +121,8 @@ extension ExecutionPlan {
             return try Self.forward(nodes[step.node].layer!, &inputs, mode: mode)
         case .convolutionPooling(let convolution):
             return try convolution.forwardMaxPooled(inputs.removeFirst())
-        case let .foldedNormalization(convolution, normalization, activation):
-            let (scale, shift) = normalization.inferenceScaleAndShift!   // the plan folds only built layers
-            return try convolution.forwardFolded(inputs.removeFirst(), scale: scale, shift: shift, then: activation)
+        case .foldedNormalization(let folded):
+            return try folded.forward(inputs.removeFirst())
         case let .clampedAdd(add, ceiling):
             return try add.forwardClamped(&inputs, ceiling: ceiling)
         case .depthwiseChain(let chain):
