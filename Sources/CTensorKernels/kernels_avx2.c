@@ -165,6 +165,7 @@ typedef __m256i vmask;
 #define vload(p, lanes, mask) load_lanes(p, lanes, mask)
 #define vstore(p, lanes, mask, v) store_lanes(p, lanes, mask, v)
 #define vstore_all(p, v) _mm256_storeu_ps(p, v)
+#define vstream_all(p, v) _mm256_stream_ps(p, v)
 #define vzero() _mm256_setzero_ps()
 #define vset1(x) _mm256_set1_ps(x)
 #define vadd _mm256_add_ps

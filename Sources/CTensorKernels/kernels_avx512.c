@@ -153,6 +153,7 @@ typedef __mmask16 vmask;
 #define vload(p, lanes, mask) _mm512_maskz_loadu_ps(mask, p)
 #define vstore(p, lanes, mask, v) _mm512_mask_storeu_ps(p, mask, v)
 #define vstore_all(p, v) _mm512_storeu_ps(p, v)
+#define vstream_all(p, v) _mm512_stream_ps(p, v)
 #define vzero() _mm512_setzero_ps()
 #define vset1(x) _mm512_set1_ps(x)
 #define vadd _mm512_add_ps

@@ -52,28 +52,6 @@ TL_TARGET static inline void f4_kernel_transform(const vf g[3], vf u[6]) {
 #define WG_INPUT TL_SUFFIX(tl_winograd_f4_input)
 #define WG_OUTPUT_TILE f4_output_tile
 #define WG_OUTPUT TL_SUFFIX(tl_winograd_f4_output)
+#define WG_OUTPUT_POOL TL_SUFFIX(tl_winograd_f4_output_pool)
 #define WG_KERNEL TL_SUFFIX(tl_winograd_f4_kernel)
 #include "winograd_tile.h"
-
-TL_TARGET void TL_SUFFIX(tl_winograd_f4_output_pool)(const float *mt, long position_stride, long filters,
-                                                     const float *bias, int relu, float ceiling, float *pooled,
-                                                     long pooled_height, long pooled_width, long oy0, long ox0) {
-    const vf top = vset1(ceiling);
-    long py0 = oy0 / 2, px0 = ox0 / 2;
-    for (long f = 0; f < filters; f += VL) {
-        long lanes = filters - f;
-        vmask mask = vmask_for(lanes);
-        vf y[4][4];
-        f4_output_tile(mt, position_stride, f, lanes, mask, y);
-        // Bias and the ReLU clamp are monotonic, so they commute with the max: applied once per pooled value.
-        vf b = bias ? vload(bias + f, lanes, mask) : vzero();
-        for (int pi = 0; pi < 2 && py0 + pi < pooled_height; pi++) {
-            for (int pj = 0; pj < 2 && px0 + pj < pooled_width; pj++) {
-                vf v = vmax(vmax(y[2 * pi][2 * pj], y[2 * pi][2 * pj + 1]), vmax(y[2 * pi + 1][2 * pj], y[2 * pi + 1][2 * pj + 1]));
-                v = vadd(v, b);
-                if (relu) v = vclamp(v, top);
-                vstore(pooled + ((py0 + pi) * pooled_width + px0 + pj) * filters + f, lanes, mask, v);
-            }
-        }
-    }
-}

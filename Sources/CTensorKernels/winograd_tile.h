@@ -1,8 +1,8 @@
-// The tile functions of Winograd F(m x m, 3 x 3) common to every m, included by winograd_f3.h and
-// winograd_f4.h with WG_M (output side), WG_ALPHA (input side, m + 2), the 1-D transforms WG_INPUT_TRANSFORM
+// The tile functions of Winograd F(m x m, 3 x 3) common to every m, included by winograd_f3.h, winograd_f4.h
+// and winograd_f6.h with WG_M (output side), WG_ALPHA (input side, m + 2), the 1-D transforms WG_INPUT_TRANSFORM
 // (d <- B^T d, alpha vectors), WG_OUTPUT_TRANSFORM (y <- A^T m, alpha to m) and WG_KERNEL_TRANSFORM (u <- G g,
-// 3 to alpha), and the names WG_INPUT, WG_OUTPUT_TILE, WG_OUTPUT and WG_KERNEL to give the functions; the
-// vector macros as winograd_f3.h lists them. It undefines the WG_ macros at its end.
+// 3 to alpha), and the names WG_INPUT, WG_OUTPUT_TILE, WG_OUTPUT and WG_KERNEL to give the functions (and,
+// for an even m, WG_OUTPUT_POOL for the output that pools 2x2); the vector macros as winograd_f3.h lists them. It undefines the WG_ macros at its end.
 
 TL_TARGET void WG_INPUT(const float *image, long height, long width, long channels, long y0, long x0, float *v,
                         long position_stride) {
@@ -37,7 +37,7 @@ TL_TARGET void WG_INPUT(const float *image, long height, long width, long channe
 
 /// y[i][j] = (A^T M A)[i][j], the m x m outputs of one tile for the VL values at `f` (masked), M[p] read from
 /// mt[p * position_stride + f].
-TL_TARGET static inline void WG_OUTPUT_TILE(const float *mt, long position_stride, long f, long lanes, vmask mask,
+TL_TARGET static inline __attribute__((always_inline)) void WG_OUTPUT_TILE(const float *mt, long position_stride, long f, long lanes, vmask mask,
                                             vf y[WG_M][WG_M]) {
     vf t[WG_ALPHA][WG_M];
     for (int i = 0; i < WG_ALPHA; i++) {
@@ -78,49 +78,90 @@ TL_TARGET void WG_OUTPUT(const float *mt, long position_stride, long filters, co
     }
 }
 
+#ifdef WG_OUTPUT_POOL
+// An even tile side holds whole 2x2 pooling windows: the tile's m x m outputs pool to (m/2) x (m/2) values.
+TL_TARGET void WG_OUTPUT_POOL(const float *mt, long position_stride, long filters, const float *bias, int relu,
+                              float ceiling, float *pooled, long pooled_height, long pooled_width, long oy0, long ox0) {
+    const vf top = vset1(ceiling);
+    long py0 = oy0 / 2, px0 = ox0 / 2;
+    for (long f = 0; f < filters; f += VL) {
+        long lanes = filters - f;
+        vmask mask = vmask_for(lanes);
+        vf y[WG_M][WG_M];
+        WG_OUTPUT_TILE(mt, position_stride, f, lanes, mask, y);
+        // Bias and the ReLU clamp are monotonic, so they commute with the max: applied once per pooled value.
+        vf b = bias ? vload(bias + f, lanes, mask) : vzero();
+        for (int pi = 0; pi < WG_M / 2 && py0 + pi < pooled_height; pi++) {
+            for (int pj = 0; pj < WG_M / 2 && px0 + pj < pooled_width; pj++) {
+                vf v = vmax(vmax(y[2 * pi][2 * pj], y[2 * pi][2 * pj + 1]), vmax(y[2 * pi + 1][2 * pj], y[2 * pi + 1][2 * pj + 1]));
+                v = vadd(v, b);
+                if (relu) v = vclamp(v, top);
+                vstore(pooled + ((py0 + pi) * pooled_width + px0 + pj) * filters + f, lanes, mask, v);
+            }
+        }
+    }
+}
+#undef WG_OUTPUT_POOL
+#endif
+
 TL_TARGET void WG_KERNEL(const float *kernel, long channels, long filters, long first_channel, long end_channel, float *u,
                          long position_stride, int packed, const float *scale) {
+    enum { SUBS = 16 / VL };                                            // vectors a cache line holds
     // Packed, the columns run on to the panel's end (NR), their values zero.
     long width = packed ? (filters + NR - 1) / NR * NR : filters;
     // Panel by panel, channel by channel within it: each position's packed rows are then written in order
-    // (NR floats apart), not a panel's worth apart (NR x KC floats), which cost a miss per store.
-    for (long f = 0; f < width; f += VL) {
+    // (NR floats apart), not a panel's worth apart (NR x KC floats), which cost a miss per store. A cache
+    // line's vectors are stored one after the other, so that streaming stores (packed == 2) fill whole lines.
+    for (long f0 = 0; f0 < width; f0 += SUBS * VL) {
         for (long c = first_channel; c < end_channel; c++) {
             // The kernel's rows are read F floats apart: asked for a few channels ahead, their lines arrive
             // while this channel transforms (the hardware prefetchers do not follow nine strided streams).
-            if (c + 12 < end_channel && f < filters && f % 16 == 0) {
-                for (int tap = 0; tap < 9; tap++) _mm_prefetch((const char *)(kernel + (tap * channels + c + 12) * filters + f), _MM_HINT_T0);
+            if (c + 12 < end_channel && f0 < filters) {
+                for (int tap = 0; tap < 9; tap++) _mm_prefetch((const char *)(kernel + (tap * channels + c + 12) * filters + f0), _MM_HINT_T0);
             }
-            long lanes = filters - f;
-            vmask mask = vmask_for(lanes);
-            vf t[WG_ALPHA][3];                                          // t[i][kx] = (G g)[i] along ky
+            vf t[SUBS][WG_ALPHA][3];                                    // t[s][i][kx] = (G g)[i] along ky
+            vf s[SUBS];
+            vmask masks[SUBS];
+            long lanes[SUBS];
 #pragma clang loop unroll(full)
-            for (int kx = 0; kx < 3; kx++) {
-                vf g[3], column[WG_ALPHA];
+            for (int sub = 0; sub < SUBS; sub++) {
+                long f = f0 + sub * VL;
+                lanes[sub] = filters - f;
+                masks[sub] = vmask_for(lanes[sub]);
 #pragma clang loop unroll(full)
-                for (int ky = 0; ky < 3; ky++) {
-                    g[ky] = lanes > 0 ? vload(kernel + ((ky * 3 + kx) * channels + c) * filters + f, lanes, mask) : vzero();
+                for (int kx = 0; kx < 3; kx++) {
+                    vf g[3], column[WG_ALPHA];
+#pragma clang loop unroll(full)
+                    for (int ky = 0; ky < 3; ky++) {
+                        g[ky] = lanes[sub] > 0 ? vload(kernel + ((ky * 3 + kx) * channels + c) * filters + f, lanes[sub], masks[sub]) : vzero();
+                    }
+                    WG_KERNEL_TRANSFORM(g, column);
+#pragma clang loop unroll(full)
+                    for (int i = 0; i < WG_ALPHA; i++) t[sub][i][kx] = column[i];
                 }
-                WG_KERNEL_TRANSFORM(g, column);
-#pragma clang loop unroll(full)
-                for (int i = 0; i < WG_ALPHA; i++) t[i][kx] = column[i];
+                s[sub] = scale && lanes[sub] > 0 ? vload(scale + f, lanes[sub], masks[sub]) : vset1(1);
             }
-            vf s = scale && lanes > 0 ? vload(scale + f, lanes, mask) : vset1(1);
-            long offset = packed ? packed_offset(filters, channels, c, f) : c * filters + f;
+            long offset = packed ? packed_offset(filters, channels, c, f0) : c * filters + f0;
 #pragma clang loop unroll(full)
             for (int i = 0; i < WG_ALPHA; i++) {
-                vf row[WG_ALPHA];
-                WG_KERNEL_TRANSFORM(t[i], row);                         // along kx: (G g) G^T
+                vf row[SUBS][WG_ALPHA];
+#pragma clang loop unroll(full)
+                for (int sub = 0; sub < SUBS; sub++) WG_KERNEL_TRANSFORM(t[sub][i], row[sub]);   // along kx: (G g) G^T
 #pragma clang loop unroll(full)
                 for (int j = 0; j < WG_ALPHA; j++) {
                     float *dst = u + (i * WG_ALPHA + j) * position_stride + offset;
-                    if (scale) row[j] = vmul(row[j], s);
-                    if (packed) vstore_all(dst, row[j]);
-                    else vstore(dst, lanes, mask, row[j]);
+#pragma clang loop unroll(full)
+                    for (int sub = 0; sub < SUBS; sub++) {
+                        vf value = scale ? vmul(row[sub][j], s[sub]) : row[sub][j];
+                        if (packed == 2) vstream_all(dst + sub * VL, value);
+                        else if (packed) vstore_all(dst + sub * VL, value);
+                        else if (lanes[sub] > 0) vstore(dst + sub * VL, lanes[sub], masks[sub], value);
+                    }
                 }
             }
         }
     }
+    if (packed == 2) _mm_sfence();                                      // the streamed lines reach memory before the products read them
 }
 
 #undef WG_M

@@ -71,11 +71,13 @@ struct FeaturesBench: ParsableCommand {
     @Flag(help: "Run each convolution and the max pooling after it as two passes.") var unfusedPooling = false
     @Flag(help: "Run pointwise -> depthwise -> pointwise convolutions (MobileNetV2, EfficientNet-Lite blocks) layer by layer.")
     var unfusedChains = false
+    @Flag(help: "Winograd F(4x4) at most (no F(6x6) tiles).") var noLargeTiles = false
 
     func run() throws {
         try EngineOptions.with(changing: {
             $0.fusesPooling = !unfusedPooling
             $0.fusesDepthwiseChains = !unfusedChains
+            $0.usesLargeWinogradTiles = !noLargeTiles
         }) { try measure() }
     }
 

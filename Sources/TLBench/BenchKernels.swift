@@ -22,12 +22,14 @@ struct KernelsBench: ParsableCommand {
     var products = "split"
     @Option(help: "Floats of Winograd's transformed inputs and products held per group of tiles.")
     var winogradGroup = EngineOptions.current.winogradGroupBudget
+    @Flag(help: "Winograd F(4x4) at most (no F(6x6) tiles).") var noLargeTiles = false
 
     func run() throws {
         try EngineOptions.with(changing: {
             $0.usesWinograd = algorithm != "im2col"
             $0.splitsWinogradProducts = products != "blas"
             $0.winogradGroupBudget = winogradGroup
+            $0.usesLargeWinogradTiles = !noLargeTiles
         }) { try measure() }
     }
 

@@ -134,7 +134,9 @@ public enum ConvolutionKernels {
 
     /// The algorithm ``ConvolutionAlgorithm/automatic`` stands for on this geometry, filter count and batch.
     ///
-    /// Winograd needs a 3x3 stride-1 window over at least 8 channels in and out, and must pay for itself.
+    /// Winograd needs a 3x3 stride-1 window over at least 8 channels in and out, and must pay for itself. The
+    /// tile is the one needing the fewest products (``WinogradTile/cheapest(outputHeight:outputWidth:largeTiles:)``),
+    /// F(6x6) among them from 64 channels in and out.
     /// Per `C x F` channel pair, in multiply-add equivalents: direct `9 P` (P output pixels of the batch);
     /// Winograd `alpha^2 T` for the products (T tiles), about `15 alpha^2 T (C + F) / (C F)` for the input
     /// and output transforms, and about `50 alpha^2` for transforming the kernel (memory-bound, redone on
@@ -143,7 +145,9 @@ public enum ConvolutionKernels {
                                batch: Int = 1) -> ConvolutionAlgorithm {
         guard algorithm == .automatic else { return algorithm }
         guard EngineOptions.current.usesWinograd && Winograd.applies(to: g) && g.channels >= 8 && filters >= 8 else { return .im2col }
-        let tile = WinogradTile.cheapest(outputHeight: g.outputHeight, outputWidth: g.outputWidth)
+        // F(6x6) where 64+ channels in and out make the products dominate its costlier transforms.
+        let largeTiles = EngineOptions.current.usesLargeWinogradTiles && g.channels >= 64 && filters >= 64
+        let tile = WinogradTile.cheapest(outputHeight: g.outputHeight, outputWidth: g.outputWidth, largeTiles: largeTiles)
         let a2 = Double(tile.alpha * tile.alpha)
         let pixels = Double(batch * g.outputPixels)
         let tiles = Double(batch * ((g.outputHeight + tile.m - 1) / tile.m) * ((g.outputWidth + tile.m - 1) / tile.m))

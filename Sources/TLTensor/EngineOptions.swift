@@ -51,9 +51,9 @@ public struct EngineOptions: Sendable, Equatable {
     public var workerCount: Int
     /// Lets ``ConvolutionAlgorithm/automatic`` pick Winograd (benchmarks turn it off to compare).
     public var usesWinograd: Bool
-    /// Floats of Winograd's transformed inputs plus products held per group of tiles (36 MB) where the groups
-    /// route runs (transformed kernels too large for the caches): VGG16's block5 at 150x150 in one group, so
-    /// each position's 1 MB of kernel is read from memory once.
+    /// Floats of Winograd's transformed inputs plus products held per group of tiles (48 MB) where the groups
+    /// route runs (transformed kernels too large for the caches): VGG16's block4 and block5 at 150x150 in one
+    /// group for a batch of 20, so each position's 1 MB of kernel is read from memory once.
     public var winogradGroupBudget: Int
     /// True: Winograd's alpha^2 products are dealt out to the workers, one single-threaded sgemm each.
     /// False: they run one after another, each threaded by OpenBLAS (measured slower; kept to compare).
@@ -68,10 +68,14 @@ public struct EngineOptions: Sendable, Equatable {
     /// image by image in cache-sized bands (MobileNetV2 and EfficientNet-Lite blocks) when nothing keeps
     /// their values (false: step by step, for tests and benchmarks to compare).
     public var fusesDepthwiseChains: Bool
+    /// Lets ``ConvolutionAlgorithm/automatic`` pick Winograd F(6x6, 3x3) where its 8x8 tiles need the fewest
+    /// products (false: F(4x4) at most, for benchmarks and tests to compare).
+    public var usesLargeWinogradTiles: Bool
 
     public init(kernels: KernelPath = .best, workerCount: Int = EngineOptions.processorCount,
-                usesWinograd: Bool = true, winogradGroupBudget: Int = 9 << 20, splitsWinogradProducts: Bool = true,
-                activationBudget: Int = 128 << 20, fusesPooling: Bool = true, fusesDepthwiseChains: Bool = true) {
+                usesWinograd: Bool = true, winogradGroupBudget: Int = 12 << 20, splitsWinogradProducts: Bool = true,
+                activationBudget: Int = 128 << 20, fusesPooling: Bool = true, fusesDepthwiseChains: Bool = true,
+                usesLargeWinogradTiles: Bool = true) {
         self.kernels = kernels.effective
         self.workerCount = max(1, workerCount)
         self.usesWinograd = usesWinograd
@@ -80,6 +84,7 @@ public struct EngineOptions: Sendable, Equatable {
         self.activationBudget = activationBudget
         self.fusesPooling = fusesPooling
         self.fusesDepthwiseChains = fusesDepthwiseChains
+        self.usesLargeWinogradTiles = usesLargeWinogradTiles
     }
 
     /// The active processor count (at least 1).

@@ -6,7 +6,8 @@ import CTensorKernels
 /// that covers its windows. With `V_t = B^T d_t B` and `U = G g G^T` computed per channel (pair), the
 /// convolution becomes, for each of the alpha^2 transformed positions `p`, one matrix product over
 /// channels `M[p] = V[p] U[p]` (`tiles x Cin` times `Cin x Cout`), and `y_t = A^T M_t A`. That is
-/// alpha^2 / (9 m^2) of the direct method's multiplications: 1/2.25 for F(2x2), 1/3.24 for F(3x3), 1/4 for F(4x4).
+/// alpha^2 / (9 m^2) of the direct method's multiplications: 1/2.25 for F(2x2), 1/3.24 for F(3x3), 1/4 for F(4x4),
+/// 1/5.06 for F(6x6).
 ///
 /// On the C kernels the transformed kernel is made once per call, straight into the sgemm's packed
 /// layout. Where it is small enough to be read from the caches by every chunk (up to 256 -> 256 channels),
@@ -27,14 +28,14 @@ public enum Winograd {
     /// transform reads or writes would all fall in the same L1 set (their distance a multiple of 4 KB).
     @inlinable public static func positionStride(_ count: Int) -> Int { (count + 1023) / 1024 * 1024 + 16 }
 
-    /// The tile's transforms run on the C kernels of `path` (F(3x3) and F(4x4); F(2x2) stays on the portable loops).
+    /// The tile's transforms run on the C kernels of `path` (F(3x3), F(4x4), F(6x6); F(2x2) stays on the portable loops).
     static func runsNative(_ tile: WinogradTile, _ path: KernelPath) -> Bool { tile != .f2 && path != .portable }
 
     /// ``convolve(input:batch:height:width:channels:kernel:filters:bias:relu:reluCeiling:padTop:padLeft:outputHeight:outputWidth:tile:maxPool2x2:kernelScale:output:kernels:)``
     /// can apply 2x2 max pooling at stride 2 as it writes (then `output` is the pooled `OH/2 x OW/2` map):
-    /// only the C output transforms (AVX-512, AVX2+FMA) of F(4x4), whose tiles hold whole 2x2 windows, pool.
+    /// only the C output transforms (AVX-512, AVX2+FMA) of F(4x4) and F(6x6), whose tiles hold whole 2x2 windows, pool.
     public static func canPool(tile: WinogradTile, kernels: KernelPath = .current) -> Bool {
-        tile == .f4 && runsNative(tile, kernels.effective)
+        tile.m % 2 == 0 && runsNative(tile, kernels.effective)
     }
 
     /// A 3x3 kernel window at stride 1 can go through Winograd.
@@ -93,7 +94,7 @@ public enum Winograd {
     ) {
         let kernels = kernels.effective
         guard n > 0, OH > 0, OW > 0, F > 0 else { return }
-        precondition(!maxPool2x2 || canPool(tile: tile, kernels: kernels), "pooling inside Winograd needs F(4x4) on the C kernels")
+        precondition(!maxPool2x2 || canPool(tile: tile, kernels: kernels), "pooling inside Winograd needs F(4x4) or F(6x6) on the C kernels")
         precondition(kernelScale == nil || packsKernel(tile: tile, kernels: kernels), "a kernel scale needs the packed route")
         let plan = WinogradPlan(x: x, batch: n, height: H, width: W, channels: C, filters: F, bias: bias, relu: relu,
                                 reluCeiling: reluCeiling, padTop: padTop, padLeft: padLeft, outputHeight: OH, outputWidth: OW,
@@ -110,9 +111,11 @@ public enum Winograd {
             // Each U[p] transformed straight into the C sgemm's packed layout, once for all tiles.
             let packedStride = positionStride(packedOperandFloats(kernels, n: F, k: C))
             let packed = scratch[0].reserve(positions * packedStride)
+            // Read by every chunk from the caches, or (larger than they hold) streamed to memory past them.
+            let chunked = positions * packedStride <= chunkedKernelLimit
             transformKernelNatively(w, channels: C, filters: F, tile: tile, into: packed, positionStride: packedStride, packed: true,
-                                    scale: kernelScale, kernels: kernels)
-            if positions * packedStride <= chunkedKernelLimit {
+                                    streaming: !chunked, scale: kernelScale, kernels: kernels)
+            if chunked {
                 plan.convolveInChunks(u: packed, uStride: packedStride, scratch: Array(scratch[3...]))
             } else {
                 runGroups(plan, u: packed, uStride: packedStride, v: scratch[1], products: scratch[2])
@@ -121,26 +124,30 @@ public enum Winograd {
     }
 
     /// The transformed kernel is packed for the C sgemm (and can be scaled per output channel as it is):
-    /// F(3x3) and F(4x4) on the C kernels with the products dealt out to the workers.
+    /// F(3x3), F(4x4) and F(6x6) on the C kernels with the products dealt out to the workers.
     public static func packsKernel(tile: WinogradTile, kernels: KernelPath = .current) -> Bool {
         runsNative(tile, kernels.effective) && splitProducts
     }
 
     /// The C kernel transform over parts of the input channels in parallel: into `u` as
     /// ``transformKernel(_:channels:filters:tile:into:kernels:)`` lays it out, or (`packed`) each position's
-    /// `C x F` matrix packed for the C sgemm, its columns times `scale` when given.
+    /// `C x F` matrix packed for the C sgemm, its columns times `scale` when given. `streaming` (packed only;
+    /// `u` on a cache line, `stride` a multiple of 16) writes past the caches, for a kernel larger than they hold.
     static func transformKernelNatively(_ w: UnsafePointer<Float>, channels C: Int, filters F: Int, tile: WinogradTile,
                                         into u: UnsafeMutablePointer<Float>, positionStride stride: Int, packed: Bool,
-                                        scale: UnsafePointer<Float>?, kernels: KernelPath) {
+                                        streaming: Bool = false, scale: UnsafePointer<Float>?, kernels: KernelPath) {
+        precondition(!streaming || (packed && Int(bitPattern: u) % 64 == 0 && stride % 16 == 0), "streaming stores need aligned packed rows")
         let parts = ParallelFor.ranges(C, parts: 4 * ParallelFor.workerCount)
         ParallelFor.run(parts.count) { part in
             let (first, end) = (parts[part].lowerBound, parts[part].upperBound)
             #if arch(x86_64)
-            let pack: Int32 = packed ? 1 : 0
+            let pack: Int32 = streaming ? 2 : packed ? 1 : 0
             switch (kernels, tile) {
             case (.avx512, .f3): tl_winograd_f3_kernel_avx512(w, C, F, first, end, u, stride, pack, scale)
+            case (.avx512, .f6): tl_winograd_f6_kernel_avx512(w, C, F, first, end, u, stride, pack, scale)
             case (.avx512, _): tl_winograd_f4_kernel_avx512(w, C, F, first, end, u, stride, pack, scale)
             case (_, .f3): tl_winograd_f3_kernel_avx2(w, C, F, first, end, u, stride, pack, scale)
+            case (_, .f6): tl_winograd_f6_kernel_avx2(w, C, F, first, end, u, stride, pack, scale)
             default: tl_winograd_f4_kernel_avx2(w, C, F, first, end, u, stride, pack, scale)
             }
             #endif

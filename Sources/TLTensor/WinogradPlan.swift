@@ -77,8 +77,10 @@ struct WinogradPlan {
         let src = x + image * height * width * channels
         switch (kernels, tile) {
         case (.avx512, .f3): tl_winograd_f3_input_avx512(src, height, width, channels, y0, x0, vt, vStride)
+        case (.avx512, .f6): tl_winograd_f6_input_avx512(src, height, width, channels, y0, x0, vt, vStride)
         case (.avx512, _): tl_winograd_f4_input_avx512(src, height, width, channels, y0, x0, vt, vStride)
         case (_, .f3): tl_winograd_f3_input_avx2(src, height, width, channels, y0, x0, vt, vStride)
+        case (_, .f6): tl_winograd_f6_input_avx2(src, height, width, channels, y0, x0, vt, vStride)
         default: tl_winograd_f4_input_avx2(src, height, width, channels, y0, x0, vt, vStride)
         }
         #endif
@@ -163,18 +165,21 @@ struct WinogradPlan {
         let (F, act) = (filters, relu ? Int32(1) : 0)
         if maxPool2x2 {
             let ph = outputHeight / 2, pw = outputWidth / 2, dst = y + image * ph * pw * F
-            if kernels == .avx512 {
-                tl_winograd_f4_output_pool_avx512(mt, mStride, F, bias, act, reluCeiling, dst, ph, pw, oy0, ox0)
-            } else {
-                tl_winograd_f4_output_pool_avx2(mt, mStride, F, bias, act, reluCeiling, dst, ph, pw, oy0, ox0)
+            switch (kernels, tile) {
+            case (.avx512, .f6): tl_winograd_f6_output_pool_avx512(mt, mStride, F, bias, act, reluCeiling, dst, ph, pw, oy0, ox0)
+            case (.avx512, _): tl_winograd_f4_output_pool_avx512(mt, mStride, F, bias, act, reluCeiling, dst, ph, pw, oy0, ox0)
+            case (_, .f6): tl_winograd_f6_output_pool_avx2(mt, mStride, F, bias, act, reluCeiling, dst, ph, pw, oy0, ox0)
+            default: tl_winograd_f4_output_pool_avx2(mt, mStride, F, bias, act, reluCeiling, dst, ph, pw, oy0, ox0)
             }
             return
         }
         let (OH, OW) = (outputHeight, outputWidth), dst = y + image * OH * OW * F
         switch (kernels, tile) {
         case (.avx512, .f3): tl_winograd_f3_output_avx512(mt, mStride, F, bias, act, reluCeiling, dst, OH, OW, oy0, ox0)
+        case (.avx512, .f6): tl_winograd_f6_output_avx512(mt, mStride, F, bias, act, reluCeiling, dst, OH, OW, oy0, ox0)
         case (.avx512, _): tl_winograd_f4_output_avx512(mt, mStride, F, bias, act, reluCeiling, dst, OH, OW, oy0, ox0)
         case (_, .f3): tl_winograd_f3_output_avx2(mt, mStride, F, bias, act, reluCeiling, dst, OH, OW, oy0, ox0)
+        case (_, .f6): tl_winograd_f6_output_avx2(mt, mStride, F, bias, act, reluCeiling, dst, OH, OW, oy0, ox0)
         default: tl_winograd_f4_output_avx2(mt, mStride, F, bias, act, reluCeiling, dst, OH, OW, oy0, ox0)
         }
         #endif

@@ -15,11 +15,12 @@ func loadRun8(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).l
 @inline(__always) @usableFromInline
 func storeRun8(_ p: UnsafeMutablePointer<Float>, _ v: SIMD8<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self) }
 
-/// Output tile side of a Winograd convolution: F(2x2, 3x3), F(3x3, 3x3) or F(4x4, 3x3).
+/// Output tile side of a Winograd convolution: F(2x2, 3x3), F(3x3, 3x3), F(4x4, 3x3) or F(6x6, 3x3).
 public enum WinogradTile: Int, Sendable, CaseIterable {
     case f2 = 2
     case f3 = 3
     case f4 = 4
+    case f6 = 6
 
     /// Output values per tile side.
     public var m: Int { rawValue }
@@ -30,6 +31,9 @@ public enum WinogradTile: Int, Sendable, CaseIterable {
     /// `B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]`. F(3,3), points 0, 1, -1, 2:
     /// `B^T = [2 -1 -2 1 0; 0 -2 -1 1 0; 0 2 -3 1 0; 0 -1 0 1 0; 0 2 -1 -2 1]`. F(4,3), points 0, 1, -1, 2, -2:
     /// `B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]`.
+    /// F(6,3), points 0, 1, -1, 1/2, -1/2, 2, -2: `B^T = [1 0 -21/4 0 21/4 0 -1 0; 0 1 1 -17/4 -17/4 1 1 0;
+    /// 0 -1 1 17/4 -17/4 -1 1 0; 0 1/2 1/4 -5/2 -5/4 2 1 0; 0 -1/2 1/4 5/2 -5/4 -2 1 0; 0 2 4 -5/2 -5 1/2 1 0;
+    /// 0 -2 4 5/2 -5 -1/2 1 0; 0 -1 0 21/4 0 -21/4 0 1]`.
     /// Each of the `alpha` values is a run of ``winogradLanes`` floats at `x + k * s`, handled as one SIMD8
     /// value: two SSE registers on the x86-64 baseline, two NEON ones on aarch64, whatever the
     /// auto-vectorizer would have decided.
@@ -61,11 +65,26 @@ public enum WinogradTile: Int, Sendable, CaseIterable {
             storeRun8(x + 3 * s, c + e)
             storeRun8(x + 4 * s, c - e)
             storeRun8(x + 5 * s, 4 * d1 - 5 * d3 + d5)
+        case .f6:
+            let d0 = loadRun8(x), d1 = loadRun8(x + s), d2 = loadRun8(x + 2 * s), d3 = loadRun8(x + 3 * s)
+            let d4 = loadRun8(x + 4 * s), d5 = loadRun8(x + 5 * s), d6 = loadRun8(x + 6 * s), d7 = loadRun8(x + 7 * s)
+            let a1 = d2 + d6 - 4.25 * d4, b1 = d1 + d5 - 4.25 * d3
+            let a2 = d6 + 0.25 * d2 - 1.25 * d4, b2 = 0.5 * d1 - 2.5 * d3 + 2 * d5
+            let a3 = d6 + 4 * (d2 - 1.25 * d4), b3 = 2 * d1 - 2.5 * d3 + 0.5 * d5
+            storeRun8(x, d0 - d6 + 5.25 * (d4 - d2))
+            storeRun8(x + s, a1 + b1)
+            storeRun8(x + 2 * s, a1 - b1)
+            storeRun8(x + 3 * s, a2 + b2)
+            storeRun8(x + 4 * s, a2 - b2)
+            storeRun8(x + 5 * s, a3 + b3)
+            storeRun8(x + 6 * s, a3 - b3)
+            storeRun8(x + 7 * s, d7 - d1 + 5.25 * (d3 - d5))
         }
     }
 
     /// `y[0..<m] <- A^T x` for `alpha` values of `x` spaced `s` apart (results spaced `s` apart, in place).
     /// F(2,3): `A^T = [1 1 1 0; 0 1 -1 -1]`. F(3,3): `A^T = [1 1 1 1 0; 0 1 -1 2 0; 0 1 1 4 1]`. F(4,3): `A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]`.
+    /// F(6,3): row k is `[0^k 1 (-1)^k 2^k (-2)^k 2^-k (-1/2)^k 0]` (`0^0 = 1`), plus 1 at the end of the last row.
     @inline(__always) @usableFromInline
     func outputTransform(_ x: UnsafeMutablePointer<Float>, _ s: Int) {
         switch self {
@@ -87,11 +106,22 @@ public enum WinogradTile: Int, Sendable, CaseIterable {
             storeRun8(x + s, n12 + 2 * n34)
             storeRun8(x + 2 * s, p12 + 4 * p34)
             storeRun8(x + 3 * s, n12 + 8 * n34 + m5)
+        case .f6:
+            let m0 = loadRun8(x), m1 = loadRun8(x + s), m2 = loadRun8(x + 2 * s), m3 = loadRun8(x + 3 * s)
+            let m4 = loadRun8(x + 4 * s), m5 = loadRun8(x + 5 * s), m6 = loadRun8(x + 6 * s), m7 = loadRun8(x + 7 * s)
+            let a1 = m1 + m2, s1 = m1 - m2, a2 = m3 + m4, s2 = m3 - m4, a3 = m5 + m6, s3 = m5 - m6
+            storeRun8(x, m0 + a1 + (a2 + a3))
+            storeRun8(x + s, s1 + 2 * s2 + 0.5 * s3)
+            storeRun8(x + 2 * s, a1 + 4 * a2 + 0.25 * a3)
+            storeRun8(x + 3 * s, s1 + 8 * s2 + 0.125 * s3)
+            storeRun8(x + 4 * s, a1 + 16 * a2 + 0.0625 * a3)
+            storeRun8(x + 5 * s, s1 + 32 * s2 + 0.03125 * s3 + m7)
         }
     }
 
     /// `u[0..<alpha] <- G g` for the three kernel taps `g` (runs at `g`, `g + gs`, `g + 2 gs`; results at `u + k * s`). F(2,3): `G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]`.
     /// F(3,3): `G = [1/2 0 0; -1/2 -1/2 -1/2; -1/6 1/6 -1/6; 1/6 1/3 2/3; 0 0 1]`. F(4,3): `G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]`.
+    /// F(6,3): `G = [1 0 0; -2/9 -2/9 -2/9; -2/9 2/9 -2/9; 1/90 1/45 2/45; 1/90 -1/45 2/45; 32/45 16/45 8/45; 32/45 -16/45 8/45; 0 0 1]`.
     @inline(__always) @usableFromInline
     func kernelTransform(_ g: UnsafePointer<Float>, _ gs: Int, into u: UnsafeMutablePointer<Float>, _ s: Int) {
         let g0 = loadRun8(g), g1 = loadRun8(g + gs), g2 = loadRun8(g + 2 * gs)
@@ -120,16 +150,29 @@ public enum WinogradTile: Int, Sendable, CaseIterable {
             storeRun8(u + 3 * s, even2 + odd2)
             storeRun8(u + 4 * s, even2 - odd2)
             storeRun8(u + 5 * s, g2)
+        case .f6:
+            let even = (-2.0 / 9 as Float) * (g0 + g2), odd = (-2.0 / 9 as Float) * g1
+            let even2 = (1.0 / 90 as Float) * g0 + (2.0 / 45 as Float) * g2, odd2 = (1.0 / 45 as Float) * g1
+            let even3 = (32.0 / 45 as Float) * g0 + (8.0 / 45 as Float) * g2, odd3 = (16.0 / 45 as Float) * g1
+            storeRun8(u, g0)
+            storeRun8(u + s, even + odd)
+            storeRun8(u + 2 * s, even - odd)
+            storeRun8(u + 3 * s, even2 + odd2)
+            storeRun8(u + 4 * s, even2 - odd2)
+            storeRun8(u + 5 * s, even3 + odd3)
+            storeRun8(u + 6 * s, even3 - odd3)
+            storeRun8(u + 7 * s, g2)
         }
     }
 
     /// The tile that needs the fewest element-wise products (`tiles * alpha^2`) for an output of this size,
     /// the larger tile on a tie (fewer tiles to transform): F(4x4) on most maps, F(3x3) where its tiles
     /// cover the map more tightly (9x9: 9 tiles of 25 products against 9 of 36), F(2x2) on the smallest.
-    public static func cheapest(outputHeight: Int, outputWidth: Int) -> WinogradTile {
+    /// F(6x6) only where `largeTiles` allows it (see ``ConvolutionKernels/resolve(_:geometry:filters:batch:)``).
+    public static func cheapest(outputHeight: Int, outputWidth: Int, largeTiles: Bool = false) -> WinogradTile {
         func cost(_ t: WinogradTile) -> Int {
             ((outputHeight + t.m - 1) / t.m) * ((outputWidth + t.m - 1) / t.m) * t.alpha * t.alpha
         }
-        return [WinogradTile.f4, .f3, .f2].min { cost($0) < cost($1) }!
+        return ((largeTiles ? [WinogradTile.f6] : []) + [.f4, .f3, .f2]).min { cost($0) < cost($1) }!
     }
 }
