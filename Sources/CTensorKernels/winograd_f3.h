@@ -1,9 +1,10 @@
 // Winograd F(3x3, 3x3) (alpha = 5, points 0, 1, -1, 2 and infinity), shared by kernels_avx512.c and
-// kernels_avx2.c. They include it, and winograd_f4.h, through winograd.h after sgemm_driver.h (for NR and
-// packed_offset) with, besides TL_TARGET and TL_SUFFIX, these vector macros (winograd.h undefines them):
+// kernels_avx2.c. They include it, winograd_f4.h and winograd_f6.h through winograd.h after sgemm_driver.h (for
+// NR and packed_offset) with, besides TL_TARGET and TL_SUFFIX, these vector macros (winograd.h undefines them):
 // VL (lanes), vf (the vector type), vmask and vmask_for(lanes), vload(p, lanes, mask) (zero past lanes),
-// vstore(p, lanes, mask, v), vstore_all(p, v), vstream_all(p, v) (a streaming store, p aligned to VL floats), vzero(), vset1(x), vadd, vsub, vmul, vfmadd(a, b, c) (a b + c),
-// vfnmadd(a, b, c) (c - a b), vmax (F(4x4)'s pooling), vclamp(v, top). Only the vector width differs.
+// vstore(p, lanes, mask, v), vstore_all(p, v), vstream_all(p, v) (a streaming store, p aligned to VL floats),
+// vzero(), vset1(x), vadd, vsub, vmul, vfmadd(a, b, c) (a b + c), vfnmadd(a, b, c) (c - a b), vmax (the even
+// tiles' pooling), vclamp(v, top). Only the vector width differs.
 //
 // The tile functions come from winograd_tile.h. It serves two products. The forward convolution: 3x3 output tiles, each from the 5x5 input patch that
 // covers its windows (on 9x9 maps, VGG16's block5 at 150x150, 25 products per tile instead of F(4x4)'s 36 on

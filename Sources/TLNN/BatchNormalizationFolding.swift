@@ -6,8 +6,10 @@ import TLTensor
 // `scale = gamma / sqrt(moving_variance + epsilon)` and `shift = beta - moving_mean * scale`. For a
 // convolution `z = conv(x, W) + b`, that is the convolution with kernel `W * scale` (per output channel)
 // and bias `b * scale + shift` (ConvolutionLayer.forwardFolded), and a following ReLU or ReLU6 clamps the
-// output as the kernel writes it: three passes over the activations become one. Weights are folded on
-// every call (a few million multiplications for EfficientNet-Lite0), so nothing goes stale when they change.
+// output as the kernel writes it: three passes over the activations become one. The scale and bias are
+// computed on every call; the scale is applied as the kernel is packed, and a Conv2D keeps the packed kernel
+// for as long as its kernel's version and the scale are unchanged (PackedKernelCache), so nothing goes stale
+// when either changes.
 
 /// A convolution with the batch normalisation (and ReLU or ReLU6) after it folded in: one step of a plan.
 struct FoldedConvolution {

@@ -14,6 +14,8 @@ public final class Conv2D: Layer, ConvolutionSettingsHolder {
     public internal(set) var bias: Parameter?
 
     var tape = ActivationTape()
+    /// The kernel packed for the C sgemm on the im2col route, kept while the kernel is unchanged.
+    let packedKernel: PackedKernelCache? = PackedKernelCache()
 
     public init(filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
                 activation: Activation = .linear, useBias: Bool = true, name: String? = nil) {
@@ -29,18 +31,18 @@ public final class Conv2D: Layer, ConvolutionSettingsHolder {
     func outputChannels(for inputShape: FeatureShape) throws -> Int? { filters }
 
     /// `min(max(conv(x, w) + b, 0), reluCeiling)`, or no clamp for a nil ceiling.
-    func convolve(_ x: Tensor, kernel w: Tensor, bias b: Tensor?, reluCeiling: Float?) -> Tensor {
+    func convolve(_ x: Tensor, kernel w: Tensor, bias b: Tensor?, reluCeiling: Float?, cached: CachedKernel?) -> Tensor {
         ConvolutionKernels.forward(input: x, kernel: w, bias: b, geometry: geometry(for: x),
-                                   relu: reluCeiling != nil, reluCeiling: reluCeiling ?? .infinity)
+                                   relu: reluCeiling != nil, reluCeiling: reluCeiling ?? .infinity, cached: cached)
     }
 
     /// The scale is applied as the kernel is packed for the C sgemm, where it is (no scaled copy).
-    func convolve(_ x: Tensor, kernel w: Tensor, scale: [Float], bias b: Tensor?, reluCeiling: Float?) -> Tensor {
+    func convolve(_ x: Tensor, kernel w: Tensor, scale: [Float], bias b: Tensor?, reluCeiling: Float?, cached: CachedKernel?) -> Tensor {
         ConvolutionKernels.forward(input: x, kernel: w, bias: b, geometry: geometry(for: x), relu: reluCeiling != nil,
-                                   reluCeiling: reluCeiling ?? .infinity, kernelScale: scale)
+                                   reluCeiling: reluCeiling ?? .infinity, kernelScale: scale, cached: cached)
     }
 
-    /// The gradients of ``convolve(_:kernel:bias:reluCeiling:)`` before its activation.
+    /// The gradients of ``convolve(_:kernel:bias:reluCeiling:cached:)`` before its activation.
     func convolutionBackward(input x: Tensor, kernel: Tensor, outputGradient dz: Tensor, kernelGradient: inout Tensor?,
                              biasGradient: inout Tensor?, computeInputGradient: Bool) -> Tensor? {
         ConvolutionKernels.backward(input: x, kernel: kernel, outputGradient: dz, geometry: geometry(for: x), kernelGradient: &kernelGradient,

@@ -81,11 +81,15 @@ protocol ConvolutionLayer: WindowedLayer, ActivatedLayer {
     func outputChannels(for inputShape: FeatureShape) throws -> Int?
     /// The input and output a training forward pass keeps for backward.
     var tape: ActivationTape { get set }
-    /// `min(max(conv(x, w) + b, 0), reluCeiling)`, or no clamp for a nil ceiling.
-    func convolve(_ x: Tensor, kernel w: Tensor, bias b: Tensor?, reluCeiling: Float?) -> Tensor
-    /// ``convolve(_:kernel:bias:reluCeiling:)`` with the kernel's output channels multiplied by `scale`
+    /// `min(max(conv(x, w) + b, 0), reluCeiling)`, or no clamp for a nil ceiling; `cached` keeps `w` packed
+    /// between calls where the layer packs it (see ``packedKernel``).
+    func convolve(_ x: Tensor, kernel w: Tensor, bias b: Tensor?, reluCeiling: Float?, cached: CachedKernel?) -> Tensor
+    /// ``convolve(_:kernel:bias:reluCeiling:cached:)`` with the kernel's output channels multiplied by `scale`
     /// first (a batch normalisation folded in); by default a scaled copy of the kernel.
-    func convolve(_ x: Tensor, kernel w: Tensor, scale: [Float], bias b: Tensor?, reluCeiling: Float?) -> Tensor
+    func convolve(_ x: Tensor, kernel w: Tensor, scale: [Float], bias b: Tensor?, reluCeiling: Float?, cached: CachedKernel?) -> Tensor
+    /// Where the layer keeps its kernel packed for the C sgemm between calls, if it packs it (nil by default:
+    /// the depthwise kernels read the kernel as it is).
+    var packedKernel: PackedKernelCache? { get }
     /// The gradients of `convolve` before its activation: weight gradients accumulated into the given
     /// tensors, the input gradient returned when asked for.
     func convolutionBackward(input x: Tensor, kernel: Tensor, outputGradient dz: Tensor, kernelGradient: inout Tensor?,
@@ -148,7 +152,8 @@ extension ConvolutionLayer {
     func convolveActivated(_ x: Tensor, mode: ForwardMode) throws -> Tensor {
         let kernel = try kernel(for: x)
         let ceiling = mode.logitsOutput ? nil : activation.reluCeiling
-        var y = convolve(x, kernel: kernel.value, bias: bias?.value, reluCeiling: ceiling)
+        let cached = cached(kernel)   // the version before the value: a change between the two reads repacks next time
+        var y = convolve(x, kernel: kernel.value, bias: bias?.value, reluCeiling: ceiling, cached: cached)
         if !mode.logitsOutput && ceiling == nil { activation.apply(&y) }
         return y
     }
@@ -156,8 +161,15 @@ extension ConvolutionLayer {
     /// `act(scale * self(x) + shift)` as one convolution: the kernel scaled along its output-channel axis
     /// (the last one; a depthwise kernel's channels are its outputs) and the bias `b * scale + shift`.
     func forwardFolded(_ x: Tensor, scale: [Float], shift: [Float], then activation: Activation) throws -> Tensor {
-        let kernel = try kernel(for: x).value
-        return convolve(x, kernel: kernel, scale: scale, bias: foldedBias(scale: scale, shift: shift), reluCeiling: activation.reluCeiling)
+        let kernel = try kernel(for: x)
+        let cached = cached(kernel)   // the version before the value, as in convolveActivated
+        return convolve(x, kernel: kernel.value, scale: scale, bias: foldedBias(scale: scale, shift: shift),
+                        reluCeiling: activation.reluCeiling, cached: cached)
+    }
+
+    /// The layer's kernel cache, to hold `kernel`'s current value, for the convolution kernels.
+    func cached(_ kernel: Parameter) -> CachedKernel? {
+        packedKernel.map { CachedKernel(cache: $0, version: kernel.version) }
     }
 
     /// The bias of the convolution with a batch normalisation folded in: `b * scale + shift`.
@@ -165,9 +177,11 @@ extension ConvolutionLayer {
         (bias?.value ?? Tensor.zeros([scale.count])) * Tensor(shape: [scale.count], scalars: scale) + Tensor(shape: [shift.count], scalars: shift)
     }
 
-    func convolve(_ x: Tensor, kernel w: Tensor, scale: [Float], bias b: Tensor?, reluCeiling: Float?) -> Tensor {
-        convolve(x, kernel: ConvolutionKernels.scalingOutputChannels(w, by: scale), bias: b, reluCeiling: reluCeiling)
+    func convolve(_ x: Tensor, kernel w: Tensor, scale: [Float], bias b: Tensor?, reluCeiling: Float?, cached: CachedKernel?) -> Tensor {
+        convolve(x, kernel: ConvolutionKernels.scalingOutputChannels(w, by: scale), bias: b, reluCeiling: reluCeiling, cached: nil)
     }
+
+    var packedKernel: PackedKernelCache? { nil }
 }
 
 extension Conv2D: ConvolutionLayer {}

@@ -21,7 +21,8 @@ extension Conv2D {
     func forwardMaxPooled(_ x: Tensor) throws -> Tensor {
         let kernel = try kernel(for: x)
         let ceiling = activation.reluCeiling
+        let cached = cached(kernel)   // the version before the value
         return ConvolutionKernels.forwardMaxPooled(input: x, kernel: kernel.value, bias: bias?.value, geometry: geometry(for: x),
-                                                   relu: ceiling != nil, reluCeiling: ceiling ?? .infinity)
+                                                   relu: ceiling != nil, reluCeiling: ceiling ?? .infinity, cached: cached)
     }
 }

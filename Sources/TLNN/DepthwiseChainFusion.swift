@@ -33,8 +33,10 @@ struct DepthwiseChain {
 
     /// A folded pointwise convolution as the kernels take it (its scale applied as the kernel is packed).
     static func pointwiseStage(_ stage: FoldedConvolution) -> DepthwiseChainKernels.Pointwise {
+        let cached = stage.convolution.kernel.flatMap(stage.convolution.cached)   // the version before the value
         let (kernel, scale, bias) = stage.parts()
-        return DepthwiseChainKernels.Pointwise(kernel: kernel, scale: scale, bias: bias, ceiling: stage.activation.reluCeiling)
+        return DepthwiseChainKernels.Pointwise(kernel: kernel, scale: scale, bias: bias, ceiling: stage.activation.reluCeiling,
+                                               cached: cached)
     }
 
     /// The folded steps one after another.

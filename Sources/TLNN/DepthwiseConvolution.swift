@@ -39,12 +39,12 @@ public final class DepthwiseConv2D: Layer, ConvolutionSettingsHolder {
     }
 
     /// `min(max(depthwise(x, w) + b, 0), reluCeiling)`, or no clamp for a nil ceiling.
-    func convolve(_ x: Tensor, kernel w: Tensor, bias b: Tensor?, reluCeiling: Float?) -> Tensor {
+    func convolve(_ x: Tensor, kernel w: Tensor, bias b: Tensor?, reluCeiling: Float?, cached: CachedKernel?) -> Tensor {
         DepthwiseConvolutionKernels.forward(input: x, kernel: w, bias: b, geometry: geometry(for: x),
                                             relu: reluCeiling != nil, reluCeiling: reluCeiling ?? .infinity)
     }
 
-    /// The gradients of ``convolve(_:kernel:bias:reluCeiling:)`` before its activation.
+    /// The gradients of ``convolve(_:kernel:bias:reluCeiling:cached:)`` before its activation.
     func convolutionBackward(input x: Tensor, kernel: Tensor, outputGradient dz: Tensor, kernelGradient: inout Tensor?,
                              biasGradient: inout Tensor?, computeInputGradient: Bool) -> Tensor? {
         DepthwiseConvolutionKernels.backward(input: x, kernel: kernel, outputGradient: dz, geometry: geometry(for: x), kernelGradient: &kernelGradient,

@@ -1,3 +1,4 @@
+import Synchronization
 import TLTensor
 
 /// A trainable array of a layer (a kernel or a bias), with the gradient the current backward pass
@@ -14,7 +15,17 @@ import TLTensor
 public final class Parameter {
     /// The weight's own name within its layer, as Keras names it: `kernel`, `bias`, ...
     public let name: String
-    public var value: Tensor
+    public var value: Tensor {
+        didSet { version = Self.nextVersion() }
+    }
+    /// Changes whenever ``value`` does (assigned, or changed in place through it: every change goes through
+    /// the property, the tensor being a value), and differs between any two parameters: what a layer keeps
+    /// made from the value (its kernel packed for the C sgemm, ``PackedKernelCache``) is current while the
+    /// version it was made from is.
+    public private(set) var version: UInt64
+
+    private static let versions = Atomic<UInt64>(0)
+    private static func nextVersion() -> UInt64 { versions.wrappingAdd(1, ordering: .relaxed).newValue }
     /// dL/d(value), accumulated by backward passes: zeros while ``requiresGradient`` is set and nothing has
     /// been added yet (allocated when first read or added to), nil when no gradient is requested or held.
     public internal(set) var gradient: Tensor? {
@@ -48,6 +59,7 @@ public final class Parameter {
     public init(name: String, value: Tensor) {
         self.name = name
         self.value = value
+        version = Self.nextVersion()
     }
 
     public var shape: [Int] { value.shape }

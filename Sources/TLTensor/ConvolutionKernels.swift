@@ -166,9 +166,14 @@ public enum ConvolutionKernels {
     /// `kernelScale` (one factor per filter) multiplies the kernel's output channels first: a batch
     /// normalisation folded into the convolution. Where the kernel is packed for the C sgemm the factors
     /// are applied as it is packed; elsewhere a scaled copy of the kernel is made.
+    ///
+    /// `cached` (the kernel's cache and its weight's version) keeps the im2col route's packed kernel between
+    /// calls; the Winograd routes transform the kernel on every call (their transformed kernels are 3 to 7
+    /// times its size).
     public static func forward(input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry,
                                relu: Bool = false, reluCeiling: Float = .infinity, kernelScale: [Float]? = nil,
-                               algorithm: ConvolutionAlgorithm = .automatic, kernels: KernelPath = .current) -> Tensor {
+                               algorithm: ConvolutionAlgorithm = .automatic, cached: CachedKernel? = nil,
+                               kernels: KernelPath = .current) -> Tensor {
         let kernels = kernels.effective
         let n = input.shape[0]
         let filters = kernel.shape[3]
@@ -177,23 +182,25 @@ public enum ConvolutionKernels {
         let (kernel, kernelScale) = scaledUnlessPacked(kernel, kernelScale, packed: packsKernel(chosen, kernels: kernels))
         return input.scalars.withUnsafeBufferPointer { x in
             kernel.scalars.withUnsafeBufferPointer { w in
-                withOptionalPointer(bias?.scalars) { b in withOptionalPointer(kernelScale) { scale in
+                withOptionalPointer(bias?.scalars) { b in
                     uninitializedTensor(shape: shape) { y in
                         switch chosen {
                         case .winograd(let tile):
                             precondition(Winograd.applies(to: g), "Winograd needs a 3x3 window at stride 1")
-                            Winograd.convolve(input: x.baseAddress!, batch: n, height: g.inputHeight, width: g.inputWidth,
-                                              channels: g.channels, kernel: w.baseAddress!, filters: filters, bias: b, relu: relu,
-                                              reluCeiling: reluCeiling, padTop: g.padTop, padLeft: g.padLeft, outputHeight: g.outputHeight,
-                                              outputWidth: g.outputWidth, tile: tile, kernelScale: scale, output: y.baseAddress!,
-                                              kernels: kernels)
+                            withOptionalPointer(kernelScale) { scale in
+                                Winograd.convolve(input: x.baseAddress!, batch: n, height: g.inputHeight, width: g.inputWidth,
+                                                  channels: g.channels, kernel: w.baseAddress!, filters: filters, bias: b, relu: relu,
+                                                  reluCeiling: reluCeiling, padTop: g.padTop, padLeft: g.padLeft,
+                                                  outputHeight: g.outputHeight, outputWidth: g.outputWidth, tile: tile, kernelScale: scale,
+                                                  output: y.baseAddress!, kernels: kernels)
+                            }
                         default:
                             im2colForward(x.baseAddress!, batch: n, kernel: w.baseAddress!, filters: filters, bias: b,
-                                          relu: relu, reluCeiling: reluCeiling, kernelScale: scale, geometry: g, output: y.baseAddress!,
-                                          kernels: kernels)
+                                          relu: relu, reluCeiling: reluCeiling, kernelScale: kernelScale, cached: cached, geometry: g,
+                                          output: y.baseAddress!, kernels: kernels)
                         }
                     }
-                } }
+                }
             }
         }
     }
@@ -228,17 +235,18 @@ public enum ConvolutionKernels {
 
     /// ``forward(input:kernel:bias:geometry:relu:reluCeiling:algorithm:)`` followed by 2x2 max pooling at
     /// stride 2 with no padding (Keras's `MaxPooling2D()`): `p[n, i, j, f] = max_{a,b<2} y[n, 2i+a, 2j+b, f]`.
-    /// Where Winograd F(4x4) runs on the C kernels (AVX-512, AVX2+FMA) the pooling happens as tiles are
+    /// Where Winograd F(4x4) or F(6x6) runs on the C kernels (AVX-512, AVX2+FMA) the pooling happens as tiles are
     /// written, so the full-size map is never stored (VGG16's block ends); elsewhere it is the two passes.
     public static func forwardMaxPooled(input: Tensor, kernel: Tensor, bias: Tensor?, geometry g: WindowGeometry,
                                         relu: Bool = false, reluCeiling: Float = .infinity,
-                                        algorithm: ConvolutionAlgorithm = .automatic, kernels: KernelPath = .current) -> Tensor {
+                                        algorithm: ConvolutionAlgorithm = .automatic, cached: CachedKernel? = nil,
+                                        kernels: KernelPath = .current) -> Tensor {
         let kernels = kernels.effective
         let n = input.shape[0], filters = kernel.shape[3]
         guard case .winograd(let tile) = resolve(algorithm, geometry: g, filters: filters, batch: n),
               Winograd.canPool(tile: tile, kernels: kernels) else {
             let y = forward(input: input, kernel: kernel, bias: bias, geometry: g, relu: relu, reluCeiling: reluCeiling,
-                            algorithm: algorithm, kernels: kernels)
+                            algorithm: algorithm, cached: cached, kernels: kernels)
             return PoolingKernels.maxForward(input: y, geometry: WindowGeometry(batch: y, window: (2, 2), strides: (2, 2), padding: .valid),
                                              recordArgmax: false, kernels: kernels).output
         }
@@ -262,8 +270,9 @@ public enum ConvolutionKernels {
     /// go to the workers, each unrolling its block into its own scratch (a pointwise window reads the
     /// input in place) and multiplying it by the kernel matrix with the bias and ReLU fused.
     static func im2colForward(_ x: UnsafePointer<Float>, batch n: Int, kernel w: UnsafePointer<Float>, filters: Int,
-                              bias: UnsafePointer<Float>?, relu: Bool, reluCeiling: Float, kernelScale: UnsafePointer<Float>? = nil,
-                              geometry g: WindowGeometry, output y: UnsafeMutablePointer<Float>, kernels: KernelPath) {
+                              bias: UnsafePointer<Float>?, relu: Bool, reluCeiling: Float, kernelScale: [Float]? = nil,
+                              cached: CachedKernel? = nil, geometry g: WindowGeometry, output y: UnsafeMutablePointer<Float>,
+                              kernels: KernelPath) {
         let p = g.outputPixels, k = g.patchLength
         guard n > 0, p > 0, filters > 0 else { return }
         let blocks = forwardBlocks(images: n, pixels: p, patchLength: k, filters: filters, pointwise: g.isPointwise, kernels: kernels)
@@ -272,22 +281,24 @@ public enum ConvolutionKernels {
         ScratchBuffer.withBuffers(workers + 1) { scratch in
             let cols = g.isPointwise ? [] : (0..<workers).map { scratch[$0].reserve(rowsMax * k) }
             precondition(kernelScale == nil || kernels != .portable, "a kernel scale needs the packed route")
-            let packed = packKernelMatrix(w, patchLength: k, filters: filters, scale: kernelScale, into: scratch[workers], kernels: kernels)
-            ParallelFor.run(blocks.count) { block, worker in
-                let rows = blocks[block]
-                let source: UnsafePointer<Float>
-                if g.isPointwise {
-                    source = x + rows.lowerBound * k
-                } else {
-                    im2colBatchRows(x, g, rows: rows, into: cols[worker])
-                    source = UnsafePointer(cols[worker])
-                }
-                if let packed {
-                    nativeSgemmPacked(kernels, m: rows.count, n: filters, k: k, a: source, lda: k, packed: packed,
-                                      c: y + rows.lowerBound * filters, ldc: filters, bias: bias, relu: relu, reluCeiling: reluCeiling)
-                } else {
-                    sgemmOnThisThread(m: rows.count, n: filters, k: k, a: source, lda: k, b: w, ldb: filters, bias: bias, relu: relu,
-                                      reluCeiling: reluCeiling, c: y + rows.lowerBound * filters, ldc: filters, kernels: kernels)
+            withPackedKernelMatrix(w, patchLength: k, filters: filters, scale: kernelScale, cached: cached, scratch: scratch[workers],
+                                   kernels: kernels) { packed in
+                ParallelFor.run(blocks.count) { block, worker in
+                    let rows = blocks[block]
+                    let source: UnsafePointer<Float>
+                    if g.isPointwise {
+                        source = x + rows.lowerBound * k
+                    } else {
+                        im2colBatchRows(x, g, rows: rows, into: cols[worker])
+                        source = UnsafePointer(cols[worker])
+                    }
+                    if let packed {
+                        nativeSgemmPacked(kernels, m: rows.count, n: filters, k: k, a: source, lda: k, packed: packed,
+                                          c: y + rows.lowerBound * filters, ldc: filters, bias: bias, relu: relu, reluCeiling: reluCeiling)
+                    } else {
+                        sgemmOnThisThread(m: rows.count, n: filters, k: k, a: source, lda: k, b: w, ldb: filters, bias: bias, relu: relu,
+                                          reluCeiling: reluCeiling, c: y + rows.lowerBound * filters, ldc: filters, kernels: kernels)
+                    }
                 }
             }
         }

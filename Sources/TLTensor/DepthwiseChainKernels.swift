@@ -21,9 +21,11 @@ public enum DepthwiseChainKernels {
         public let scale: [Float]?
         public let bias: Tensor?
         public let ceiling: Float?
+        /// Where the packed kernel is kept between calls (nil: packed on every call).
+        public let cached: CachedKernel?
 
-        public init(kernel: Tensor, scale: [Float]?, bias: Tensor?, ceiling: Float?) {
-            (self.kernel, self.scale, self.bias, self.ceiling) = (kernel, scale, bias, ceiling)
+        public init(kernel: Tensor, scale: [Float]?, bias: Tensor?, ceiling: Float?, cached: CachedKernel? = nil) {
+            (self.kernel, self.scale, self.bias, self.ceiling, self.cached) = (kernel, scale, bias, ceiling, cached)
         }
 
         var filters: Int { kernel.shape[3] }
@@ -85,54 +87,58 @@ public enum DepthwiseChainKernels {
         let bandRows = max(1, min(oh, bandFloats / max(1, ow * e)))
         let workers = min(ParallelFor.workerCount, n)
         return ScratchBuffer.withBuffers(2 + 2 * workers) { scratch in
-            let expandPacked = expand.map { pack($0, channels: c, into: scratch[0], kernels: kernels) }
-            let projectPacked = project.map { pack($0, channels: e, into: scratch[1], kernels: kernels) }
-            let expanded = expand == nil ? [] : (0..<workers).map { scratch[2 + $0].reserve(h * w * e) }
-            // A band of depthwise rows, rewritten band after band: its lines stay in L2.
-            let bands = project == nil ? [] : (0..<workers).map { scratch[2 + workers + $0].reserve(bandRows * ow * e) }
-            return x.scalars.withUnsafeBufferPointer { xs in
-                depthwise.kernel.scalars.withUnsafeBufferPointer { dk in
-                    withOptionalPointer(depthwise.bias?.scalars) { db in
-                        withOptionalPointer(expand?.bias?.scalars) { eb in
-                            withOptionalPointer(project?.bias?.scalars) { pb in
-                                uninitializedTensor(shape: [n, oh, ow, f]) { y in
-                                    let (xBase, yBase) = (xs.baseAddress!, y.baseAddress!)
-                                    ParallelFor.run(n) { image, worker in
-                                        let input = xBase + image * h * w * c, output = yBase + image * oh * ow * f
-                                        var expandedRows = 0   // rows of this image's expanded map computed so far
-                                        var first = 0
-                                        while first < oh {
-                                            let rows = first..<min(oh, first + bandRows)
-                                            let source: UnsafePointer<Float>
-                                            if let expand, let packed = expandPacked {
-                                                let needed = min(h, (rows.upperBound - 1) * g.strideY - g.padTop + g.windowHeight)
-                                                if needed > expandedRows {
-                                                    let map = expanded[worker]
-                                                    nativeSgemmPacked(kernels, m: (needed - expandedRows) * w, n: e, k: c,
-                                                                      a: input + expandedRows * w * c, lda: c, packed: packed,
-                                                                      c: map + expandedRows * w * e, ldc: e, bias: eb,
-                                                                      relu: expand.ceiling != nil, reluCeiling: expand.ceiling ?? .infinity)
-                                                    expandedRows = needed
+            withPacked(expand, channels: c, scratch: scratch[0], kernels: kernels) { expandPacked in
+                withPacked(project, channels: e, scratch: scratch[1], kernels: kernels) { projectPacked in
+                    precondition((expand == nil) == (expandPacked == nil) && (project == nil) == (projectPacked == nil),
+                                 "a pointwise stage over no channels")
+                    let expanded = expand == nil ? [] : (0..<workers).map { scratch[2 + $0].reserve(h * w * e) }
+                    // A band of depthwise rows, rewritten band after band: its lines stay in L2.
+                    let bands = project == nil ? [] : (0..<workers).map { scratch[2 + workers + $0].reserve(bandRows * ow * e) }
+                    return x.scalars.withUnsafeBufferPointer { xs in
+                        depthwise.kernel.scalars.withUnsafeBufferPointer { dk in
+                            withOptionalPointer(depthwise.bias?.scalars) { db in
+                                withOptionalPointer(expand?.bias?.scalars) { eb in
+                                    withOptionalPointer(project?.bias?.scalars) { pb in
+                                        uninitializedTensor(shape: [n, oh, ow, f]) { y in
+                                            let (xBase, yBase) = (xs.baseAddress!, y.baseAddress!)
+                                            ParallelFor.run(n) { image, worker in
+                                                let input = xBase + image * h * w * c, output = yBase + image * oh * ow * f
+                                                var expandedRows = 0   // rows of this image's expanded map computed so far
+                                                var first = 0
+                                                while first < oh {
+                                                    let rows = first..<min(oh, first + bandRows)
+                                                    let source: UnsafePointer<Float>
+                                                    if let expand, let packed = expandPacked {
+                                                        let needed = min(h, (rows.upperBound - 1) * g.strideY - g.padTop + g.windowHeight)
+                                                        if needed > expandedRows {
+                                                            let map = expanded[worker]
+                                                            nativeSgemmPacked(kernels, m: (needed - expandedRows) * w, n: e, k: c,
+                                                                              a: input + expandedRows * w * c, lda: c, packed: packed,
+                                                                              c: map + expandedRows * w * e, ldc: e, bias: eb,
+                                                                              relu: expand.ceiling != nil, reluCeiling: expand.ceiling ?? .infinity)
+                                                            expandedRows = needed
+                                                        }
+                                                        source = UnsafePointer(expanded[worker])
+                                                    } else {
+                                                        source = input
+                                                    }
+                                                    // The band as a map of its own: its first row reads input row `top`, so the
+                                                    // image is cut above max(top, 0) and padded by what lies above row 0.
+                                                    let top = first * g.strideY - g.padTop, shift = max(0, top)
+                                                    var band = g
+                                                    (band.inputHeight, band.padTop, band.outputHeight) = (h - shift, shift - top, rows.count)
+                                                    let target = project == nil ? output + first * ow * e : bands[worker]
+                                                    _ = DepthwiseConvolutionKernels.nativeRows(
+                                                        kernels, source + shift * w * e, dk.baseAddress!, db, band, relu: depthwise.ceiling != nil,
+                                                        reluCeiling: depthwise.ceiling ?? .infinity, rows: 0..<rows.count, output: target)
+                                                    if let project, let packed = projectPacked {
+                                                        nativeSgemmPacked(kernels, m: rows.count * ow, n: f, k: e, a: bands[worker], lda: e,
+                                                                          packed: packed, c: output + first * ow * f, ldc: f, bias: pb,
+                                                                          relu: project.ceiling != nil, reluCeiling: project.ceiling ?? .infinity)
+                                                    }
+                                                    first = rows.upperBound
                                                 }
-                                                source = UnsafePointer(expanded[worker])
-                                            } else {
-                                                source = input
                                             }
-                                            // The band as a map of its own: its first row reads input row `top`, so the
-                                            // image is cut above max(top, 0) and padded by what lies above row 0.
-                                            let top = first * g.strideY - g.padTop, shift = max(0, top)
-                                            var band = g
-                                            (band.inputHeight, band.padTop, band.outputHeight) = (h - shift, shift - top, rows.count)
-                                            let target = project == nil ? output + first * ow * e : bands[worker]
-                                            _ = DepthwiseConvolutionKernels.nativeRows(
-                                                kernels, source + shift * w * e, dk.baseAddress!, db, band, relu: depthwise.ceiling != nil,
-                                                reluCeiling: depthwise.ceiling ?? .infinity, rows: 0..<rows.count, output: target)
-                                            if let project, let packed = projectPacked {
-                                                nativeSgemmPacked(kernels, m: rows.count * ow, n: f, k: e, a: bands[worker], lda: e,
-                                                                  packed: packed, c: output + first * ow * f, ldc: f, bias: pb,
-                                                                  relu: project.ceiling != nil, reluCeiling: project.ceiling ?? .infinity)
-                                            }
-                                            first = rows.upperBound
                                         }
                                     }
                                 }
@@ -144,13 +150,14 @@ public enum DepthwiseChainKernels {
         }
     }
 
-    /// A pointwise stage's `C x F` kernel matrix packed (and scaled) once for every image and band.
-    private static func pack(_ stage: Pointwise, channels: Int, into buffer: ScratchBuffer, kernels: KernelPath) -> UnsafePointer<Float> {
-        stage.kernel.scalars.withUnsafeBufferPointer { k in
-            withOptionalPointer(stage.scale) { scale in
-                ConvolutionKernels.packKernelMatrix(k.baseAddress!, patchLength: channels, filters: stage.filters, scale: scale,
-                                                    into: buffer, kernels: kernels)!
-            }
+    /// `body` with a pointwise stage's `C x F` kernel matrix packed (and scaled) once for every image and band:
+    /// from the stage's cache, or into `scratch`; nil for an absent stage.
+    private static func withPacked<R>(_ stage: Pointwise?, channels: Int, scratch: ScratchBuffer, kernels: KernelPath,
+                                      _ body: (UnsafePointer<Float>?) -> R) -> R {
+        guard let stage else { return body(nil) }
+        return stage.kernel.scalars.withUnsafeBufferPointer { k in
+            ConvolutionKernels.withPackedKernelMatrix(k.baseAddress!, patchLength: channels, filters: stage.filters, scale: stage.scale,
+                                                      cached: stage.cached, scratch: scratch, kernels: kernels, body)
         }
     }
 }

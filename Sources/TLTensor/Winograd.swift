@@ -10,7 +10,8 @@ import CTensorKernels
 /// 1/5.06 for F(6x6).
 ///
 /// On the C kernels the transformed kernel is made once per call, straight into the sgemm's packed
-/// layout. Where it is small enough to be read from the caches by every chunk (up to 256 -> 256 channels),
+/// layout. Where it is small enough to be read from the caches by every chunk (F(4x4) up to 256 -> 256 channels,
+/// F(6x6) up to 128 -> 256),
 /// each worker takes chunks of tiles that keep their transformed inputs and products in its L2 and runs
 /// all three stages on them. Otherwise (and on the portable path) tiles go through in groups sized so the
 /// transformed inputs and products of a group fit a scratch budget: per group, inputs are transformed in
@@ -155,8 +156,8 @@ public enum Winograd {
     }
 
     /// Transformed kernels up to this many floats (packed) are read by every chunk of tiles from the
-    /// caches; larger ones (512 x 512 channels: 9.4 M floats) go group by group, each position's
-    /// product on one worker, so that each U[p] is read once per group.
+    /// caches; larger ones (512 x 512 channels: 9.4 M floats for F(4x4), 16.8 M for F(6x6)) go group by group,
+    /// each position's product on one worker, so that each U[p] is read once per group.
     static let chunkedKernelLimit = 3 << 20
 
     /// Floats of transformed inputs plus products a chunk holds (1 MB, half a core's L2), and the fewest

@@ -31,7 +31,7 @@ public enum WinogradTile: Int, Sendable, CaseIterable {
     /// `B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]`. F(3,3), points 0, 1, -1, 2:
     /// `B^T = [2 -1 -2 1 0; 0 -2 -1 1 0; 0 2 -3 1 0; 0 -1 0 1 0; 0 2 -1 -2 1]`. F(4,3), points 0, 1, -1, 2, -2:
     /// `B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]`.
-    /// F(6,3), points 0, 1, -1, 1/2, -1/2, 2, -2: `B^T = [1 0 -21/4 0 21/4 0 -1 0; 0 1 1 -17/4 -17/4 1 1 0;
+    /// F(6,3), points 0, 1, -1, 2, -2, 1/2, -1/2: `B^T = [1 0 -21/4 0 21/4 0 -1 0; 0 1 1 -17/4 -17/4 1 1 0;
     /// 0 -1 1 17/4 -17/4 -1 1 0; 0 1/2 1/4 -5/2 -5/4 2 1 0; 0 -1/2 1/4 5/2 -5/4 -2 1 0; 0 2 4 -5/2 -5 1/2 1 0;
     /// 0 -2 4 5/2 -5 -1/2 1 0; 0 -1 0 21/4 0 -21/4 0 1]`.
     /// Each of the `alpha` values is a run of ``winogradLanes`` floats at `x + k * s`, handled as one SIMD8
@@ -166,7 +166,7 @@ public enum WinogradTile: Int, Sendable, CaseIterable {
     }
 
     /// The tile that needs the fewest element-wise products (`tiles * alpha^2`) for an output of this size,
-    /// the larger tile on a tie (fewer tiles to transform): F(4x4) on most maps, F(3x3) where its tiles
+    /// the larger tile on a tie (fewer tiles to transform): F(6x6) on most maps where allowed, else F(4x4), F(3x3) where its tiles
     /// cover the map more tightly (9x9: 9 tiles of 25 products against 9 of 36), F(2x2) on the smallest.
     /// F(6x6) only where `largeTiles` allows it (see ``ConvolutionKernels/resolve(_:geometry:filters:batch:)``).
     public static func cheapest(outputHeight: Int, outputWidth: Int, largeTiles: Bool = false) -> WinogradTile {

@@ -12,7 +12,7 @@ final class DepthwiseChainFusionTests: XCTestCase {
     /// sum; expand -> depthwise 5x5 at stride 2 -> project; depthwise -> project (no expansion, as in its
     /// first block). Every block's depthwise output has 64 pixels or more an image, so all three run fused.
     /// Batch normalisation statistics far from the identity.
-    func makeBlocks() throws -> Functional {
+    static func makeBlocks(using fd: inout FiniteDifferenceCheck) throws -> Functional {
         let model = Functional(inputShape: [24, 26, 8], inputName: "in", name: "blocks")
         func folded(_ layer: Layer, _ x: GraphTensor, _ name: String, relu6: Bool) throws -> GraphTensor {
             var y = try model.apply(layer, to: x)
@@ -28,12 +28,12 @@ final class DepthwiseChainFusionTests: XCTestCase {
         x = try folded(Conv2D(filters: 12, kernelSize: (1, 1), padding: .same, useBias: false, name: "b_project"), x, "b_project", relu6: false)
         x = try folded(DepthwiseConv2D(kernelSize: (3, 3), padding: .valid, useBias: false, name: "c_dw"), x, "c_dw", relu6: true)
         _ = try folded(Conv2D(filters: 16, kernelSize: (1, 1), padding: .same, useBias: false, name: "c_project"), x, "c_project", relu6: false)
-        try randomizeStatistics(model, sample: [24, 26, 8])
+        try randomizeStatistics(model, sample: [24, 26, 8], using: &fd)
         return model
     }
 
     /// Builds `model` and gives its batch normalisations statistics far from the identity.
-    func randomizeStatistics(_ model: Functional, sample: [Int]) throws {
+    static func randomizeStatistics(_ model: Functional, sample: [Int], using fd: inout FiniteDifferenceCheck) throws {
         _ = try model.forward([fd.random([1] + sample)], mode: ForwardMode(training: false, keepForBackward: false))
         for bn in model.allLayers.compactMap({ $0 as? BatchNormalization }) {
             bn.gamma!.value = fd.random(bn.gamma!.shape, scale: 3)
@@ -46,7 +46,7 @@ final class DepthwiseChainFusionTests: XCTestCase {
     /// On two workers, a batch of 5 runs fused on the C paths (and one image, or the portable path, step by
     /// step through the same plan).
     func testChainsEqualTheFoldedStepsOneByOne() throws {
-        let model = try makeBlocks()
+        let model = try Self.makeBlocks(using: &fd)
         let inference = ForwardMode(training: false, keepForBackward: false)
         try EngineOptions.with(changing: { $0.workerCount = 2 }) {
             try EngineOptions.forEachAvailablePath { path in
@@ -82,7 +82,7 @@ final class DepthwiseChainFusionTests: XCTestCase {
         p = try model.apply(BatchNormalization(name: "project_bn"), to: p)
         let sum = try model.apply(Add(name: "add"), to: [p, side])
         try model.setOutputs([sum, d])                                                             // d is an output
-        try randomizeStatistics(model, sample: [12, 12, 8])
+        try Self.randomizeStatistics(model, sample: [12, 12, 8], using: &fd)
         let x = fd.random([4, 12, 12, 8], scale: 2)
         let inference = ForwardMode(training: false, keepForBackward: false)
         let chained = try model.forward([x], mode: inference)
@@ -94,7 +94,7 @@ final class DepthwiseChainFusionTests: XCTestCase {
 
     /// Nothing chains where a value is kept for backpropagation (a trained block).
     func testKeptValuesAreNotChained() throws {
-        let model = try makeBlocks()
+        let model = try Self.makeBlocks(using: &fd)
         _ = try model.forward(fd.random([2, 24, 26, 8]), mode: ForwardMode(training: false, keepForBackward: true))
         XCTAssertEqual(model.depthwiseChainsInLastForward, 0)
     }
