@@ -104,8 +104,8 @@ TL_TARGET void WG_OUTPUT_POOL(const float *mt, long position_stride, long filter
 #undef WG_OUTPUT_POOL
 #endif
 
-TL_TARGET void WG_KERNEL(const float *kernel, long channels, long filters, long first_channel, long end_channel, float *u,
-                         long position_stride, int packed, const float *scale) {
+TL_TARGET void WG_KERNEL(const float *kernel, long channels, long filters, long first_channel, long end_channel,
+                         long first_row, long end_row, float *u, long position_stride, int packed, const float *scale) {
     enum { SUBS = 16 / VL };                                            // vectors a cache line holds
     // Packed, the columns run on to the panel's end (NR), their values zero.
     long width = packed ? (filters + NR - 1) / NR * NR : filters;
@@ -144,12 +144,13 @@ TL_TARGET void WG_KERNEL(const float *kernel, long channels, long filters, long 
             long offset = packed ? packed_offset(filters, channels, c, f0) : c * filters + f0;
 #pragma clang loop unroll(full)
             for (int i = 0; i < WG_ALPHA; i++) {
+                if (i < first_row || i >= end_row) continue;            // only the rows of positions asked for
                 vf row[SUBS][WG_ALPHA];
 #pragma clang loop unroll(full)
                 for (int sub = 0; sub < SUBS; sub++) WG_KERNEL_TRANSFORM(t[sub][i], row[sub]);   // along kx: (G g) G^T
 #pragma clang loop unroll(full)
                 for (int j = 0; j < WG_ALPHA; j++) {
-                    float *dst = u + (i * WG_ALPHA + j) * position_stride + offset;
+                    float *dst = u + ((i - first_row) * WG_ALPHA + j) * position_stride + offset;
 #pragma clang loop unroll(full)
                     for (int sub = 0; sub < SUBS; sub++) {
                         vf value = scale ? vmul(row[sub][j], s[sub]) : row[sub][j];

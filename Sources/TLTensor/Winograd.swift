@@ -111,9 +111,19 @@ public enum Winograd {
             }
             // Each U[p] transformed straight into the C sgemm's packed layout, once for all tiles.
             let packedStride = positionStride(packedOperandFloats(kernels, n: F, k: C))
-            let packed = scratch[0].reserve(positions * packedStride)
+            let total = positions * packedStride
+            if plan.groups == 1 && total > kernelBandLimit {
+                runOneGroupInKernelBands(plan, uStride: packedStride, v: scratch[1], products: scratch[2]) { rows in
+                    let band = scratch[0].reserve(rows.count * tile.alpha * packedStride)
+                    transformKernelNatively(w, channels: C, filters: F, tile: tile, into: band, positionStride: packedStride,
+                                            packed: true, streaming: true, rows: rows, scale: kernelScale, kernels: kernels)
+                    return UnsafePointer(band)
+                }
+                return
+            }
+            let packed = scratch[0].reserve(total)
             // Read by every chunk from the caches, or (larger than they hold) streamed to memory past them.
-            let chunked = positions * packedStride <= chunkedKernelLimit
+            let chunked = total <= chunkedKernelLimit
             transformKernelNatively(w, channels: C, filters: F, tile: tile, into: packed, positionStride: packedStride, packed: true,
                                     streaming: !chunked, scale: kernelScale, kernels: kernels)
             if chunked {
@@ -136,7 +146,10 @@ public enum Winograd {
     /// `u` on a cache line, `stride` a multiple of 16) writes past the caches, for a kernel larger than they hold.
     static func transformKernelNatively(_ w: UnsafePointer<Float>, channels C: Int, filters F: Int, tile: WinogradTile,
                                         into u: UnsafeMutablePointer<Float>, positionStride stride: Int, packed: Bool,
-                                        streaming: Bool = false, scale: UnsafePointer<Float>?, kernels: KernelPath) {
+                                        streaming: Bool = false, rows: Range<Int>? = nil, scale: UnsafePointer<Float>?,
+                                        kernels: KernelPath) {
+        let rows = rows ?? 0..<tile.alpha
+        let (firstRow, endRow) = (rows.lowerBound, rows.upperBound)
         precondition(!streaming || (packed && Int(bitPattern: u) % 64 == 0 && stride % 16 == 0), "streaming stores need aligned packed rows")
         let parts = ParallelFor.ranges(C, parts: 4 * ParallelFor.workerCount)
         ParallelFor.run(parts.count) { part in
@@ -144,15 +157,38 @@ public enum Winograd {
             #if arch(x86_64)
             let pack: Int32 = streaming ? 2 : packed ? 1 : 0
             switch (kernels, tile) {
-            case (.avx512, .f3): tl_winograd_f3_kernel_avx512(w, C, F, first, end, u, stride, pack, scale)
-            case (.avx512, .f6): tl_winograd_f6_kernel_avx512(w, C, F, first, end, u, stride, pack, scale)
-            case (.avx512, _): tl_winograd_f4_kernel_avx512(w, C, F, first, end, u, stride, pack, scale)
-            case (_, .f3): tl_winograd_f3_kernel_avx2(w, C, F, first, end, u, stride, pack, scale)
-            case (_, .f6): tl_winograd_f6_kernel_avx2(w, C, F, first, end, u, stride, pack, scale)
-            default: tl_winograd_f4_kernel_avx2(w, C, F, first, end, u, stride, pack, scale)
+            case (.avx512, .f3): tl_winograd_f3_kernel_avx512(w, C, F, first, end, firstRow, endRow, u, stride, pack, scale)
+            case (.avx512, .f6): tl_winograd_f6_kernel_avx512(w, C, F, first, end, firstRow, endRow, u, stride, pack, scale)
+            case (.avx512, _): tl_winograd_f4_kernel_avx512(w, C, F, first, end, firstRow, endRow, u, stride, pack, scale)
+            case (_, .f3): tl_winograd_f3_kernel_avx2(w, C, F, first, end, firstRow, endRow, u, stride, pack, scale)
+            case (_, .f6): tl_winograd_f6_kernel_avx2(w, C, F, first, end, firstRow, endRow, u, stride, pack, scale)
+            default: tl_winograd_f4_kernel_avx2(w, C, F, first, end, firstRow, endRow, u, stride, pack, scale)
             }
             #endif
         }
+    }
+
+    /// Transformed kernels over this many floats (28 MB) go band by band of rows of positions where the tiles
+    /// make one group: only a band is held (VGG16's block4 with F(6x6): three bands of 25 MB instead of 67 MB).
+    static let kernelBandLimit = 7 << 20
+
+    /// One group of tiles (all of them) with the kernel transformed band by band: the inputs transformed once,
+    /// then for each band of rows of positions its kernel (by `transformBand`, which returns the band's first
+    /// position) and its products, then the outputs. Each kernel value is still transformed once a call.
+    static func runOneGroupInKernelBands(_ plan: WinogradPlan, uStride: Int, v vBuffer: ScratchBuffer, products mBuffer: ScratchBuffer,
+                                         transformBand: (Range<Int>) -> UnsafePointer<Float>) {
+        let (C, F, positions, alpha, count) = (plan.channels, plan.filters, plan.positions, plan.tile.alpha, plan.totalTiles)
+        let vStride = positionStride(count * C), mStride = positionStride(count * F)
+        let v = vBuffer.reserve(positions * vStride), mm = mBuffer.reserve(positions * mStride)
+        plan.transformInputs(first: 0, count: count, into: v, positionStride: vStride)
+        let rowsPerBand = max(1, kernelBandLimit / (alpha * uStride))
+        for firstRow in stride(from: 0, to: alpha, by: rowsPerBand) {
+            let rows = firstRow..<min(alpha, firstRow + rowsPerBand)
+            let u = transformBand(rows)
+            plan.multiply(count: count, v: v, vStride: vStride, u: u, uStride: uStride, into: mm, mStride: mStride,
+                          band: (rows.lowerBound * alpha)..<(rows.upperBound * alpha))
+        }
+        plan.transformOutputs(first: 0, count: count, from: mm, positionStride: mStride)
     }
 
     /// Transformed kernels up to this many floats (packed) are read by every chunk of tiles from the

@@ -111,25 +111,29 @@ struct WinogradPlan {
         }
     }
 
-    /// `M[p] = V[p] U[p]` for the alpha^2 positions: dealt out to the workers, one single-threaded product
-    /// each, or (``Winograd/splitProducts`` off) one after another, each threaded by OpenBLAS.
+    /// `M[p] = V[p] U[p]` for the alpha^2 positions (or those of `band`, with `u` at the band's first
+    /// position): dealt out to the workers, one single-threaded product each, or (``Winograd/splitProducts``
+    /// off) one after another, each threaded by OpenBLAS.
     func multiply(count: Int, v: UnsafePointer<Float>, vStride: Int, u: UnsafePointer<Float>, uStride: Int,
-                  into mm: UnsafeMutablePointer<Float>, mStride: Int) {
+                  into mm: UnsafeMutablePointer<Float>, mStride: Int, band: Range<Int>? = nil) {
         let (C, F, kernels) = (channels, filters, kernels)
+        let band = band ?? 0..<positions, first = band.lowerBound
         if native && Winograd.splitProducts {
             // U[p] was packed for the C sgemm (see Winograd.convolve).
-            ParallelFor.run(positions) { p in
-                nativeSgemmPacked(kernels, m: count, n: F, k: C, a: v + p * vStride, lda: C, packed: u + p * uStride,
+            ParallelFor.run(band.count) { i in
+                let p = first + i
+                nativeSgemmPacked(kernels, m: count, n: F, k: C, a: v + p * vStride, lda: C, packed: u + i * uStride,
                                   c: mm + p * mStride, ldc: F)
             }
         } else if Winograd.splitProducts {
-            ParallelFor.run(positions) { p in
-                sgemmOnThisThread(m: count, n: F, k: C, a: v + p * vStride, lda: C, b: u + p * uStride, ldb: F,
+            ParallelFor.run(band.count) { i in
+                let p = first + i
+                sgemmOnThisThread(m: count, n: F, k: C, a: v + p * vStride, lda: C, b: u + i * uStride, ldb: F,
                                   c: mm + p * mStride, ldc: F, kernels: kernels)
             }
         } else {
-            for p in 0..<positions {
-                sgemm(m: count, n: F, k: C, a: v + p * vStride, lda: C, b: u + p * uStride, ldb: F, c: mm + p * mStride, ldc: F)
+            for p in band {
+                sgemm(m: count, n: F, k: C, a: v + p * vStride, lda: C, b: u + (p - first) * uStride, ldb: F, c: mm + p * mStride, ldc: F)
             }
         }
     }

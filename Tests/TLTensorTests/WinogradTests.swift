@@ -97,9 +97,12 @@ final class WinogradTests: XCTestCase {
     /// The C paths run F(6x6), F(4x4) and F(3x3) in two ways: chunks of tiles that span images, each chunk's three
     /// stages on one worker (64 -> 64 channels: 48 tiles a chunk, several chunks here), and groups with the
     /// products dealt out by position where the packed transformed kernel is large (320 -> 320 channels). Each
-    /// against the definition, with and without pooling (the even tiles).
+    /// against the definition, with and without pooling (the even tiles). 512 -> 512 channels make one group with
+    /// F(4x4) and F(6x6) kernels larger than ``Winograd/kernelBandLimit``: transformed and multiplied band by band.
     func testChunkedAndGroupedWinogradMatchTheDefinition() {
-        for (c, f, n, h, w) in [(64, 64, 2, 30, 29), (32, 64, 3, 35, 33), (320, 320, 1, 5, 6), (288, 320, 2, 9, 9), (256, 256, 1, 19, 19)] {
+        let cases = [(64, 64, 2, 30, 29), (32, 64, 3, 35, 33), (320, 320, 1, 5, 6), (288, 320, 2, 9, 9), (256, 256, 1, 19, 19),
+                     (512, 512, 1, 7, 7)]
+        for (c, f, n, h, w) in cases {
             let g = WindowGeometry(inputHeight: h, inputWidth: w, channels: c, window: (3, 3), strides: (1, 1), padding: .same)
             let x = random([n, h, w, c]), k = random([3, 3, c, f]), b = random([f])
             let reference = direct(x, k, b, g, relu: true)

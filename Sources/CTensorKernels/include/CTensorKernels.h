@@ -87,15 +87,17 @@ void tl_winograd_f4_output_pool_avx512(const float *mt, long position_stride, lo
                                        long pooled_height, long pooled_width, long oy0, long ox0);
 
 /**
- * Winograd F(4x4, 3x3) kernel transform of input channels [first_channel, end_channel): for the HWIO
- * kernel (3, 3, C, F), U[p][c][f] = (G g_{c,f} G^T)[p] (times scale[f] when scale is not NULL) goes to
- * u[p * position_stride + c * F + f], or, when packed != 0, to where tl_sgemm_pack_b_avx512 would put
+ * Winograd F(4x4, 3x3) kernel transform of input channels [first_channel, end_channel) and of the positions
+ * p = i * 6 + j in rows i of [first_row, end_row) (all: 0, 6): for the HWIO kernel (3, 3, C, F),
+ * U[p][c][f] = (G g_{c,f} G^T)[p] (times scale[f] when scale is not NULL) goes to
+ * u[(p - first_row * 6) * position_stride + c * F + f], or, when packed != 0, to where tl_sgemm_pack_b_avx512 would put
  * element (c, f) of the C x F matrix U[p] packed from u + p * position_stride (the padding columns zero);
  * packed == 2 does the same with streaming stores (past the caches; u 64-byte aligned, position_stride a
  * multiple of 16). Requires tl_cpu_has_avx512().
  */
 void tl_winograd_f4_kernel_avx512(const float *kernel, long channels, long filters, long first_channel,
-                                  long end_channel, float *u, long position_stride, int packed, const float *scale);
+                                  long end_channel, long first_row, long end_row, float *u, long position_stride,
+                                  int packed, const float *scale);
 
 /**
  * Winograd F(3x3, 3x3) (5x5 tiles; winograd_f3.h gives the matrices): tl_winograd_f3_input_avx512,
@@ -113,7 +115,8 @@ void tl_winograd_f3_output_avx512(const float *mt, long position_stride, long fi
                                   const float *bias, int relu, float ceiling, float *output,
                                   long out_height, long out_width, long oy0, long ox0);
 void tl_winograd_f3_kernel_avx512(const float *kernel, long channels, long filters, long first_channel,
-                                  long end_channel, float *u, long position_stride, int packed, const float *scale);
+                                  long end_channel, long first_row, long end_row, float *u, long position_stride,
+                                  int packed, const float *scale);
 /**
  * Winograd F(6x6, 3x3) (8x8 tiles; winograd_f6.h gives the matrices): the F(4x4) functions' contracts with
  * 8x8 patches, 6x6 output tiles (oy0, ox0 multiples of 6; pooled, 3x3 values at oy0/2, ox0/2) and 64 positions.
@@ -128,7 +131,8 @@ void tl_winograd_f6_output_pool_avx512(const float *mt, long position_stride, lo
                                        const float *bias, int relu, float ceiling, float *pooled,
                                        long pooled_height, long pooled_width, long oy0, long ox0);
 void tl_winograd_f6_kernel_avx512(const float *kernel, long channels, long filters, long first_channel,
-                                  long end_channel, float *u, long position_stride, int packed, const float *scale);
+                                  long end_channel, long first_row, long end_row, float *u, long position_stride,
+                                  int packed, const float *scale);
 void tl_winograd_f3_gradient_tile_avx512(const float *dy, long out_height, long out_width, long filters,
                                          long oy0, long ox0, float *u, long position_stride);
 void tl_winograd_f3_weight_output_avx512(const float *mt, long position_stride, long count, float *dw, long tap_stride);
@@ -206,14 +210,16 @@ void tl_winograd_f4_output_pool_avx2(const float *mt, long position_stride, long
                                      const float *bias, int relu, float ceiling, float *pooled,
                                      long pooled_height, long pooled_width, long oy0, long ox0);
 void tl_winograd_f4_kernel_avx2(const float *kernel, long channels, long filters, long first_channel,
-                                long end_channel, float *u, long position_stride, int packed, const float *scale);
+                                long end_channel, long first_row, long end_row, float *u, long position_stride,
+                                int packed, const float *scale);
 void tl_winograd_f3_input_avx2(const float *image, long height, long width, long channels,
                                long y0, long x0, float *v, long position_stride);
 void tl_winograd_f3_output_avx2(const float *mt, long position_stride, long filters,
                                 const float *bias, int relu, float ceiling, float *output,
                                 long out_height, long out_width, long oy0, long ox0);
 void tl_winograd_f3_kernel_avx2(const float *kernel, long channels, long filters, long first_channel,
-                                long end_channel, float *u, long position_stride, int packed, const float *scale);
+                                long end_channel, long first_row, long end_row, float *u, long position_stride,
+                                int packed, const float *scale);
 void tl_winograd_f6_input_avx2(const float *image, long height, long width, long channels,
                                long y0, long x0, float *v, long position_stride);
 void tl_winograd_f6_output_avx2(const float *mt, long position_stride, long filters,
@@ -223,7 +229,8 @@ void tl_winograd_f6_output_pool_avx2(const float *mt, long position_stride, long
                                      const float *bias, int relu, float ceiling, float *pooled,
                                      long pooled_height, long pooled_width, long oy0, long ox0);
 void tl_winograd_f6_kernel_avx2(const float *kernel, long channels, long filters, long first_channel,
-                                long end_channel, float *u, long position_stride, int packed, const float *scale);
+                                long end_channel, long first_row, long end_row, float *u, long position_stride,
+                                int packed, const float *scale);
 void tl_winograd_f3_gradient_tile_avx2(const float *dy, long out_height, long out_width, long filters,
                                        long oy0, long ox0, float *u, long position_stride);
 void tl_winograd_f3_weight_output_avx2(const float *mt, long position_stride, long count, float *dw, long tap_stride);
