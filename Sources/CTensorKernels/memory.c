@@ -18,5 +18,8 @@ void tl_keep_freed_memory(void) {
 #if defined(__GLIBC__)
     mallopt(M_MMAP_MAX, 0);
     mallopt(M_TRIM_THRESHOLD, INT_MAX);
+    // One heap for every thread: with an arena per thread (the workers, the image decoders) each kept its own
+    // freed activations, which the others could not reuse.
+    mallopt(M_ARENA_MAX, 1);
 #endif
 }
