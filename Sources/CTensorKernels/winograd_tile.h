@@ -2,7 +2,8 @@
 // and winograd_f6.h with WG_M (output side), WG_ALPHA (input side, m + 2), the 1-D transforms WG_INPUT_TRANSFORM
 // (d <- B^T d, alpha vectors), WG_OUTPUT_TRANSFORM (y <- A^T m, alpha to m) and WG_KERNEL_TRANSFORM (u <- G g,
 // 3 to alpha), and the names WG_INPUT, WG_OUTPUT_TILE, WG_OUTPUT and WG_KERNEL to give the functions (and,
-// for an even m, WG_OUTPUT_POOL for the output that pools 2x2); the vector macros as winograd_f3.h lists them. It undefines the WG_ macros at its end.
+// for an even m, WG_OUTPUT_POOL for the output that pools 2x2); the vector macros as winograd_f3.h lists them.
+// It undefines the WG_ macros at its end.
 
 TL_TARGET void WG_INPUT(const float *image, long height, long width, long channels, long y0, long x0, float *v,
                         long position_stride) {
@@ -37,8 +38,8 @@ TL_TARGET void WG_INPUT(const float *image, long height, long width, long channe
 
 /// y[i][j] = (A^T M A)[i][j], the m x m outputs of one tile for the VL values at `f` (masked), M[p] read from
 /// mt[p * position_stride + f].
-TL_TARGET static inline __attribute__((always_inline)) void WG_OUTPUT_TILE(const float *mt, long position_stride, long f, long lanes, vmask mask,
-                                            vf y[WG_M][WG_M]) {
+TL_TARGET static inline __attribute__((always_inline)) void WG_OUTPUT_TILE(const float *mt, long position_stride, long f,
+                                                                            long lanes, vmask mask, vf y[WG_M][WG_M]) {
     vf t[WG_ALPHA][WG_M];
     for (int i = 0; i < WG_ALPHA; i++) {
         vf m[WG_ALPHA];

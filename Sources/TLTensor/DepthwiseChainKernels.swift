@@ -1,6 +1,6 @@
 /// A pointwise (1x1, stride 1) convolution, the depthwise convolution reading it and the pointwise
-/// convolution reading that, run image by image in bands of rows read back while still in a core's caches: the
-/// inverted-residual block of MobileNetV2 and EfficientNet(-Lite) in inference, either pointwise stage
+/// convolution reading that, run image by image in bands of rows read back while still in a core's caches:
+/// the inverted-residual block of MobileNetV2 and EfficientNet(-Lite) in inference, either pointwise stage
 /// optional.
 ///
 /// Layer by layer, the expanded maps between the stages (six times the block's channels; 43 MB at
@@ -9,9 +9,9 @@
 /// images; for each band of the depthwise stage's output rows it computes the expanded rows the band needs
 /// and has not computed yet (into a per-worker map of one image), the band's depthwise rows, and the
 /// band's projected rows, written straight to the output: each stage reads rows the one before has just
-/// written. (The per-worker maps hold a whole image, a few MB; only their recent rows are in cache.) Each value is computed by the
-/// same kernels, from the same operands, as the stages would compute it one after another (the products'
-/// sums do not depend on how rows are blocked), so the result is the same to the bit.
+/// written. (The per-worker maps hold a whole image, a few MB; only their recent rows are in cache.) Each
+/// value is computed by the same kernels, from the same operands, as the stages would compute it one after
+/// another (the products' sums do not depend on how rows are blocked), so the result is the same to the bit.
 public enum DepthwiseChainKernels {
     /// A pointwise stage: `act(x W * scale + b)` with `W` a `(1, 1, C, F)` kernel, `scale` per output channel
     /// (a folded batch normalisation; nil for none) applied as the kernel is packed, `act` the clamp to

@@ -106,14 +106,15 @@ public enum Winograd {
                 let uStride = positionStride(C * F)
                 let u = scratch[0].reserve(positions * uStride)
                 if C > 0 { transformKernel(w, channels: C, filters: F, tile: tile, into: u, kernels: kernels) }
-                runGroups(plan, u: u, uStride: uStride, v: scratch[1], products: scratch[2])
+                runGroups(plan, uStride: uStride, v: scratch[1], products: scratch[2]) { _ in UnsafePointer(u) }
                 return
             }
             // Each U[p] transformed straight into the C sgemm's packed layout, once for all tiles.
             let packedStride = positionStride(packedOperandFloats(kernels, n: F, k: C))
             let total = positions * packedStride
             if plan.groups == 1 && total > kernelBandLimit {
-                runOneGroupInKernelBands(plan, uStride: packedStride, v: scratch[1], products: scratch[2]) { rows in
+                let rowsPerBand = max(1, kernelBandLimit / (tile.alpha * packedStride))
+                runGroups(plan, uStride: packedStride, rowsPerBand: rowsPerBand, v: scratch[1], products: scratch[2]) { rows in
                     let band = scratch[0].reserve(rows.count * tile.alpha * packedStride)
                     transformKernelNatively(w, channels: C, filters: F, tile: tile, into: band, positionStride: packedStride,
                                             packed: true, streaming: true, rows: rows, scale: kernelScale, kernels: kernels)
@@ -129,7 +130,7 @@ public enum Winograd {
             if chunked {
                 plan.convolveInChunks(u: packed, uStride: packedStride, scratch: Array(scratch[3...]))
             } else {
-                runGroups(plan, u: packed, uStride: packedStride, v: scratch[1], products: scratch[2])
+                runGroups(plan, uStride: packedStride, v: scratch[1], products: scratch[2]) { _ in UnsafePointer(packed) }
             }
         }
     }
@@ -172,25 +173,6 @@ public enum Winograd {
     /// make one group: only a band is held (VGG16's block4 with F(6x6): three bands of 25 MB instead of 67 MB).
     static let kernelBandLimit = 7 << 20
 
-    /// One group of tiles (all of them) with the kernel transformed band by band: the inputs transformed once,
-    /// then for each band of rows of positions its kernel (by `transformBand`, which returns the band's first
-    /// position) and its products, then the outputs. Each kernel value is still transformed once a call.
-    static func runOneGroupInKernelBands(_ plan: WinogradPlan, uStride: Int, v vBuffer: ScratchBuffer, products mBuffer: ScratchBuffer,
-                                         transformBand: (Range<Int>) -> UnsafePointer<Float>) {
-        let (C, F, positions, alpha, count) = (plan.channels, plan.filters, plan.positions, plan.tile.alpha, plan.totalTiles)
-        let vStride = positionStride(count * C), mStride = positionStride(count * F)
-        let v = vBuffer.reserve(positions * vStride), mm = mBuffer.reserve(positions * mStride)
-        plan.transformInputs(first: 0, count: count, into: v, positionStride: vStride)
-        let rowsPerBand = max(1, kernelBandLimit / (alpha * uStride))
-        for firstRow in stride(from: 0, to: alpha, by: rowsPerBand) {
-            let rows = firstRow..<min(alpha, firstRow + rowsPerBand)
-            let u = transformBand(rows)
-            plan.multiply(count: count, v: v, vStride: vStride, u: u, uStride: uStride, into: mm, mStride: mStride,
-                          band: (rows.lowerBound * alpha)..<(rows.upperBound * alpha))
-        }
-        plan.transformOutputs(first: 0, count: count, from: mm, positionStride: mStride)
-    }
-
     /// Transformed kernels up to this many floats (packed) are read by every chunk of tiles from the
     /// caches; larger ones (512 x 512 channels: 9.4 M floats for F(4x4), 16.8 M for F(6x6)) go group by group,
     /// each position's product on one worker, so that each U[p] is read once per group.
@@ -201,10 +183,15 @@ public enum Winograd {
     static let chunkBudget = 256 << 10, minimumChunkTiles = 24
 
     /// The three stages group by group: inputs transformed in parallel over tiles, the alpha^2 products
-    /// dealt out to the workers, outputs transformed in parallel over tiles.
-    static func runGroups(_ plan: WinogradPlan, u: UnsafePointer<Float>, uStride: Int, v vBuffer: ScratchBuffer,
-                          products mBuffer: ScratchBuffer) {
-        let (C, F, positions) = (plan.channels, plan.filters, plan.positions)
+    /// dealt out to the workers, outputs transformed in parallel over tiles. The products go band by band of
+    /// `rowsPerBand` rows of positions (all of them by default), each band's transformed kernel from
+    /// `kernelRows` (pointing at the band's first position): bands are for one group, whose kernel is then
+    /// transformed a band at a time, once.
+    static func runGroups(_ plan: WinogradPlan, uStride: Int, rowsPerBand: Int? = nil, v vBuffer: ScratchBuffer,
+                          products mBuffer: ScratchBuffer, kernelRows: (Range<Int>) -> UnsafePointer<Float>) {
+        let (C, F, positions, alpha) = (plan.channels, plan.filters, plan.positions, plan.tile.alpha)
+        let rowsPerBand = rowsPerBand ?? alpha
+        precondition(rowsPerBand >= alpha || plan.groups == 1, "a kernel in bands is transformed once: one group of tiles")
         let v = vBuffer.reserve(positions * positionStride(plan.groupSize * C))
         let mm = mBuffer.reserve(positions * positionStride(plan.groupSize * F))
         if C == 0 {
@@ -216,7 +203,11 @@ public enum Winograd {
             let vStride = positionStride(count * C), mStride = positionStride(count * F)
             if C > 0 {
                 plan.transformInputs(first: first, count: count, into: v, positionStride: vStride)   // V[p][t][c]
-                plan.multiply(count: count, v: v, vStride: vStride, u: u, uStride: uStride, into: mm, mStride: mStride)
+                for firstRow in stride(from: 0, to: alpha, by: rowsPerBand) {
+                    let rows = firstRow..<min(alpha, firstRow + rowsPerBand)
+                    plan.multiply(count: count, v: v, vStride: vStride, u: kernelRows(rows), uStride: uStride, into: mm,
+                                  mStride: mStride, band: (rows.lowerBound * alpha)..<(rows.upperBound * alpha))
+                }
             }
             plan.transformOutputs(first: first, count: count, from: mm, positionStride: mStride)    // y = A^T M A + b, ReLU
         }

@@ -111,13 +111,13 @@ struct WinogradPlan {
         }
     }
 
-    /// `M[p] = V[p] U[p]` for the alpha^2 positions (or those of `band`, with `u` at the band's first
-    /// position): dealt out to the workers, one single-threaded product each, or (``Winograd/splitProducts``
-    /// off) one after another, each threaded by OpenBLAS.
+    /// `M[p] = V[p] U[p]` for the positions of `band` (`u` at the band's first position): dealt out to the
+    /// workers, one single-threaded product each, or (``Winograd/splitProducts`` off) one after another, each
+    /// threaded by OpenBLAS.
     func multiply(count: Int, v: UnsafePointer<Float>, vStride: Int, u: UnsafePointer<Float>, uStride: Int,
-                  into mm: UnsafeMutablePointer<Float>, mStride: Int, band: Range<Int>? = nil) {
+                  into mm: UnsafeMutablePointer<Float>, mStride: Int, band: Range<Int>) {
         let (C, F, kernels) = (channels, filters, kernels)
-        let band = band ?? 0..<positions, first = band.lowerBound
+        let first = band.lowerBound
         if native && Winograd.splitProducts {
             // U[p] was packed for the C sgemm (see Winograd.convolve).
             ParallelFor.run(band.count) { i in
