@@ -111,10 +111,11 @@ TL_AVX2 static inline void store_row(float *row, __m256 acc0, __m256 acc1, __m25
 
 /// c[0..<rows][0..<cols] (+)= a[0..<MR][0..<kc] * panel, with a's rows lda apart and broadcast one value at
 /// a time, the panel kc runs of NR floats `stride` apart. The 12 accumulators stay in registers. C's rows
-/// are fetched while the products run, and so is `next_a`, the next panel of A, when given.
+/// are fetched while the products run, and so are `next_a`, the next panel of A, and `next_b`, the next panel of
+/// B read in place (kc runs of NR floats `stride` apart), when given.
 TL_AVX2 static inline void micro_kernel(long kc, const float *a, long lda, const float *panel, long stride, float *c,
                                         long ldc, int accumulate, const float *bias, int relu, float ceiling, long rows,
-                                        long cols, const float *next_a) {
+                                        long cols, const float *next_a, const float *next_b) {
     __m256 acc[MR][2];
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
@@ -123,6 +124,11 @@ TL_AVX2 static inline void micro_kernel(long kc, const float *a, long lda, const
         if (r < rows) _mm_prefetch((const char *)(c + r * ldc), _MM_HINT_T0);
     }
     for (long p = 0; p < kc; p++) {
+        if (next_b) {
+            const float *row = next_b + p * stride;
+            for (int q = 0; q < NR; q += 16) _mm_prefetch((const char *)(row + q), _MM_HINT_T0);
+            _mm_prefetch((const char *)(row + NR - 1), _MM_HINT_T0);
+        }
         if (next_a && (p & 15) == 0) {
 #pragma clang loop unroll(full)
             for (int r = 0; r < MR; r++) _mm_prefetch((const char *)(next_a + r * lda + p), _MM_HINT_T0);

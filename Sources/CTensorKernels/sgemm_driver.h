@@ -15,34 +15,38 @@ static void epilogue_only(long m, long n, float *c, long ldc, int accumulate, co
 
 /// One kc x nc block of B (columns jc..., rows from A's column `a`) against every row panel of A. The block
 /// is packed (`packed`, panels NR wide) or, when `packed` is NULL, read in place from `b` (row stride ldb),
-/// its last short panel packed into scratch so that the kernel never reads past column n.
+/// its last short panel packed into scratch so that the kernel never reads past column n. Packed, each row
+/// panel of A meets every panel of B (in L2); in place (a few rows of A), each panel of B meets every row
+/// panel of A, so that it comes from memory once and is read again from L1, while the next one is fetched.
 TL_TARGET static void multiply_block(long m, long n, long jc, long nc, long kc, const float *a, long lda, const float *packed,
                                      const float *b, long ldb, float *c, long ldc, int acc, const float *bias, int relu,
                                      float ceiling) {
-    long panels = (nc + NR - 1) / NR;
+    long panels = (nc + NR - 1) / NR, row_panels = (m + MR - 1) / MR;
     float *edge_a = thread_scratch(SCRATCH_EDGE_A, (size_t)(MR * KC + NR * KC));
     if (edge_a == NULL) abort();
     float *edge_b = edge_a + MR * KC;
     if (!packed && nc % NR != 0) pack_b(kc, nc % NR, b + jc + (panels - 1) * NR, ldb, NULL, edge_b, NR * kc);
-    for (long i = 0; i < m; i += MR) {
-        long rows = m - i < MR ? m - i : MR;
-        const float *ai = a + i * lda;
-        long lda_i = lda;
-        if (rows < MR) {
-            // The short panel's rows go to scratch so that the kernel reads nothing outside A; the rows past
-            // them hold earlier (finite) values whose products are never stored.
-            for (long r = 0; r < rows; r++) memcpy(edge_a + r * kc, ai + r * lda, (size_t)kc * sizeof(float));
-            ai = edge_a;
-            lda_i = kc;
-        }
-        for (long jp = 0; jp < panels; jp++) {
+    // A short last row panel goes to scratch so that the kernel reads nothing outside A; the rows past it
+    // hold earlier (finite) values whose products are never stored.
+    long short_rows = m % MR;
+    if (short_rows) {
+        const float *last = a + (m - short_rows) * lda;
+        for (long r = 0; r < short_rows; r++) memcpy(edge_a + r * kc, last + r * lda, (size_t)kc * sizeof(float));
+    }
+    for (long outer = 0; outer < (packed ? row_panels : panels); outer++) {
+        for (long inner = 0; inner < (packed ? panels : row_panels); inner++) {
+            long i = (packed ? outer : inner) * MR, jp = packed ? inner : outer;
+            long rows = m - i < MR ? m - i : MR;
+            const float *ai = rows < MR ? edge_a : a + i * lda;
+            long lda_i = rows < MR ? kc : lda;
             long j0 = jc + jp * NR;
             long cols = n - j0 < NR ? n - j0 : NR;
             const float *panel = packed ? packed + jp * NR * kc : (cols < NR ? edge_b : b + j0);
             long stride = packed || cols < NR ? NR : ldb;
-            const float *next_a = jp == panels - 1 && i + 2 * MR <= m ? a + (i + MR) * lda : NULL;
+            const float *next_a = packed && jp == panels - 1 && i + 2 * MR <= m ? a + (i + MR) * lda : NULL;
+            const float *next_b = !packed && inner == 0 && jp + 1 < panels && n - j0 - NR >= NR ? b + j0 + NR : NULL;
             micro_kernel(kc, ai, lda_i, panel, stride, c + i * ldc + j0, ldc, acc, bias ? bias + j0 : NULL, relu, ceiling,
-                         rows, cols, next_a);
+                         rows, cols, next_a, next_b);
         }
     }
 }
