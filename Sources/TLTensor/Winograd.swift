@@ -152,21 +152,17 @@ public enum Winograd {
         let rows = rows ?? 0..<tile.alpha
         let (firstRow, endRow) = (rows.lowerBound, rows.upperBound)
         precondition(!streaming || (packed && Int(bitPattern: u) % 64 == 0 && stride % 16 == 0), "streaming stores need aligned packed rows")
+        #if arch(x86_64)
+        guard let transform = WinogradTileKernels(tile: tile, kernels: kernels)?.kernel else {
+            preconditionFailure("no C kernel transform for \(tile) on \(kernels)")
+        }
         let parts = ParallelFor.ranges(C, parts: 4 * ParallelFor.workerCount)
         ParallelFor.run(parts.count) { part in
             let (first, end) = (parts[part].lowerBound, parts[part].upperBound)
-            #if arch(x86_64)
             let pack: Int32 = streaming ? 2 : packed ? 1 : 0
-            switch (kernels, tile) {
-            case (.avx512, .f3): tl_winograd_f3_kernel_avx512(w, C, F, first, end, firstRow, endRow, u, stride, pack, scale)
-            case (.avx512, .f6): tl_winograd_f6_kernel_avx512(w, C, F, first, end, firstRow, endRow, u, stride, pack, scale)
-            case (.avx512, _): tl_winograd_f4_kernel_avx512(w, C, F, first, end, firstRow, endRow, u, stride, pack, scale)
-            case (_, .f3): tl_winograd_f3_kernel_avx2(w, C, F, first, end, firstRow, endRow, u, stride, pack, scale)
-            case (_, .f6): tl_winograd_f6_kernel_avx2(w, C, F, first, end, firstRow, endRow, u, stride, pack, scale)
-            default: tl_winograd_f4_kernel_avx2(w, C, F, first, end, firstRow, endRow, u, stride, pack, scale)
-            }
-            #endif
+            transform(w, C, F, first, end, firstRow, endRow, u, stride, pack, scale)
         }
+        #endif
     }
 
     /// Transformed kernels over this many floats (28 MB) go band by band of rows of positions where the tiles

@@ -17,6 +17,10 @@ struct WinogradPlan {
     let tilesX, tilesPerImage, totalTiles: Int
     /// Tiles per group (equal groups, each within ``Winograd/groupBudget``), and the number of groups.
     let groupSize, groups: Int
+    #if arch(x86_64)
+    /// The C transforms of ``tile`` on ``kernels``; nil where the Swift ones run.
+    let tileKernels: WinogradTileKernels?
+    #endif
 
     init(x: UnsafePointer<Float>, batch: Int, height: Int, width: Int, channels: Int, filters: Int, bias: UnsafePointer<Float>?,
          relu: Bool, reluCeiling: Float, padTop: Int, padLeft: Int, outputHeight: Int, outputWidth: Int, tile: WinogradTile,
@@ -33,6 +37,9 @@ struct WinogradPlan {
         size = (totalTiles + count - 1) / count   // equal groups
         groupSize = size
         groups = (totalTiles + size - 1) / size
+        #if arch(x86_64)
+        tileKernels = WinogradTileKernels(tile: tile, kernels: kernels)
+        #endif
     }
 
     var positions: Int { tile.alpha * tile.alpha }
@@ -75,14 +82,7 @@ struct WinogradPlan {
         let (image, oy0, ox0) = locate(index)
         let y0 = oy0 - padTop, x0 = ox0 - padLeft
         let src = x + image * height * width * channels
-        switch (kernels, tile) {
-        case (.avx512, .f3): tl_winograd_f3_input_avx512(src, height, width, channels, y0, x0, vt, vStride)
-        case (.avx512, .f6): tl_winograd_f6_input_avx512(src, height, width, channels, y0, x0, vt, vStride)
-        case (.avx512, _): tl_winograd_f4_input_avx512(src, height, width, channels, y0, x0, vt, vStride)
-        case (_, .f3): tl_winograd_f3_input_avx2(src, height, width, channels, y0, x0, vt, vStride)
-        case (_, .f6): tl_winograd_f6_input_avx2(src, height, width, channels, y0, x0, vt, vStride)
-        default: tl_winograd_f4_input_avx2(src, height, width, channels, y0, x0, vt, vStride)
-        }
+        tileKernels!.input(src, height, width, channels, y0, x0, vt, vStride)
         #endif
     }
 
@@ -169,23 +169,11 @@ struct WinogradPlan {
         let (F, act) = (filters, relu ? Int32(1) : 0)
         if maxPool2x2 {
             let ph = outputHeight / 2, pw = outputWidth / 2, dst = y + image * ph * pw * F
-            switch (kernels, tile) {
-            case (.avx512, .f6): tl_winograd_f6_output_pool_avx512(mt, mStride, F, bias, act, reluCeiling, dst, ph, pw, oy0, ox0)
-            case (.avx512, _): tl_winograd_f4_output_pool_avx512(mt, mStride, F, bias, act, reluCeiling, dst, ph, pw, oy0, ox0)
-            case (_, .f6): tl_winograd_f6_output_pool_avx2(mt, mStride, F, bias, act, reluCeiling, dst, ph, pw, oy0, ox0)
-            default: tl_winograd_f4_output_pool_avx2(mt, mStride, F, bias, act, reluCeiling, dst, ph, pw, oy0, ox0)
-            }
+            tileKernels!.outputPool!(mt, mStride, F, bias, act, reluCeiling, dst, ph, pw, oy0, ox0)
             return
         }
         let (OH, OW) = (outputHeight, outputWidth), dst = y + image * OH * OW * F
-        switch (kernels, tile) {
-        case (.avx512, .f3): tl_winograd_f3_output_avx512(mt, mStride, F, bias, act, reluCeiling, dst, OH, OW, oy0, ox0)
-        case (.avx512, .f6): tl_winograd_f6_output_avx512(mt, mStride, F, bias, act, reluCeiling, dst, OH, OW, oy0, ox0)
-        case (.avx512, _): tl_winograd_f4_output_avx512(mt, mStride, F, bias, act, reluCeiling, dst, OH, OW, oy0, ox0)
-        case (_, .f3): tl_winograd_f3_output_avx2(mt, mStride, F, bias, act, reluCeiling, dst, OH, OW, oy0, ox0)
-        case (_, .f6): tl_winograd_f6_output_avx2(mt, mStride, F, bias, act, reluCeiling, dst, OH, OW, oy0, ox0)
-        default: tl_winograd_f4_output_avx2(mt, mStride, F, bias, act, reluCeiling, dst, OH, OW, oy0, ox0)
-        }
+        tileKernels!.output(mt, mStride, F, bias, act, reluCeiling, dst, OH, OW, oy0, ox0)
         #endif
     }
 }

@@ -31,6 +31,16 @@ final class CallbackScriptTests: ScriptSessionTestCase {
         XCTAssertTrue(out.contains("Epoch 2: early stopping"), out)
     }
 
+    /// Before any training, `best` reads as Python's None, as Keras 3 gives it (not a missing attribute).
+    func testBestBeforeTrainingIsNone() throws {
+        let out = try run("""
+            stopper = callbacks.EarlyStopping(monitor='loss')
+            checkpoint = callbacks.ModelCheckpoint('\(path("m.keras"))')
+            print("best", stopper.best, checkpoint.best, stopper.best is None)
+            """)
+        XCTAssertTrue(out.contains("best None None True"), out)
+    }
+
     func testOneArgumentScheduleAndPlateau() throws {
         let out = try run(model + """
             def schedule(epoch):

@@ -69,8 +69,10 @@ final class FlowAndModelSurfaceTests: ScriptSessionTestCase {
             for batch in flow:
                 print("batch", batch.shape)
                 break
+            print("class_mode", flow.class_mode, flow.class_mode is None)
             """)
         XCTAssertTrue(out.contains("batch (2, 5, 7, 3)"), out)
+        XCTAssertTrue(out.contains("class_mode None True"), out)
     }
 
     func testPredictBatchesAnyArrayAndHonoursVerbose() throws {

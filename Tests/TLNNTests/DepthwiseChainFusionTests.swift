@@ -112,7 +112,7 @@ final class DepthwiseChainFusionTests: XCTestCase {
                 let depthwise = DepthwiseChainKernels.Depthwise(kernel: fd.random([window, window, e, 1]), bias: fd.random([e]), ceiling: 6,
                                                                 strides: (stride, stride), padding: padding)
                 let project = DepthwiseChainKernels.Pointwise(kernel: fd.random([1, 1, e, f]), scale: nil, bias: nil, ceiling: nil)
-                try EngineOptions.with(changing: { $0.kernels = path }) {
+                EngineOptions.with(changing: { $0.kernels = path }) {
                     let pointwise = WindowGeometry(inputHeight: h, inputWidth: w, channels: c, window: (1, 1), strides: (1, 1), padding: .same)
                     let expanded = ConvolutionKernels.forward(input: x, kernel: expand.kernel, bias: expand.bias, geometry: pointwise, relu: true,
                                                               reluCeiling: 6, kernelScale: expand.scale)

@@ -30,9 +30,9 @@ final class CallbackObject: HostObject {
     func attribute(_ name: String) throws -> Value? {
         switch (callback, name) {
         case (let stopper as EarlyStopping, "stopped_epoch"): return .int(stopper.stoppedEpoch)
-        case (let stopper as EarlyStopping, "best"): return stopper.best.map(Value.float) ?? .none
+        case (let stopper as EarlyStopping, "best"): return stopper.best.map(Value.float) ?? Value.none
         case (let stopper as EarlyStopping, "wait"): return .int(stopper.wait)
-        case (let checkpoint as ModelCheckpoint, "best"): return checkpoint.best.map(Value.float) ?? .none
+        case (let checkpoint as ModelCheckpoint, "best"): return checkpoint.best.map(Value.float) ?? Value.none
         default: return arguments.first { $0.0 == name }?.1
         }
     }

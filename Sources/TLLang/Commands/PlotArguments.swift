@@ -508,7 +508,7 @@ extension PlotArguments {
                         "ylim": "set_ylim", "xscale": "set_xscale", "yscale": "set_yscale"]
         for (property, method) in commands.sorted(by: { $0.key < $1.key }) where !args[property].isNone {
             guard let command = AxesCommand.named(method) else { continue }
-            try interpreter.callCommand(command.spec(name: "Axes.set") { axes }, [PassedArgument(value: args[property])])
+            _ = try interpreter.callCommand(command.spec(name: "Axes.set") { axes }, [PassedArgument(value: args[property])])
         }
     }
 }

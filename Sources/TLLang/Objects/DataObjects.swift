@@ -117,9 +117,9 @@ public final class FlowObject: StreamingFlow {
         case "image_shape": return .tuple(iterator.imageShape.map { .int($0) })
         case "directory": return .string(iterator.directory)
         case "target_size": return .tuple([.int(iterator.targetSize.height), .int(iterator.targetSize.width)])
-        case "class_mode": return iterator.classMode == .none ? .none : .string(iterator.classMode.rawValue)
+        case "class_mode": return iterator.classMode == .none ? Value.none : .string(iterator.classMode.rawValue)
         case "shuffle": return .bool(iterator.shuffle)
-        case "seed": return iterator.seed.map { .int(Int(truncatingIfNeeded: $0)) } ?? .none
+        case "seed": return iterator.seed.map { .int(Int(truncatingIfNeeded: $0)) } ?? Value.none
         case "batch_index": return .int(iterator.batchIndex)
         case "total_batches_seen": return .int(iterator.totalBatchesSeen)
         default: return flowMethod(name)
@@ -150,7 +150,7 @@ public final class ArrayFlowObject: StreamingFlow {
         case "n", "samples": return .int(iterator.samples)
         case "batch_size": return .int(iterator.batchSize)
         case "x": return .object(ArrayObject(iterator.images))
-        case "y": return iterator.labels.map { .object(ArrayObject($0)) } ?? .none
+        case "y": return iterator.labels.map { .object(ArrayObject($0)) } ?? Value.none
         default: return flowMethod(name)
         }
     }
