@@ -10,6 +10,7 @@ final class NativeKernelsTests: XCTestCase {
         var shapes = [(1, 1, 1), (12, 32, 256), (13, 33, 257), (11, 31, 5), (6, 16, 256), (7, 17, 255), (5, 15, 3),
                       (25, 64, 600), (9, 25, 40), (40, 100, 27), (3, 17, 513), (7, 5, 0),
                       (14, 1100, 300)]   // several column blocks of B on either path, the last one short
+        for m in 1...24 { shapes.append((m, 37, 29)) }   // every height of a short row panel, on either path
         for _ in 0..<4 { shapes.append((Int.random(in: 1...30, using: &rng), Int.random(in: 1...70, using: &rng), Int.random(in: 1...300, using: &rng))) }
         EngineOptions.forEachAvailablePath { path in
             for (m, n, k) in shapes {
