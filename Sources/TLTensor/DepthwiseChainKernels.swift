@@ -99,45 +99,16 @@ public enum DepthwiseChainKernels {
                             withOptionalPointer(depthwise.bias?.scalars) { db in
                                 withOptionalPointer(expand?.bias?.scalars) { eb in
                                     withOptionalPointer(project?.bias?.scalars) { pb in
-                                        uninitializedTensor(shape: [n, oh, ow, f]) { y in
+                                        let run = ImageRun(
+                                            kernels: kernels, geometry: g, inputChannels: c, outputChannels: f, bandRows: bandRows,
+                                            expand: expandPacked.map { (packed: $0, bias: eb, ceiling: expand?.ceiling) },
+                                            depthwise: (kernel: dk.baseAddress!, bias: db, ceiling: depthwise.ceiling),
+                                            project: projectPacked.map { (packed: $0, bias: pb, ceiling: project?.ceiling) })
+                                        return uninitializedTensor(shape: [n, oh, ow, f]) { y in
                                             let (xBase, yBase) = (xs.baseAddress!, y.baseAddress!)
                                             ParallelFor.run(n) { image, worker in
-                                                let input = xBase + image * h * w * c, output = yBase + image * oh * ow * f
-                                                var expandedRows = 0   // rows of this image's expanded map computed so far
-                                                var first = 0
-                                                while first < oh {
-                                                    let rows = first..<min(oh, first + bandRows)
-                                                    let source: UnsafePointer<Float>
-                                                    if let expand, let packed = expandPacked {
-                                                        let needed = min(h, (rows.upperBound - 1) * g.strideY - g.padTop + g.windowHeight)
-                                                        if needed > expandedRows {
-                                                            let map = expanded[worker]
-                                                            nativeSgemmPacked(kernels, m: (needed - expandedRows) * w, n: e, k: c,
-                                                                              a: input + expandedRows * w * c, lda: c, packed: packed,
-                                                                              c: map + expandedRows * w * e, ldc: e, bias: eb,
-                                                                              relu: expand.ceiling != nil, reluCeiling: expand.ceiling ?? .infinity)
-                                                            expandedRows = needed
-                                                        }
-                                                        source = UnsafePointer(expanded[worker])
-                                                    } else {
-                                                        source = input
-                                                    }
-                                                    // The band as a map of its own: its first row reads input row `top`, so the
-                                                    // image is cut above max(top, 0) and padded by what lies above row 0.
-                                                    let top = first * g.strideY - g.padTop, shift = max(0, top)
-                                                    var band = g
-                                                    (band.inputHeight, band.padTop, band.outputHeight) = (h - shift, shift - top, rows.count)
-                                                    let target = project == nil ? output + first * ow * e : bands[worker]
-                                                    _ = DepthwiseConvolutionKernels.nativeRows(
-                                                        kernels, source + shift * w * e, dk.baseAddress!, db, band, relu: depthwise.ceiling != nil,
-                                                        reluCeiling: depthwise.ceiling ?? .infinity, rows: 0..<rows.count, output: target)
-                                                    if let project, let packed = projectPacked {
-                                                        nativeSgemmPacked(kernels, m: rows.count * ow, n: f, k: e, a: bands[worker], lda: e,
-                                                                          packed: packed, c: output + first * ow * f, ldc: f, bias: pb,
-                                                                          relu: project.ceiling != nil, reluCeiling: project.ceiling ?? .infinity)
-                                                    }
-                                                    first = rows.upperBound
-                                                }
+                                                run(input: xBase + image * h * w * c, output: yBase + image * oh * ow * f,
+                                                    expanded: expand == nil ? nil : expanded[worker], band: project == nil ? nil : bands[worker])
                                             }
                                         }
                                     }
@@ -146,6 +117,59 @@ public enum DepthwiseChainKernels {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// One call's stages with their operands' addresses: what a worker needs to run an image band by band.
+    private struct ImageRun {
+        typealias PointwiseOperands = (packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?, ceiling: Float?)
+        let kernels: KernelPath
+        /// The depthwise window over the (expanded) map of one image.
+        let geometry: WindowGeometry
+        let inputChannels, outputChannels, bandRows: Int
+        let expand: PointwiseOperands?
+        let depthwise: (kernel: UnsafePointer<Float>, bias: UnsafePointer<Float>?, ceiling: Float?)
+        let project: PointwiseOperands?
+
+        /// One image from `input` to `output`, `expanded` holding its expanded map (when there is an expansion)
+        /// and `band` a band of depthwise rows (when there is a projection): for each band of output rows, the
+        /// expanded rows it needs and has not had yet, its depthwise rows, its projected rows.
+        func callAsFunction(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, expanded: UnsafeMutablePointer<Float>?,
+                            band: UnsafeMutablePointer<Float>?) {
+            let g = geometry
+            let (h, w, c, e, f) = (g.inputHeight, g.inputWidth, inputChannels, g.channels, outputChannels)
+            let (oh, ow) = (g.outputHeight, g.outputWidth)
+            var expandedRows = 0   // rows of the expanded map computed so far
+            var first = 0
+            while first < oh {
+                let rows = first..<min(oh, first + bandRows)
+                var source = input
+                if let expand, let expanded {
+                    let needed = min(h, (rows.upperBound - 1) * g.strideY - g.padTop + g.windowHeight)
+                    if needed > expandedRows {
+                        nativeSgemmPacked(kernels, m: (needed - expandedRows) * w, n: e, k: c, a: input + expandedRows * w * c, lda: c,
+                                          packed: expand.packed, c: expanded + expandedRows * w * e, ldc: e, bias: expand.bias,
+                                          relu: expand.ceiling != nil, reluCeiling: expand.ceiling ?? .infinity)
+                        expandedRows = needed
+                    }
+                    source = UnsafePointer(expanded)
+                }
+                // The band as a map of its own: its first row reads input row `top`, so the image is cut above
+                // max(top, 0) and padded by what lies above row 0.
+                let top = first * g.strideY - g.padTop, shift = max(0, top)
+                var bandGeometry = g
+                (bandGeometry.inputHeight, bandGeometry.padTop, bandGeometry.outputHeight) = (h - shift, shift - top, rows.count)
+                let target = band ?? output + first * ow * e
+                _ = DepthwiseConvolutionKernels.nativeRows(
+                    kernels, source + shift * w * e, depthwise.kernel, depthwise.bias, bandGeometry, relu: depthwise.ceiling != nil,
+                    reluCeiling: depthwise.ceiling ?? .infinity, rows: 0..<rows.count, output: target)
+                if let project, let band {
+                    nativeSgemmPacked(kernels, m: rows.count * ow, n: f, k: e, a: band, lda: e, packed: project.packed,
+                                      c: output + first * ow * f, ldc: f, bias: project.bias, relu: project.ceiling != nil,
+                                      reluCeiling: project.ceiling ?? .infinity)
+                }
+                first = rows.upperBound
             }
         }
     }
