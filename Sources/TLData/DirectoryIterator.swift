@@ -208,6 +208,53 @@ public final class DirectoryIterator {
         return try take(assembler.assemble(plan, skipped: skippedFiles, parallelism: workers, random: &cursor.random))
     }
 
+    /// Batches 0, 1, ... of the current epoch order, as `batch(at:)` gives them one after another, built
+    /// ahead on the prefetch workers: how Keras's `predict` and `evaluate` read a flow (from its first batch,
+    /// whatever `next()` has drawn, which they leave where it stands). Past the last batch it starts again at
+    /// batch 0. With `batches`, nothing past that many is built ahead.
+    public func pass(batches: Int? = nil) -> Pass { Pass(self, limit: batches) }
+
+    /// One reading of the epoch order from batch 0 (see ``pass()``); the iterator's `next()` does not move.
+    public final class Pass {
+        private let iterator: DirectoryIterator
+        private let limit: Int?
+        private var planned = 0
+        private var tickets: [Int] = []
+
+        init(_ iterator: DirectoryIterator, limit: Int?) { (self.iterator, self.limit) = (iterator, limit) }
+
+        /// The next batch of the pass.
+        public func next() throws -> (images: Tensor, labels: Tensor?) {
+            let it = iterator
+            guard it.samples > 0 else { throw DirectoryIteratorError.noImages(directory: it.directory) }
+            guard it.prefetch > 0, it.config.transform == nil else { return try it.batch(at: nextIndex()) }
+            let pool = it.pool ?? PrefetchQueue(workers: it.workers)
+            it.pool = pool
+            if tickets.isEmpty { it.dropPrepared() }   // next()'s batches queued ahead are rebuilt when next() is called
+            // Planned in order on this thread, as batch(at:) would plan them, so the random draws are the same.
+            while tickets.count < it.prefetch + 1 && (tickets.isEmpty || planned < limit ?? .max) {
+                let plan = it.plan(it.cursor.batch(at: nextIndex()), on: &it.cursor)
+                let (assembler, skipped) = (it.assembler, it.skippedFiles)
+                tickets.append(pool.submit {
+                    var unused = MersenneTwister(seed: 0)  // no hook on this path
+                    return assembler.assemble(plan, skipped: skipped, parallelism: 1, random: &unused)
+                })
+            }
+            let (outcome, waited) = pool.wait(for: tickets.removeFirst())
+            if waited { it.stalls += 1 }
+            return try it.take(outcome)
+        }
+
+        private func nextIndex() -> Int {
+            defer { planned += 1 }
+            return planned % iterator.batchCount
+        }
+
+        deinit {
+            if !tickets.isEmpty { iterator.pool?.cancelAll() }
+        }
+    }
+
     /// Draws a new epoch order (Keras `on_epoch_end`).
     public func onEpochEnd() {
         dropPrepared()

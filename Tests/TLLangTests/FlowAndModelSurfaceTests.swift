@@ -62,6 +62,42 @@ final class FlowAndModelSurfaceTests: ScriptSessionTestCase {
         XCTAssertTrue(failure("ImageDataGenerator().flow_from_directory('\(data)', subset='test')").contains("Invalid `subset`"))
     }
 
+    /// Keras's `predict` and `evaluate` read a flow from its first batch (`flow[0], flow[1], ...`) on every call
+    /// and leave `next(flow)` where it stands, so predictions line up with `flow.classes`; a dataset is
+    /// iterated afresh by each call.
+    func testPredictAndEvaluateReadAFlowFromItsFirstBatch() throws {
+        let data = try makeFolder("data", classes: ["a", "b"], count: 5)
+        let out = try run("""
+            import numpy as np
+            model = Sequential([layers.Flatten(input_shape=(5, 7, 3)), layers.Dense(1, activation="sigmoid")])
+            model.compile(optimizer='rmsprop', loss='binary_crossentropy')
+            flow = ImageDataGenerator(rescale=1/255).flow_from_directory("\(data)", target_size=(5, 7), batch_size=3,
+                                                                         class_mode='binary', shuffle=False)
+            first = model.predict(flow, steps=1)
+            x0, y0 = next(flow)
+            x1, y1 = next(flow)
+            again = model.predict(flow, steps=1)
+            whole = model.predict(flow)
+            by_index = np.concatenate([model.predict(flow[i][0]) for i in range(len(flow))])
+            print("same first", np.array_equal(first, again), np.array_equal(first, model.predict(x0)))
+            print("whole", whole.shape, np.array_equal(whole, by_index))
+            x2, y2 = next(flow)
+            print("next goes on", np.array_equal(model.predict(x2), by_index[6:9]))
+            e1 = model.evaluate(flow, steps=2, verbose=0)
+            e2 = model.evaluate(flow, steps=2, verbose=0)
+            print("evaluate repeats", e1 == e2)
+            ds = image_dataset_from_directory("\(data)", image_size=(5, 7), batch_size=3, shuffle=False, label_mode='binary')
+            p1 = model.predict(ds, steps=1)
+            p2 = model.predict(ds, steps=1)
+            print("dataset repeats", np.array_equal(p1, p2))
+            """)
+        XCTAssertTrue(out.contains("same first True True"), out)
+        XCTAssertTrue(out.contains("whole (10, 1) True"), out)
+        XCTAssertTrue(out.contains("next goes on True"), out)
+        XCTAssertTrue(out.contains("evaluate repeats True"), out)
+        XCTAssertTrue(out.contains("dataset repeats True"), out)
+    }
+
     func testClassModeNoneYieldsImagesAlone() throws {
         let data = try makeFolder("data", classes: ["all"], count: 3)
         let out = try run("""

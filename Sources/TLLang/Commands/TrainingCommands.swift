@@ -7,7 +7,12 @@ import TLSaving
 
 /// A script object that can feed `fit`, `evaluate` and `predict` batch by batch (a directory flow).
 protocol BatchSourceObject: HostObject {
+    /// Batches as `fit` and loops draw them: on from where the object stands.
     var batchSource: BatchSource { get }
+    /// Batches as Keras's `predict` and `evaluate` read them: a pass from the first batch (a flow's
+    /// `flow[0], flow[1], ...` in its current order; a dataset's new pass), leaving where `fit`, `next()` and
+    /// loops stand untouched. `batches` is how many will be read.
+    func inferencePass(batches: Int) -> BatchSource
 }
 
 extension Session {
@@ -281,7 +286,8 @@ extension Session {
             if let graph {
                 result = try session.evaluateLists(graph, args, checkCancelled: stop)
             } else if case .object(let object as BatchSourceObject) = args["x"] {
-                result = try model.evaluate(source: object.batchSource, steps: try args.optionalInt("steps"),
+                let steps = try args.optionalInt("steps")
+                result = try model.evaluate(source: object.inferencePass(batches: steps ?? object.batchSource.batchesPerEpoch), steps: steps,
                                             cacheFrozen: try args.bool("cache_frozen"), checkCancelled: stop, afterBatch: bar.update)
             } else {
                 guard !args["y"].isNone else { throw ScriptError(.value, "evaluate(model, x, y): y (the labels) is missing") }
@@ -316,9 +322,9 @@ extension Session {
                                                                        checkCancelled: { try interpreter.throwIfCancelled() })))
             }
             if case .object(let object as BatchSourceObject) = args["x"] {
-                let source = object.batchSource
-                let steps = try args.optionalInt("steps") ?? source.batchesPerEpoch
+                let steps = try args.optionalInt("steps") ?? object.batchSource.batchesPerEpoch
                 guard steps >= 1 else { throw ScriptError(.value, "argument 'steps' of predict() must be at least 1, got \(steps)") }
+                let source = object.inferencePass(batches: steps)
                 var parts: [Tensor] = []
                 for step in 0..<steps {
                     try interpreter.throwIfCancelled()

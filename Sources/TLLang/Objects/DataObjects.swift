@@ -86,6 +86,7 @@ public final class FlowObject: StreamingFlow {
     }
 
     var batchSource: BatchSource { source }
+    func inferencePass(batches: Int) -> BatchSource { DirectoryPassSource(iterator.pass(batches: batches), reporting: source) }
     var batchCount: Int { iterator.batchCount }
     func takeBatch() throws -> (images: Tensor, labels: Tensor?) {
         let batch = try source.nextBatch()
@@ -134,6 +135,7 @@ public final class ArrayFlowObject: StreamingFlow {
     init(_ iterator: ArrayIterator) { self.iterator = iterator }
 
     var batchSource: BatchSource { iterator }
+    func inferencePass(batches: Int) -> BatchSource { IndexedPassSource(self) }
     var batchCount: Int { iterator.batchCount }
     func takeBatch() throws -> (images: Tensor, labels: Tensor?) { try iterator.next() }
     func batchAt(_ index: Int) throws -> (images: Tensor, labels: Tensor?) { try iterator.batch(at: index) }
@@ -181,4 +183,37 @@ final class WarningReportingSource: BatchSource {
     }
 
     var batchesPerEpoch: Int { iterator.batchCount }
+}
+
+/// A directory flow's pass for `predict` and `evaluate` (``DirectoryIterator/pass(batches:)``), reporting
+/// skipped images as the flow does.
+final class DirectoryPassSource: BatchSource {
+    let pass: DirectoryIterator.Pass
+    let reporting: WarningReportingSource
+
+    init(_ pass: DirectoryIterator.Pass, reporting: WarningReportingSource) { (self.pass, self.reporting) = (pass, reporting) }
+
+    func nextBatch() throws -> (inputs: Tensor, targets: Tensor?) {
+        defer { reporting.flushWarnings() }
+        let batch = try pass.next()
+        return (batch.images, batch.labels)
+    }
+
+    var batchesPerEpoch: Int { reporting.batchesPerEpoch }
+}
+
+/// `flow[0], flow[1], ...` (and round again): a flow's pass for `predict` and `evaluate`.
+final class IndexedPassSource: BatchSource {
+    let flow: any StreamingFlow
+    private var index = 0
+
+    init(_ flow: any StreamingFlow) { self.flow = flow }
+
+    func nextBatch() throws -> (inputs: Tensor, targets: Tensor?) {
+        defer { index += 1 }
+        let batch = try flow.batchAt(index % flow.batchCount)
+        return (batch.images, batch.labels)
+    }
+
+    var batchesPerEpoch: Int { flow.batchCount }
 }

@@ -20,6 +20,8 @@ public final class DatasetObject: BatchSourceObject {
     }
 
     var batchSource: BatchSource { source }
+    /// A new pass, as each `predict` or `evaluate` of a dataset in Keras iterates it afresh.
+    func inferencePass(batches: Int) -> BatchSource { DatasetPassSource(source) }
     public var typeName: String { "BatchDataset" }
     public var count: Int? { source.batchesPerEpoch }
     public var summaryDescription: String {
@@ -112,4 +114,26 @@ final class DatasetBatchSource: BatchSource {
         let batch = try dataset.batch(positions(step, of: order))
         return (batch.images, batch.labels)
     }
+}
+
+/// One new pass of a dataset (its order the next the dataset draws), for `predict` and `evaluate`; the
+/// pass `fit` is in goes on undisturbed.
+final class DatasetPassSource: BatchSource {
+    let source: DatasetBatchSource
+    private var order: [Int]?
+    private var step = 0
+
+    init(_ source: DatasetBatchSource) { self.source = source }
+
+    func nextBatch() throws -> (inputs: Tensor, targets: Tensor?) {
+        if order == nil || step >= batchesPerEpoch {
+            order = source.startPass()
+            step = 0
+        }
+        defer { step += 1 }
+        let batch = try source.dataset.batch(source.positions(step, of: order!))
+        return (batch.images, batch.labels)
+    }
+
+    var batchesPerEpoch: Int { source.batchesPerEpoch }
 }
