@@ -3,7 +3,7 @@ import TLTensor
 
 /// The reductions of NumPy's `sum`, `mean`, `var`, `std`, `min`, `max`, `argmin`, `argmax`.
 public enum Reduction: String, Sendable {
-    case sum, mean, variance = "var", standardDeviation = "std", min, max, argmin, argmax
+    case sum, product = "prod", mean, variance = "var", standardDeviation = "std", min, max, argmin, argmax
 }
 
 extension NDArray {
@@ -24,6 +24,7 @@ extension NDArray {
         let result: NDArray
         switch reduction {
         case .sum: result = sum(over: set)
+        case .product: result = product(over: set)
         case .mean: result = try mean(over: set)
         case .variance: result = try variance(over: set, ddof: ddof)
         case .standardDeviation: result = try variance(over: set, ddof: ddof).applying(.sqrt)
@@ -53,6 +54,18 @@ extension NDArray {
         case .int64, .bool:
             let ints = dtype == .int64 ? self : astype(.int64)
             return ints.folded(Int64.self, axes, initial: 0, combine: &+) { StridedKernels.sequentialFold($0, $1, $2, from: 0, &+) }
+        }
+    }
+
+    /// Products in order along the reduced elements (NumPy multiplies sequentially: its pairwise scheme is
+    /// for sums); bools and ints multiply as int64, wrapping as NumPy's do.
+    func product(over axes: Set<Int>) -> NDArray {
+        switch dtype {
+        case .float32: return folded(Float.self, axes, initial: 1, combine: *) { StridedKernels.sequentialFold($0, $1, $2, from: 1, *) }
+        case .float64: return folded(Double.self, axes, initial: 1, combine: *) { StridedKernels.sequentialFold($0, $1, $2, from: 1, *) }
+        case .int64, .bool:
+            let ints = dtype == .int64 ? self : astype(.int64)
+            return ints.folded(Int64.self, axes, initial: 1, combine: &*) { StridedKernels.sequentialFold($0, $1, $2, from: 1, &*) }
         }
     }
 

@@ -223,7 +223,7 @@ enum NumPyCommands {
     }
 
     static func reductions() -> [CommandSpec] {
-        let names: [(String, Reduction)] = [("sum", .sum), ("mean", .mean), ("std", .standardDeviation), ("var", .variance), ("min", .min),
+        let names: [(String, Reduction)] = [("sum", .sum), ("prod", .product), ("mean", .mean), ("std", .standardDeviation), ("var", .variance), ("min", .min),
                                             ("max", .max), ("amin", .min), ("amax", .max), ("argmin", .argmin), ("argmax", .argmax)]
         var specs = names.map { name, reduction in
             function(name, reductionParameters("a", reduction)) { args in try reduce(args, "a", reduction) }

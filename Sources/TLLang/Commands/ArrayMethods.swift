@@ -6,7 +6,7 @@ import TLScript
 enum ArrayMethods {
     static let table: [String: CommandSpec] = {
         var specs: [CommandSpec] = [NumPyCommands.reshape]
-        for reduction in [Reduction.sum, .mean, .standardDeviation, .variance, .min, .max, .argmin, .argmax] {
+        for reduction in [Reduction.sum, .product, .mean, .standardDeviation, .variance, .min, .max, .argmin, .argmax] {
             specs.append(method(reduction.rawValue, NumPyCommands.reductionParameters("self", reduction)) { args in
                 try NumPyCommands.reduce(args, "self", reduction)
             })
