@@ -25,6 +25,12 @@ public final class Sequential: Model {
         self.declaredInputShape = inputShape
     }
 
+    /// Keras 3's `model.add(keras.Input(shape))` on an empty model: the shape its first layer will take.
+    public func declareInputShape(_ shape: FeatureShape) throws {
+        guard layers.isEmpty else { throw ModelError("keras.Input(...) goes first in model '\(name)', before its layers") }
+        declaredInputShape = shape
+    }
+
     public convenience init(_ layers: [Layer], name: String? = nil, typeName: String = "Sequential", inputShape: FeatureShape? = nil) throws {
         self.init(name: name, typeName: typeName, inputShape: inputShape)
         for layer in layers { try add(layer) }

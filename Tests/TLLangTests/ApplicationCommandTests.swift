@@ -96,8 +96,8 @@ final class ApplicationCommandTests: ScriptSessionTestCase {
             "base=mobilenet_v2", "weights=none", "epochs=1", "base_dir=\(data.path)",
         ])
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(directory.path)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        _ = FileManager.default.changeCurrentDirectoryPath(directory.path)
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         quiet.interpreter[variable: "__file__"] = .string(example.path)   // as `tl run` sets it
         try quiet.interpreter.run(source: try String(contentsOf: example, encoding: .utf8), fileName: example.path)
         XCTAssertTrue(printed.contains("NOTE: the mobilenet_v2 base runs with weights = None - not ImageNet's"), printed)

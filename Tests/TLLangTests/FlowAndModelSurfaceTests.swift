@@ -98,6 +98,51 @@ final class FlowAndModelSurfaceTests: ScriptSessionTestCase {
         XCTAssertTrue(out.contains("dataset repeats True"), out)
     }
 
+    /// Keras lets any layer open a Sequential with `input_shape`: the pooling and dropout layers too.
+    func testPoolingAndDropoutTakeAnInputShape() throws {
+        let out = try run("""
+            import numpy as np
+            model = Sequential([layers.GlobalAveragePooling2D(input_shape=(3, 3, 4)), layers.Dense(1)])
+            model.set_weights([np.ones((4, 1)), np.zeros(1)])
+            print("gap", model.predict(np.ones((2, 3, 3, 4)) * np.arange(4)).ravel())
+            pool = Sequential([layers.MaxPooling2D(input_shape=(4, 4, 1)), layers.Flatten()])
+            print("pool", pool.predict(np.arange(16).reshape(1, 4, 4, 1)).ravel())
+            drop = Sequential([layers.Dropout(0.5, input_shape=(3,)), layers.Dense(2)])
+            print("drop", drop.output_shape)
+            """)
+        XCTAssertTrue(out.contains("gap [6. 6.]"), out)
+        XCTAssertTrue(out.contains("pool [ 5.  7. 13. 15.]"), out)
+        XCTAssertTrue(out.contains("drop (None, 2)"), out)
+    }
+
+    /// keras.io's look at a dataset: integer labels index `class_names`, and `.numpy()` (a tensor's, in Keras)
+    /// gives the array.
+    func testDatasetLabelsAreIntegersAndBatchesAnswerNumpy() throws {
+        let data = try makeFolder("data", classes: ["cats", "dogs"], count: 2)
+        let out = try run("""
+            ds = image_dataset_from_directory("\(data)", image_size=(5, 7), batch_size=4, shuffle=False)
+            for images, labels in ds.take(1):
+                print("labels", labels.dtype, [ds.class_names[labels[i]] for i in range(4)], images[0].numpy().shape)
+            """)
+        XCTAssertTrue(out.contains("labels int64 ['cats', 'cats', 'dogs', 'dogs'] (5, 7, 3)"), out)
+    }
+
+    /// Keras 3's style: `keras.Input` first in a Sequential, in the list or by `add`.
+    func testSequentialTakesKerasInputFirst() throws {
+        let out = try run("""
+            import numpy as np
+            m = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(4, activation='relu'), layers.Dense(1)])
+            print("listed", m.input_shape, m.output_shape, m.count_params())
+            n = keras.Sequential()
+            n.add(keras.Input(shape=(5, 5, 3)))
+            n.add(layers.Flatten())
+            print("added", n.output_shape)
+            """)
+        XCTAssertTrue(out.contains("listed (None, 8) (None, 1) 41"), out)
+        XCTAssertTrue(out.contains("added (None, 75)"), out)
+        XCTAssertTrue(failure("n = keras.Sequential([layers.Dense(2, input_dim=3), keras.Input(shape=(8,))])").contains("keras.Input(...) goes first"))
+    }
+
     func testClassModeNoneYieldsImagesAlone() throws {
         let data = try makeFolder("data", classes: ["all"], count: 3)
         let out = try run("""

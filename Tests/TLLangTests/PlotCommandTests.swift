@@ -363,8 +363,8 @@ final class PlotCommandTests: ScriptSessionTestCase {
     func testTheBooksAugmentationLoopWritesOneFigureEach() throws {
         let session = Session(output: { _ in })
         let before = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(directory.path)
-        defer { FileManager.default.changeCurrentDirectoryPath(before) }
+        _ = FileManager.default.changeCurrentDirectoryPath(directory.path)
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(before) }
         try run("""
             i = 0
             for level in [0.0, 0.5, 1.0]:

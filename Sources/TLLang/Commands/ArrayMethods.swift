@@ -51,6 +51,8 @@ enum ArrayMethods {
                 return ArrayObject.wrap(object.array.copy(), scalar: object.isScalar)
             },
             method("tolist", [ParameterSpec("self")]) { args in nestedList(try receiver(args).array) },
+            // A dataset's batches are tensors in Keras (`images[i].numpy()` in its guides); here they are arrays already.
+            method("numpy", [ParameterSpec("self")]) { args in .object(try receiver(args)) },
             method("item", [ParameterSpec("self")]) { args in
                 guard let number = try receiver(args).array.scalar else { throw ScriptError(.value, "can only convert an array of size 1 to a Python scalar") }
                 return ArrayObject.value(number)

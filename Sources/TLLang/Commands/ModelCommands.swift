@@ -59,6 +59,11 @@ extension Session {
             let model = Sequential(name: try args.optionalString("name"))
             if !args["layers"].isNone {
                 for (i, item) in try args.list("layers").enumerated() {
+                    if case .object(let input as SymbolicTensorObject) = item, case .input = input.origin {
+                        // Keras 3's Sequential([keras.Input(shape=...), ...]).
+                        do { try model.declareInputShape(input.shape) } catch let error as ModelError { throw ScriptError(.value, error.description) }
+                        continue
+                    }
                     guard case .object(let object) = item, let backed = object as? LayerBacked else {
                         throw ScriptError(.type, "item \(i) of argument 'layers' of sequential() must be a layer, got \(item.typeName)")
                     }
@@ -69,6 +74,10 @@ extension Session {
         }
 
         command("add", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("layer", kind: .object)]) { session, args, _ in
+            if case .object(let input as SymbolicTensorObject) = args["layer"], case .input = input.origin {
+                do { try args.sequential("model").declareInputShape(input.shape) } catch let error as ModelError { throw ScriptError(.value, error.description) }
+                return .none
+            }
             guard case .object(let object) = args["layer"], let backed = object as? LayerBacked else {
                 throw args.typeError("layer", expected: "a layer (dense(...), flatten(), ...) or a model")
             }
@@ -91,11 +100,13 @@ extension Session {
             if let dim = try args.optionalInt("input_dim") { shape = [dim] }
             return .object(PendingLayer(layer, inputShape: shape))
         }
-        command("dropout", parameters: [ParameterSpec("rate", kind: .number), ParameterSpec("seed", default: .none), ParameterSpec("name", default: .none)],
+        command("dropout", parameters: [ParameterSpec("rate", kind: .number), ParameterSpec("seed", default: .none), ParameterSpec("name", default: .none),
+                                        ParameterSpec("input_shape", default: .none)],
                 aliases: ["Dropout", "layers.Dropout", "keras.layers.Dropout"]) { _, args, _ in
             let rate = try args.double("rate")
             guard rate >= 0 && rate < 1 else { throw ScriptError(.value, "argument 'rate' of dropout() must be in [0, 1), got \(rate)") }
-            return .object(PendingLayer(Dropout(rate: Float(rate), seed: try args.optionalInt("seed").map(UInt64.init), name: try args.optionalString("name"))))
+            return .object(PendingLayer(Dropout(rate: Float(rate), seed: try args.optionalInt("seed").map(UInt64.init), name: try args.optionalString("name")),
+                                        inputShape: try args.shape("input_shape")))
         }
         command("flatten", parameters: [ParameterSpec("input_shape", default: .none), ParameterSpec("name", default: .none)],
                 aliases: ["Flatten", "layers.Flatten", "keras.layers.Flatten"]) { _, args, _ in
@@ -113,14 +124,16 @@ extension Session {
         command("max_pooling2d", parameters: [
             ParameterSpec("pool_size", default: .tuple([2, 2])), ParameterSpec("strides", default: .none),
             ParameterSpec("padding", default: "valid", kind: .string), ParameterSpec("name", default: .none),
+            ParameterSpec("input_shape", default: .none),
         ], aliases: ["MaxPooling2D", "layers.MaxPooling2D", "keras.layers.MaxPooling2D", "MaxPool2D", "layers.MaxPool2D"]) { session, args, _ in
             let pool = try args.pair("pool_size")
             let strides = args["strides"].isNone ? pool : try args.pair("strides")
-            return .object(PendingLayer(MaxPooling2D(poolSize: pool, strides: strides, padding: try session.padding(args), name: try args.optionalString("name"))))
+            return .object(PendingLayer(MaxPooling2D(poolSize: pool, strides: strides, padding: try session.padding(args), name: try args.optionalString("name")),
+                                        inputShape: try args.shape("input_shape")))
         }
-        command("global_average_pooling2d", parameters: [ParameterSpec("name", default: .none)],
+        command("global_average_pooling2d", parameters: [ParameterSpec("name", default: .none), ParameterSpec("input_shape", default: .none)],
                 aliases: ["GlobalAveragePooling2D", "layers.GlobalAveragePooling2D"]) { _, args, _ in
-            .object(PendingLayer(GlobalAveragePooling2D(name: try args.optionalString("name"))))
+            .object(PendingLayer(GlobalAveragePooling2D(name: try args.optionalString("name")), inputShape: try args.shape("input_shape")))
         }
 
     }

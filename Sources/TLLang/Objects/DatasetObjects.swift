@@ -2,6 +2,7 @@ import TLTensor
 import TLNN
 import TLData
 import TLScript
+import TLArray
 
 /// What `image_dataset_from_directory` returns, as a `tf.data.Dataset` behaves in Keras: `for images,
 /// labels in ds:` walks one pass (a new shuffle each pass), `len(ds)` is its batch count, `ds.take(n)`
@@ -63,7 +64,9 @@ public final class DatasetObject: BatchSourceObject {
             defer { step += 1 }
             let batch = try dataset.batch(source.positions(step, of: pass))
             let images = Value.object(ArrayObject(batch.images))
-            return batch.labels.map { .tuple([images, .object(ArrayObject($0))]) } ?? images
+            // Integer labels as integers (Keras gives int32, which tl lacks: int64), so `class_names[labels[i]]` works.
+            let labels = batch.labels.map { dataset.labelMode == .int ? ArrayObject(NDArray($0).astype(.int64)) : ArrayObject($0) }
+            return labels.map { .tuple([images, .object($0)]) } ?? images
         }
     }
 
