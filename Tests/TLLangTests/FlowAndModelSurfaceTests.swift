@@ -127,6 +127,22 @@ final class FlowAndModelSurfaceTests: ScriptSessionTestCase {
         XCTAssertTrue(out.contains("labels int64 ['cats', 'cats', 'dogs', 'dogs'] (5, 7, 3)"), out)
     }
 
+    /// `layers.BatchNormalization()` as Keras builds it: four weights a channel (two never trained), and in
+    /// `predict` the moving statistics, at first mean 0 and variance 1: y = x / sqrt(1 + epsilon).
+    func testBatchNormalizationLayer() throws {
+        let out = try run("""
+            import numpy as np
+            m = Sequential([layers.BatchNormalization(input_shape=(2,)), layers.Dense(1)])
+            print("params", m.count_params(), len(m.layers[0].trainable_weights), len(m.layers[0].non_trainable_weights))
+            y = Sequential([layers.BatchNormalization(input_shape=(2,), epsilon=0.25)]).predict(np.array([[1.0, 2.0]]))
+            print("y", y.ravel())
+            """)
+        XCTAssertTrue(out.contains("params 11 2 2"), out)
+        // 1 / sqrt(1.25) = 0.8944272, 2 / sqrt(1.25) = 1.7888544
+        XCTAssertTrue(out.contains("y [0.8944272 1.7888544]"), out)
+        XCTAssertTrue(failure("layers.BatchNormalization(axis=1)").contains("not supported in tl"))
+    }
+
     /// Keras 3's style: `keras.Input` first in a Sequential, in the list or by `add`.
     func testSequentialTakesKerasInputFirst() throws {
         let out = try run("""

@@ -131,6 +131,22 @@ extension Session {
             return .object(PendingLayer(MaxPooling2D(poolSize: pool, strides: strides, padding: try session.padding(args), name: try args.optionalString("name")),
                                         inputShape: try args.shape("input_shape")))
         }
+        command("batch_normalization", parameters: [
+            ParameterSpec("axis", default: -1, kind: .int), ParameterSpec("momentum", default: 0.99, kind: .number),
+            ParameterSpec("epsilon", default: 0.001, kind: .number), ParameterSpec("center", default: true, kind: .bool),
+            ParameterSpec("scale", default: true, kind: .bool), ParameterSpec("name", default: .none), ParameterSpec("input_shape", default: .none),
+        ], aliases: ["BatchNormalization", "layers.BatchNormalization", "keras.layers.BatchNormalization"]) { _, args, _ in
+            guard try args.int("axis") == -1 else {
+                throw ScriptError(.notImplemented, "BatchNormalization over an axis other than the last (axis=-1, channels last) is not supported in tl")
+            }
+            guard try args.bool("center") else { throw ScriptError(.notImplemented, "BatchNormalization(center=False) is not supported in tl") }
+            let momentum = try args.double("momentum"), epsilon = try args.double("epsilon")
+            guard momentum >= 0 && momentum <= 1 else { throw ScriptError(.value, "argument 'momentum' of BatchNormalization must be in [0, 1], got \(momentum)") }
+            guard epsilon > 0 else { throw ScriptError(.value, "argument 'epsilon' of BatchNormalization must be positive, got \(epsilon)") }
+            let layer = BatchNormalization(momentum: Float(momentum), epsilon: Float(epsilon), scale: try args.bool("scale"),
+                                           name: try args.optionalString("name"))
+            return .object(PendingLayer(layer, inputShape: try args.shape("input_shape")))
+        }
         command("global_average_pooling2d", parameters: [ParameterSpec("name", default: .none), ParameterSpec("input_shape", default: .none)],
                 aliases: ["GlobalAveragePooling2D", "layers.GlobalAveragePooling2D"]) { _, args, _ in
             .object(PendingLayer(GlobalAveragePooling2D(name: try args.optionalString("name")), inputShape: try args.shape("input_shape")))
