@@ -172,27 +172,39 @@ public final class DirectoryIterator {
     /// The next batch (Keras `next(iterator)`): images [n, height, width, 3] and labels per `classMode`.
     public func next() throws -> (images: Tensor, labels: Tensor?) {
         guard samples > 0 else { throw DirectoryIteratorError.noImages(directory: directory) }
-        guard prefetch > 0, config.transform == nil else {
+        guard prefetches else {
             let plan = plan(cursor.advance(), on: &cursor)
             return try take(assembler.assemble(plan, skipped: skippedFiles, parallelism: workers, random: &cursor.random))
         }
-        let pool = self.pool ?? PrefetchQueue(workers: workers)
-        self.pool = pool
         if queued.isEmpty { lookahead = cursor }
         while queued.count < prefetch + 1 {
             var ahead = lookahead!
-            let plan = plan(ahead.advance(), on: &ahead)
-            let (assembler, skipped) = (self.assembler, skippedFiles)
-            let ticket = pool.submit {
-                var unused = MersenneTwister(seed: 0)  // no hook on this path
-                return assembler.assemble(plan, skipped: skipped, parallelism: 1, random: &unused)
-            }
+            let ticket = submit(plan(ahead.advance(), on: &ahead))
             queued.append((ticket, ahead))
             lookahead = ahead
         }
         let (ticket, after) = queued.removeFirst()
         cursor = after
-        let (outcome, waited) = pool.wait(for: ticket)
+        return try collect(ticket)
+    }
+
+    /// Whether batches are built ahead on the workers (a preprocessing hook runs on the caller's thread).
+    private var prefetches: Bool { prefetch > 0 && config.transform == nil }
+
+    /// Hands `plan` to the prefetch workers and returns its ticket for ``collect(_:)``.
+    private func submit(_ plan: BatchPlan) -> Int {
+        let pool = self.pool ?? PrefetchQueue(workers: workers)
+        self.pool = pool
+        let (assembler, skipped) = (self.assembler, skippedFiles)
+        return pool.submit {
+            var unused = MersenneTwister(seed: 0)  // no hook on this path
+            return assembler.assemble(plan, skipped: skipped, parallelism: 1, random: &unused)
+        }
+    }
+
+    /// The batch of a ticket from ``submit(_:)``, waited for if it is still being built.
+    private func collect(_ ticket: Int) throws -> (images: Tensor, labels: Tensor?) {
+        let (outcome, waited) = pool!.wait(for: ticket)
         if waited { stalls += 1 }
         return try take(outcome)
     }
@@ -227,22 +239,13 @@ public final class DirectoryIterator {
         public func next() throws -> (images: Tensor, labels: Tensor?) {
             let it = iterator
             guard it.samples > 0 else { throw DirectoryIteratorError.noImages(directory: it.directory) }
-            guard it.prefetch > 0, it.config.transform == nil else { return try it.batch(at: nextIndex()) }
-            let pool = it.pool ?? PrefetchQueue(workers: it.workers)
-            it.pool = pool
+            guard it.prefetches else { return try it.batch(at: nextIndex()) }
             if tickets.isEmpty { it.dropPrepared() }   // next()'s batches queued ahead are rebuilt when next() is called
             // Planned in order on this thread, as batch(at:) would plan them, so the random draws are the same.
             while tickets.count < it.prefetch + 1 && (tickets.isEmpty || planned < limit ?? .max) {
-                let plan = it.plan(it.cursor.batch(at: nextIndex()), on: &it.cursor)
-                let (assembler, skipped) = (it.assembler, it.skippedFiles)
-                tickets.append(pool.submit {
-                    var unused = MersenneTwister(seed: 0)  // no hook on this path
-                    return assembler.assemble(plan, skipped: skipped, parallelism: 1, random: &unused)
-                })
+                tickets.append(it.submit(it.plan(it.cursor.batch(at: nextIndex()), on: &it.cursor)))
             }
-            let (outcome, waited) = pool.wait(for: tickets.removeFirst())
-            if waited { it.stalls += 1 }
-            return try it.take(outcome)
+            return try it.collect(tickets.removeFirst())
         }
 
         private func nextIndex() -> Int {

@@ -59,11 +59,7 @@ extension Session {
             let model = Sequential(name: try args.optionalString("name"))
             if !args["layers"].isNone {
                 for (i, item) in try args.list("layers").enumerated() {
-                    if case .object(let input as SymbolicTensorObject) = item, case .input = input.origin {
-                        // Keras 3's Sequential([keras.Input(shape=...), ...]).
-                        do { try model.declareInputShape(input.shape) } catch let error as ModelError { throw ScriptError(.value, error.description) }
-                        continue
-                    }
+                    if try session.declaresInput(item, on: model) { continue }
                     guard case .object(let object) = item, let backed = object as? LayerBacked else {
                         throw ScriptError(.type, "item \(i) of argument 'layers' of sequential() must be a layer, got \(item.typeName)")
                     }
@@ -74,10 +70,7 @@ extension Session {
         }
 
         command("add", parameters: [ParameterSpec("model", kind: .object), ParameterSpec("layer", kind: .object)]) { session, args, _ in
-            if case .object(let input as SymbolicTensorObject) = args["layer"], case .input = input.origin {
-                do { try args.sequential("model").declareInputShape(input.shape) } catch let error as ModelError { throw ScriptError(.value, error.description) }
-                return .none
-            }
+            if try session.declaresInput(args["layer"], on: try args.sequential("model")) { return .none }
             guard case .object(let object) = args["layer"], let backed = object as? LayerBacked else {
                 throw args.typeError("layer", expected: "a layer (dense(...), flatten(), ...) or a model")
             }
@@ -227,6 +220,14 @@ extension Session {
             throw ScriptError(.value, "argument 'padding' of \(args.commandName)() must be \"valid\" or \"same\", got \"\(name)\"")
         }
         return padding
+    }
+
+    /// Keras 3's `keras.Input(shape=...)` first in a Sequential (in its list, or by `add`): whether `value` is
+    /// one, its shape then declared as the model's input.
+    func declaresInput(_ value: Value, on model: Sequential) throws -> Bool {
+        guard case .object(let input as SymbolicTensorObject) = value, case .input = input.origin else { return false }
+        do { try model.declareInputShape(input.shape) } catch let error as ModelError { throw ScriptError(.value, error.description) }
+        return true
     }
 
     func add(_ layer: Layer, from object: HostObject?, to model: Sequential) throws {

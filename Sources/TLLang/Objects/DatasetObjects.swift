@@ -22,7 +22,7 @@ public final class DatasetObject: BatchSourceObject {
 
     var batchSource: BatchSource { source }
     /// A new pass, as each `predict` or `evaluate` of a dataset in Keras iterates it afresh.
-    func inferencePass(batches: Int) -> BatchSource { DatasetPassSource(source) }
+    func inferencePass(batches: Int) -> BatchSource { DatasetBatchSource(drawingPassesFrom: source) }
     public var typeName: String { "BatchDataset" }
     public var count: Int? { source.batchesPerEpoch }
     public var summaryDescription: String {
@@ -84,13 +84,22 @@ public final class DatasetObject: BatchSourceObject {
 final class DatasetBatchSource: BatchSource {
     let dataset: ImageDataset
     let batchLimit: Int?
+    /// Where new passes are drawn: nil for this source's own count, else the source it reads a pass for.
+    private let passes: DatasetBatchSource?
     private var pass = -1
-    private var order: [Int] = []
+    /// The current pass's file order; nil before the first.
+    private var order: [Int]?
     private var step = 0
 
     init(_ dataset: ImageDataset, batchLimit: Int?) {
-        self.dataset = dataset
-        self.batchLimit = batchLimit
+        (self.dataset, self.batchLimit, passes) = (dataset, batchLimit, nil)
+    }
+
+    /// A source over `source`'s data whose passes are `source`'s next ones (a new order each, as each
+    /// `predict` or `evaluate` of a dataset iterates it afresh in Keras), leaving the pass `source` is in
+    /// undisturbed.
+    init(drawingPassesFrom source: DatasetBatchSource) {
+        (dataset, batchLimit, passes) = (source.dataset, source.batchLimit, source)
     }
 
     var batchesPerEpoch: Int { min(batchLimit ?? dataset.batchesPerPass, dataset.batchesPerPass) }
@@ -100,6 +109,7 @@ final class DatasetBatchSource: BatchSource {
 
     /// Begins a new pass and returns its file order.
     func startPass() -> [Int] {
+        if let passes { return passes.startPass() }
         pass += 1
         return dataset.order(pass: pass)
     }
@@ -109,34 +119,12 @@ final class DatasetBatchSource: BatchSource {
     }
 
     func nextBatch() throws -> (inputs: Tensor, targets: Tensor?) {
-        if pass < 0 || step >= batchesPerEpoch {
+        if order == nil || step >= batchesPerEpoch {
             order = startPass()
             step = 0
         }
         defer { step += 1 }
-        let batch = try dataset.batch(positions(step, of: order))
+        let batch = try dataset.batch(positions(step, of: order!))
         return (batch.images, batch.labels)
     }
-}
-
-/// One new pass of a dataset (its order the next the dataset draws), for `predict` and `evaluate`; the
-/// pass `fit` is in goes on undisturbed.
-final class DatasetPassSource: BatchSource {
-    let source: DatasetBatchSource
-    private var order: [Int]?
-    private var step = 0
-
-    init(_ source: DatasetBatchSource) { self.source = source }
-
-    func nextBatch() throws -> (inputs: Tensor, targets: Tensor?) {
-        if order == nil || step >= batchesPerEpoch {
-            order = source.startPass()
-            step = 0
-        }
-        defer { step += 1 }
-        let batch = try source.dataset.batch(source.positions(step, of: order!))
-        return (batch.images, batch.labels)
-    }
-
-    var batchesPerEpoch: Int { source.batchesPerEpoch }
 }
