@@ -13,7 +13,9 @@ import TLTensor
 /// outputs from the cache; others run the prefix as usual and store each image's output. Inference treats
 /// every sample on its own, but a matrix product's rounding may depend on how many rows it has (OpenBLAS
 /// on the portable path picks its method by size): an image's output is reused only in a batch of the size
-/// it was computed in, which a reshuffled flow's batches keep. So the outputs are the bits the uncached run
+/// it was computed in, which a reshuffled flow's batches keep. On the portable path it must also come back
+/// at the same row of its batch: OpenBLAS's x86 kernels round the rows past the last full block of 16
+/// differently (seen on AMD Zen 3), so there a reshuffled flow misses and only an unshuffled one hits. So the outputs are the bits the uncached run
 /// computes (tested on every kernel path with VGG16 and Lite0). The cache empties itself when a weight of
 /// the prefix changed (a fingerprint checked at every pass). Past its memory budget, outputs go to a
 /// temporary file (``SpillFile``: reading a feature map back costs far less than recomputing it through a
@@ -101,8 +103,12 @@ final class FrozenPrefixCache {
     func output(for x: Tensor) throws -> Tensor {
         let rows = x.shape.first ?? 0
         let width = rows == 0 ? 0 : x.count / rows
+        let positional = KernelPath.current == .portable
         let keys = x.scalars.withUnsafeBufferPointer { values in
-            (0..<rows).map { Self.key(UnsafeBufferPointer(rebasing: values[($0 * width)..<(($0 + 1) * width)]), shape: x.shape) }
+            (0..<rows).map { row in
+                Self.key(UnsafeBufferPointer(rebasing: values[(row * width)..<((row + 1) * width)]),
+                         shape: positional ? x.shape + [-2, row] : x.shape)
+            }
         }
         let features: Tensor
         if let cached = cachedOutputs(keys) {
