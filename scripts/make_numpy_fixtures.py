@@ -207,6 +207,47 @@ CASES = [
     ("prod empty is float 1", "np.prod([])"),
     ("prod bools", "np.prod(np.array([True, False]))"),
     ("prod float axis", F + "f.prod(axis=1)"),
+    # int32 (Keras's labels, `(preds > 0.5).astype("int32")`) and uint8 (pixels, `img.astype("uint8")`)
+    ("astype int32 of a comparison", "(np.array([0.2, 0.7, 0.5]) > 0.5).astype('int32')"),
+    ("astype uint8 truncates and wraps", "np.array([1.5, 255.9, 300.7, 0.0]).astype(np.uint8)"),
+    ("astype int32 out of range", "np.array([3e9, -2.5, 7.9]).astype(np.int32)"),
+    ("int64 to uint8 wraps", "np.array([256, 257, -1]).astype(np.uint8)"),
+    ("int64 to int32 wraps", "np.array([2**31, -2**31 - 1, 5]).astype(np.int32)"),
+    ("uint8 plus python int stays uint8", "np.array([250, 3], dtype=np.uint8) + 10"),
+    ("uint8 plus out of range python int", "np.array([1], dtype=np.uint8) + 300"),
+    ("uint8 minus wraps", "np.array([0, 5], dtype=np.uint8) - np.array([1, 1], dtype=np.uint8)"),
+    ("uint8 divided is float64", "np.array([51, 255], dtype=np.uint8) / 255"),
+    ("uint8 times float32 stays float32", "np.array([2, 4], dtype=np.uint8) * np.array([0.5, 0.25], dtype=np.float32)"),
+    ("int32 times float32 is float64", "np.array([2, 4], dtype=np.int32) * np.array([0.5, 0.25], dtype=np.float32)"),
+    ("uint8 with int32", "np.array([200], dtype=np.uint8) + np.array([100], dtype=np.int32)"),
+    ("int32 with int64", "np.array([1], dtype=np.int32) + np.array([2])"),
+    ("uint8 compares with a large int", "np.array([1, 255], dtype=np.uint8) < 300"),
+    ("uint8 mean is float64", "np.array([200, 101], dtype=np.uint8).mean()"),
+    ("uint8 max keeps dtype", "np.array([3, 250], dtype=np.uint8).max()"),
+    ("uint8 max over channels", "np.arange(12, dtype=np.uint8).reshape(2, 2, 3).max(axis=-1)"),
+    ("int32 argmax", "np.argmax(np.array([[1, 9], [7, 2]], dtype=np.int32), axis=1)"),
+    ("in-place uint8 add wraps", "x = np.zeros(3, dtype=np.uint8)\nx += 250\nx += 10\nx"),
+    ("in-place uint8 refuses int32", "x = np.zeros(2, dtype=np.uint8)\nx += np.array([1, 2], dtype=np.int32)\nx"),
+    ("in-place int32 refuses float", "x = np.zeros(2, dtype=np.int32)\nx += 0.5\nx"),
+    ("in-place int32 takes uint8", "x = np.ones(2, dtype=np.int32)\nx *= np.array([3, 4], dtype=np.uint8)\nx"),
+    ("uint8 negative wraps", "-np.array([1, 0], dtype=np.uint8)"),
+    ("int32 abs and sign", "(np.abs(np.array([-3, 4], dtype=np.int32)), np.sign(np.array([-3, 0, 4], dtype=np.int32)))"),
+    ("uint8 from an out of bounds list", "np.array([1, 300], dtype=np.uint8)"),
+    ("np.uint8 scalar", "np.uint8(7)"),
+    ("np.uint8 negative scalar", "np.uint8(-3)"),
+    ("np.int32 scalar arithmetic", "np.int32(7) + 1"),
+    ("int32 index array", "np.arange(10.)[np.array([1, 3], dtype=np.int32)]"),
+    ("int32 matmul", "np.array([[1, 2]], dtype=np.int32) @ np.array([[3], [4]], dtype=np.int32)"),
+    ("uint8 printing 2-d", "np.arange(0, 240, 20).astype(np.uint8).reshape(3, 4)"),
+    ("uint8 and int32 dtype attributes", "(np.zeros(1, np.uint8).dtype.kind, np.zeros(1, 'int32').itemsize, np.zeros(1, 'uint8').dtype)"),
+    ("uint8 floor divide and remainder", "(np.array([7, 200], dtype=np.uint8) // 3, np.array([7, 200], dtype=np.uint8) % 3)"),
+    ("int32 floor divide negative", "np.array([-7, 7], dtype=np.int32) // 2"),
+    ("where keeps int32", "np.where(np.array([True, False]), np.array([1, 2], dtype=np.int32), 0)"),
+    ("unique int32 with counts", "np.unique(np.array([2, 1, 2], dtype=np.int32), return_counts=True)"),
+    ("uint8 to bool", "np.array([0, 3], dtype=np.uint8).astype(bool)"),
+    ("sqrt of int32 is float64", "np.sqrt(np.array([4, 9], dtype=np.int32))"),
+    ("uint8 sorted", "np.sort(np.array([9, 1, 200], dtype=np.uint8))"),
+    ("int32 empty", "np.zeros(0, dtype=np.int32)"),
     ("mean int", A + "np.mean(a)"),
     ("mean axis float32", F + "f.mean(axis=0)"),
     ("mean float32 scalar", F + "f.mean()"),
@@ -593,6 +634,44 @@ def random_arithmetic_cases(count=120, seed=3):
     return cases
 
 
+def random_narrow_integer_cases(count, seed):
+    """uint8 and int32 against every dtype, Python numbers and NumPy scalars: promotion, wrapping, NEP 50."""
+    rng = np.random.default_rng(seed)
+    others = ["uint8", "int32", "int64", "float32", "float64", "bool", "python int", "python float", "scalar"]
+    ops = ["+", "-", "*", "/", "//", "%", "**", "<", "==", ">="]
+    cases = []
+
+    def operand(kind, n):
+        if kind == "python int":
+            return str(int(rng.integers(-5, 300)))
+        if kind == "python float":
+            return repr(float(np.round(rng.standard_normal() * 3, 2)))
+        if kind == "scalar":
+            return f"np.{rng.choice(['uint8', 'int32', 'int64', 'float32'])}({int(rng.integers(0, 9))})"
+        values = np.round(np.abs(rng.standard_normal(n)) * 60)
+        if kind == "int32":
+            values = values - 60
+        literal = "[" + ", ".join(str(int(v)) for v in values) + "]"
+        if kind == "bool":
+            return f"(np.array({literal}) > 40)"
+        return f"np.array({literal}, dtype=np.{kind})"
+
+    for k in range(count):
+        n = int(rng.integers(1, 6))
+        left = ["uint8", "int32"][k % 2]
+        right = others[int(rng.integers(0, len(others)))]
+        a, b = operand(left, n), operand(right, n)
+        if k % 3 == 0:
+            a, b = b, a
+        op = ops[k % len(ops)]
+        if op == "**":
+            # small non-negative exponents: negative integer powers are an error tested elsewhere
+            b = f"np.array({[int(v) for v in rng.integers(0, 4, n)]}, dtype=np.{left})"
+            a = a.replace("float32", "float64")
+        cases.append((f"random narrow integers {k}", f"{a} {op} {b}"))
+    return cases
+
+
 def run(source):
     lines = source.split("\n")
     namespace = {"np": np}
@@ -600,7 +679,7 @@ def run(source):
         exec("\n".join(lines[:-1]), namespace)
         return repr(eval(lines[-1], namespace))
     except Exception as error:  # noqa: BLE001 - the kind is what is recorded
-        for kind in (ValueError, IndexError, TypeError, ZeroDivisionError, KeyError):
+        for kind in (ValueError, IndexError, TypeError, ZeroDivisionError, KeyError, OverflowError):
             if isinstance(error, kind):
                 return f"{kind.__name__}: {error}"
         raise
@@ -614,7 +693,8 @@ def main():
     scale = int(sys.argv[sys.argv.index("--scale") + 1]) if "--scale" in sys.argv else 1
     shift = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 0
     randoms = (random_printing_cases(60 * scale, 13 + shift) + random_indexing_cases(200 * scale, 7 + shift)
-               + random_reduction_cases(120 * scale, 5 + shift) + random_arithmetic_cases(120 * scale, 3 + shift))
+               + random_reduction_cases(120 * scale, 5 + shift) + random_arithmetic_cases(120 * scale, 3 + shift)
+               + random_narrow_integer_cases(80 * scale, 11 + shift))
     rows = []
     for name, source in CASES + randoms:
         rows.append(f"        ({swift_string(name)}, {swift_string(source)},\n         {swift_string(run(source))}),")

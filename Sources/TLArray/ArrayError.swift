@@ -9,6 +9,8 @@ public struct ArrayError: Error, CustomStringConvertible, Equatable {
         case type
         /// MemoryError: an array larger than the machine's memory.
         case memory
+        /// OverflowError: a Python integer that the array's integer dtype cannot hold.
+        case overflow
         /// A NumPy feature tl does not have; the message names it.
         case notSupported
     }

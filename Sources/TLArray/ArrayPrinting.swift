@@ -7,7 +7,8 @@ extension NDArray {
         let body = ArrayPrinter(array: self, separator: ", ", lineWidth: 75 - 1).render(prefix: prefix)
         var extras: [String] = []
         if (size == 0 && shape != [0]) || size > ArrayPrinter.threshold { extras.append("shape=\(shapeDescription(shape))") }
-        if dtype == .float32 || size == 0 { extras.append("dtype=\(dtype.rawValue)") }
+        // NumPy names every dtype but the defaults (float64, int64, bool) of non-empty arrays.
+        if ![.float64, .int64, .bool].contains(dtype) || size == 0 { extras.append("dtype=\(dtype.rawValue)") }
         if extras.isEmpty { return prefix + body + ")" }
         let text = prefix + body + ","
         let extra = extras.joined(separator: ", ") + ")"
@@ -152,8 +153,8 @@ struct ElementFormat {
         self.array = array
         switch array.dtype {
         case .float32, .float64: fitFloats(offsets.map { array.doubleElement(at: $0) })
-        case .int64:
-            let values = offsets.map { array.storage.int64[$0] }
+        case .uint8, .int32, .int64:
+            let values = offsets.map { array.integerElement(at: $0) }
             integerWidth = max(String(values.max() ?? 0).count, String(values.min() ?? 0).count)
         case .bool: trueText = array.ndim == 0 ? "True" : " True"
         }
@@ -206,8 +207,8 @@ struct ElementFormat {
                 return String(repeating: " ", count: max(0, format.padLeft + format.padRight + 1 - word.count)) + word
             }
             return exponential ? format.scientific(value) : format.positional(value)
-        case .int64:
-            let text = String(array.storage.int64[offset])
+        case .uint8, .int32, .int64:
+            let text = String(array.integerElement(at: offset))
             return String(repeating: " ", count: max(0, integerWidth - text.count)) + text
         case .bool:
             return array.storage.bool[offset] ? trueText : "False"
@@ -219,5 +220,14 @@ extension NDArray {
     /// The float element at a storage offset, as a Double (float32 converts exactly).
     func doubleElement(at offset: Int) -> Double {
         dtype == .float32 ? Double(storage.float32[offset]) : storage.float64[offset]
+    }
+
+    /// The integer element at a storage offset, as an Int64.
+    func integerElement(at offset: Int) -> Int64 {
+        switch dtype {
+        case .uint8: return Int64(storage.uint8[offset])
+        case .int32: return Int64(storage.int32[offset])
+        default: return storage.int64[offset]
+        }
     }
 }

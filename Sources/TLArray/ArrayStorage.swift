@@ -3,13 +3,15 @@ import TLTensor
 /// The flat, shared memory of one or more arrays: views (`a[0]`, `a.T`, `a[::2]`) keep a reference to
 /// the storage of the array they come from, so writing through a view changes the original, as in NumPy.
 ///
-/// Exactly one of the four buffers is used, the one of `dtype`; it is a Swift array, so a float32
+/// Exactly one of the buffers is used, the one of `dtype`; it is a Swift array, so a float32
 /// storage and a ``Tensor`` can share one buffer until either is written (copy-on-write).
 public final class ArrayStorage {
     public let dtype: DType
     var float32: [Float] = []
     var float64: [Double] = []
     var int64: [Int64] = []
+    var int32: [Int32] = []
+    var uint8: [UInt8] = []
     var bool: [Bool] = []
 
     /// Storage for `count` elements of `dtype`, all zero (False).
@@ -19,6 +21,8 @@ public final class ArrayStorage {
         case .float32: float32 = [Float](repeating: 0, count: count)
         case .float64: float64 = [Double](repeating: 0, count: count)
         case .int64: int64 = [Int64](repeating: 0, count: count)
+        case .int32: int32 = [Int32](repeating: 0, count: count)
+        case .uint8: uint8 = [UInt8](repeating: 0, count: count)
         case .bool: bool = [Bool](repeating: false, count: count)
         }
     }
@@ -26,6 +30,8 @@ public final class ArrayStorage {
     init(float32 values: [Float]) { dtype = .float32; float32 = values }
     init(float64 values: [Double]) { dtype = .float64; float64 = values }
     init(int64 values: [Int64]) { dtype = .int64; int64 = values }
+    init(int32 values: [Int32]) { dtype = .int32; int32 = values }
+    init(uint8 values: [UInt8]) { dtype = .uint8; uint8 = values }
     init(bool values: [Bool]) { dtype = .bool; bool = values }
 
     /// The number of elements held.
@@ -34,6 +40,8 @@ public final class ArrayStorage {
         case .float32: return float32.count
         case .float64: return float64.count
         case .int64: return int64.count
+        case .int32: return int32.count
+        case .uint8: return uint8.count
         case .bool: return bool.count
         }
     }
@@ -73,6 +81,13 @@ func withBase<T, R>(_ buffer: UnsafeBufferPointer<T>, _ body: (UnsafePointer<T>)
     let dummy = UnsafeMutablePointer<T>.allocate(capacity: 1)
     defer { dummy.deallocate() }
     return try body(dummy)
+}
+
+/// Float to int32 as C casts do on x86 (out of range and NaN give INT32_MIN); uint8 wraps that int32,
+/// as NumPy's float-to-uint8 cast does there (300.7 gives 44, -1.5 gives 255).
+@inline(__always)
+func truncatedInt32(_ value: Double) -> Int32 {
+    value.isFinite && value > -2147483649.0 && value < 2147483648.0 ? Int32(value) : .min
 }
 
 /// Float to int64 as C casts do on x86 for NaN, infinities and out-of-range values (INT64_MIN).
@@ -131,6 +146,42 @@ extension Int64: ArrayElement {
     public init(fromInt64 value: Int64) { self = value }
     public init(fromBool value: Bool) { self = value ? 1 : 0 }
     @inline(__always) public func converted<R: ArrayElement>(to type: R.Type) -> R { R(fromInt64: self) }
+    public var pythonNumber: PythonNumber { .int(Int(self)) }
+}
+
+extension Int32: ArrayElement {
+    public static var dtype: DType { .int32 }
+    public static var zero: Int32 { 0 }
+    public static func reading<R>(_ s: ArrayStorage, _ body: (UnsafePointer<Int32>) throws -> R) rethrows -> R {
+        try s.int32.withUnsafeBufferPointer { try withBase($0, body) }
+    }
+    public static func writing<R>(_ s: ArrayStorage, _ body: (UnsafeMutablePointer<Int32>) throws -> R) rethrows -> R {
+        try s.int32.withUnsafeMutableBufferPointer { try withBase($0, body) }
+    }
+    public static func storage(_ values: [Int32]) -> ArrayStorage { ArrayStorage(int32: values) }
+    public init(fromDouble value: Double) { self = truncatedInt32(value) }
+    /// Wider integers wrap, as NumPy's `astype` does.
+    public init(fromInt64 value: Int64) { self = Int32(truncatingIfNeeded: value) }
+    public init(fromBool value: Bool) { self = value ? 1 : 0 }
+    @inline(__always) public func converted<R: ArrayElement>(to type: R.Type) -> R { R(fromInt64: Int64(self)) }
+    public var pythonNumber: PythonNumber { .int(Int(self)) }
+}
+
+extension UInt8: ArrayElement {
+    public static var dtype: DType { .uint8 }
+    public static var zero: UInt8 { 0 }
+    public static func reading<R>(_ s: ArrayStorage, _ body: (UnsafePointer<UInt8>) throws -> R) rethrows -> R {
+        try s.uint8.withUnsafeBufferPointer { try withBase($0, body) }
+    }
+    public static func writing<R>(_ s: ArrayStorage, _ body: (UnsafeMutablePointer<UInt8>) throws -> R) rethrows -> R {
+        try s.uint8.withUnsafeMutableBufferPointer { try withBase($0, body) }
+    }
+    public static func storage(_ values: [UInt8]) -> ArrayStorage { ArrayStorage(uint8: values) }
+    public init(fromDouble value: Double) { self = UInt8(truncatingIfNeeded: truncatedInt32(value)) }
+    /// Wider integers wrap, as NumPy's `astype` does (256 gives 0, -1 gives 255).
+    public init(fromInt64 value: Int64) { self = UInt8(truncatingIfNeeded: value) }
+    public init(fromBool value: Bool) { self = value ? 1 : 0 }
+    @inline(__always) public func converted<R: ArrayElement>(to type: R.Type) -> R { R(fromInt64: Int64(self)) }
     public var pythonNumber: PythonNumber { .int(Int(self)) }
 }
 

@@ -51,17 +51,12 @@ extension NDArray {
         let a = materialize(lhs, as: compute.operands), b = materialize(rhs, as: compute.operands)
         guard let shape = StridedLayout.broadcastShape(a.shape, b.shape) else { throw ArrayError.broadcast([a.shape, b.shape]) }
         let la = a.layout.broadcast(to: shape)!, lb = b.layout.broadcast(to: shape)!
-        if op == .power, compute.operands == .int64, b.values(as: Int64.self).contains(where: { $0 < 0 }) {
+        if op == .power, compute.operands.isInteger, b.values(as: Int64.self).contains(where: { $0 < 0 }) {
             throw ArrayError(.value, "Integers to negative integer powers are not allowed.")
         }
         var out = NDArray(storage: ArrayStorage(dtype: compute.result, count: shape.reduce(1, *)),
                           layout: .contiguous(shape, order: StridedLayout.iterationOrder([la, lb])))
-        switch compute.operands {
-        case .float32: try out.fill(Float.self, a, la, b, lb, op)
-        case .float64: try out.fill(Double.self, a, la, b, lb, op)
-        case .int64: try out.fill(Int64.self, a, la, b, lb, op)
-        case .bool: try out.fill(Bool.self, a, la, b, lb, op)
-        }
+        try out.fill(compute.operands.elementType, a, la, b, lb, op)
         return out
     }
 
@@ -70,7 +65,13 @@ extension NDArray {
         var common: DType
         switch (lhs, rhs) {
         case (.array(let a), .array(let b)): common = DType.promote(a.dtype, b.dtype)
-        case (.array(let a), .number(let n)), (.number(let n), .array(let a)): common = a.dtype.promoted(with: n)
+        case (.array(let a), .number(let n)), (.number(let n), .array(let a)):
+            common = a.dtype.promoted(with: n)
+            if case .int(let value) = n, let bounds = common.integerBounds, !bounds.contains(value) {
+                // NumPy compares such a number exactly (`uint8_array < 300` is all True) and refuses it in arithmetic.
+                guard op.isComparison else { throw ArrayError(.overflow, "Python integer \(value) out of bounds for \(common.rawValue)") }
+                common = .int64
+            }
         case (.number(let m), .number(let n)): common = DType.natural(for: m).promoted(with: n)
         }
         if op.isComparison { return (common, .bool) }
@@ -78,7 +79,7 @@ extension NDArray {
             throw ArrayError(.type, "ufunc '\(op.ufuncName)' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''")
         }
         switch (op, common) {
-        case (.divide, .bool), (.divide, .int64): common = .float64
+        case (.divide, .bool), (.divide, .uint8), (.divide, .int32), (.divide, .int64): common = .float64
         case (.subtract, .bool):
             throw ArrayError(.type, "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.")
         case (.floorDivide, .bool), (.remainder, .bool), (.power, .bool):
@@ -189,26 +190,60 @@ public protocol ElementaryPower { static func raise(_ base: Self, _ exponent: Se
 extension Float: ElementaryPower { public static func raise(_ x: Float, _ y: Float) -> Float { Foundation.pow(x, y) } }
 extension Double: ElementaryPower { public static func raise(_ x: Double, _ y: Double) -> Double { Foundation.pow(x, y) } }
 
-extension Int64: NumericOperations {
-    /// Integer arithmetic wraps on overflow as NumPy's does; division by zero gives 0 (NumPy warns).
-    public static func arithmetic(_ op: BinaryOperator) throws -> (Int64, Int64) -> Int64 {
+extension DType {
+    /// The Swift type holding this dtype's elements, for code written once over every dtype.
+    public var elementType: any NumericOperations.Type {
+        switch self {
+        case .bool: return Bool.self
+        case .uint8: return UInt8.self
+        case .int32: return Int32.self
+        case .int64: return Int64.self
+        case .float32: return Float.self
+        case .float64: return Double.self
+        }
+    }
+
+    /// The Swift type of an integer dtype's elements; nil for bool and the floats.
+    public var integerType: (any IntegerElement.Type)? {
+        switch self {
+        case .uint8: return UInt8.self
+        case .int32: return Int32.self
+        case .int64: return Int64.self
+        default: return nil
+        }
+    }
+}
+
+/// The element types of NumPy's integer dtypes (int64, int32, uint8): their arithmetic is written once.
+public protocol IntegerElement: NumericOperations, FixedWidthInteger {}
+
+extension IntegerElement {
+    public static func arithmetic(_ op: BinaryOperator) throws -> (Self, Self) -> Self { integerArithmetic(op) }
+}
+
+extension Int64: IntegerElement {}
+extension Int32: IntegerElement {}
+extension UInt8: IntegerElement {}
+
+/// Integer arithmetic wraps on overflow as NumPy's does; division by zero gives 0 (NumPy warns).
+func integerArithmetic<T: FixedWidthInteger>(_ op: BinaryOperator) -> (T, T) -> T {
         switch op {
         case .add: return { $0 &+ $1 }
         case .subtract: return { $0 &- $1 }
         case .multiply: return { $0 &* $1 }
         case .floorDivide: return { a, b in
             if b == 0 { return 0 }
-            if b == -1 { return 0 &- a }
+            if T.isSigned && b == ~0 { return 0 &- a }   // -1: the one quotient that overflows
             let q = a / b
             return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
         }
         case .remainder: return { a, b in
-            if b == 0 || b == -1 { return 0 }
+            if b == 0 || (T.isSigned && b == ~0) { return 0 }
             let r = a % b
             return (r != 0 && (r < 0) != (b < 0)) ? r + b : r
         }
         case .power: return { base, exponent in
-            var result: Int64 = 1, b = base, e = exponent
+            var result: T = 1, b = base, e = exponent
             while e > 0 {
                 if e & 1 == 1 { result = result &* b }
                 b = b &* b
@@ -223,7 +258,6 @@ extension Int64: NumericOperations {
         case .minimum: return { Swift.min($0, $1) }
         default: preconditionFailure("\(op) is not integer arithmetic")
         }
-    }
 }
 
 extension Bool: NumericOperations {

@@ -18,9 +18,13 @@ extension NDArray {
         var leafType: DType?
         var leaves: [NDArray] = []
         leaves.reserveCapacity(shape.reduce(1, *))
+        var overflow: ArrayError?   // NumPy 2 refuses `np.array([300], dtype=np.uint8)` rather than wrapping
         func collect(_ v: NestedValue) {
             switch v {
             case .number(let n):
+                if let bounds = dtype?.integerBounds, case .int(let i) = n, !bounds.contains(i) {
+                    overflow = overflow ?? ArrayError(.overflow, "Python integer \(i) out of bounds for \(dtype!.rawValue)")
+                }
                 leafType = leafType.map { DType.promote($0, DType.natural(for: n)) } ?? DType.natural(for: n)
                 leaves.append(NDArray(n))
             case .array(let a):
@@ -30,6 +34,7 @@ extension NDArray {
             }
         }
         collect(value)
+        if let overflow { throw overflow }
         let out = NDArray(zeros: shape, dtype: dtype ?? leafType ?? .float64)
         var position = 0
         for leaf in leaves {

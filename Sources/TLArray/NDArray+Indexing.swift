@@ -108,12 +108,7 @@ extension NDArray {
         func run<T: ArrayElement>(_ type: T.Type) -> NDArray {
             NDArray(shape: shape, values: T.reading(storage) { src in offsets.map { src[$0] } })
         }
-        switch dtype {
-        case .float32: return run(Float.self)
-        case .float64: return run(Double.self)
-        case .int64: return run(Int64.self)
-        case .bool: return run(Bool.self)
-        }
+        return run(dtype.elementType)
     }
 
     /// Writes the elements of `source` (in row-major order, converted) to storage `offsets`.
@@ -122,22 +117,12 @@ extension NDArray {
             let values = source.values(as: T.self)
             T.writing(storage) { dst in for (i, offset) in offsets.enumerated() { dst[offset] = values[i] } }
         }
-        switch dtype {
-        case .float32: run(Float.self)
-        case .float64: run(Double.self)
-        case .int64: run(Int64.self)
-        case .bool: run(Bool.self)
-        }
+        run(dtype.elementType)
     }
 
     /// Writes `source` (already of `layout`'s shape, any dtype) into this array's storage at `layout`.
     func storeContents(of source: NDArray, at layout: StridedLayout) {
-        switch dtype {
-        case .float32: store(Float.self, source, layout)
-        case .float64: store(Double.self, source, layout)
-        case .int64: store(Int64.self, source, layout)
-        case .bool: store(Bool.self, source, layout)
-        }
+        store(dtype.elementType, source, layout)
     }
 
     private func store<D: ArrayElement>(_ target: D.Type, _ source: NDArray, _ layout: StridedLayout) {
@@ -152,12 +137,7 @@ extension NDArray {
                 }
             }
         }
-        switch source.dtype {
-        case .float32: run(Float.self)
-        case .float64: run(Double.self)
-        case .int64: run(Int64.self)
-        case .bool: run(Bool.self)
-        }
+        run(source.dtype.elementType)
     }
 
     /// The storage offsets of every element of `layout`, in row-major order.
@@ -305,7 +285,7 @@ struct AdvancedPlan {
         let arrays = resolved.advanced
         var shape: [Int] = []
         for entry in arrays {
-            guard entry.indices.dtype == .int64 || entry.indices.dtype == .bool else {
+            guard entry.indices.dtype.isInteger || entry.indices.dtype == .bool else {
                 throw ArrayError(.index, "arrays used as indices must be of integer (or boolean) type")
             }
             guard let next = StridedLayout.broadcastShape(shape, entry.indices.shape) else {

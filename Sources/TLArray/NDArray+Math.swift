@@ -38,21 +38,27 @@ extension NDArray {
         case (.isnan, _), (.isinf, _): return NDArray(zeros: shape, dtype: .bool)
         case (.isfinite, _): return NDArray(zeros: shape, dtype: .bool).mapped(Bool.self, to: Bool.self) { !$0 }
         case (.square, .bool): return copy()
-        case (.square, .int64): return mapped(Int64.self, to: Int64.self) { $0 &* $0 }
-        case (_, .int64) where op.promotesIntegers, (_, .bool) where op.promotesIntegers:
+        case (_, .uint8) where op.promotesIntegers:
+            throw ArrayError(.notSupported, "np.\(op.rawValue) of a uint8 array gives float16 in NumPy, a dtype tl does not have; convert first with .astype('float32')")
+        case (_, .int32) where op.promotesIntegers, (_, .int64) where op.promotesIntegers, (_, .bool) where op.promotesIntegers:
             return try astype(.float64).applying(op)
         case (_, .float32): return mapped(Float.self, to: Float.self, floating(op))
         case (_, .float64): return mapped(Double.self, to: Double.self, floating(op))
-        case (_, .int64):
-            switch op {
-            case .negative: return mapped(Int64.self, to: Int64.self) { 0 &- $0 }
-            case .invert: return mapped(Int64.self, to: Int64.self) { ~$0 }
-            case .absolute: return mapped(Int64.self, to: Int64.self) { $0 < 0 ? 0 &- $0 : $0 }
-            case .sign: return mapped(Int64.self, to: Int64.self) { $0.signum() }
-            default: return copy()
-            }
+        case (_, .uint8), (_, .int32), (_, .int64): return integerApplying(op, dtype.integerType!)
         default:
             return op == .invert ? mapped(Bool.self, to: Bool.self) { !$0 } : copy()
+        }
+    }
+
+    /// A unary ufunc on an integer array: negation and `abs` wrap (`-uint8(1)` is 255), as NumPy's loops do.
+    private func integerApplying<T: IntegerElement>(_ op: UnaryOperator, _ type: T.Type) -> NDArray {
+        switch op {
+        case .negative: return mapped(T.self, to: T.self) { 0 &- $0 }
+        case .invert: return mapped(T.self, to: T.self) { ~$0 }
+        case .absolute: return mapped(T.self, to: T.self) { $0 < 0 ? 0 &- $0 : $0 }
+        case .sign: return mapped(T.self, to: T.self) { $0 > 0 ? 1 : ($0 == 0 ? 0 : ~0) }
+        case .square: return mapped(T.self, to: T.self) { $0 &* $0 }
+        default: return copy()
         }
     }
 
@@ -94,13 +100,12 @@ extension NDArray {
             return mapped(Float.self, to: Float.self) { decimals > 0 ? ($0 * s).rounded(.toNearestOrEven) / s : ($0 / s).rounded(.toNearestOrEven) * s }
         case .float64:
             return mapped(Double.self, to: Double.self) { decimals > 0 ? ($0 * scale).rounded(.toNearestOrEven) / scale : ($0 / scale).rounded(.toNearestOrEven) * scale }
-        case .int64:
+        case .uint8, .int32, .int64:
             guard decimals < 0 else { return copy() }
-            let s = Int64(scale)
-            return mapped(Int64.self, to: Int64.self) { value in
-                let q = (Double(value) / Double(s)).rounded(.toNearestOrEven)
-                return Int64(q) * s
+            func run<T: IntegerElement>(_ type: T.Type) -> NDArray {
+                mapped(T.self, to: T.self) { value in T(fromDouble: (Double(value) / scale).rounded(.toNearestOrEven) * scale) }
             }
+            return run(dtype.integerType!)
         case .bool:
             throw ArrayError(.notSupported, "np.round of a bool array is not supported in tl (NumPy gives float16)")
         }

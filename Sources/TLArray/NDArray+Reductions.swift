@@ -46,12 +46,13 @@ extension NDArray {
 
     func keptShape(_ axes: Set<Int>) -> [Int] { shape.indices.filter { !axes.contains($0) }.map { shape[$0] } }
 
-    /// Sums with NumPy's pairwise summation along the innermost axis; bools and ints sum as int64.
+    /// Sums with NumPy's pairwise summation along the innermost axis; bools and ints sum as int64 (NumPy
+    /// sums int32 as int64 too, and uint8 as uint64, which tl does not have).
     func sum(over axes: Set<Int>) -> NDArray {
         switch dtype {
         case .float32: return floatSum(Float.self, over: axes)
         case .float64: return floatSum(Double.self, over: axes)
-        case .int64, .bool:
+        case .int64, .int32, .uint8, .bool:
             let ints = dtype == .int64 ? self : astype(.int64)
             return ints.folded(Int64.self, axes, initial: 0, combine: &+) { StridedKernels.sequentialFold($0, $1, $2, from: 0, &+) }
         }
@@ -63,7 +64,7 @@ extension NDArray {
         switch dtype {
         case .float32: return folded(Float.self, axes, initial: 1, combine: *) { StridedKernels.sequentialFold($0, $1, $2, from: 1, *) }
         case .float64: return folded(Double.self, axes, initial: 1, combine: *) { StridedKernels.sequentialFold($0, $1, $2, from: 1, *) }
-        case .int64, .bool:
+        case .int64, .int32, .uint8, .bool:
             let ints = dtype == .int64 ? self : astype(.int64)
             return ints.folded(Int64.self, axes, initial: 1, combine: &*) { StridedKernels.sequentialFold($0, $1, $2, from: 1, &*) }
         }
@@ -134,9 +135,12 @@ extension NDArray {
         case .float64:
             let pick: (Double, Double) -> Double = largest ? nanMaximum : nanMinimum
             return folded(Double.self, axes, initial: largest ? -.infinity : .infinity, combine: pick) { StridedKernels.sequentialFold($0, $1, $2, from: largest ? -.infinity : .infinity, pick) }
-        case .int64:
-            let pick: (Int64, Int64) -> Int64 = largest ? { Swift.max($0, $1) } : { Swift.min($0, $1) }
-            return folded(Int64.self, axes, initial: largest ? .min : .max, combine: pick) { StridedKernels.sequentialFold($0, $1, $2, from: largest ? .min : .max, pick) }
+        case .uint8, .int32, .int64:
+            func run<T: IntegerElement>(_ type: T.Type) -> NDArray {
+                let pick: (T, T) -> T = largest ? { Swift.max($0, $1) } : { Swift.min($0, $1) }
+                return folded(T.self, axes, initial: largest ? .min : .max, combine: pick) { StridedKernels.sequentialFold($0, $1, $2, from: largest ? .min : .max, pick) }
+            }
+            return run(dtype.integerType!)
         case .bool:
             let pick: (Bool, Bool) -> Bool = largest ? { $0 || $1 } : { $0 && $1 }
             return folded(Bool.self, axes, initial: !largest, combine: pick) { StridedKernels.sequentialFold($0, $1, $2, from: !largest, pick) }
@@ -167,13 +171,7 @@ extension NDArray {
                 return Int64(best - start)
             }
         }
-        let result: [Int64]
-        switch dtype {
-        case .float32: result = scan(moved.values(as: Float.self))
-        case .float64: result = scan(moved.values(as: Double.self))
-        case .int64: result = scan(moved.values(as: Int64.self))
-        case .bool: result = scan(moved.values(as: Bool.self))
-        }
-        return NDArray(shape: outShape, values: result)
+        func scanned<T: ArrayElement>(_ type: T.Type) -> [Int64] { scan(moved.values(as: T.self)) }
+        return NDArray(shape: outShape, values: scanned(dtype.elementType))
     }
 }

@@ -7,7 +7,7 @@ extension NDArray {
     /// nil. Integers and bools accumulate in int64, floats in their own dtype, one element after another.
     public func accumulated(_ operation: BinaryOperator, axis: Int?) throws -> NDArray {
         precondition(operation == .add || operation == .multiply, "accumulated: add or multiply")
-        let source = dtype == .bool ? astype(.int64) : self
+        let source = dtype.isFloatingPoint || dtype == .int64 ? self : astype(.int64)
         func run<T: ArrayElement & Numeric>(_ type: T.Type, _ step: @escaping (T, T) -> T) throws -> NDArray {
             try source.alongAxis(axis) { row in
                 var values = row.values(as: T.self)

@@ -26,12 +26,7 @@ extension NDArray {
                 }
             }
         }
-        switch dtype {
-        case .float32: return order(Float.self)
-        case .float64: return order(Double.self)
-        case .int64: return order(Int64.self)
-        case .bool: return order(Bool.self)
-        }
+        return order(dtype.elementType)
     }
 
     /// The elements at `positions` of a 1-D array.
@@ -68,12 +63,11 @@ extension NDArray {
             }
             return (values, counts)
         }
-        switch dtype {
-        case .float32: let (v, c) = runs(Float.self); return (NDArray(shape: [v.count], values: v), NDArray(shape: [c.count], values: c))
-        case .float64: let (v, c) = runs(Double.self); return (NDArray(shape: [v.count], values: v), NDArray(shape: [c.count], values: c))
-        case .int64: let (v, c) = runs(Int64.self); return (NDArray(shape: [v.count], values: v), NDArray(shape: [c.count], values: c))
-        case .bool: let (v, c) = runs(Bool.self); return (NDArray(shape: [v.count], values: v), NDArray(shape: [c.count], values: c))
+        func arrays<T: ArrayElement>(_ type: T.Type) -> (values: NDArray, counts: NDArray) {
+            let (v, c) = runs(T.self)
+            return (NDArray(shape: [v.count], values: v), NDArray(shape: [c.count], values: c))
         }
+        return arrays(dtype.elementType)
     }
 
     /// `a @ b` / `np.matmul` / `np.dot` for 1-D and 2-D operands: float32 by OpenBLAS's sgemm, float64
@@ -106,12 +100,13 @@ extension NDArray {
             var out = [Double](repeating: 0, count: m * n)
             dgemm(m: m, n: n, k: k, a: x, lda: max(k, 1), b: y, ldb: max(n, 1), c: &out, ldc: max(n, 1))
             product = NDArray(shape: [m, n], values: out)
-        case .int64, .bool:
+        case .int64, .int32, .uint8, .bool:
+            // Wrapping int64 sums reduce to the narrower dtype's wrapped sums, as NumPy's loops give.
             let x = left.values(as: Int64.self), y = right.values(as: Int64.self)
             var out = [Int64](repeating: 0, count: m * n)
             for i in 0..<m { for j in 0..<n { for p in 0..<k { out[i * n + j] &+= x[i * k + p] &* y[p * n + j] } } }
             product = NDArray(shape: [m, n], values: out)
-            if dtype == .bool { product = product.astype(.bool) }
+            if dtype != .int64 { product = product.astype(dtype) }
         }
         var shape: [Int] = []
         if a.ndim == 2 { shape.append(m) }

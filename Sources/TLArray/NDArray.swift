@@ -75,12 +75,7 @@ public struct NDArray {
 
     /// The elements in row-major order, converted to `T`.
     public func values<T: ArrayElement>(as type: T.Type) -> [T] {
-        switch dtype {
-        case .float32: return gathered(Float.self, as: T.self)
-        case .float64: return gathered(Double.self, as: T.self)
-        case .int64: return gathered(Int64.self, as: T.self)
-        case .bool: return gathered(Bool.self, as: T.self)
-        }
+        gathered(dtype.elementType, as: T.self)
     }
 
     private func gathered<S: ArrayElement, T: ArrayElement>(_ source: S.Type, as target: T.Type) -> [T] {
@@ -117,12 +112,8 @@ public struct NDArray {
     /// The single element of a one-element array as a Python number; nil for other sizes.
     public var scalar: PythonNumber? {
         guard size == 1 else { return nil }
-        switch dtype {
-        case .float32: return values(as: Float.self)[0].pythonNumber
-        case .float64: return values(as: Double.self)[0].pythonNumber
-        case .int64: return values(as: Int64.self)[0].pythonNumber
-        case .bool: return values(as: Bool.self)[0].pythonNumber
-        }
+        func first<T: ArrayElement>(_ type: T.Type) -> PythonNumber { values(as: T.self)[0].pythonNumber }
+        return first(dtype.elementType)
     }
 
     /// Whether both arrays view the same storage (writes through one can change the other).

@@ -1,10 +1,13 @@
 import Foundation
 
-/// The elements of an `.npy` file in the NumPy dtype tl keeps them in: float32, float64, int64 or bool.
+/// The elements of an `.npy` file in the NumPy dtype tl keeps them in: float32, float64, int64, int32,
+/// uint8 or bool.
 public enum NPYValues: Equatable {
     case float32([Float])
     case float64([Double])
     case int64([Int64])
+    case int32([Int32])
+    case uint8([UInt8])
     case bool([Bool])
 
     /// NumPy's `descr` for writing: little-endian, as NumPy writes on x86 and ARM.
@@ -13,6 +16,8 @@ public enum NPYValues: Equatable {
         case .float32: return "<f4"
         case .float64: return "<f8"
         case .int64: return "<i8"
+        case .int32: return "<i4"
+        case .uint8: return "|u1"
         case .bool: return "|b1"
         }
     }
@@ -22,6 +27,8 @@ public enum NPYValues: Equatable {
         case .float32(let v): return v.count
         case .float64(let v): return v.count
         case .int64(let v): return v.count
+        case .int32(let v): return v.count
+        case .uint8(let v): return v.count
         case .bool(let v): return v.count
         }
     }
@@ -45,13 +52,15 @@ extension NPY {
         case .float32(let v): v.forEach { value in withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
         case .float64(let v): v.forEach { value in withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
         case .int64(let v): v.forEach { value in withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
+        case .int32(let v): v.forEach { value in withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
+        case .uint8(let v): data.append(contentsOf: v)
         case .bool(let v): data.append(contentsOf: v.map { $0 ? 1 : 0 })
         }
         try writeAtomically(data, to: path)
     }
 
     /// Reads an `.npy` file keeping its kind (`np.load`): floats of 4 bytes (and float16) as float32,
-    /// of 8 bytes as float64, every integer type as int64, bools as bool; the shape as stored (`[]` for 0-d).
+    /// of 8 bytes as float64, int32 and uint8 as themselves, the other integer types as int64, bools as bool; the shape as stored (`[]` for 0-d).
     public static func readTyped(path: String) throws -> (shape: [Int], values: NPYValues) {
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
@@ -83,6 +92,8 @@ extension NPY {
             let floats = type.decode(bytes[start..<end], count: count)
             values = .float32(order.map { floats[$0] })
         case (.bool, _): values = .bool(raw.map { $0 != 0 })
+        case (.signed, 4): values = .int32(raw.map { Int32(truncatingIfNeeded: $0) })
+        case (.unsigned, 1): values = .uint8(raw.map { UInt8(truncatingIfNeeded: $0) })
         case (.signed, _): values = .int64(raw.map { Int64(bitPattern: $0 << UInt64(64 - type.byteCount * 8)) >> Int64(64 - type.byteCount * 8) })
         case (.unsigned, _): values = .int64(raw.map { Int64(bitPattern: $0) })
         }

@@ -124,7 +124,7 @@ final class FlowAndModelSurfaceTests: ScriptSessionTestCase {
             for images, labels in ds.take(1):
                 print("labels", labels.dtype, [ds.class_names[labels[i]] for i in range(4)], images[0].numpy().shape)
             """)
-        XCTAssertTrue(out.contains("labels int64 ['cats', 'cats', 'dogs', 'dogs'] (5, 7, 3)"), out)
+        XCTAssertTrue(out.contains("labels int32 ['cats', 'cats', 'dogs', 'dogs'] (5, 7, 3)"), out)
     }
 
     /// `layers.BatchNormalization()` as Keras builds it: four weights a channel (two never trained), and in

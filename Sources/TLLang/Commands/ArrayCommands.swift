@@ -38,6 +38,8 @@ extension Session {
             case .float32: values = .float32(array.values(as: Float.self))
             case .float64: values = .float64(array.values(as: Double.self))
             case .int64: values = .int64(array.values(as: Int64.self))
+            case .int32: values = .int32(array.values(as: Int32.self))
+            case .uint8: values = .uint8(array.values(as: UInt8.self))
             case .bool: values = .bool(array.values(as: Bool.self))
             }
             try NPY.write(path: path, shape: array.shape, values: values)
@@ -50,6 +52,8 @@ extension Session {
             case .float32(let v): return ArrayObject.wrap(NDArray(shape: shape, values: v), scalar: false)
             case .float64(let v): return ArrayObject.wrap(NDArray(shape: shape, values: v), scalar: false)
             case .int64(let v): return ArrayObject.wrap(NDArray(shape: shape, values: v), scalar: false)
+            case .int32(let v): return ArrayObject.wrap(NDArray(shape: shape, values: v), scalar: false)
+            case .uint8(let v): return ArrayObject.wrap(NDArray(shape: shape, values: v), scalar: false)
             case .bool(let v): return ArrayObject.wrap(NDArray(shape: shape, values: v), scalar: false)
             }
         }
@@ -297,9 +301,11 @@ enum NumPyCommands {
         }
     }
 
-    /// `np.float32(x)`, `np.float64`, `np.int64`, `np.bool_` (and `np.newaxis` for subscripts).
+    /// `np.float32(x)`, `np.float64`, `np.int64`, `np.int32`, `np.uint8`, `np.bool_` (and `np.newaxis` for subscripts).
     static func dtypes() -> [CommandSpec] {
-        var specs = [("float32", DType.float32), ("float64", .float64), ("int64", .int64), ("bool_", .bool), ("bool", .bool)].map { name, dtype in
+        let names: [(String, DType)] = [("float32", .float32), ("float64", .float64), ("int64", .int64), ("int32", .int32),
+                                        ("uint8", .uint8), ("bool_", .bool), ("bool", .bool)]
+        var specs = names.map { name, dtype in
             function(name, [ParameterSpec("x", default: 0)]) { args in
                 let value = try args.ndarray("x", dtype: dtype)
                 return ArrayObject.wrap(value.ndim == 0 ? value.copy() : value.copy(), scalar: value.ndim == 0)
@@ -314,9 +320,9 @@ enum NumPyCommands {
     /// Names of NumPy's other modules, functions and dtypes a notebook may reach for, failing with a clear
     /// message (as `dtype=` arguments too).
     static func unsupported() -> [CommandSpec] {
-        let dtypes = ["uint8", "int8", "int16", "int32", "uint16", "uint32", "uint64", "float16", "complex64", "complex128"].map { name in
+        let dtypes = ["int8", "int16", "uint16", "uint32", "uint64", "float16", "complex64", "complex128"].map { name in
             function(name, [], extra: true) { _ in
-                throw ScriptError(.notImplemented, "dtype np.\(name) is not supported in tl (float32, float64, int64 and bool are)")
+                throw ScriptError(.notImplemented, "dtype np.\(name) is not supported in tl (\(supportedDTypes) are)")
             }
         }
         let names = ["fft.fft", "fft.ifft", "linalg.norm", "linalg.inv", "linalg.solve", "linalg.eig", "linalg.svd", "savez",

@@ -100,8 +100,7 @@ public final class ArrayObject: HostObject {
         try numpy {
             let result = try NDArray.binary(ufunc, .array(array), operand)
             let target = array.dtype
-            let sameKind = result.dtype == target || target.isFloatingPoint || (target == .int64 && result.dtype == .bool)
-            guard sameKind else {
+            guard target.acceptsSameKind(result.dtype) else {
                 throw ArrayError(.type, "Cannot cast ufunc '\(ufunc.ufuncName)' output from dtype('\(result.dtype.rawValue)') to dtype('\(target.rawValue)') with casting rule 'same_kind'")
             }
             guard result.layout.broadcast(to: array.shape) != nil else {
@@ -161,6 +160,7 @@ func numpy<R>(_ body: () throws -> R) throws -> R {
         case .value: throw ScriptError(.value, error.message)
         case .type: throw ScriptError(.type, error.message)
         case .memory: throw ScriptError(.memory, error.message)
+        case .overflow: throw ScriptError(.overflow, error.message)
         case .notSupported: throw ScriptError(.notImplemented, error.message)
         }
     }
@@ -227,7 +227,7 @@ extension ArrayObject {
         case .list: return .array(try array(from: value, role: "index"))
         case .command(let spec) where spec.name == "np.newaxis": return .newAxis
         case .object(let object as ArrayObject):
-            if object.isScalar || object.array.ndim == 0, object.array.dtype == .int64, case .int(let i)? = object.array.scalar { return .integer(i) }
+            if object.isScalar || object.array.ndim == 0, object.array.dtype.isInteger, case .int(let i)? = object.array.scalar { return .integer(i) }
             return .array(object.array)
         default:
             throw ScriptError(.index, "only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and integer or boolean arrays are valid indices")
@@ -237,7 +237,7 @@ extension ArrayObject {
     private static func sliceBound(_ value: Value) throws -> Int? {
         if value.isNone { return nil }
         if let i = value.asInt { return i }
-        if case .object(let object as ArrayObject) = value, object.array.dtype == .int64, case .int(let i)? = object.array.scalar { return i }
+        if case .object(let object as ArrayObject) = value, object.array.dtype.isInteger, case .int(let i)? = object.array.scalar { return i }
         throw ScriptError(.type, "slice indices must be integers or None or have an __index__ method")
     }
 }
@@ -256,7 +256,7 @@ public final class DTypeObject: HostObject {
         switch name {
         case "name": return .string(dtype.rawValue)
         case "itemsize": return .int(dtype.byteCount)
-        case "kind": return .string(dtype == .bool ? "b" : dtype == .int64 ? "i" : "f")
+        case "kind": return .string(String(dtype.kind))
         default: return nil
         }
     }
@@ -274,16 +274,19 @@ func dtypeArgument(_ value: Value) throws -> DType? {
     case .none: return nil
     case .string(let name):
         if let dtype = DType(name: name) { return dtype }
-        throw ScriptError(.notImplemented, "dtype '\(name)' is not supported in tl (float32, float64, int64 and bool are)")
+        throw ScriptError(.notImplemented, "dtype '\(name)' is not supported in tl (\(supportedDTypes) are)")
     case .object(let object as DTypeObject): return object.dtype
     case .command(let spec):
         let name = spec.name.hasPrefix("np.") ? String(spec.name.dropFirst(3)) : spec.name
         if let dtype = DType(name: name) { return dtype }
-        throw ScriptError(.notImplemented, "dtype \(spec.name) is not supported in tl (float32, float64, int64 and bool are)")
+        throw ScriptError(.notImplemented, "dtype \(spec.name) is not supported in tl (\(supportedDTypes) are)")
     default:
         throw ScriptError(.type, "data type \(value.repr) not understood")
     }
 }
+
+/// The dtypes tl has, for messages about the ones it lacks.
+let supportedDTypes = "float32, float64, int64, int32, uint8 and bool"
 
 /// `(2000, 8192)`, as NumPy prints shapes.
 func shapeText(_ shape: [Int]) -> String { shapeDescription(shape) }

@@ -64,8 +64,8 @@ public final class DatasetObject: BatchSourceObject {
             defer { step += 1 }
             let batch = try dataset.batch(source.positions(step, of: pass))
             let images = Value.object(ArrayObject(batch.images))
-            // Integer labels as integers (Keras gives int32, which tl lacks: int64), so `class_names[labels[i]]` works.
-            let labels = batch.labels.map { dataset.labelMode == .int ? ArrayObject(NDArray($0).astype(.int64)) : ArrayObject($0) }
+            // Integer labels as int32, as Keras gives them, so `class_names[labels[i]]` works.
+            let labels = batch.labels.map { dataset.labelMode == .int ? ArrayObject(NDArray($0).astype(.int32)) : ArrayObject($0) }
             return labels.map { .tuple([images, .object($0)]) } ?? images
         }
     }
