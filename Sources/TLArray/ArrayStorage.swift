@@ -132,9 +132,17 @@ extension Double: ArrayElement {
     public var pythonNumber: PythonNumber { .float(self) }
 }
 
+/// What the integer element types share: bool is 0 or 1, every conversion goes through int64 (narrower
+/// targets wrap, as NumPy's `astype` does), and an element is a Python int.
+extension ArrayElement where Self: FixedWidthInteger {
+    public static var zero: Self { 0 }
+    public init(fromBool value: Bool) { self = value ? 1 : 0 }
+    @inline(__always) public func converted<R: ArrayElement>(to type: R.Type) -> R { R(fromInt64: Int64(self)) }
+    public var pythonNumber: PythonNumber { .int(Int(self)) }
+}
+
 extension Int64: ArrayElement {
     public static var dtype: DType { .int64 }
-    public static var zero: Int64 { 0 }
     public static func reading<R>(_ s: ArrayStorage, _ body: (UnsafePointer<Int64>) throws -> R) rethrows -> R {
         try s.int64.withUnsafeBufferPointer { try withBase($0, body) }
     }
@@ -144,14 +152,10 @@ extension Int64: ArrayElement {
     public static func storage(_ values: [Int64]) -> ArrayStorage { ArrayStorage(int64: values) }
     public init(fromDouble value: Double) { self = truncatedInt64(value) }
     public init(fromInt64 value: Int64) { self = value }
-    public init(fromBool value: Bool) { self = value ? 1 : 0 }
-    @inline(__always) public func converted<R: ArrayElement>(to type: R.Type) -> R { R(fromInt64: self) }
-    public var pythonNumber: PythonNumber { .int(Int(self)) }
 }
 
 extension Int32: ArrayElement {
     public static var dtype: DType { .int32 }
-    public static var zero: Int32 { 0 }
     public static func reading<R>(_ s: ArrayStorage, _ body: (UnsafePointer<Int32>) throws -> R) rethrows -> R {
         try s.int32.withUnsafeBufferPointer { try withBase($0, body) }
     }
@@ -162,14 +166,10 @@ extension Int32: ArrayElement {
     public init(fromDouble value: Double) { self = truncatedInt32(value) }
     /// Wider integers wrap, as NumPy's `astype` does.
     public init(fromInt64 value: Int64) { self = Int32(truncatingIfNeeded: value) }
-    public init(fromBool value: Bool) { self = value ? 1 : 0 }
-    @inline(__always) public func converted<R: ArrayElement>(to type: R.Type) -> R { R(fromInt64: Int64(self)) }
-    public var pythonNumber: PythonNumber { .int(Int(self)) }
 }
 
 extension UInt8: ArrayElement {
     public static var dtype: DType { .uint8 }
-    public static var zero: UInt8 { 0 }
     public static func reading<R>(_ s: ArrayStorage, _ body: (UnsafePointer<UInt8>) throws -> R) rethrows -> R {
         try s.uint8.withUnsafeBufferPointer { try withBase($0, body) }
     }
@@ -180,9 +180,6 @@ extension UInt8: ArrayElement {
     public init(fromDouble value: Double) { self = UInt8(truncatingIfNeeded: truncatedInt32(value)) }
     /// Wider integers wrap, as NumPy's `astype` does (256 gives 0, -1 gives 255).
     public init(fromInt64 value: Int64) { self = UInt8(truncatingIfNeeded: value) }
-    public init(fromBool value: Bool) { self = value ? 1 : 0 }
-    @inline(__always) public func converted<R: ArrayElement>(to type: R.Type) -> R { R(fromInt64: Int64(self)) }
-    public var pythonNumber: PythonNumber { .int(Int(self)) }
 }
 
 /// NumPy orders False before True (for `sort`, `max`, comparisons of bool arrays).

@@ -61,14 +61,16 @@ public enum DType: String, CaseIterable, Sendable {
         }
     }
 
-    /// The range of values this integer dtype holds; nil for bool and the floats.
-    public var integerBounds: ClosedRange<Int>? {
+    /// NumPy 2's OverflowError when a Python int does not fit this integer dtype (`uint8_array + 300`,
+    /// `np.array([300], dtype=np.uint8)`); nil when it fits or the dtype is not an integer one.
+    public func overflow(holding value: Int) -> ArrayError? {
+        let bounds: ClosedRange<Int>
         switch self {
-        case .uint8: return 0...255
-        case .int32: return Int(Int32.min)...Int(Int32.max)
-        case .int64: return Int.min...Int.max
+        case .uint8: bounds = 0...255
+        case .int32: bounds = Int(Int32.min)...Int(Int32.max)
         default: return nil
         }
+        return bounds.contains(value) ? nil : ArrayError(.overflow, "Python integer \(value) out of bounds for \(rawValue)")
     }
 
     /// The dtype NumPy gives an array built from this Python number alone (`np.asarray(3)` is int64).

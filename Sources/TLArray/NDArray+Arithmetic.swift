@@ -67,9 +67,9 @@ extension NDArray {
         case (.array(let a), .array(let b)): common = DType.promote(a.dtype, b.dtype)
         case (.array(let a), .number(let n)), (.number(let n), .array(let a)):
             common = a.dtype.promoted(with: n)
-            if case .int(let value) = n, let bounds = common.integerBounds, !bounds.contains(value) {
+            if case .int(let value) = n, let overflow = common.overflow(holding: value) {
                 // NumPy compares such a number exactly (`uint8_array < 300` is all True) and refuses it in arithmetic.
-                guard op.isComparison else { throw ArrayError(.overflow, "Python integer \(value) out of bounds for \(common.rawValue)") }
+                guard op.isComparison else { throw overflow }
                 common = .int64
             }
         case (.number(let m), .number(let n)): common = DType.natural(for: m).promoted(with: n)

@@ -22,9 +22,7 @@ extension NDArray {
         func collect(_ v: NestedValue) {
             switch v {
             case .number(let n):
-                if let bounds = dtype?.integerBounds, case .int(let i) = n, !bounds.contains(i) {
-                    overflow = overflow ?? ArrayError(.overflow, "Python integer \(i) out of bounds for \(dtype!.rawValue)")
-                }
+                if overflow == nil, case .int(let i) = n { overflow = dtype?.overflow(holding: i) }
                 leafType = leafType.map { DType.promote($0, DType.natural(for: n)) } ?? DType.natural(for: n)
                 leaves.append(NDArray(n))
             case .array(let a):

@@ -60,7 +60,8 @@ extension NPY {
     }
 
     /// Reads an `.npy` file keeping its kind (`np.load`): floats of 4 bytes (and float16) as float32,
-    /// of 8 bytes as float64, int32 and uint8 as themselves, the other integer types as int64, bools as bool; the shape as stored (`[]` for 0-d).
+    /// of 8 bytes as float64, int32 and uint8 as themselves, the other integer types as int64, bools as
+    /// bool; the shape as stored (`[]` for 0-d).
     public static func readTyped(path: String) throws -> (shape: [Int], values: NPYValues) {
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)

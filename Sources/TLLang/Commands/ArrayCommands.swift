@@ -308,7 +308,7 @@ enum NumPyCommands {
         var specs = names.map { name, dtype in
             function(name, [ParameterSpec("x", default: 0)]) { args in
                 let value = try args.ndarray("x", dtype: dtype)
-                return ArrayObject.wrap(value.ndim == 0 ? value.copy() : value.copy(), scalar: value.ndim == 0)
+                return ArrayObject.wrap(value.copy(), scalar: value.ndim == 0)
             }
         }
         specs.append(function("newaxis", []) { _ in
